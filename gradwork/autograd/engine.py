@@ -1,0 +1,146 @@
+"""Reverse-mode differentiation: walk the graph from the outputs back to the leaves.
+
+The walk is iterative (no recursion, so a 10,000-operation chain is fine): a depth-first
+post-order gives every node after all of its inputs, and visiting that order backwards
+reaches each node only once all the gradients flowing into it have been summed.
+"""
+import numpy as np
+
+from .grad_mode import set_grad_enabled
+from ..tensor import Tensor
+
+
+def _topological_order(roots):
+    """Nodes reachable from `roots` that require grad, inputs before the outputs that use them."""
+    order, visited = [], set()
+    stack = [(root, False) for root in roots]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        fn = node._fn
+        if fn is None:
+            continue
+        if fn.inputs is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time: its saved values were freed by "
+                "the first backward. Pass retain_graph=True to the first .backward() to keep them."
+            )
+        for inp, needs in zip(fn.inputs, fn.needs_input_grad):
+            if needs and id(inp) not in visited:
+                stack.append((inp, False))
+    return order
+
+
+def _as_grad_tensor(grad, like):
+    """The seed gradient for output `like`: ones for a scalar, else the given value with its shape checked."""
+    if grad is None:
+        if like.data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; this output has shape {like.shape}. "
+                "Pass a gradient of the same shape: out.backward(grad)."
+            )
+        return Tensor._make(np.ones_like(like.data))
+    if not isinstance(grad, Tensor):
+        grad = Tensor._make(np.asarray(grad, dtype=like.dtype))
+    if grad.shape != like.shape:
+        raise RuntimeError(f"gradient has shape {grad.shape} but the output has shape {like.shape}")
+    return grad
+
+
+def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, inputs=None):
+    """Propagate `grad_outputs` from `outputs` to the leaves.
+
+    With `inputs` None the gradients are accumulated into the `.grad` of every leaf (and of
+    non-leaves that called `retain_grad()`); otherwise they are returned for `inputs` only
+    (None for an input the outputs do not depend on) and no `.grad` is touched.
+    """
+    grads = {}
+    for out, g in zip(outputs, grad_outputs):
+        if out.requires_grad:
+            g = _as_grad_tensor(g, out)
+            grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
+    wanted = None if inputs is None else {id(t) for t in inputs}
+    captured = {}
+    # Arrays already stored as some .grad, and the caller's own seed arrays: storing one of these
+    # as another .grad would let an in-place change to one gradient alter the other.
+    stored = {id(g.data) for g in grads.values()}
+
+    order = _topological_order([out for out in outputs if out.requires_grad])
+    with set_grad_enabled(create_graph):
+        for node in reversed(order):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            fn = node._fn
+            if wanted is not None:
+                if id(node) in wanted:
+                    captured[id(node)] = g
+            elif fn is None or node._retains_grad:
+                if not create_graph and (not g.data.flags.owndata or id(g.data) in stored):
+                    g = Tensor._make(g.data.copy())
+                stored.add(id(g.data))
+                node.grad = g if node.grad is None else node.grad + g
+            if fn is None:
+                continue
+            input_grads = fn.backward(g)
+            for inp, needs, ig in zip(fn.inputs, fn.needs_input_grad, input_grads):
+                if not needs or ig is None:
+                    continue
+                if ig.shape != inp.shape:
+                    raise RuntimeError(
+                        f"{type(fn).__name__}.backward returned a gradient of shape {ig.shape} "
+                        f"for an input of shape {inp.shape}"
+                    )
+                if ig.dtype != inp.dtype:
+                    ig = ig.astype(inp.dtype)
+                key = id(inp)
+                grads[key] = grads[key] + ig if key in grads else ig
+            if not retain_graph:
+                fn.release()
+    if wanted is not None:
+        return [captured.get(id(t)) for t in inputs]
+    return None
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Gradients of `outputs` with respect to `inputs`, returned rather than stored in `.grad`.
+
+    As `torch.autograd.grad`: `grad_outputs` weights each output (ones for scalars); with
+    `create_graph=True` the returned gradients are part of a graph and can be differentiated
+    again (Hessian-vector products, gradient penalties).
+
+    >>> (g,) = gw.grad(y, [x], create_graph=True)
+    >>> (h,) = gw.grad(g.sum(), [x])        # second derivative
+    """
+    single_output = isinstance(outputs, Tensor)
+    outputs = [outputs] if single_output else list(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = [inputs] if single_input else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"input {i} of grad() does not require grad")
+    if not any(out.requires_grad for out in outputs):
+        raise RuntimeError("none of the outputs requires grad: they do not depend on any input with requires_grad=True")
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs)
+    if not allow_unused:
+        for i, g in enumerate(result):
+            if g is None:
+                raise RuntimeError(
+                    f"input {i} of grad() was not used to compute the outputs; pass allow_unused=True "
+                    "to get None for it"
+                )
+    return tuple(result)

@@ -1,0 +1,19 @@
+"""`gradwork.nn.functional` (import as `F`): activations, losses and layer operations as functions.
+
+Names and argument order follow `torch.nn.functional`, except that class and feature axes are
+last (channels-last, as Keras).
+"""
+from .activations import (
+    elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
+)
+from .layers import dropout, linear
+from .losses import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber, huber_loss, l1_loss, mae,
+    mse, mse_loss, nll_loss,
+)
+
+__all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu", "gelu",
+    "huber", "huber_loss", "l1_loss", "leaky_relu", "linear", "log_softmax", "mae", "mse", "mse_loss",
+    "nll_loss", "relu", "selu", "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
+]

@@ -1,0 +1,68 @@
+"""The affine map and dropout as functions."""
+import numpy as np
+
+from ...autograd.function import Function
+from ...random import get_generator
+from ...tensor import as_tensor
+
+
+class Linear(Function):
+    """x @ W.T + b in one node (the course's "Affine" layer). x: (..., in), W: (out, in), b: (out,)."""
+
+    def forward(self, x, w, b=None):
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b
+        return out
+
+    def backward(self, g):
+        x, w = self.inputs[:2]
+        needs = self.needs_input_grad
+        gx = g @ w if needs[0] else None
+        gw = None
+        if needs[1]:
+            g2, x2 = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+            gw = g2.T @ x2
+        gb = g.sum(axis=tuple(range(g.ndim - 1))) if len(needs) > 2 and needs[2] else None
+        return gx, gw, gb
+
+
+def linear(x, weight, bias=None):
+    """Affine map x @ weight.T + bias, as `torch.nn.functional.linear`.
+
+    x: (..., in_features); weight: (out_features, in_features); bias: (out_features,) -> (..., out_features).
+    """
+    x, weight = as_tensor(x), as_tensor(weight)
+    if x.shape[-1:] != weight.shape[-1:] or weight.ndim != 2:
+        raise ValueError(
+            f"linear: input of shape {x.shape} needs a weight of shape (out_features, {x.shape[-1]}), "
+            f"got {weight.shape}"
+        )
+    if bias is None:
+        return Linear()(x, weight)
+    return Linear()(x, weight, bias)
+
+
+class Dropout(Function):
+    def __init__(self, rate):
+        self.rate = rate
+
+    def forward(self, a):
+        keep = get_generator().random(a.shape) >= self.rate
+        self.mask = keep.astype(a.dtype) / np.asarray(1 - self.rate, dtype=a.dtype)
+        return a * self.mask
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+def dropout(x, p=0.5, training=True):
+    """Inverted dropout: zero each element with probability `p` and scale the rest by 1/(1-p),
+    so nothing needs rescaling at inference. The identity when `training` is False or p is 0."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0:
+        return as_tensor(x)
+    if p == 1:
+        return as_tensor(x) * 0.0
+    return Dropout(p)(x)

@@ -1,0 +1,112 @@
+"""Arithmetic: + - * / ** @ and negation, with broadcasting in both directions.
+
+Each backward reduces its gradients to the input's own shape (`sum_to`), so broadcasting
+`(3, 1) + (4,)` sends back a (3, 1) and a (4,) gradient.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from .broadcast import sum_to
+
+
+class Add(Function):
+    def forward(self, a, b):
+        return np.add(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (sum_to(g, a.shape) if need_a else None, sum_to(g, b.shape) if need_b else None)
+
+
+class Sub(Function):
+    def forward(self, a, b):
+        return np.subtract(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (sum_to(g, a.shape) if need_a else None, sum_to(-g, b.shape) if need_b else None)
+
+
+class Mul(Function):
+    def forward(self, a, b):
+        return np.multiply(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (sum_to(g * b, a.shape) if need_a else None, sum_to(g * a, b.shape) if need_b else None)
+
+
+class Div(Function):
+    def forward(self, a, b):
+        return np.divide(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = sum_to(g / b, a.shape) if need_a else None
+        gb = sum_to(-g * self.output / b, b.shape) if need_b else None
+        return ga, gb
+
+
+class Neg(Function):
+    def forward(self, a):
+        return np.negative(a)
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Pow(Function):
+    """a ** b; either may be a constant. d/da = b a^(b-1); d/db = a^b log a (0 where a = 0 and b >= 0)."""
+
+    def forward(self, a, b):
+        return np.power(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = gb = None
+        if need_a:
+            ga = sum_to(g * b * a ** (b - 1), a.shape)
+        if need_b:
+            a_data = a.data if isinstance(a, Tensor) else np.asarray(a)
+            log_a = elementwise.Log()(elementwise.where((a_data == 0) & (b.data >= 0), 1.0, a))
+            gb = sum_to(g * self.output * log_a, b.shape)
+        return ga, gb
+
+
+class MatMul(Function):
+    """Matrix product of arrays with at least 2 dims; leading (batch) dims broadcast."""
+
+    def forward(self, a, b):
+        return np.matmul(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = sum_to(MatMul()(g, b.swapaxes(-1, -2)), a.shape) if need_a else None
+        gb = sum_to(MatMul()(a.swapaxes(-1, -2), g), b.shape) if need_b else None
+        return ga, gb
+
+
+def matmul(a, b):
+    """`a @ b` with NumPy's rules for 1-D operands (a vector is a row on the left, a column on the right)."""
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}")
+    if a.ndim == 1 and b.ndim == 1:
+        if a.shape != b.shape:
+            raise ValueError(f"matmul: vectors of different lengths {a.shape[0]} and {b.shape[0]}")
+        return (a * b).sum()
+    if a.ndim == 1:
+        return MatMul()(a.reshape(1, -1), b).squeeze(-2)
+    if b.ndim == 1:
+        return MatMul()(a, b.reshape(-1, 1)).squeeze(-1)
+    return MatMul()(a, b)
+
+
+from ..tensor import Tensor, as_tensor  # noqa: E402
+from . import elementwise  # noqa: E402

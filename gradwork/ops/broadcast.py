@@ -1,0 +1,49 @@
+"""Broadcasting as two operations that are each other's gradient: `broadcast_to` and `sum_to`."""
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class BroadcastTo(Function):
+    """Repeat along broadcast axes (a read-only view): (..) -> shape."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, a):
+        self.in_shape = np.shape(a)
+        return np.broadcast_to(a, self.shape)
+
+    def backward(self, g):
+        return (sum_to(g, self.in_shape),)
+
+
+class SumTo(Function):
+    """Sum a broadcast result back down to `shape`: the gradient of broadcasting."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, a):
+        self.in_shape = a.shape
+        lead = a.ndim - len(self.shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(self.shape) if n == 1 and a.shape[lead + i] != 1
+        )
+        out = a.sum(axis=axes, keepdims=True) if axes else a
+        return out.reshape(self.shape)
+
+    def backward(self, g):
+        return (broadcast_to(g, self.in_shape),)
+
+
+def broadcast_to(x, shape):
+    """`x` repeated to `shape` by NumPy's broadcasting rules."""
+    shape = tuple(shape)
+    return x if x.shape == shape else BroadcastTo(shape)(x)
+
+
+def sum_to(x, shape):
+    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`."""
+    shape = tuple(shape)
+    return x if x.shape == shape else SumTo(shape)(x)

@@ -1,0 +1,220 @@
+"""Elementwise functions: exp, log, sqrt, abs, clip, tanh, sigmoid, relu, erf, maximum/minimum, where.
+
+Integer inputs to a floating-point function give the default float dtype (as in PyTorch).
+Functions whose derivative is the output reuse `self.output` instead of recomputing.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import Function
+from .broadcast import sum_to
+from . import special
+
+
+def _float(a):
+    """`a` as an array of floats: integer and boolean arrays become the default dtype."""
+    a = np.asarray(a)
+    return a if a.dtype.kind in "fc" else a.astype(get_default_dtype())
+
+
+class Exp(Function):
+    def forward(self, a):
+        return np.exp(_float(a))
+
+    def backward(self, g):
+        return (g * self.output,)
+
+
+class Log(Function):
+    def forward(self, a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(_float(a))
+
+    def backward(self, g):
+        return (g / self.inputs[0],)
+
+
+class Sqrt(Function):
+    def forward(self, a):
+        return np.sqrt(_float(a))
+
+    def backward(self, g):
+        return (g / (2 * self.output),)
+
+
+class Abs(Function):
+    """|a|; the gradient at 0 is 0 (sign(0)), as in PyTorch."""
+
+    def forward(self, a):
+        self.sign = np.sign(a)
+        return np.abs(a)
+
+    def backward(self, g):
+        return (g * self.sign,)
+
+
+class Clip(Function):
+    """Clamp into [low, high] (either may be None); the gradient passes where low <= a <= high."""
+
+    def __init__(self, low=None, high=None):
+        self.low, self.high = low, high
+
+    def forward(self, a):
+        inside = np.ones(a.shape, dtype=bool)
+        if self.low is not None:
+            inside &= a >= self.low
+        if self.high is not None:
+            inside &= a <= self.high
+        self.inside = inside
+        return np.clip(a, self.low, self.high)
+
+    def backward(self, g):
+        return (g * self.inside,)
+
+
+class Tanh(Function):
+    def forward(self, a):
+        return np.tanh(_float(a))
+
+    def backward(self, g):
+        y = self.output
+        return (g * (1 - y * y),)
+
+
+class Sigmoid(Function):
+    """1 / (1 + e^-a), computed from e^-|a| so neither tail overflows: sigmoid(-1000) is 0, not NaN."""
+
+    def forward(self, a):
+        a = _float(a)
+        e = np.exp(-np.abs(a))
+        r = 1 / (1 + e)
+        return np.where(a >= 0, r, e * r)
+
+    def backward(self, g):
+        y = self.output
+        return (g * (y * (1 - y)),)
+
+
+class ReLU(Function):
+    """max(a, 0); the gradient at 0 is 0, as in PyTorch."""
+
+    def forward(self, a):
+        self.mask = a > 0
+        return np.maximum(a, 0)
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+class Erf(Function):
+    """The error function; d/da erf(a) = 2/sqrt(pi) e^(-a^2)."""
+
+    def forward(self, a):
+        return special.erf(_float(a))
+
+    def backward(self, g):
+        a = self.inputs[0]
+        return (g * (2 / math.sqrt(math.pi)) * Exp()(-(a * a)),)
+
+
+class Where(Function):
+    """Pick from a where `condition` holds, else from b (broadcasting all three)."""
+
+    def __init__(self, condition):
+        self.condition = np.asarray(condition, dtype=bool)
+
+    def forward(self, a, b):
+        return np.where(self.condition, a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = sum_to(Where(self.condition)(g, 0), a.shape) if need_a else None
+        gb = sum_to(Where(self.condition)(0, g), b.shape) if need_b else None
+        return ga, gb
+
+
+class _Extremum(Function):
+    """Elementwise max or min of two operands; at ties each side gets half the gradient (as PyTorch)."""
+
+    pick = None  # np.maximum or np.minimum
+    wins = None  # np.greater or np.less
+
+    def forward(self, a, b):
+        out = self.pick(a, b)
+        share = self.wins(a, b).astype(out.dtype)
+        share[np.equal(a, b)] = 0.5
+        self.share_a = share
+        return out
+
+    def backward(self, g):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = sum_to(g * self.share_a, a.shape) if need_a else None
+        gb = sum_to(g * (1 - self.share_a), b.shape) if need_b else None
+        return ga, gb
+
+
+class Maximum(_Extremum):
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
+
+
+class Minimum(_Extremum):
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
+
+
+def maximum(a, b):
+    """Elementwise larger of a and b."""
+    return Maximum()(a, b)
+
+
+def minimum(a, b):
+    """Elementwise smaller of a and b."""
+    return Minimum()(a, b)
+
+
+def where(condition, a, b):
+    """Elementwise `a if condition else b`; `condition` is a boolean array or tensor (no gradient)."""
+    if isinstance(condition, Tensor):
+        condition = condition.data
+    return Where(condition)(a, b)
+
+
+from ..tensor import Tensor, get_default_dtype  # noqa: E402
+
+
+def exp(x):
+    """e^x elementwise."""
+    return Exp()(x)
+
+
+def log(x):
+    """Natural logarithm elementwise."""
+    return Log()(x)
+
+
+def sqrt(x):
+    return Sqrt()(x)
+
+
+def abs(x):
+    return Abs()(x)
+
+
+def tanh(x):
+    return Tanh()(x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x), without overflow for large |x|."""
+    return Sigmoid()(x)
+
+
+def erf(x):
+    return Erf()(x)
+
+
+def clip(x, min=None, max=None):
+    """Clamp into [min, max]; either bound may be None."""
+    return Clip(min, max)(x)

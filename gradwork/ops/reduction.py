@@ -1,0 +1,131 @@
+"""Reductions over axes: sum, mean, var, std, max, min, logsumexp (NumPy's `axis`/`keepdims`)."""
+import numpy as np
+
+from ..autograd.function import Function
+from .broadcast import broadcast_to
+
+
+def normalize_axes(axis, ndim):
+    """`axis` (None, int or tuple; negatives allowed) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise np.exceptions.AxisError(f"axis {ax} is out of bounds for a tensor of {ndim} dimensions")
+        out.append(int(ax) % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def _kept_shape(shape, axes):
+    """`shape` with the reduced axes set to 1, as keepdims=True leaves it."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _dropped_shape(shape, axes):
+    """`shape` without the reduced axes, as keepdims=False leaves it."""
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+class Sum(Function):
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, a):
+        self.in_shape = a.shape
+        return np.sum(a, axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, g):
+        return (broadcast_to(g.reshape(_kept_shape(self.in_shape, self.axes)), self.in_shape),)
+
+
+class _Extreme(Function):
+    """max or min over axes; tied extremes share the gradient equally (as `torch.amax`)."""
+
+    reduce = None  # np.max or np.min
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, a):
+        if a.size == 0:
+            raise ValueError(f"{type(self).__name__.lower()}() of an empty tensor of shape {a.shape}")
+        kept = self.reduce(a, axis=self.axes, keepdims=True)
+        hits = (a == kept).astype(a.dtype)
+        self.share = hits / hits.sum(axis=self.axes, keepdims=True)
+        self.kept_shape = kept.shape
+        return kept if self.keepdims else kept.reshape(_dropped_shape(a.shape, self.axes))
+
+    def backward(self, g):
+        return (broadcast_to(g.reshape(self.kept_shape), self.share.shape) * self.share,)
+
+
+class Max(_Extreme):
+    reduce = staticmethod(np.max)
+
+
+class Min(_Extreme):
+    reduce = staticmethod(np.min)
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum of elements over `axis` (all by default)."""
+    x = as_tensor(x)
+    return Sum(normalize_axes(axis, x.ndim), keepdims)(x)
+
+
+def _count(x, axes):
+    n = 1
+    for ax in axes:
+        n *= x.shape[ax]
+    return n
+
+
+def mean(x, axis=None, keepdims=False):
+    """Arithmetic mean over `axis`."""
+    x = as_tensor(x)
+    axes = normalize_axes(axis, x.ndim)
+    return Sum(axes, keepdims)(x) / _count(x, axes)
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over `axis`, dividing by N - ddof (NumPy's and Keras's convention: ddof=0;
+    `torch.var` defaults to the unbiased ddof=1)."""
+    x = as_tensor(x)
+    axes = normalize_axes(axis, x.ndim)
+    d = x - mean(x, axes, keepdims=True)
+    return Sum(axes, keepdims)(d * d) / (_count(x, axes) - ddof)
+
+
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over `axis` (ddof as in `var`)."""
+    return var(x, axis, keepdims, ddof) ** 0.5
+
+
+def max(x, axis=None, keepdims=False):
+    """Largest element over `axis`."""
+    x = as_tensor(x)
+    return Max(normalize_axes(axis, x.ndim), keepdims)(x)
+
+
+def min(x, axis=None, keepdims=False):
+    """Smallest element over `axis`."""
+    x = as_tensor(x)
+    return Min(normalize_axes(axis, x.ndim), keepdims)(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows."""
+    x = as_tensor(x)
+    axes = normalize_axes(axis, x.ndim)
+    shift = np.max(x.data, axis=axes, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0)
+    out = Sum(axes, True)(Exp()(x - shift)).log() + shift
+    return out if keepdims else out.reshape(_dropped_shape(x.shape, axes))
+
+
+from ..tensor import as_tensor  # noqa: E402
+from .elementwise import Exp  # noqa: E402
