@@ -20,7 +20,10 @@ from .ops.reduction import logsumexp, max, mean, min, std, sum, var
 from .ops.shape_ops import (
     broadcast_to, concatenate, expand_dims, flatten, pad, reshape, split, squeeze, stack, swapaxes, transpose,
 )
-from . import nn, random
+from . import activations, initializers, losses, metrics, nn, optimizers, random, regularizers
+from . import callbacks, data, datasets, saving
+from .models import Model, Sequential, load_model
+from . import models, plot
 
 float32, float64, float16 = _np.float32, _np.float64, _np.float16
 int32, int64, bool_ = _np.int32, _np.int64, _np.bool_

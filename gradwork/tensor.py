@@ -31,7 +31,7 @@ def _to_array(data, dtype):
     arr = np.array(data)
     if arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
         arr = arr.astype(_default_dtype)
-    if arr.dtype == object:
+    if arr.dtype.kind not in "biufc":  # object (None, ragged), str, bytes, datetime
         raise TypeError(f"cannot make a Tensor from {type(data).__name__}: the data is not numeric")
     return arr
 
@@ -144,7 +144,8 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies, np.asarray(t) shares
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -325,7 +326,7 @@ class Tensor:
         return elementwise.Sigmoid()(self)
 
     def relu(self):
-        return elementwise.maximum(self, 0)
+        return elementwise.ReLU()(self)
 
     def clip(self, min=None, max=None):
         return elementwise.Clip(min, max)(self)

@@ -8,6 +8,7 @@ import numpy as np
 
 from .grad_mode import set_grad_enabled
 from ..tensor import Tensor
+from ..ops.shape_ops import Cast
 
 
 def _topological_order(roots):
@@ -48,6 +49,8 @@ def _as_grad_tensor(grad, like):
         return Tensor._make(np.ones_like(like.data))
     if not isinstance(grad, Tensor):
         grad = Tensor._make(np.asarray(grad, dtype=like.dtype))
+    elif grad.dtype != like.dtype:
+        grad = grad.astype(like.dtype)  # as PyTorch: each gradient has its tensor's dtype
     if grad.shape != like.shape:
         raise RuntimeError(f"gradient has shape {grad.shape} but the output has shape {like.shape}")
     return grad
@@ -82,8 +85,9 @@ def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, 
                 if id(node) in wanted:
                     captured[id(node)] = g
             elif fn is None or node._retains_grad:
-                if not create_graph and (not g.data.flags.owndata or id(g.data) in stored):
-                    g = Tensor._make(g.data.copy())
+                if not g.data.flags.owndata or id(g.data) in stored:
+                    # a recorded copy under create_graph, so the stored gradient stays differentiable
+                    g = Cast(g.dtype)(g) if create_graph else Tensor._make(g.data.copy())
                 stored.add(id(g.data))
                 node.grad = g if node.grad is None else node.grad + g
             if fn is None:

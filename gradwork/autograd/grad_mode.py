@@ -19,12 +19,8 @@ def is_grad_enabled():
     return _state.enabled
 
 
-class set_grad_enabled:
-    """Turn graph recording on or off, as a context manager or a decorator.
-
-    >>> with gw.no_grad():
-    ...     y = model(x)          # y.requires_grad is False
-    """
+class _GradModeSwitch:
+    """Switch graph recording to `mode` inside a `with` block or a decorated function, then restore it."""
 
     def __init__(self, mode):
         self.mode = bool(mode)
@@ -40,22 +36,55 @@ class set_grad_enabled:
         return False
 
     def __call__(self, func):
+        mode = self.mode
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with set_grad_enabled(self.mode):
+            with _GradModeSwitch(mode):
                 return func(*args, **kwargs)
 
         return wrapper
 
 
-class no_grad(set_grad_enabled):
-    """Build no graph inside: for inference and parameter updates."""
+class set_grad_enabled(_GradModeSwitch):
+    """Turn graph recording on or off: called alone it switches this thread's mode (as
+    `torch.set_grad_enabled`); as a context manager or decorator it switches it only inside.
+
+    >>> gw.set_grad_enabled(False)     # off from here on
+    >>> with gw.set_grad_enabled(True):
+    ...     y = model(x)               # recorded; off again after the block
+    """
+
+    def __init__(self, mode):
+        super().__init__(mode)
+        self.before = _state.enabled
+        _state.enabled = self.mode
+
+    def __enter__(self):  # the switch happened in __init__; leaving the block restores the mode from before it
+        _state.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _state.enabled = self.before
+        return False
+
+    def __call__(self, func):
+        _state.enabled = self.before  # decorating switches nothing now, only when func runs
+        return super().__call__(func)
+
+
+class no_grad(_GradModeSwitch):
+    """Build no graph inside: for inference and parameter updates.
+
+    >>> with gw.no_grad():
+    ...     y = model(x)          # y.requires_grad is False
+    """
 
     def __init__(self):
         super().__init__(False)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradModeSwitch):
     """Record the graph again inside a `no_grad` block."""
 
     def __init__(self):

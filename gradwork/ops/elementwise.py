@@ -143,7 +143,7 @@ class _Extremum(Function):
 
     def forward(self, a, b):
         out = self.pick(a, b)
-        share = self.wins(a, b).astype(out.dtype)
+        share = np.array(self.wins(a, b), dtype=out.dtype)  # an array even for 0-d operands (NumPy gives scalars)
         share[np.equal(a, b)] = 0.5
         self.share_a = share
         return out

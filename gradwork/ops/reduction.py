@@ -51,8 +51,8 @@ class _Extreme(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, a):
-        if a.size == 0:
-            raise ValueError(f"{type(self).__name__.lower()}() of an empty tensor of shape {a.shape}")
+        if any(a.shape[ax] == 0 for ax in self.axes):
+            raise ValueError(f"{type(self).__name__.lower()}() over an empty axis of a tensor of shape {a.shape}")
         kept = self.reduce(a, axis=self.axes, keepdims=True)
         hits = (a == kept).astype(a.dtype)
         self.share = hits / hits.sum(axis=self.axes, keepdims=True)
@@ -121,8 +121,11 @@ def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
-    shift = np.max(x.data, axis=axes, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0)
+    if x.size:
+        shift = np.max(x.data, axis=axes, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
+    else:  # np.max has no identity; the sum of no terms is 0 and its log -inf, as in PyTorch
+        shift = np.zeros(_kept_shape(x.shape, axes), dtype=x.dtype)
     out = Sum(axes, True)(Exp()(x - shift)).log() + shift
     return out if keepdims else out.reshape(_dropped_shape(x.shape, axes))
 

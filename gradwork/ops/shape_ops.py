@@ -51,7 +51,8 @@ def _plain_index(index):
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        arr = np.asarray(index)
+        return arr.astype(np.intp) if arr.size == 0 else arr  # [] picks nothing, as in NumPy (not a float index)
     return index
 
 

@@ -155,11 +155,14 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
         raise ValueError("cross_entropy: input needs a class axis, got a scalar")
     logp = log_softmax(input, axis=-1)
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    normalizer = None  # the weighted mean over integer targets divides by their summed class weights
     if target_data.dtype.kind in "iub":
         if label_smoothing == 0:
             return nll_loss(logp, target_data, weight, reduction)
         t = _class_targets(target_data, input, "cross_entropy")
         target = np.eye(input.shape[-1], dtype=input.dtype)[t]
+        if weight is not None and reduction == "mean":
+            normalizer = np.asarray(weight, dtype=input.dtype)[t].sum()
     elif target_data.shape != input.shape:
         raise ValueError(
             f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target_data.shape}"
@@ -169,4 +172,6 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
     if weight is not None:
         logp = logp * np.asarray(weight, dtype=input.dtype)
     loss = -(target * logp).sum(axis=-1)
+    if normalizer is not None:
+        return loss.sum() / normalizer
     return _reduce(loss, reduction, "cross_entropy")

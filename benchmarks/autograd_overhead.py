@@ -1,0 +1,436 @@
+"""Per-operation overhead of gradwork's autograd, timed side by side with PyTorch CPU in one process.
+
+Two workloads where the arrays are tiny, so almost all of the time is the library's own Python
+and dispatch work rather than arithmetic:
+
+1. one training step of a 2-16-1 network on the four XOR samples (tanh hidden layer, sigmoid
+   output, MSE loss, plain SGD on the 4 parameters, gradients reset), float32, all three
+   implementations starting from the same weights; a hand-written NumPy step is the floor;
+2. a chain of 1,000 elementwise operations on shape-(16,) arrays (multiply, add, tanh, repeated),
+   forward and backward, once with tensor operands (parameters that collect gradients) and once
+   with Python-number constants.
+
+The machines are noisy (about +-20% minute to minute), so the implementations are alternated in
+rounds (the order reversed every other round), each round times a block of repetitions, and the
+table gives medians of the per-step times and the median of the per-round ratios gradwork/PyTorch.
+
+Run:  python benchmarks/autograd_overhead.py             (about 25 s)
+      python benchmarks/autograd_overhead.py --quick     (a few seconds)
+      python benchmarks/autograd_overhead.py --profile   (cProfile of gradwork's XOR step)
+"""
+import argparse
+import cProfile
+import ctypes
+import gc
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# Run from a checkout without installing: prefer the gradwork next to this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as TF  # noqa: E402
+
+import gradwork as gw  # noqa: E402
+from gradwork.nn import functional as F  # noqa: E402
+
+XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_TARGETS = np.array([[0], [1], [1], [0]], dtype=np.float32)
+HIDDEN = 16
+LEARNING_RATE = 0.5
+CHAIN_LENGTH = 1000
+CHAIN_WIDTH = 16
+
+
+# ----- threads ----------------------------------------------------------------------------------
+def _openblas_libraries():
+    """ctypes handles of the OpenBLAS libraries loaded in this process (Linux: read from /proc/self/maps)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return []
+    paths = sorted({line.split()[-1] for line in maps.splitlines() if "openblas" in line.lower() and "/" in line})
+    handles = []
+    for path in paths:
+        try:
+            handles.append(ctypes.CDLL(path))
+        except OSError:
+            pass
+    return handles
+
+
+def _openblas_call(lib, names, *args):
+    for name in names:
+        fn = getattr(lib, name, None)
+        if fn is not None:
+            return fn(*args)
+    return None
+
+
+def set_threads(n):
+    """Use `n` threads in OpenBLAS (NumPy's BLAS, set at run time through its C API) and in PyTorch.
+
+    Returns the OpenBLAS thread counts read back (None where the library could not be reached),
+    so the printed environment says what was actually in force.
+    """
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)  # for any child process; this one is set below
+    torch.set_num_threads(n)
+    setters = ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads")
+    getters = ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads")
+    found = []
+    for lib in _openblas_libraries():
+        _openblas_call(lib, setters, ctypes.c_int(n))
+        found.append(_openblas_call(lib, getters))
+    return [f for f in found if f is not None] or None
+
+
+# ----- timing -----------------------------------------------------------------------------------
+def _time_block(step, reps):
+    start = time.perf_counter()
+    for _ in range(reps):
+        step()
+    return (time.perf_counter() - start) / reps
+
+
+def _calibrate(step, block_s):
+    """Repetitions of `step` that take about `block_s` seconds (after a short warm-up)."""
+    for _ in range(3):
+        step()
+    reps = 1
+    while True:
+        t = _time_block(step, reps) * reps
+        if t >= block_s / 4 or reps >= 1 << 20:
+            return max(1, int(round(reps * block_s / max(t, 1e-9))))
+        reps *= 4
+
+
+def measure(cases, rounds, block_s):
+    """Seconds per call of each step in `cases` ({name: step}), one list entry per round.
+
+    Every round runs each step for a block of about `block_s` seconds; the order is reversed every
+    other round, so a slow minute of the machine falls on all of them alike.
+    """
+    reps = {name: _calibrate(step, block_s) for name, step in cases.items()}
+    times = {name: [] for name in cases}
+    names = list(cases)
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else names[::-1]:
+            times[name].append(_time_block(cases[name], reps[name]))
+    return times
+
+
+def _quartiles(values):
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return q[0], statistics.median(values), q[2]
+
+
+# ----- workload 1: XOR training step ------------------------------------------------------------
+def initial_xor_weights(seed=0):
+    """W1 (16, 2), b1 (16,), W2 (1, 16), b2 (1,) as float32 arrays, the (out, in) layout of F.linear."""
+    rng = np.random.default_rng(seed)
+    return [
+        rng.normal(0.0, 1.0, (HIDDEN, 2)).astype(np.float32),
+        np.zeros(HIDDEN, dtype=np.float32),
+        rng.normal(0.0, 1.0 / np.sqrt(HIDDEN), (1, HIDDEN)).astype(np.float32),
+        np.zeros(1, dtype=np.float32),
+    ]
+
+
+def gradwork_xor(weights):
+    """A step function and its parameter list for gradwork."""
+    x, y = gw.tensor(XOR_INPUTS), gw.tensor(XOR_TARGETS)
+    params = [gw.tensor(w, requires_grad=True) for w in weights]
+    w1, b1, w2, b2 = params
+
+    def step():
+        hidden = gw.tanh(F.linear(x, w1, b1))
+        out = gw.sigmoid(F.linear(hidden, w2, b2))
+        loss = F.mse(out, y)
+        loss.backward()
+        for p in params:
+            p.data -= LEARNING_RATE * p.grad.data
+            p.grad = None
+        return loss
+
+    return step, params
+
+
+def torch_xor(weights):
+    """The same step in PyTorch, written as a PyTorch user would (fused in-place SGD update)."""
+    x, y = torch.from_numpy(XOR_INPUTS.copy()), torch.from_numpy(XOR_TARGETS.copy())
+    params = [torch.tensor(w, requires_grad=True) for w in weights]
+    w1, b1, w2, b2 = params
+
+    def step():
+        hidden = torch.tanh(TF.linear(x, w1, b1))
+        out = torch.sigmoid(TF.linear(hidden, w2, b2))
+        loss = TF.mse_loss(out, y)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p.add_(p.grad, alpha=-LEARNING_RATE)
+                p.grad = None
+        return loss
+
+    return step, params
+
+
+def numpy_xor(weights):
+    """The same step written by hand in NumPy: the floor any NumPy-based library can reach."""
+    x, y = XOR_INPUTS, XOR_TARGETS
+    params = [w.copy() for w in weights]
+    w1, b1, w2, b2 = params
+    scale = np.float32(2.0 / y.size)  # d mean(d^2) / d d = 2 d / N
+
+    def step():
+        hidden = np.tanh(x @ w1.T + b1)
+        out = 1.0 / (1.0 + np.exp(-(hidden @ w2.T + b2)))
+        d = out - y
+        loss = np.mean(d * d)
+        g_z2 = d * scale * out * (1.0 - out)
+        g_z1 = (g_z2 @ w2) * (1.0 - hidden * hidden)
+        grads = (g_z1.T @ x, g_z1.sum(axis=0), g_z2.T @ hidden, g_z2.sum(axis=0))
+        for p, g in zip(params, grads):
+            p -= LEARNING_RATE * g
+        return loss
+
+    return step, params
+
+
+def _to_numpy(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach().numpy().copy()
+    if isinstance(value, gw.Tensor):
+        return value.data.copy()
+    return np.array(value)
+
+
+def check_xor(steps=200):
+    """Train each implementation from the same weights; return the largest parameter difference to PyTorch
+    and the final losses (a benchmark of different work would be meaningless)."""
+    weights = initial_xor_weights()
+    results = {}
+    for name, make in (("gradwork", gradwork_xor), ("PyTorch", torch_xor), ("NumPy", numpy_xor)):
+        step, params = make(weights)
+        for _ in range(steps):
+            loss = step()
+        results[name] = ([_to_numpy(p) for p in params], float(_to_numpy(loss)))
+    ref = results["PyTorch"][0]
+    diffs = {name: max(float(np.max(np.abs(a - b))) for a, b in zip(ps, ref)) for name, (ps, _) in results.items()}
+    return diffs, {name: loss for name, (_, loss) in results.items()}
+
+
+# ----- workload 2: chain of elementwise operations ----------------------------------------------
+def chain_inputs(seed=1):
+    """x, w, b as float32 arrays of shape (16,), scaled so gradients neither vanish nor overflow
+    through 1,000 operations (underflow to subnormals would time the FPU, not the library)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, CHAIN_WIDTH).astype(np.float32)
+    w = rng.uniform(0.99, 1.01, CHAIN_WIDTH).astype(np.float32)
+    b = rng.uniform(-0.01, 0.01, CHAIN_WIDTH).astype(np.float32)
+    return x, w, b
+
+
+def _chain(y, w, b, tanh):
+    """Apply mul, add, tanh in turn, CHAIN_LENGTH operations in all."""
+    for i in range(CHAIN_LENGTH):
+        k = i % 3
+        if k == 0:
+            y = y * w
+        elif k == 1:
+            y = y + b
+        else:
+            y = tanh(y)
+    return y
+
+
+def gradwork_chain(arrays, constants):
+    x, w, b = (gw.tensor(a, requires_grad=not constants or i == 0) for i, a in enumerate(arrays))
+    if constants:
+        w, b = 0.99, 0.01
+    leaves = [x] if constants else [x, w, b]
+
+    def step():
+        _chain(x, w, b, gw.tanh).sum().backward()
+        grads = [t.grad for t in leaves]
+        for t in leaves:
+            t.grad = None
+        return grads
+
+    return step
+
+
+def torch_chain(arrays, constants):
+    x, w, b = (torch.tensor(a, requires_grad=not constants or i == 0) for i, a in enumerate(arrays))
+    if constants:
+        w, b = 0.99, 0.01
+    leaves = [x] if constants else [x, w, b]
+
+    def step():
+        _chain(x, w, b, torch.tanh).sum().backward()
+        grads = [t.grad for t in leaves]
+        for t in leaves:
+            t.grad = None
+        return grads
+
+    return step
+
+
+def numpy_chain(arrays, constants):
+    """Forward keeping what backward needs, then the backward loop, by hand."""
+    x, w, b = arrays
+    if constants:
+        w, b = np.float32(0.99), np.float32(0.01)
+
+    def step():
+        saved, y = [], x
+        for i in range(CHAIN_LENGTH):
+            k = i % 3
+            if k == 0:
+                saved.append(y)
+                y = y * w
+            elif k == 1:
+                y = y + b
+            else:
+                y = np.tanh(y)
+                saved.append(y)
+        g = np.ones_like(y)
+        gw_, gb_ = np.zeros_like(x), np.zeros_like(x)
+        for i in reversed(range(CHAIN_LENGTH)):
+            k = i % 3
+            if k == 0:
+                gw_ += g * saved.pop()
+                g = g * w
+            elif k == 1:
+                gb_ += g
+            else:
+                t = saved.pop()
+                g = g * (1.0 - t * t)
+        return [g] if constants else [g, gw_, gb_]
+
+    return step
+
+
+def check_chain(constants):
+    arrays = chain_inputs()
+    ours = [_to_numpy(t) for t in gradwork_chain(arrays, constants)()]
+    ref = [_to_numpy(t) for t in torch_chain(arrays, constants)()]
+    floor = numpy_chain(arrays, constants)()
+    scale = max(float(np.max(np.abs(r))) for r in ref)
+    rel = max(float(np.max(np.abs(a - r))) / scale for a, r in zip(ours, ref))
+    rel_np = max(float(np.max(np.abs(a - r))) / scale for a, r in zip(floor, ref))
+    smallest = min(float(np.min(np.abs(r))) for r in ref)
+    return rel, rel_np, smallest
+
+
+# ----- report -----------------------------------------------------------------------------------
+def print_environment(threads, blas_threads):
+    print("Environment")
+    print(f"  Python {platform.python_version()} ({platform.machine()}, {os.cpu_count()} CPUs), "
+          f"NumPy {np.__version__}, PyTorch {torch.__version__}, gradwork {gw.__version__}")
+    blas = "not found via ctypes; set OPENBLAS_NUM_THREADS" if blas_threads is None else blas_threads
+    print(f"  threads requested: {threads}; OpenBLAS (NumPy) reports {blas}; "
+          f"torch.get_num_threads() = {torch.get_num_threads()}")
+    print(f"  float32 everywhere; gc enabled (as in a training loop); timer time.perf_counter")
+
+
+def print_table(title, times, reference, ops=None):
+    print(f"\n{title}")
+    header = f"  {'implementation':<24}{'median':>12}{'IQR':>22}{'ratio to PyTorch':>20}{'ratio IQR':>16}"
+    if ops:
+        header += f"{'per op':>12}"
+    print(header)
+    for name, ts in times.items():
+        q1, med, q3 = _quartiles(ts)
+        ratios = [t / r for t, r in zip(ts, times[reference])]
+        r1, rmed, r3 = _quartiles(ratios)
+        line = (f"  {name:<24}{_fmt(med):>12}{_fmt(q1) + ' - ' + _fmt(q3):>22}{rmed:>19.2f}x"
+                f"{f'{r1:.2f} - {r3:.2f}':>16}")
+        if ops:
+            line += f"{_fmt(med / ops):>12}"
+        print(line)
+
+
+def _fmt(seconds):
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} us"
+
+
+def profile_xor(steps, top):
+    """cProfile `steps` gradwork XOR steps and print the functions by own time."""
+    step, _ = gradwork_xor(initial_xor_weights())
+    for _ in range(50):
+        step()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(steps):
+        step()
+    profiler.disable()
+    print(f"\ncProfile of {steps} gradwork XOR steps (per-call times are inflated by the profiler; "
+          f"compare shares, not absolutes)")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few, short rounds: a few seconds in all")
+    parser.add_argument("--rounds", type=int, help="rounds per workload (default 31, or 7 with --quick)")
+    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
+                        help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
+    parser.add_argument("--profile", action="store_true", help="also cProfile gradwork's XOR step")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (7 if args.quick else 31)
+    block_s = 0.02 if args.quick else 0.1
+
+    blas_threads = set_threads(args.threads)
+    print_environment(args.threads, blas_threads)
+    print(f"  {rounds} rounds; each round times a block of ~{block_s * 1e3:.0f} ms per implementation")
+
+    diffs, losses = check_xor()
+    print("\nSame work? XOR after 200 steps from the same weights: max |param - PyTorch's| "
+          + ", ".join(f"{n} {d:.1e}" for n, d in diffs.items() if n != "PyTorch")
+          + "; final losses " + ", ".join(f"{n} {v:.5f}" for n, v in losses.items()))
+    for constants in (False, True):
+        rel, rel_np, smallest = check_chain(constants)
+        kind = "constant" if constants else "tensor"
+        print(f"Same work? chain with {kind} operands: gradients vs PyTorch, max relative difference "
+              f"gradwork {rel:.1e}, NumPy {rel_np:.1e}; smallest |gradient| {smallest:.1e}")
+        if smallest < 1e-30:
+            print("  WARNING: gradients near float32's subnormal range; the chain would time slow FPU paths")
+
+    start = time.perf_counter()
+    weights = initial_xor_weights()
+    xor = measure(
+        {"gradwork": gradwork_xor(weights)[0], "PyTorch": torch_xor(weights)[0],
+         "NumPy by hand (floor)": numpy_xor(weights)[0]},
+        rounds, block_s,
+    )
+    print_table("1. XOR 2-16-1 training step (forward + backward + SGD update), time per step", xor, "PyTorch")
+
+    arrays = chain_inputs()
+    for constants, label in ((False, "tensor operands x*w, +b, tanh"), (True, "constants x*0.99, +0.01, tanh")):
+        chain = measure(
+            {"gradwork": gradwork_chain(arrays, constants), "PyTorch": torch_chain(arrays, constants),
+             "NumPy by hand (floor)": numpy_chain(arrays, constants)},
+            rounds, block_s,
+        )
+        print_table(f"2. chain of {CHAIN_LENGTH} elementwise ops on ({CHAIN_WIDTH},), {label}; "
+                    f"forward + backward", chain, "PyTorch", ops=CHAIN_LENGTH)
+    print(f"\n(timed part took {time.perf_counter() - start:.1f} s; IQR = 25th - 75th percentile over rounds; "
+          "ratios are medians of per-round ratios)")
+
+    if args.profile:
+        gc.collect()
+        profile_xor(steps=200 if args.quick else 2000, top=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Activation functions by Keras name: `get("relu")`, `serialize(fn) -> "relu"`.
+
+Each function takes a Tensor (or array) and returns a Tensor, built on `gradwork.nn.functional`.
+Defaults follow `keras.activations`, which differ from PyTorch's in places: `leaky_relu` has slope
+0.2 and `gelu` is the exact erf form unless `approximate=True`.
+
+`softmax` and `sigmoid` remember their input, so a probability-based cross-entropy can use the
+logits instead (exact, and finite when the probabilities saturate to 0 or 1). When the graph is
+recorded the loss finds the logits through the output's `grad_fn`; under `gw.no_grad()` no graph
+exists, so these two functions keep a weak note from output to logits for the loss to find.
+
+>>> act = gw.activations.get("relu")
+>>> act(gw.tensor([-1.0, 2.0]))
+tensor([0., 2.])
+"""
+import weakref
+
+from .nn import functional as F
+from .ops.elementwise import exp as _exp
+from .ops.shape_ops import concatenate
+from .tensor import Tensor, as_tensor
+
+# id(output) -> (weak reference to output, logits, kind, axis): see `source_logits`.
+_LOGITS = {}
+
+
+def _remember_logits(output, logits, kind, axis=None):
+    """Note that `output` is softmax/sigmoid of `logits` when no graph node records it."""
+    if not isinstance(output, Tensor) or output._fn is not None:
+        return output
+    key = id(output)
+
+    def forget(_ref, key=key):
+        _LOGITS.pop(key, None)
+
+    _LOGITS[key] = (weakref.ref(output, forget), as_tensor(logits), kind, axis)
+    return output
+
+
+def source_logits(output, kind):
+    """(logits, axis) if `output` came from `softmax` (kind "softmax") or `sigmoid` without a
+    recorded graph, else None. Used by the cross-entropy losses."""
+    entry = _LOGITS.get(id(output))
+    if entry is None or entry[0]() is not output or entry[2] != kind:
+        return None
+    return entry[1], entry[3]
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """max(x, 0), with Keras's options.
+
+    negative_slope: slope below the threshold; max_value: upper clip; threshold: values below it
+    are set to 0 (or follow the negative slope from it).
+    """
+    if negative_slope == 0 and max_value is None and threshold == 0:
+        return F.relu(x)
+    if negative_slope != 0 and max_value is None and threshold == 0:
+        return F.leaky_relu(x, negative_slope)
+    x = as_tensor(x)
+    if negative_slope != 0:
+        below = F.relu(threshold - x) if threshold != 0 else F.relu(-x)
+    if threshold != 0:
+        out = x * (x.data > threshold).astype(x.dtype)
+    else:
+        out = F.relu(x)
+    if max_value is not None:
+        out = out.clip(None, max_value)
+    if negative_slope != 0:
+        out = out - negative_slope * below
+    return out
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """x for x > 0, else negative_slope * x (Keras's default slope 0.2)."""
+    return F.leaky_relu(x, negative_slope)
+
+
+def relu6(x):
+    """min(max(x, 0), 6)."""
+    return F.relu(x).clip(None, 6.0)
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, else alpha * (e^x - 1)."""
+    return F.elu(x, alpha)
+
+
+def selu(x):
+    """Scaled ELU with the self-normalizing constants."""
+    return F.selu(x)
+
+
+def softplus(x):
+    """log(1 + e^x), stable for large |x|."""
+    return F.softplus(x)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = as_tensor(x)
+    return x / (1 + x.abs())
+
+
+def silu(x):
+    """x * sigmoid(x) (also called swish)."""
+    return F.silu(x)
+
+
+swish = silu
+
+
+def gelu(x, approximate=False):
+    """x * Phi(x) (exact, with erf); approximate=True uses the tanh formula."""
+    return F.gelu(x, "tanh" if approximate else "none")
+
+
+def tanh(x):
+    return F.tanh(x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x). A following binary cross-entropy uses x itself, for exactness."""
+    return _remember_logits(F.sigmoid(x), x, "sigmoid")
+
+
+def exponential(x):
+    """e^x."""
+    return _exp(x)
+
+
+def hard_sigmoid(x):
+    """A piecewise-linear sigmoid, relu6(x + 3) / 6 (Keras 3's definition)."""
+    return relu6(as_tensor(x) + 3.0) / 6.0
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also called hard swish)."""
+    x = as_tensor(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    x = as_tensor(x)
+    return x * F.tanh(F.softplus(x))
+
+
+def linear(x):
+    """The identity (what `activation=None` means)."""
+    return x
+
+
+def softmax(x, axis=-1):
+    """e^x / sum(e^x) along `axis`. A following categorical cross-entropy uses x itself, for exactness."""
+    return _remember_logits(F.softmax(x, axis), x, "softmax", axis)
+
+
+def log_softmax(x, axis=-1):
+    """log(softmax(x)), computed as x - logsumexp(x)."""
+    return F.log_softmax(x, axis)
+
+
+def crelu(x):
+    """Concatenated ReLU: [relu(x), relu(-x)] along the last axis (doubles the features)."""
+    x = as_tensor(x)
+    return concatenate([F.relu(x), F.relu(-x)], axis=-1)
+
+
+_BY_NAME = {
+    fn.__name__: fn
+    for fn in (
+        crelu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_softmax, mish, relu, relu6,
+        selu, sigmoid, silu, softmax, softplus, softsign, tanh,
+    )
+}
+_BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
+# The functional forms with identical semantics serialize under the same names.
+_NAME_OF = {fn: name for name, fn in _BY_NAME.items() if fn.__name__ == name}
+_NAME_OF.update({
+    F.relu: "relu", F.sigmoid: "sigmoid", F.tanh: "tanh", F.softmax: "softmax", F.log_softmax: "log_softmax",
+    F.elu: "elu", F.selu: "selu", F.softplus: "softplus", F.silu: "silu", F.gelu: "gelu",
+})
+
+
+def _lookup(name):
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}") from None
+
+
+def get(identifier):
+    """An activation function from a name, None (-> linear), a serialized dict, or a callable (returned as is)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"could not interpret activation identifier {identifier!r}: give a name or a callable")
+
+
+def serialize(activation):
+    """The name of a built-in activation ("relu"); None serializes as "linear"."""
+    if activation is None:
+        return "linear"
+    try:
+        return _NAME_OF[activation]
+    except (KeyError, TypeError):
+        pass
+    raise ValueError(
+        f"cannot serialize activation {activation!r}: only the built-in activations have names "
+        f"({', '.join(sorted(_BY_NAME))})"
+    )
+
+
+def deserialize(config):
+    """The activation function from a name, or from a dict whose 'config' (or 'class_name') is the name."""
+    if isinstance(config, dict):
+        name = config.get("config")
+        if not isinstance(name, str):
+            name = config.get("class_name")
+        if not isinstance(name, str):
+            raise ValueError(f"cannot deserialize activation from {config!r}")
+        return _lookup(name)
+    if isinstance(config, str):
+        return _lookup(config)
+    raise ValueError(f"cannot deserialize activation from {config!r}")
+
+
+__all__ = sorted(_BY_NAME) + ["deserialize", "get", "serialize"]

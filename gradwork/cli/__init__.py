@@ -1,0 +1,69 @@
+"""The `gradwork` command (also `python -m gradwork`): train, evaluate, predict, info.
+
+    gradwork train --dataset fashion-mnist --model mlp --epochs 10 --batch-size 128 --optimizer adam --lr 1e-3 --out runs/mlp
+    gradwork evaluate runs/mlp/model.gw --dataset fashion-mnist
+    gradwork predict runs/mlp/model.gw picture.png
+    gradwork info runs/mlp/model.gw
+"""
+import argparse
+import sys
+
+from .commands import evaluate_command, info_command, predict_command, train_command
+from .data_sources import UsageError
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="gradwork", description="Train and use gradwork models from the command line.")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="train a model and write it, its history and plots to --out")
+    train.add_argument("--dataset", default="fashion-mnist",
+                       help="fashion-mnist, mnist, xor, spiral, moons, circles, blobs, FILE.csv or FILE.npz")
+    train.add_argument("--subset", choices=["mini"], help="use the embedded Fashion-MNIST subset")
+    train.add_argument("--target", help="label column of a .csv dataset")
+    train.add_argument("--model", default="mlp", choices=["mlp", "linear"], help="network to train")
+    train.add_argument("--hidden", default="256,128", help="hidden layer sizes of the mlp (default 256,128)")
+    train.add_argument("--epochs", type=int, default=10)
+    train.add_argument("--batch-size", type=int, default=128)
+    train.add_argument("--optimizer", default="adam")
+    train.add_argument("--lr", type=float, default=1e-3, help="learning rate")
+    train.add_argument("--validation-split", type=float, default=0.1)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", default="runs/latest", help="folder for model.gw, history.csv and the plots")
+    train.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    train.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
+
+    evaluate = sub.add_parser("evaluate", help="loss and accuracy of a saved model on a dataset's test split")
+    evaluate.add_argument("model")
+    evaluate.add_argument("--dataset", default="fashion-mnist")
+    evaluate.add_argument("--subset", choices=["mini"])
+    evaluate.add_argument("--target")
+    evaluate.add_argument("--seed", type=int, default=0)
+
+    predict = sub.add_parser("predict", help="class probabilities for an image (PNG/JPEG) or a .npy array")
+    predict.add_argument("model")
+    predict.add_argument("input")
+    predict.add_argument("--top", type=int, default=3)
+
+    info = sub.add_parser("info", help="print a saved model's summary")
+    info.add_argument("model")
+    return parser
+
+
+COMMANDS = {"train": train_command, "evaluate": evaluate_command, "predict": predict_command, "info": info_command}
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args) or 0
+    except KeyboardInterrupt:
+        print("gradwork: interrupted", file=sys.stderr)
+        return 130
+    except (UsageError, OSError, ValueError, KeyError, TypeError, RuntimeError, ImportError) as err:
+        if args.debug:
+            raise
+        message = str(err) if not isinstance(err, KeyError) else str(err.args[0])
+        print(f"gradwork: error: {message}", file=sys.stderr)
+        return 1

@@ -1,0 +1,116 @@
+"""What `--dataset` can name: Fashion-MNIST, MNIST, a generated set, or the user's .csv / .npz file.
+
+Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model and the plots.
+"""
+import csv
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import datasets
+from ..data import train_test_split
+
+GENERATED = {"xor": datasets.xor, "spiral": datasets.spiral, "moons": datasets.moons,
+             "circles": datasets.circles, "blobs": datasets.blobs}
+
+
+class UsageError(Exception):
+    """A problem with the command line or the user's files: reported as one line, no traceback."""
+
+
+@dataclass
+class Source:
+    name: str
+    train: tuple
+    test: tuple
+    class_names: list = field(default_factory=list)
+    is_image: bool = False
+    pixel_scale: float = 1.0  # raw values are multiplied by this inside the model (1/255 for pixels)
+
+
+def _idx_source(name, module, subset, log):
+    if subset == "mini":
+        if name != "fashion-mnist":
+            raise UsageError("--subset mini exists for fashion-mnist only")
+        train, test = module.load_data(subset="mini")
+    else:
+        try:
+            train, test = module.load_data(progress=True)
+        except datasets.DatasetNotFoundError:
+            if name != "fashion-mnist":
+                raise
+            log("full Fashion-MNIST not found and not downloadable: using the embedded subset "
+                "(6,000 training / 1,000 test images)")
+            train, test = module.load_data(subset="mini")
+            name = "fashion-mnist (mini)"
+    class_names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
+    return Source(name, train, test, class_names, is_image=True, pixel_scale=1 / 255)
+
+
+def _split_source(name, x, y, seed):
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=seed)
+    classes = [str(c) for c in range(int(y.max()) + 1)]
+    return Source(name, (x_train, y_train), (x_test, y_test), classes)
+
+
+def _csv_source(path, target, seed):
+    if not target:
+        raise UsageError(f"{path}: a .csv dataset needs --target COLUMN (the label column)")
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    if len(rows) < 2:
+        raise UsageError(f"{path}: expected a header line and at least one row")
+    header, body = rows[0], rows[1:]
+    if target not in header:
+        raise UsageError(f"{path}: no column named {target!r}; the columns are {', '.join(header)}")
+    t = header.index(target)
+    try:
+        x = np.array([[float(v) for i, v in enumerate(r) if i != t] for r in body], dtype=np.float32)
+    except ValueError as err:
+        raise UsageError(f"{path}: every column except the target must be numeric ({err})") from None
+    labels = [r[t] for r in body]
+    class_names = sorted(set(labels), key=lambda v: (not _is_number(v), float(v) if _is_number(v) else 0, v))
+    y = np.array([class_names.index(v) for v in labels], dtype=np.int64)
+    source = _split_source(os.path.basename(path), x, y, seed)
+    source.class_names = class_names
+    return source
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _npz_source(path, seed):
+    with np.load(path, allow_pickle=False) as data:
+        if "x" not in data or "y" not in data:
+            raise UsageError(f"{path}: an .npz dataset needs arrays named 'x' and 'y', found {', '.join(data.files)}")
+        x, y = data["x"], data["y"]
+    if len(x) != len(y):
+        raise UsageError(f"{path}: x has {len(x)} samples but y has {len(y)}")
+    if y.dtype.kind not in "iu":
+        raise UsageError(f"{path}: y must hold integer class labels, got dtype {y.dtype}")
+    return _split_source(os.path.basename(path), x.astype(np.float32), y.astype(np.int64), seed)
+
+
+def load_source(name, subset=None, target=None, seed=0, log=print):
+    """Resolve a --dataset value to a Source; raises UsageError with a one-line reason."""
+    key = name.lower().replace("_", "-")
+    if key in ("fashion-mnist", "mnist"):
+        module = datasets.fashion_mnist if key == "fashion-mnist" else datasets.mnist
+        return _idx_source(key, module, subset, log)
+    if key in GENERATED:
+        x, y = GENERATED[key](seed=seed) if key != "xor" else GENERATED[key]()
+        if key == "xor":
+            return Source("xor", (x, y), (x, y), ["0", "1"])
+        return _split_source(key, x, y, seed)
+    if name.endswith(".csv") or name.endswith(".npz"):
+        if not os.path.exists(name):
+            raise UsageError(f"no such file: {name}")
+        return _csv_source(name, target, seed) if name.endswith(".csv") else _npz_source(name, seed)
+    valid = ", ".join(["fashion-mnist", "mnist", *GENERATED, "FILE.csv", "FILE.npz"])
+    raise UsageError(f"unknown dataset {name!r}; choose one of: {valid}")

@@ -1,0 +1,15 @@
+"""Data utilities: one-hot labels, train/test splits, feature scaling and mini-batching.
+
+>>> x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=0)  # doctest: +SKIP
+>>> scaler = Standardizer().fit(x_train)                                           # doctest: +SKIP
+>>> for xb, yb in DataLoader(scaler.transform(x_train), to_categorical(y_train), batch_size=64, shuffle=True):
+...     pass                                                                        # doctest: +SKIP
+"""
+from .batching import DataLoader, batches, num_batches
+from .preprocessing import Standardizer, normalize, standardize
+from .utils import as_generator, to_categorical, train_test_split
+
+__all__ = [
+    "to_categorical", "train_test_split", "Standardizer", "standardize", "normalize",
+    "batches", "DataLoader", "num_batches", "as_generator",
+]

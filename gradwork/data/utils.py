@@ -1,0 +1,139 @@
+"""Label and split helpers: `to_categorical` (Keras) and `train_test_split` (scikit-learn's order).
+
+>>> to_categorical([0, 2, 1])
+array([[1., 0., 0.],
+       [0., 0., 1.],
+       [0., 1., 0.]], dtype=float32)
+"""
+import numpy as np
+
+from .. import random as _gw_random
+
+
+def as_generator(seed):
+    """A `numpy.random.Generator` for `seed`.
+
+    None: gradwork's own generator (`gw.random.seed(n)` makes it repeatable); a Generator: itself;
+    anything else (an int): a fresh generator seeded with it, independent of gradwork's.
+    """
+    if seed is None:
+        return _gw_random.get_generator()
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def _integer_labels(y, name="y"):
+    """`y` as an integer array; floats are accepted only when they hold whole numbers."""
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            raise ValueError(f"{name} must hold whole-number class labels")
+        return y.astype(np.int64)
+    if y.dtype.kind not in "biu":
+        raise TypeError(f"{name} must hold integer class labels, got dtype {y.dtype}")
+    return y
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """One-hot encode integer class labels (Keras' `to_categorical`).
+
+    y: integer labels of any shape; a trailing axis of size 1 is dropped, as in Keras.
+    num_classes: number of classes; default max(y) + 1.
+    Returns: array of shape y.shape + (num_classes,) with a single 1 per row, in `dtype`.
+    Raises: ValueError for negative labels or labels >= num_classes.
+    """
+    y = _integer_labels(y)
+    shape = y.shape
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    flat = y.reshape(-1)
+    if flat.size and flat.min() < 0:
+        raise ValueError(f"class labels must be non-negative, got {flat.min()}")
+    if num_classes is None:
+        num_classes = int(flat.max()) + 1 if flat.size else 0
+    elif flat.size and flat.max() >= num_classes:
+        raise ValueError(f"label {flat.max()} is out of range for num_classes={num_classes}")
+    out = np.zeros((flat.size, int(num_classes)), dtype=dtype)
+    out[np.arange(flat.size), flat] = 1
+    return out.reshape(shape + (int(num_classes),))
+
+
+def _test_count(test_size, n):
+    if isinstance(test_size, bool):
+        raise TypeError("test_size must be a float in (0, 1) or an int")
+    if isinstance(test_size, (int, np.integer)):
+        n_test = int(test_size)
+    elif isinstance(test_size, (float, np.floating)):
+        if not 0.0 < test_size < 1.0:
+            raise ValueError(f"a float test_size must lie in (0, 1), got {test_size}")
+        n_test = int(np.ceil(test_size * n))
+    else:
+        raise TypeError(f"test_size must be a float in (0, 1) or an int, got {type(test_size).__name__}")
+    if not 0 < n_test < n:
+        raise ValueError(f"test_size={test_size} leaves {n_test} test and {n - n_test} training samples "
+                         f"out of {n}; both must be at least 1")
+    return n_test
+
+
+def _stratified_test_mask(labels, n_test, rng):
+    """Positions (into a random permutation) chosen for the test set, class proportions kept.
+
+    Each class gets floor(n_c * n_test / n) test samples; the few left over go to the classes
+    with the largest fractional parts. Within a class the choice is random: the permutation is
+    drawn first and a stable sort by class keeps its random order inside each class.
+    """
+    n = len(labels)
+    _, codes = np.unique(labels, return_inverse=True)
+    codes = codes.reshape(-1)
+    counts = np.bincount(codes)
+    exact = counts * (n_test / n)
+    per_class = np.floor(exact).astype(np.int64)
+    leftover = n_test - per_class.sum()
+    if leftover:
+        by_fraction = np.argsort(-(exact - per_class), kind="stable")
+        per_class[by_fraction[:leftover]] += 1
+    perm = rng.permutation(n)
+    perm_codes = codes[perm]
+    order = np.argsort(perm_codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(n) - starts[perm_codes[order]]
+    chosen = np.zeros(n, dtype=bool)
+    chosen[order[rank < per_class[perm_codes[order]]]] = True
+    return perm, chosen
+
+
+def train_test_split(x, y=None, test_size=0.25, shuffle=True, seed=None, stratify=None):
+    """Split arrays into training and test parts along their first axis.
+
+    x, y: arrays with the same first dimension (y optional).
+    test_size: a fraction in (0, 1) (rounded up, as scikit-learn does) or a number of samples.
+    shuffle: pick the test samples at random (gradwork's generator, or `seed`); False takes the
+        last samples as the test set, in order.
+    stratify: labels whose class proportions both parts should keep (needs shuffle=True).
+    Returns: `x_train, x_test, y_train, y_test` (scikit-learn's order), or `x_train, x_test`
+        when y is None.
+    """
+    x = x if isinstance(x, np.ndarray) else np.asarray(x)
+    n = len(x)
+    if y is not None:
+        y = y if isinstance(y, np.ndarray) else np.asarray(y)
+        if len(y) != n:
+            raise ValueError(f"x has {n} samples but y has {len(y)}")
+    n_test = _test_count(test_size, n)
+    if stratify is not None:
+        if not shuffle:
+            raise ValueError("stratify needs shuffle=True")
+        stratify = np.asarray(stratify)
+        if len(stratify) != n:
+            raise ValueError(f"stratify has {len(stratify)} labels for {n} samples")
+        perm, chosen = _stratified_test_mask(stratify, n_test, as_generator(seed))
+        test_idx, train_idx = perm[chosen], perm[~chosen]
+    elif shuffle:
+        perm = as_generator(seed).permutation(n)
+        test_idx, train_idx = perm[:n_test], perm[n_test:]
+    else:
+        train_idx, test_idx = slice(0, n - n_test), slice(n - n_test, n)
+    if y is None:
+        return x[train_idx], x[test_idx]
+    return x[train_idx], x[test_idx], y[train_idx], y[test_idx]

@@ -1,0 +1,404 @@
+"""Weight initializers with Keras's names and formulas: `init(shape, dtype=None)` returns a new ndarray.
+
+The variance-scaling family (Glorot/Xavier, He, LeCun) picks the spread from the kernel's fans:
+a dense kernel is (in, out); a convolution kernel is (*spatial, in_channels, out_channels), whose
+fans are multiplied by the receptive-field size. As in Keras, the "normal" members draw from a
+normal truncated at two standard deviations, rescaled so the variance is still `scale / fan`.
+
+Randomness: an initializer built with `seed=n` returns the same values on every call (Keras's
+rule for seeded initializers); one built without a seed draws from `gw.random.get_generator()`,
+so `gw.random.seed(n)` makes every later initialization repeat bit for bit.
+
+>>> init = gw.initializers.get("glorot_uniform")
+>>> w = init((784, 128))                 # float32 ndarray, uniform in +-sqrt(6 / (784 + 128))
+>>> gw.initializers.serialize(init)
+{'class_name': 'GlorotUniform', 'config': {'seed': None}}
+"""
+import math
+
+import numpy as np
+
+from .random import get_generator
+from .tensor import get_default_dtype
+
+# Standard deviation of a standard normal truncated to [-2, 2]: dividing by it restores unit variance.
+_TRUNCATED_STD = 0.87962566103423978
+
+
+def compute_fans(shape):
+    """(fan_in, fan_out) of a kernel shape, as Keras computes them.
+
+    () -> (1, 1); (n,) -> (n, n); (in, out) -> (in, out); (*spatial, in, out) ->
+    (in * prod(spatial), out * prod(spatial)).
+    """
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return int(shape[0]), int(shape[0])
+    if len(shape) == 2:
+        return int(shape[0]), int(shape[1])
+    receptive = math.prod(shape[:-2])
+    return int(shape[-2] * receptive), int(shape[-1] * receptive)
+
+
+def _shape(shape):
+    """`shape` as a tuple of non-negative ints (a bare int is a 1-d shape)."""
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    try:
+        shape = tuple(int(n) for n in shape)
+    except TypeError:
+        raise TypeError(f"shape must be an int or a sequence of ints, got {shape!r}") from None
+    if any(n < 0 for n in shape):
+        raise ValueError(f"shape must not have negative sizes, got {shape}")
+    return shape
+
+
+def _float_dtype(dtype, who):
+    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{who} draws random floats and needs a floating-point dtype, got {dtype}")
+    return dtype
+
+
+def _check_seed(seed):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise TypeError(f"seed must be an int or None, got {seed!r}")
+    return None if seed is None else int(seed)
+
+
+def _truncated_standard_normal(rng, shape):
+    """Standard normal draws, those beyond 2 in magnitude redrawn until none remain."""
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2
+    return z
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config()`."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def clone(self):
+        return type(self).from_config(self.get_config())
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class _RandomInitializer(Initializer):
+    def __init__(self, seed=None):
+        self.seed = _check_seed(seed)
+
+    def _rng(self):
+        """A fresh generator for a seeded initializer (same values each call), else gradwork's own."""
+        return get_generator() if self.seed is None else np.random.default_rng(self.seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+# ----- constants ----------------------------------------------------------------------------------
+
+
+class Zeros(Initializer):
+    """All zeros (the usual bias initializer)."""
+
+    def __call__(self, shape, dtype=None):
+        return np.zeros(_shape(shape), dtype=get_default_dtype() if dtype is None else dtype)
+
+
+class Ones(Initializer):
+    """All ones (batch-norm's scale)."""
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(_shape(shape), dtype=get_default_dtype() if dtype is None else dtype)
+
+
+class Constant(Initializer):
+    """Every element equal to `value` (a number)."""
+
+    def __init__(self, value=0.0):
+        if np.ndim(value) != 0:
+            raise ValueError(f"Constant: value must be a scalar, got an array of shape {np.shape(value)}")
+        self.value = value.item() if isinstance(value, np.generic) else value
+
+    def __call__(self, shape, dtype=None):
+        return np.full(_shape(shape), self.value, dtype=get_default_dtype() if dtype is None else dtype)
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (2-d shapes only; rectangular allowed)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        if len(shape) != 2:
+            raise ValueError(f"Identity needs a 2-d shape, got {shape}")
+        return (self.gain * np.eye(*shape)).astype(_float_dtype(dtype, "Identity"))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+# ----- plain random -------------------------------------------------------------------------------
+
+
+class RandomNormal(_RandomInitializer):
+    """Normal draws with the given mean and standard deviation."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        dtype = _float_dtype(dtype, "RandomNormal")
+        return (self.mean + self.stddev * self._rng().standard_normal(_shape(shape))).astype(dtype)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(_RandomInitializer):
+    """Uniform draws in [minval, maxval)."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        if maxval < minval:
+            raise ValueError(f"RandomUniform: maxval ({maxval}) must not be below minval ({minval})")
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None):
+        dtype = _float_dtype(dtype, "RandomUniform")
+        return self._rng().uniform(self.minval, self.maxval, _shape(shape)).astype(dtype)
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(_RandomInitializer):
+    """Normal draws, those more than two standard deviations from the mean redrawn.
+
+    `stddev` is that of the normal before truncation (as Keras), so the result's spread is
+    about 0.88 * stddev.
+    """
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None):
+        dtype = _float_dtype(dtype, "TruncatedNormal")
+        z = _truncated_standard_normal(self._rng(), _shape(shape))
+        return (self.mean + self.stddev * z).astype(dtype)
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+# ----- variance scaling ---------------------------------------------------------------------------
+
+_MODES = ("fan_in", "fan_out", "fan_avg")
+_DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
+
+
+class VarianceScaling(_RandomInitializer):
+    """Draws with variance `scale / n`, n being fan_in, fan_out or their mean (`mode`).
+
+    distribution "truncated_normal" (or "normal"): normal truncated at 2 standard deviations,
+    widened by 1/0.8796 so the variance stays scale / n; "untruncated_normal": plain normal;
+    "uniform": uniform in +-sqrt(3 scale / n).
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if not scale > 0:
+            raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
+        if mode not in _MODES:
+            raise ValueError(f"VarianceScaling: mode must be one of {_MODES}, got {mode!r}")
+        distribution = str(distribution).lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in _DISTRIBUTIONS:
+            raise ValueError(f"VarianceScaling: distribution must be one of {_DISTRIBUTIONS}, got {distribution!r}")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        dtype = _float_dtype(dtype, type(self).__name__)
+        fan_in, fan_out = compute_fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, fan)
+        rng = self._rng()
+        if self.distribution == "truncated_normal":
+            values = math.sqrt(variance) / _TRUNCATED_STD * _truncated_standard_normal(rng, shape)
+        elif self.distribution == "untruncated_normal":
+            values = math.sqrt(variance) * rng.standard_normal(shape)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            values = rng.uniform(-limit, limit, shape)
+        return values.astype(dtype)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+class _NamedVarianceScaling(VarianceScaling):
+    """A VarianceScaling with fixed settings; its config is only the seed."""
+
+    _settings = {}
+
+    def __init__(self, seed=None):
+        super().__init__(seed=seed, **self._settings)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class GlorotUniform(_NamedVarianceScaling):
+    """Xavier uniform: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)). Keras's default kernel initializer."""
+
+    _settings = {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}
+
+
+class GlorotNormal(_NamedVarianceScaling):
+    """Xavier normal: truncated normal with variance 2 / (fan_in + fan_out)."""
+
+    _settings = {"scale": 1.0, "mode": "fan_avg", "distribution": "truncated_normal"}
+
+
+class HeNormal(_NamedVarianceScaling):
+    """He (Kaiming) normal for ReLU networks: truncated normal with variance 2 / fan_in."""
+
+    _settings = {"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal"}
+
+
+class HeUniform(_NamedVarianceScaling):
+    """He uniform: U(-limit, limit), limit = sqrt(6 / fan_in)."""
+
+    _settings = {"scale": 2.0, "mode": "fan_in", "distribution": "uniform"}
+
+
+class LecunNormal(_NamedVarianceScaling):
+    """LeCun normal (for SELU networks): truncated normal with variance 1 / fan_in."""
+
+    _settings = {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}
+
+
+class LecunUniform(_NamedVarianceScaling):
+    """LeCun uniform: U(-limit, limit), limit = sqrt(3 / fan_in)."""
+
+    _settings = {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"}
+
+
+class Orthogonal(_RandomInitializer):
+    """A (semi-)orthogonal matrix times `gain`, from the QR decomposition of a normal matrix.
+
+    The shape is seen as (prod(shape[:-1]), shape[-1]): for a tall matrix the columns are
+    orthonormal, for a wide one the rows. Needs at least 2 dimensions.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = _shape(shape)
+        dtype = _float_dtype(dtype, "Orthogonal")
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal needs a shape with at least 2 dimensions, got {shape}")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q = q * np.where(np.diag(r) < 0, -1.0, 1.0)  # fix the signs so the result is uniformly distributed
+        if rows < cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+OrthogonalInitializer = Orthogonal
+
+# ----- lookup -------------------------------------------------------------------------------------
+
+_CLASSES = (
+    Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
+    Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros,
+)
+_BY_NAME = {cls.__name__: cls for cls in _CLASSES}
+_BY_NAME.update({
+    "constant": Constant, "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform, "he_normal": HeNormal,
+    "he_uniform": HeUniform, "identity": Identity, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "ones": Ones, "orthogonal": Orthogonal, "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling, "zeros": Zeros,
+    # aliases Keras accepts
+    "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal, "uniform": RandomUniform,
+    "normal": RandomNormal, "one": Ones, "zero": Zeros,
+})
+
+
+def _lookup(name):
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        names = ", ".join(sorted(n for n in _BY_NAME if n.islower()))
+        raise ValueError(f"unknown initializer {name!r}; valid names are: {names} (or the class names)") from None
+
+
+def serialize(initializer):
+    """{'class_name': ..., 'config': {...}}: enough for `deserialize` to rebuild it."""
+    if not isinstance(initializer, Initializer):
+        raise TypeError(f"serialize expects an Initializer, got {type(initializer).__name__}")
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+
+def deserialize(config):
+    """An initializer from `serialize`'s dict (or from a name)."""
+    if isinstance(config, str):
+        return _lookup(config)()
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"deserialize expects a dict with 'class_name' and 'config', got {config!r}")
+    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
+
+
+def get(identifier):
+    """An initializer from a name ("he_normal"), a config dict, a class, or an instance / callable (returned as is).
+
+    None gives None.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"could not interpret initializer identifier {identifier!r}")
+
+
+__all__ = [
+    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "Initializer", "LecunNormal",
+    "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal", "RandomUniform",
+    "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "deserialize", "get", "serialize",
+]

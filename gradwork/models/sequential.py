@@ -1,0 +1,55 @@
+"""`Sequential`: a stack of layers, each feeding the next."""
+from ..nn.layer import Layer, serialize
+from ..nn.layers.core import InputLayer
+from ..saving.registry import get_registered_class
+from .model import Model
+
+
+class Sequential(Model):
+    """Layers applied in order. Give the input shape (an `Input` first, or `input_shape=` on the
+    first layer) to build at once; otherwise it builds on the first batch.
+
+    >>> model = gw.Sequential([gw.nn.Input(shape=(784,)), gw.nn.Dense(128, activation="relu"), gw.nn.Dense(10)])
+    """
+
+    def __init__(self, layers=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self._sublayers["layers"] = []
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append a layer (building the model if the input shape is now known)."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{self.name}: add() expects a Layer, got {type(layer).__name__}")
+        stack = self._sublayers["layers"]
+        if isinstance(layer, InputLayer) and stack:
+            raise ValueError(f"{self.name}: an Input can only be the first layer")
+        stack.append(layer)
+        first = stack[0]
+        if not self.built and first.input_shape_hint is not None:
+            self.build((None,) + first.input_shape_hint)
+        elif self.built:
+            self.built = False
+            self.build(self.build_input_shape)
+
+    def pop(self):
+        """Remove the last layer."""
+        layer = self._sublayers["layers"].pop()
+        return layer
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self._sublayers["layers"]:
+            x = layer(x, training=training)
+        return x
+
+    def get_config(self):
+        return {**super().get_config(), "layers": [serialize(layer) for layer in self._sublayers["layers"]]}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        layers = [get_registered_class(item["class_name"]).from_config(item["config"])
+                  for item in config.pop("layers")]
+        return cls(layers, **config)

@@ -1,0 +1,43 @@
+"""`model.summary()`: the Keras layer table with output shapes and parameter counts."""
+from ..nn.layers.core import InputLayer
+
+
+def _format_bytes(n):
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.2f} {unit}"
+        n /= 1024
+
+
+def summary(model, print_fn=print, line_length=80):
+    if not model.built:
+        raise ValueError(f"{model.name} has not been built yet: call it on a batch, call build(input_shape), "
+                         "or give the input shape (Input(shape=...) or input_shape=...)")
+    widths = (42, 24, line_length - 66)
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, InputLayer):
+            continue
+        shape = layer.output_shape
+        rows.append((f"{layer.name} ({type(layer).__name__})", "?" if shape is None else str(shape),
+                     f"{layer.count_params():,}"))
+
+    def line(cells):
+        return "".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    print_fn(f'Model: "{model.name}"')
+    print_fn("_" * line_length)
+    print_fn(line(("Layer (type)", "Output Shape", "Param #")))
+    print_fn("=" * line_length)
+    for i, row in enumerate(rows):
+        print_fn(line(row))
+        if i < len(rows) - 1:
+            print_fn("_" * line_length)
+    print_fn("=" * line_length)
+    trainable = sum(p.size for p in model.trainable_weights)
+    total = sum(p.size for p in model.weights)
+    item = model.dtype.itemsize
+    print_fn(f"Total params: {total:,} ({_format_bytes(total * item)})")
+    print_fn(f"Trainable params: {trainable:,} ({_format_bytes(trainable * item)})")
+    print_fn(f"Non-trainable params: {total - trainable:,} ({_format_bytes((total - trainable) * item)})")
+    print_fn("_" * line_length)

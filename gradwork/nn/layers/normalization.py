@@ -1,0 +1,63 @@
+"""Batch normalization with Keras's conventions."""
+import numpy as np
+
+from ...ops.reduction import normalize_axes
+from ..layer import Layer
+
+
+class BatchNormalization(Layer):
+    """Normalize each feature (the `axis`, last by default) over the batch, then scale and shift.
+
+    Training: y = gamma (x - mean_B) / sqrt(var_B + epsilon) + beta with the batch's mean and
+    biased variance (divided by N, not N - 1); the moving statistics follow
+    moving = momentum * moving + (1 - momentum) * batch_statistic, using that same biased variance
+    (Keras's convention; PyTorch stores the unbiased one and its momentum is 1 - Keras's).
+    Inference uses the moving statistics. They are non-trainable weights, saved with the model.
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        self.center, self.scale = center, scale
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+        self.moving_mean_initializer = moving_mean_initializer
+        self.moving_variance_initializer = moving_variance_initializer
+
+    def build(self, input_shape):
+        axis = self.feature_axis = normalize_axes(self.axis, len(input_shape))[0]
+        self.reduce_axes = tuple(i for i in range(len(input_shape)) if i != axis)
+        n = (input_shape[axis],)
+        self.gamma = self.add_weight("gamma", n, self.gamma_initializer) if self.scale else None
+        self.beta = self.add_weight("beta", n, self.beta_initializer) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", n, self.moving_mean_initializer, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", n, self.moving_variance_initializer, trainable=False)
+        self.stat_shape = tuple(input_shape[i] if i == axis else 1 for i in range(len(input_shape)))
+
+    def call(self, inputs, training=None):
+        if inputs.ndim != len(self.stat_shape) or inputs.shape[self.feature_axis] != self.stat_shape[self.feature_axis]:
+            raise ValueError(f"{self.name}: built for inputs of shape {('batch',) + self.stat_shape[1:]} "
+                             f"with {self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
+                             f"got {inputs.shape}")
+        if training:
+            mean = inputs.mean(axis=self.reduce_axes, keepdims=True)
+            centered = inputs - mean
+            var = (centered * centered).mean(axis=self.reduce_axes, keepdims=True)
+            m = np.asarray(self.momentum, dtype=self.moving_mean.dtype)
+            self.moving_mean.data[...] = m * self.moving_mean.data + (1 - m) * mean.data.reshape(-1)
+            self.moving_variance.data[...] = m * self.moving_variance.data + (1 - m) * var.data.reshape(-1)
+            out = centered / (var + self.epsilon).sqrt()
+        else:
+            mean = self.moving_mean.data.reshape(self.stat_shape)
+            inv = 1 / np.sqrt(self.moving_variance.data.reshape(self.stat_shape) + self.epsilon)
+            out = (inputs - mean) * inv.astype(inputs.dtype)
+        if self.gamma is not None:
+            out = out * self.gamma.reshape(self.stat_shape)
+        if self.beta is not None:
+            out = out + self.beta.reshape(self.stat_shape)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale}

@@ -1,0 +1,104 @@
+"""Optimizers (Keras 3 names, arguments, defaults and update formulas) and learning-rate schedules.
+
+With autograd directly (PyTorch style):
+
+>>> opt = gw.optimizers.Adam(learning_rate=1e-3)                   # doctest: +SKIP
+>>> for x, y in batches:                                           # doctest: +SKIP
+...     loss = ((x @ w + b - y) ** 2).mean()
+...     loss.backward()
+...     opt.step([w, b])            # uses w.grad, b.grad; parameters without .grad are skipped
+...     opt.zero_grad([w, b])
+
+or Keras style, `opt.apply(grads, variables)` / `opt.apply_gradients(zip(grads, variables))`.
+`get("adam")`, `get({"class_name": "SGD", "config": {...}})` and `serialize`/`deserialize` turn
+names and configs into optimizers and back; `get_state`/`set_state` save and restore the state.
+"""
+
+from . import schedules
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .base_optimizer import Optimizer
+from .lion import Lion
+from .nadam import Nadam
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+_OPTIMIZERS = {
+    cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion)
+}
+
+
+def serialize(optimizer):
+    """A JSON-ready dict `{"module", "class_name", "config"}` describing the optimizer (not its state)."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"serialize expects an Optimizer, got {type(optimizer).__name__}: {optimizer!r}")
+    return {
+        "module": "gradwork.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+    }
+
+
+def _lookup(name, custom_objects):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    cls = _OPTIMIZERS.get(name.lower())
+    if cls is None:
+        raise ValueError(
+            f"Unknown optimizer: {name!r}. Expected one of {sorted(_OPTIMIZERS)} (any capitalisation), "
+            "or pass your own class in custom_objects={name: cls}."
+        )
+    return cls
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer `serialize` described (fresh state). Class names are matched without regard to case."""
+    if not isinstance(config, dict):
+        raise TypeError(
+            f"deserialize expects a dict (as serialize returns), got {type(config).__name__}: {config!r}"
+        )
+    if not isinstance(config.get("class_name"), str):
+        raise ValueError(
+            "deserialize expects a dict with a string 'class_name' and a 'config' dict (as serialize "
+            f"returns), got {config!r}"
+        )
+    cls = _lookup(config["class_name"], custom_objects)
+    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+
+
+def get(identifier):
+    """An optimizer from a name ("adam", "SGD", ...), a config dict, a class or an instance
+    (returned as is). None gives None."""
+    if identifier is None or isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        return _lookup(identifier, None)()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier()
+    raise TypeError(
+        "Could not interpret optimizer identifier: expected a name such as 'adam', a config dict, or an "
+        f"Optimizer instance; got {type(identifier).__name__}: {identifier!r}"
+    )
+
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "Adagrad",
+    "Adadelta",
+    "Adamax",
+    "Nadam",
+    "Lion",
+    "schedules",
+    "get",
+    "serialize",
+    "deserialize",
+]

@@ -1,0 +1,53 @@
+"""`AdamW`: Adam with decoupled weight decay (Loshchilov & Hutter, 2019)."""
+
+from .adam import Adam
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, on by default.
+
+    Before each Adam step (see `Adam` for the rest), every variable shrinks toward zero:
+
+        w <- w - lr * weight_decay * w
+        w <- adam_step(w, g)
+
+    The decay does not go through the gradient, so it is not rescaled by Adam's 1 / sqrt(v) as an
+    L2 penalty in the loss would be (PyTorch's `Adam(weight_decay=...)` is that L2 penalty;
+    PyTorch's `AdamW` is this). Use `exclude_from_weight_decay` to spare biases or norms.
+
+    Parameters
+    ----------
+    learning_rate : float or schedule, default 0.001
+    weight_decay : float, default 0.004
+    beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
+    amsgrad : bool, default False
+    clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name="adamw",
+    ):
+        if weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+        )

@@ -1,0 +1,390 @@
+"""Learning-rate schedules: functions of the optimizer's step count (Keras 3 names, arguments and formulas).
+
+Pass one as an optimizer's `learning_rate`; the optimizer evaluates it at its current `iterations`
+(0 on the first update) before each step. A schedule is also a plain function of the step, and
+accepts an array of steps too, which is handy for plotting:
+
+>>> from gradwork.optimizers import schedules
+>>> lr = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+>>> lr(0), lr(10), lr(20)
+(0.1, 0.05, 0.025)
+
+`serialize` / `deserialize` turn a schedule into a JSON-ready dict and back.
+"""
+
+import itertools
+import math
+import numbers
+
+import numpy as np
+
+
+def _value(x):
+    """A Python float for a scalar result, the array itself for an array of steps."""
+    x = np.asarray(x, dtype=np.float64)
+    return float(x) if x.ndim == 0 else x
+
+
+def _steps(step):
+    return np.asarray(step, dtype=np.float64)
+
+
+def _check_positive(name, value):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
+        raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}")
+
+
+class LearningRateSchedule:
+    """Base class: a learning rate as a function of the optimizer step.
+
+    Subclasses implement `__call__(step)` (returning a float for a scalar step) and `get_config()`
+    (the constructor's arguments, so `from_config(get_config())` rebuilds an equal schedule).
+
+    >>> class Halving(LearningRateSchedule):
+    ...     def __init__(self, initial_learning_rate):
+    ...         self.initial_learning_rate = initial_learning_rate
+    ...     def __call__(self, step):
+    ...         return self.initial_learning_rate / (step + 1)
+    ...     def get_config(self):
+    ...         return {"initial_learning_rate": self.initial_learning_rate}
+    """
+
+    def __call__(self, step):
+        raise NotImplementedError(
+            f"learning rate schedule {type(self).__name__} must implement __call__(self, step)"
+        )
+
+    def get_config(self):
+        raise NotImplementedError(
+            f"learning rate schedule {type(self).__name__} must implement get_config() to be serializable"
+        )
+
+    @classmethod
+    def from_config(cls, config):
+        """A schedule built from `get_config()`'s output."""
+        return cls(**config)
+
+    def __repr__(self):
+        try:
+            args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        except NotImplementedError:
+            args = ""
+        return f"{type(self).__name__}({args})"
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """Exponential decay: the rate is multiplied by `decay_rate` every `decay_steps` steps.
+
+        lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)
+
+    With `staircase=True` the exponent is `floor(step / decay_steps)`: the rate drops in steps.
+
+    initial_learning_rate : float; decay_steps : int > 0; decay_rate : float; staircase : bool
+    """
+
+    def __init__(
+        self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"
+    ):
+        _check_positive("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        p = _steps(step) / self.decay_steps
+        if self.staircase:
+            p = np.floor(p)
+        return _value(self.initial_learning_rate * np.power(float(self.decay_rate), p))
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """Inverse-time decay:
+
+        lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)
+
+    With `staircase=True`, `step / decay_steps` is floored first.
+    """
+
+    def __init__(
+        self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"
+    ):
+        _check_positive("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        p = _steps(step) / self.decay_steps
+        if self.staircase:
+            p = np.floor(p)
+        return _value(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """A constant rate per interval of steps.
+
+        lr(step) = values[0]   if step <= boundaries[0]
+                   values[i]   if boundaries[i-1] < step <= boundaries[i]
+                   values[-1]  if step > boundaries[-1]
+
+    boundaries : strictly increasing list of step counts, length n
+    values : list of n + 1 learning rates
+    """
+
+    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        boundaries, values = list(boundaries), list(values)
+        if len(boundaries) != len(values) - 1:
+            raise ValueError(
+                "The length of boundaries should be 1 less than the length of values. Received: "
+                f"boundaries={boundaries} of length {len(boundaries)}, and values={values} "
+                f"of length {len(values)}."
+            )
+        if any(later <= earlier for earlier, later in itertools.pairwise(boundaries)):
+            raise ValueError(f"boundaries must be strictly increasing, got {boundaries}")
+        self.boundaries = boundaries
+        self.values = values
+        self.name = name
+
+    def __call__(self, step):
+        index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), _steps(step), side="left")
+        return _value(np.asarray(self.values, dtype=np.float64)[index])
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """Polynomial decay from `initial_learning_rate` to `end_learning_rate` over `decay_steps` steps.
+
+        s = min(step, decay_steps)
+        lr(step) = (initial_learning_rate - end_learning_rate) * (1 - s / decay_steps) ** power
+                   + end_learning_rate
+
+    With `cycle=True` the decay restarts: `decay_steps` is replaced by its first multiple that is
+    >= step (decay_steps itself at step 0), and `s = step`.
+    """
+
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle=False,
+        name="PolynomialDecay",
+    ):
+        _check_positive("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
+
+    def __call__(self, step):
+        s = _steps(step)
+        decay_steps = float(self.decay_steps)
+        if self.cycle:
+            multiplier = np.where(s == 0, 1.0, np.ceil(s / decay_steps))
+            decay_steps = decay_steps * multiplier
+        else:
+            s = np.minimum(s, decay_steps)
+        fraction = 1.0 - s / decay_steps
+        span = self.initial_learning_rate - self.end_learning_rate
+        return _value(span * np.power(fraction, float(self.power)) + self.end_learning_rate)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "end_learning_rate": self.end_learning_rate,
+            "power": self.power,
+            "cycle": self.cycle,
+            "name": self.name,
+        }
+
+
+def _cosine(fraction, alpha):
+    """(1 - alpha) * (1 + cos(pi * fraction)) / 2 + alpha: 1 at fraction 0, alpha at fraction 1."""
+    return (1.0 - alpha) * 0.5 * (1.0 + np.cos(math.pi * fraction)) + alpha
+
+
+class CosineDecay(LearningRateSchedule):
+    """Cosine decay, with an optional linear warmup first (SGDR without restarts; Keras 3 semantics).
+
+    Without warmup (`warmup_target=None`), with s = min(step, decay_steps):
+
+        lr(step) = initial_learning_rate * ((1 - alpha) * (1 + cos(pi * s / decay_steps)) / 2 + alpha)
+
+    With warmup, s = min(step, warmup_steps + decay_steps), and the rate first rises linearly from
+    `initial_learning_rate` to `warmup_target` over `warmup_steps` steps, then decays from
+    `warmup_target` to `warmup_target * alpha` over `decay_steps` more steps:
+
+        s < warmup_steps:
+            lr(step) = initial_learning_rate + (warmup_target - initial_learning_rate) * s / warmup_steps
+        otherwise, with f = (s - warmup_steps) / decay_steps:
+            lr(step) = warmup_target * ((1 - alpha) * (1 + cos(pi * f)) / 2 + alpha)
+
+    initial_learning_rate : float; decay_steps : int > 0; alpha : float, the final rate as a
+    fraction of the rate the decay starts from; warmup_target : float or None; warmup_steps : int
+    """
+
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        alpha=0.0,
+        name="CosineDecay",
+        warmup_target=None,
+        warmup_steps=0,
+    ):
+        _check_positive("decay_steps", decay_steps)
+        if warmup_steps < 0:
+            raise ValueError(f"Argument `warmup_steps` must be >= 0. Received: warmup_steps={warmup_steps!r}")
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.alpha = alpha
+        self.name = name
+        self.warmup_target = warmup_target
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, step):
+        s = _steps(step)
+        decay_steps = float(self.decay_steps)
+        if self.warmup_target is None:
+            s = np.minimum(s, decay_steps)
+            return _value(self.initial_learning_rate * _cosine(s / decay_steps, self.alpha))
+        warmup_steps = float(self.warmup_steps)
+        s = np.minimum(s, decay_steps + warmup_steps)
+        decayed = self.warmup_target * _cosine((s - warmup_steps) / decay_steps, self.alpha)
+        if warmup_steps <= 0:
+            return _value(decayed)
+        warm = (self.warmup_target - self.initial_learning_rate) * (
+            s / warmup_steps
+        ) + self.initial_learning_rate
+        return _value(np.where(s < warmup_steps, warm, decayed))
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "name": self.name,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR).
+
+    The first period lasts `first_decay_steps` steps; each later period is `t_mul` times longer
+    and starts from `m_mul` times the previous starting rate. Within period i (counting from 0),
+    with f the fraction of that period completed:
+
+        lr(step) = initial_learning_rate * ((1 - alpha) * m_mul ** i * (1 + cos(pi * f)) / 2 + alpha)
+    """
+
+    def __init__(
+        self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
+    ):
+        _check_positive("first_decay_steps", first_decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self.t_mul = t_mul
+        self.m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def __call__(self, step):
+        fraction = _steps(step) / float(self.first_decay_steps)
+        t_mul = float(self.t_mul)
+        if t_mul == 1.0:
+            restart = np.floor(fraction)
+            fraction = fraction - restart
+        else:
+            # periods 1, t, t^2, ... (in units of the first) end at (1 - t^(i+1)) / (1 - t)
+            restart = np.floor(np.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
+            done = (1.0 - t_mul**restart) / (1.0 - t_mul)
+            fraction = (fraction - done) / t_mul**restart
+        m_factor = float(self.m_mul) ** restart
+        decayed = (1.0 - self.alpha) * m_factor * 0.5 * (1.0 + np.cos(math.pi * fraction)) + self.alpha
+        return _value(self.initial_learning_rate * decayed)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self.t_mul,
+            "m_mul": self.m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }
+
+
+_SCHEDULES = {
+    cls.__name__: cls
+    for cls in (
+        ExponentialDecay,
+        InverseTimeDecay,
+        PiecewiseConstantDecay,
+        PolynomialDecay,
+        CosineDecay,
+        CosineDecayRestarts,
+    )
+}
+
+
+def serialize(learning_rate_schedule):
+    """A JSON-ready dict `{"module", "class_name", "config"}` describing the schedule."""
+    if not isinstance(learning_rate_schedule, LearningRateSchedule):
+        raise TypeError(
+            f"serialize expects a LearningRateSchedule, got {type(learning_rate_schedule).__name__}: "
+            f"{learning_rate_schedule!r}"
+        )
+    return {
+        "module": "gradwork.optimizers.schedules",
+        "class_name": type(learning_rate_schedule).__name__,
+        "config": learning_rate_schedule.get_config(),
+    }
+
+
+def deserialize(config, custom_objects=None):
+    """The schedule `serialize` described. `custom_objects` maps class names to your own subclasses."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            "deserialize expects a dict with keys 'class_name' and 'config' (as serialize returns), "
+            f"got {config!r}"
+        )
+    name = config["class_name"]
+    known = dict(_SCHEDULES)
+    known.update(custom_objects or {})
+    cls = known.get(name)
+    if cls is None:
+        raise ValueError(
+            f"Unknown learning rate schedule: {name!r}. Expected one of {sorted(_SCHEDULES)}, "
+            "or pass your own class in custom_objects={name: cls}."
+        )
+    return cls.from_config(dict(config.get("config", {})))

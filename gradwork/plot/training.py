@@ -1,0 +1,73 @@
+"""Plots of a training run: learning curves, a confusion matrix, and predictions on test images."""
+import numpy as np
+
+from ._backend import pyplot, save
+
+
+def plot_history(history, path):
+    """Loss (and each metric) per epoch, training and validation, one panel per quantity.
+
+    history : a `History` or its `.history` dict ({"loss": [...], "val_loss": [...], ...}).
+    """
+    logs = getattr(history, "history", history)
+    names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.8), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        epochs = np.arange(1, len(logs[name]) + 1)
+        ax.plot(epochs, logs[name], "o-", label=f"training {name}")
+        if "val_" + name in logs:
+            ax.plot(epochs, logs["val_" + name], "s--", label=f"validation {name}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    return save(fig, path)
+
+
+def confusion_matrix(y_true, y_pred, num_classes=None):
+    """Counts (num_classes, num_classes): row = true class, column = predicted class."""
+    y_true, y_pred = np.asarray(y_true).astype(np.int64), np.asarray(y_pred).astype(np.int64)
+    n = num_classes or int(max(y_true.max(), y_pred.max())) + 1
+    return np.bincount(y_true * n + y_pred, minlength=n * n).reshape(n, n)
+
+
+def plot_confusion_matrix(y_true, y_pred, path, class_names=None):
+    """A heat map of the confusion matrix with the counts written in each cell."""
+    n = len(class_names) if class_names is not None else None
+    cm = confusion_matrix(y_true, y_pred, n)
+    names = class_names or [str(i) for i in range(len(cm))]
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(1 + 0.7 * len(cm), 0.8 + 0.6 * len(cm)))
+    ax.imshow(cm, cmap="Blues")
+    for i in range(len(cm)):
+        for j in range(len(cm)):
+            ax.text(j, i, cm[i, j], ha="center", va="center", fontsize=8,
+                    color="white" if cm[i, j] > cm.max() / 2 else "black")
+    ax.set_xticks(range(len(cm)), names, rotation=45, ha="right")
+    ax.set_yticks(range(len(cm)), names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(f"accuracy {np.trace(cm) / cm.sum():.4f}")
+    return save(fig, path)
+
+
+def plot_predictions(images, y_true, y_pred, path, class_names=None, columns=8):
+    """A grid of images titled with the predicted label: green when right, red when wrong.
+
+    images : (n, H, W) or (n, H, W, C) arrays.
+    """
+    images = np.asarray(images)
+    n = len(images)
+    rows = int(np.ceil(n / columns))
+    plt = pyplot()
+    fig, axes = plt.subplots(rows, columns, figsize=(1.5 * columns, 1.7 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for k in range(n):
+        ax = axes.ravel()[k]
+        image = images[k]
+        ax.imshow(image.squeeze(-1) if image.ndim == 3 and image.shape[-1] == 1 else image, cmap="gray")
+        label = class_names[y_pred[k]] if class_names is not None else str(y_pred[k])
+        ax.set_title(label, fontsize=8, color="green" if y_pred[k] == y_true[k] else "red")
+    return save(fig, path)

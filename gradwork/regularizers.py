@@ -1,0 +1,137 @@
+"""Weight penalties with Keras's names: `reg(weight) -> scalar Tensor` added to the training loss.
+
+L1: l1 * sum(|w|) (pushes weights to exactly 0); L2: l2 * sum(w^2) (weight decay; note there is
+no factor 1/2, as in Keras, so its gradient is 2 * l2 * w). The penalty is a Tensor in the graph,
+so its gradient reaches the weight.
+
+>>> reg = gw.regularizers.get("l2")        # L2(l2=0.01)
+>>> w = gw.tensor([1.0, -2.0], requires_grad=True)
+>>> reg(w)
+tensor(0.05, grad_fn=<Mul>)
+"""
+import math
+
+import numpy as np
+
+from .tensor import Tensor, as_tensor
+
+
+def _penalty_factor(value, name):
+    """A non-negative finite float, as Keras validates its penalty factors."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"invalid value for argument {name}: expected a non-negative float, got {value!r}")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        raise ValueError(f"invalid value for argument {name}: expected a non-negative float, got {value}")
+    return value
+
+
+class Regularizer:
+    """Base class: subclasses implement `__call__(weight) -> scalar Tensor` and `get_config()`."""
+
+    def __call__(self, x):
+        return Tensor._make(np.zeros((), dtype=as_tensor(x).dtype))
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class L1(Regularizer):
+    """l1 * sum(|x|)."""
+
+    def __init__(self, l1=0.01):
+        self.l1 = _penalty_factor(l1, "l1")
+
+    def __call__(self, x):
+        return self.l1 * as_tensor(x).abs().sum()
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(Regularizer):
+    """l2 * sum(x^2)."""
+
+    def __init__(self, l2=0.01):
+        self.l2 = _penalty_factor(l2, "l2")
+
+    def __call__(self, x):
+        x = as_tensor(x)
+        return self.l2 * (x * x).sum()
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+class L1L2(Regularizer):
+    """l1 * sum(|x|) + l2 * sum(x^2); both factors default to 0 (as Keras)."""
+
+    def __init__(self, l1=0.0, l2=0.0):
+        self.l1 = _penalty_factor(0.0 if l1 is None else l1, "l1")
+        self.l2 = _penalty_factor(0.0 if l2 is None else l2, "l2")
+
+    def __call__(self, x):
+        x = as_tensor(x)
+        penalty = None
+        if self.l1:
+            penalty = self.l1 * x.abs().sum()
+        if self.l2:
+            term = self.l2 * (x * x).sum()
+            penalty = term if penalty is None else penalty + term
+        return super().__call__(x) if penalty is None else penalty
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+# Keras's lower-case aliases are the classes themselves.
+l1, l2, l1_l2 = L1, L2, L1L2
+
+_BY_NAME = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
+
+
+def _lookup(name):
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"unknown regularizer {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}") from None
+
+
+def serialize(regularizer):
+    """{'class_name': ..., 'config': {...}}."""
+    if not isinstance(regularizer, Regularizer):
+        raise TypeError(f"serialize expects a Regularizer, got {type(regularizer).__name__}")
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+
+
+def deserialize(config):
+    """A regularizer from `serialize`'s dict or from a name (with default factors)."""
+    if isinstance(config, str):
+        return _lookup(config)()
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"deserialize expects a dict with 'class_name' and 'config', got {config!r}")
+    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
+
+
+def get(identifier):
+    """A regularizer from a name ("l2"), a config dict, a class, or a callable (returned as is). None gives None."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"could not interpret regularizer identifier {identifier!r}")
+
+
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "deserialize", "get", "l1", "l1_l2", "l2", "serialize"]

@@ -1,0 +1,5 @@
+"""Saving: the model file format and the registry of serializable classes."""
+from .model_io import load_model, save_model
+from .registry import register_serializable
+
+__all__ = ["load_model", "register_serializable", "save_model"]

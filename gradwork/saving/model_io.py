@@ -1,0 +1,120 @@
+"""Saving and loading models: one zip file holding JSON and .npz arrays; nothing is ever unpickled.
+
+    config.json     {"format", "gradwork_version", "model": {"class_name", "config"},
+                     "build_input_shape", "compile": {...} or null, "metadata": {...}}
+    weights.npz     every parameter, keyed by its state_dict path ("layers.0.kernel")
+    optimizer.npz   the optimizer's state (step count and slot variables), when compiled
+
+Files are written to a temporary file beside the target and renamed over it, so a crash never
+leaves a half-written model.
+"""
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from .registry import get_registered_class, registered_name
+
+FORMAT = "gradwork-model/1"
+
+
+def _atomic_write(filepath, write):
+    """Call write(file_object) on a temp file in the target's folder, then rename it into place."""
+    filepath = os.fspath(filepath)
+    folder = os.path.dirname(os.path.abspath(filepath))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(filepath))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, filepath)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _npz_bytes(arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _load_npz(data):
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def save_model(model, filepath):
+    from .. import __version__
+
+    config = {
+        "format": FORMAT,
+        "gradwork_version": __version__,
+        "model": {"class_name": registered_name(type(model)), "config": model.get_config()},
+        "build_input_shape": list(model.build_input_shape) if model.build_input_shape is not None else None,
+        "compile": getattr(model, "_compile_config", None) if model.optimizer is not None else None,
+        "metadata": model.metadata,
+    }
+    text = json.dumps(config, indent=2)
+    weights = _npz_bytes(dict(model.state_dict()))
+    optimizer_state = _npz_bytes(model.optimizer.get_state()) if model.optimizer is not None else None
+
+    def write(f):
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("config.json", text)
+            zf.writestr("weights.npz", weights)
+            if optimizer_state is not None:
+                zf.writestr("optimizer.npz", optimizer_state)
+
+    _atomic_write(filepath, write)
+
+
+def load_model(filepath, compile=True):
+    """Rebuild a model saved by `model.save`: same architecture, weights, and (compiled) optimizer state,
+    so it predicts identically and resumes training identically."""
+    from .. import optimizers, losses, metrics
+
+    filepath = os.fspath(filepath)
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"no model file at {filepath}")
+    try:
+        with zipfile.ZipFile(filepath) as zf:
+            config = json.loads(zf.read("config.json"))
+            weights = _load_npz(zf.read("weights.npz"))
+            opt_state = _load_npz(zf.read("optimizer.npz")) if "optimizer.npz" in zf.namelist() else None
+    except (zipfile.BadZipFile, KeyError) as err:
+        raise ValueError(f"{filepath} is not a gradwork model file ({err})") from None
+    if config.get("format") != FORMAT:
+        raise ValueError(f"{filepath}: unknown format {config.get('format')!r}, expected {FORMAT!r}")
+    spec = config["model"]
+    model = get_registered_class(spec["class_name"]).from_config(spec["config"])
+    if config.get("build_input_shape") is not None and not model.built:
+        model.build(tuple(config["build_input_shape"]))
+    model.load_state_dict(weights)
+    model.metadata = config.get("metadata") or {}
+    compiled = config.get("compile")
+    if compile and compiled is not None:
+        model.compile(optimizer=optimizers.deserialize(compiled["optimizer"]),
+                      loss=losses.deserialize(compiled["loss"]) if compiled["loss"] is not None else None,
+                      metrics=[m if isinstance(m, str) else metrics.deserialize(m) for m in compiled["metrics"]])
+        if opt_state is not None:
+            model.optimizer.build(model.trainable_weights)
+            model.optimizer.set_state(opt_state)
+    return model
+
+
+def save_weights(model, filepath):
+    """Write the model's state_dict as an .npz file, atomically."""
+    data = _npz_bytes(dict(model.state_dict()))
+    _atomic_write(filepath, lambda f: f.write(data))
+
+
+def load_weights(model, filepath):
+    with open(filepath, "rb") as f:
+        model.load_state_dict(_load_npz(f.read()))
