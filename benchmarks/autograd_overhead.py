@@ -14,9 +14,10 @@ The machines are noisy (about +-20% minute to minute), so the implementations ar
 rounds (the order reversed every other round), each round times a block of repetitions, and the
 table gives medians of the per-step times and the median of the per-round ratios gradwork/PyTorch.
 
-Run:  python benchmarks/autograd_overhead.py             (about 25 s)
-      python benchmarks/autograd_overhead.py --quick     (a few seconds)
-      python benchmarks/autograd_overhead.py --profile   (cProfile of gradwork's XOR step)
+Run:  python benchmarks/autograd_overhead.py                 (about 25 s)
+      python benchmarks/autograd_overhead.py --quick         (a few seconds)
+      python benchmarks/autograd_overhead.py --profile       (and a cProfile of gradwork's XOR step)
+      python benchmarks/autograd_overhead.py --clock thread  (CPU time, for a heavily loaded machine)
 """
 import argparse
 import cProfile
@@ -26,19 +27,15 @@ import os
 import platform
 import pstats
 import statistics
-import sys
 import time
 from pathlib import Path
 
-# Run from a checkout without installing: prefer the gradwork next to this file.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+import torch
+import torch.nn.functional as TF
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as TF  # noqa: E402
-
-import gradwork as gw  # noqa: E402
-from gradwork.nn import functional as F  # noqa: E402
+import gradwork as gw
+from gradwork.nn import functional as F
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 XOR_TARGETS = np.array([[0], [1], [1], [0]], dtype=np.float32)
@@ -55,7 +52,8 @@ def _openblas_libraries():
         maps = Path("/proc/self/maps").read_text()
     except OSError:
         return []
-    paths = sorted({line.split()[-1] for line in maps.splitlines() if "openblas" in line.lower() and "/" in line})
+    paths = sorted({line.split()[-1] for line in maps.splitlines()
+                    if "openblas" in line.lower() and "/" in line})
     handles = []
     for path in paths:
         try:
@@ -92,37 +90,45 @@ def set_threads(n):
 
 
 # ----- timing -----------------------------------------------------------------------------------
-def _time_block(step, reps):
-    start = time.perf_counter()
+CLOCKS = {
+    "wall": time.perf_counter,
+    # CPU time of this thread only: immune to being descheduled on a loaded machine, but blind to
+    # work on other threads (none at these sizes: tiny GEMMs and ufuncs run on the calling thread)
+    "thread": time.thread_time,
+}
+
+
+def _time_block(step, reps, clock):
+    start = clock()
     for _ in range(reps):
         step()
-    return (time.perf_counter() - start) / reps
+    return (clock() - start) / reps
 
 
-def _calibrate(step, block_s):
+def _calibrate(step, block_s, clock):
     """Repetitions of `step` that take about `block_s` seconds (after a short warm-up)."""
     for _ in range(3):
         step()
     reps = 1
     while True:
-        t = _time_block(step, reps) * reps
+        t = _time_block(step, reps, clock) * reps
         if t >= block_s / 4 or reps >= 1 << 20:
-            return max(1, int(round(reps * block_s / max(t, 1e-9))))
+            return max(1, round(reps * block_s / max(t, 1e-9)))
         reps *= 4
 
 
-def measure(cases, rounds, block_s):
+def measure(cases, rounds, block_s, clock=time.perf_counter):
     """Seconds per call of each step in `cases` ({name: step}), one list entry per round.
 
     Every round runs each step for a block of about `block_s` seconds; the order is reversed every
     other round, so a slow minute of the machine falls on all of them alike.
     """
-    reps = {name: _calibrate(step, block_s) for name, step in cases.items()}
+    reps = {name: _calibrate(step, block_s, clock) for name, step in cases.items()}
     times = {name: [] for name in cases}
     names = list(cases)
     for r in range(rounds):
         for name in names if r % 2 == 0 else names[::-1]:
-            times[name].append(_time_block(cases[name], reps[name]))
+            times[name].append(_time_block(cases[name], reps[name], clock))
     return times
 
 
@@ -213,8 +219,10 @@ def _to_numpy(value):
 
 
 def check_xor(steps=200):
-    """Train each implementation from the same weights; return the largest parameter difference to PyTorch
-    and the final losses (a benchmark of different work would be meaningless)."""
+    """Train each implementation from the same weights (timing different work would be meaningless).
+
+    Returns each one's largest parameter difference to PyTorch's, and the final losses.
+    """
     weights = initial_xor_weights()
     results = {}
     for name, make in (("gradwork", gradwork_xor), ("PyTorch", torch_xor), ("NumPy", numpy_xor)):
@@ -223,7 +231,8 @@ def check_xor(steps=200):
             loss = step()
         results[name] = ([_to_numpy(p) for p in params], float(_to_numpy(loss)))
     ref = results["PyTorch"][0]
-    diffs = {name: max(float(np.max(np.abs(a - b))) for a, b in zip(ps, ref)) for name, (ps, _) in results.items()}
+    diffs = {name: max(float(np.max(np.abs(a - b))) for a, b in zip(ps, ref))
+             for name, (ps, _) in results.items()}
     return diffs, {name: loss for name, (_, loss) in results.items()}
 
 
@@ -252,10 +261,9 @@ def _chain(y, w, b, tanh):
 
 
 def gradwork_chain(arrays, constants):
-    x, w, b = (gw.tensor(a, requires_grad=not constants or i == 0) for i, a in enumerate(arrays))
-    if constants:
-        w, b = 0.99, 0.01
-    leaves = [x] if constants else [x, w, b]
+    """Step: the chain forward and backward; w and b are leaf tensors, or Python numbers if `constants`."""
+    leaves = [gw.tensor(a, requires_grad=True) for a in arrays[:1 if constants else 3]]
+    x, w, b = (leaves[0], 0.99, 0.01) if constants else leaves
 
     def step():
         _chain(x, w, b, gw.tanh).sum().backward()
@@ -268,10 +276,8 @@ def gradwork_chain(arrays, constants):
 
 
 def torch_chain(arrays, constants):
-    x, w, b = (torch.tensor(a, requires_grad=not constants or i == 0) for i, a in enumerate(arrays))
-    if constants:
-        w, b = 0.99, 0.01
-    leaves = [x] if constants else [x, w, b]
+    leaves = [torch.tensor(a, requires_grad=True) for a in arrays[:1 if constants else 3]]
+    x, w, b = (leaves[0], 0.99, 0.01) if constants else leaves
 
     def step():
         _chain(x, w, b, torch.tanh).sum().backward()
@@ -302,18 +308,18 @@ def numpy_chain(arrays, constants):
                 y = np.tanh(y)
                 saved.append(y)
         g = np.ones_like(y)
-        gw_, gb_ = np.zeros_like(x), np.zeros_like(x)
+        grad_w, grad_b = np.zeros_like(x), np.zeros_like(x)
         for i in reversed(range(CHAIN_LENGTH)):
             k = i % 3
             if k == 0:
-                gw_ += g * saved.pop()
+                grad_w += g * saved.pop()
                 g = g * w
             elif k == 1:
-                gb_ += g
+                grad_b += g
             else:
                 t = saved.pop()
                 g = g * (1.0 - t * t)
-        return [g] if constants else [g, gw_, gb_]
+        return [g] if constants else [g, grad_w, grad_b]
 
     return step
 
@@ -338,23 +344,24 @@ def print_environment(threads, blas_threads):
     blas = "not found via ctypes; set OPENBLAS_NUM_THREADS" if blas_threads is None else blas_threads
     print(f"  threads requested: {threads}; OpenBLAS (NumPy) reports {blas}; "
           f"torch.get_num_threads() = {torch.get_num_threads()}")
-    print(f"  float32 everywhere; gc enabled (as in a training loop); timer time.perf_counter")
+    print("  float32 everywhere; gc enabled (as in a training loop)")
 
 
 def print_table(title, times, reference, ops=None):
     print(f"\n{title}")
-    header = f"  {'implementation':<24}{'median':>12}{'IQR':>22}{'ratio to PyTorch':>20}{'ratio IQR':>16}"
+    header = (f"  {'implementation':<23}{'median':>11}{'IQR':>21}{'min':>11}"
+              f"{'ratio to PyTorch':>18}{'ratio IQR':>14}")
     if ops:
-        header += f"{'per op':>12}"
+        header += f"{'median/op':>11}"
     print(header)
     for name, ts in times.items():
         q1, med, q3 = _quartiles(ts)
         ratios = [t / r for t, r in zip(ts, times[reference])]
         r1, rmed, r3 = _quartiles(ratios)
-        line = (f"  {name:<24}{_fmt(med):>12}{_fmt(q1) + ' - ' + _fmt(q3):>22}{rmed:>19.2f}x"
-                f"{f'{r1:.2f} - {r3:.2f}':>16}")
+        line = (f"  {name:<23}{_fmt(med):>11}{_fmt(q1) + ' - ' + _fmt(q3):>21}{_fmt(min(ts)):>11}"
+                f"{rmed:>17.2f}x{f'{r1:.2f} - {r3:.2f}':>14}")
         if ops:
-            line += f"{_fmt(med / ops):>12}"
+            line += f"{_fmt(med / ops):>11}"
         print(line)
 
 
@@ -364,8 +371,23 @@ def _fmt(seconds):
     return f"{seconds * 1e6:.1f} us"
 
 
+_CATEGORIES = (  # (test on "path:function", label), first match wins
+    (lambda k: k.endswith(("autograd/function.py:__call__", "autograd/function.py:<listcomp>")),
+     "Function.__call__ (operand unpacking, node recording)"),
+    (lambda k: k.endswith((":_make", ":__new__")), "Tensor._make (result wrapping)"),
+    (lambda k: k.endswith("engine.py:_topological_order"), "engine: topological sort"),
+    (lambda k: "autograd/engine.py" in k or "grad_mode.py" in k or k.endswith("function.py:release"),
+     "engine: run_backward bookkeeping (seed, dict of grads, checks, .grad, release)"),
+    (lambda k: "gradwork/" in k and k.endswith(":backward"), "backward rules (own Python lines)"),
+    (lambda k: "gradwork/" in k and k.endswith(":forward"), "forward methods (incl. their ufunc calls)"),
+    (lambda k: "gradwork/" in k, "API wrappers: dunders, F.linear/mse, matmul, reshape, sum, sum_to, ..."),
+    (lambda k: "numpy" in k, "NumPy's Python-level wrappers and C methods (np.sum, broadcast_to, ...)"),
+    (lambda k: "autograd_overhead" in k, "the benchmark's own step (SGD update loop)"),
+)
+
+
 def profile_xor(steps, top):
-    """cProfile `steps` gradwork XOR steps and print the functions by own time."""
+    """cProfile `steps` gradwork XOR steps: own time by category, then the top functions."""
     step, _ = gradwork_xor(initial_xor_weights())
     for _ in range(50):
         step()
@@ -374,25 +396,42 @@ def profile_xor(steps, top):
     for _ in range(steps):
         step()
     profiler.disable()
-    print(f"\ncProfile of {steps} gradwork XOR steps (per-call times are inflated by the profiler; "
-          f"compare shares, not absolutes)")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+    stats = pstats.Stats(profiler)
+    totals, calls, total = {}, {}, 0.0
+    for (path, _, name), (_, ncalls, tottime, _, _) in stats.stats.items():
+        key = f"{path}:{name}".replace("\\", "/")
+        label = next((lab for test, lab in _CATEGORIES if test(key)), "Python built-ins (isinstance, id...)")
+        totals[label] = totals.get(label, 0.0) + tottime
+        calls[label] = calls.get(label, 0) + ncalls
+        total += tottime
+    print(f"\ncProfile of {steps} gradwork XOR steps: {total / steps * 1e6:.0f} us/step under the profiler "
+          "(which inflates every Python call: read shares, not absolutes)")
+    print(f"  {'share':>6}{'calls/step':>12}  category (own time)")
+    for label, t in sorted(totals.items(), key=lambda kv: -kv[1]):
+        print(f"  {100 * t / total:5.1f}%{calls[label] / steps:12.1f}  {label}")
+    print()
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few, short rounds: a few seconds in all")
-    parser.add_argument("--rounds", type=int, help="rounds per workload (default 31, or 7 with --quick)")
+    parser.add_argument("--rounds", type=int, help="rounds per workload (default 41, or 7 with --quick)")
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
                         help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                        help="wall: time.perf_counter (default); thread: this thread's CPU time, for a "
+                             "machine so loaded that wall-clock medians mostly measure waiting")
     parser.add_argument("--profile", action="store_true", help="also cProfile gradwork's XOR step")
     args = parser.parse_args(argv)
-    rounds = args.rounds or (7 if args.quick else 31)
-    block_s = 0.02 if args.quick else 0.1
+    rounds = args.rounds or (7 if args.quick else 41)
+    block_s = 0.02 if args.quick else 0.05
+    clock = CLOCKS[args.clock]
 
     blas_threads = set_threads(args.threads)
     print_environment(args.threads, blas_threads)
-    print(f"  {rounds} rounds; each round times a block of ~{block_s * 1e3:.0f} ms per implementation")
+    print(f"  clock: {args.clock} (time.{clock.__name__}); {rounds} rounds, each timing a block of "
+          f"~{block_s * 1e3:.0f} ms per implementation; order reversed every other round")
 
     diffs, losses = check_xor()
     print("\nSame work? XOR after 200 steps from the same weights: max |param - PyTorch's| "
@@ -404,28 +443,30 @@ def main(argv=None):
         print(f"Same work? chain with {kind} operands: gradients vs PyTorch, max relative difference "
               f"gradwork {rel:.1e}, NumPy {rel_np:.1e}; smallest |gradient| {smallest:.1e}")
         if smallest < 1e-30:
-            print("  WARNING: gradients near float32's subnormal range; the chain would time slow FPU paths")
+            print("  WARNING: gradients near float32's subnormal range: the chain would time slow FPU paths")
 
     start = time.perf_counter()
     weights = initial_xor_weights()
     xor = measure(
         {"gradwork": gradwork_xor(weights)[0], "PyTorch": torch_xor(weights)[0],
          "NumPy by hand (floor)": numpy_xor(weights)[0]},
-        rounds, block_s,
+        rounds, block_s, clock,
     )
-    print_table("1. XOR 2-16-1 training step (forward + backward + SGD update), time per step", xor, "PyTorch")
+    print_table("1. XOR 2-16-1 training step (forward + backward + SGD update), time per step",
+                xor, "PyTorch")
 
     arrays = chain_inputs()
-    for constants, label in ((False, "tensor operands x*w, +b, tanh"), (True, "constants x*0.99, +0.01, tanh")):
+    chains = (("2a", False, "tensor operands x*w, +b, tanh"), ("2b", True, "constants x*0.99, +0.01, tanh"))
+    for number, constants, label in chains:
         chain = measure(
             {"gradwork": gradwork_chain(arrays, constants), "PyTorch": torch_chain(arrays, constants),
              "NumPy by hand (floor)": numpy_chain(arrays, constants)},
-            rounds, block_s,
+            rounds, block_s, clock,
         )
-        print_table(f"2. chain of {CHAIN_LENGTH} elementwise ops on ({CHAIN_WIDTH},), {label}; "
-                    f"forward + backward", chain, "PyTorch", ops=CHAIN_LENGTH)
-    print(f"\n(timed part took {time.perf_counter() - start:.1f} s; IQR = 25th - 75th percentile over rounds; "
-          "ratios are medians of per-round ratios)")
+        print_table(f"{number}. chain of {CHAIN_LENGTH} elementwise ops on ({CHAIN_WIDTH},), {label}; "
+                    "forward + backward", chain, "PyTorch", ops=CHAIN_LENGTH)
+    print(f"\n(timed part took {time.perf_counter() - start:.1f} s; IQR = 25th - 75th percentile over "
+          "rounds; ratios are medians of per-round ratios)")
 
     if args.profile:
         gc.collect()

@@ -172,8 +172,8 @@ def crelu(x):
 _BY_NAME = {
     fn.__name__: fn
     for fn in (
-        crelu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_softmax, mish, relu, relu6,
-        selu, sigmoid, silu, softmax, softplus, softsign, tanh,
+        crelu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_softmax, mish, relu,
+        relu6, selu, sigmoid, silu, softmax, softplus, softsign, tanh,
     )
 }
 _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
@@ -189,11 +189,12 @@ def _lookup(name):
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise ValueError(f"unknown activation {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}") from None
+        names = ", ".join(sorted(_BY_NAME))
+        raise ValueError(f"unknown activation {name!r}; valid names are: {names}") from None
 
 
 def get(identifier):
-    """An activation function from a name, None (-> linear), a serialized dict, or a callable (returned as is)."""
+    """An activation function from a name, None (-> linear), a serialized dict, or a callable (as is)."""
     if identifier is None:
         return linear
     if isinstance(identifier, (str, dict)):
@@ -231,4 +232,8 @@ def deserialize(config):
     raise ValueError(f"cannot deserialize activation from {config!r}")
 
 
-__all__ = sorted(_BY_NAME) + ["deserialize", "get", "serialize"]
+__all__ = [
+    "crelu", "deserialize", "elu", "exponential", "gelu", "get", "hard_sigmoid", "hard_silu", "hard_swish",
+    "leaky_relu", "linear", "log_softmax", "mish", "relu", "relu6", "selu", "serialize", "sigmoid", "silu",
+    "softmax", "softplus", "softsign", "swish", "tanh",
+]

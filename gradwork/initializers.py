@@ -238,7 +238,9 @@ class VarianceScaling(_RandomInitializer):
         if distribution == "normal":
             distribution = "truncated_normal"
         if distribution not in _DISTRIBUTIONS:
-            raise ValueError(f"VarianceScaling: distribution must be one of {_DISTRIBUTIONS}, got {distribution!r}")
+            raise ValueError(
+                f"VarianceScaling: distribution must be one of {_DISTRIBUTIONS}, got {distribution!r}"
+            )
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def __call__(self, shape, dtype=None):
@@ -264,49 +266,49 @@ class VarianceScaling(_RandomInitializer):
 class _NamedVarianceScaling(VarianceScaling):
     """A VarianceScaling with fixed settings; its config is only the seed."""
 
-    _settings = {}
+    _settings = ()  # (scale, mode, distribution)
 
     def __init__(self, seed=None):
-        super().__init__(seed=seed, **self._settings)
+        super().__init__(*self._settings, seed=seed)
 
     def get_config(self):
         return {"seed": self.seed}
 
 
 class GlorotUniform(_NamedVarianceScaling):
-    """Xavier uniform: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)). Keras's default kernel initializer."""
+    """Xavier uniform: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)); Keras's default for kernels."""
 
-    _settings = {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform"}
+    _settings = (1.0, "fan_avg", "uniform")
 
 
 class GlorotNormal(_NamedVarianceScaling):
     """Xavier normal: truncated normal with variance 2 / (fan_in + fan_out)."""
 
-    _settings = {"scale": 1.0, "mode": "fan_avg", "distribution": "truncated_normal"}
+    _settings = (1.0, "fan_avg", "truncated_normal")
 
 
 class HeNormal(_NamedVarianceScaling):
     """He (Kaiming) normal for ReLU networks: truncated normal with variance 2 / fan_in."""
 
-    _settings = {"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal"}
+    _settings = (2.0, "fan_in", "truncated_normal")
 
 
 class HeUniform(_NamedVarianceScaling):
     """He uniform: U(-limit, limit), limit = sqrt(6 / fan_in)."""
 
-    _settings = {"scale": 2.0, "mode": "fan_in", "distribution": "uniform"}
+    _settings = (2.0, "fan_in", "uniform")
 
 
 class LecunNormal(_NamedVarianceScaling):
     """LeCun normal (for SELU networks): truncated normal with variance 1 / fan_in."""
 
-    _settings = {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}
+    _settings = (1.0, "fan_in", "truncated_normal")
 
 
 class LecunUniform(_NamedVarianceScaling):
     """LeCun uniform: U(-limit, limit), limit = sqrt(3 / fan_in)."""
 
-    _settings = {"scale": 1.0, "mode": "fan_in", "distribution": "uniform"}
+    _settings = (1.0, "fan_in", "uniform")
 
 
 class Orthogonal(_RandomInitializer):
@@ -347,10 +349,11 @@ _CLASSES = (
 )
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({
-    "constant": Constant, "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform, "he_normal": HeNormal,
-    "he_uniform": HeUniform, "identity": Identity, "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
-    "ones": Ones, "orthogonal": Orthogonal, "random_normal": RandomNormal, "random_uniform": RandomUniform,
-    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling, "zeros": Zeros,
+    "constant": Constant, "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform,
+    "he_normal": HeNormal, "he_uniform": HeUniform, "identity": Identity, "lecun_normal": LecunNormal,
+    "lecun_uniform": LecunUniform, "ones": Ones, "orthogonal": Orthogonal, "random_normal": RandomNormal,
+    "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "zeros": Zeros,
     # aliases Keras accepts
     "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal, "uniform": RandomUniform,
     "normal": RandomNormal, "one": Ones, "zero": Zeros,
@@ -362,7 +365,9 @@ def _lookup(name):
         return _BY_NAME[name]
     except KeyError:
         names = ", ".join(sorted(n for n in _BY_NAME if n.islower()))
-        raise ValueError(f"unknown initializer {name!r}; valid names are: {names} (or the class names)") from None
+        raise ValueError(
+            f"unknown initializer {name!r}; valid names are: {names} (or the class names)"
+        ) from None
 
 
 def serialize(initializer):
@@ -382,10 +387,8 @@ def deserialize(config):
 
 
 def get(identifier):
-    """An initializer from a name ("he_normal"), a config dict, a class, or an instance / callable (returned as is).
-
-    None gives None.
-    """
+    """An initializer from a name ("he_normal"), a config dict, a class, or an instance or
+    callable (returned as is). None gives None."""
     if identifier is None:
         return None
     if isinstance(identifier, (str, dict)):
@@ -398,7 +401,8 @@ def get(identifier):
 
 
 __all__ = [
-    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "Initializer", "LecunNormal",
-    "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal", "RandomUniform",
-    "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "deserialize", "get", "serialize",
+    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity", "Initializer",
+    "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "OrthogonalInitializer", "RandomNormal",
+    "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "deserialize", "get",
+    "serialize",
 ]

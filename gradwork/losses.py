@@ -96,7 +96,8 @@ def _aligned_weights(sample_weight, values, name):
     shown = sw.shape
     values, sw = squeeze_or_expand_to_same_rank(values, sw)
     if 1 <= sw.ndim < values.ndim and sw.shape == values.shape[: sw.ndim]:
-        sw = sw.reshape(sw.shape + (1,) * (values.ndim - sw.ndim))  # one weight per sample, spread over the rest
+        # one weight per sample, spread over the sample's other axes
+        sw = sw.reshape(sw.shape + (1,) * (values.ndim - sw.ndim))
     try:
         np.broadcast_shapes(values.shape, sw.shape)
     except ValueError:
@@ -107,7 +108,8 @@ def _aligned_weights(sample_weight, values, name):
     return values, sw
 
 
-def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size", name="loss"):
+def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size",
+                           name="loss"):
     """Weight the per-sample `values` (by `sample_weight` and a boolean `mask`) and reduce them."""
     reduction = _standardize_reduction(reduction)
     values = as_tensor(values)
@@ -221,7 +223,8 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if logits is not None:
-        per_element = F.binary_cross_entropy_with_logits(logits.reshape(y_pred.shape), y_true, reduction="none")
+        logits = logits.reshape(y_pred.shape)
+        per_element = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
     else:
         per_element = F.binary_cross_entropy(y_pred.clip(EPSILON, 1.0 - EPSILON), y_true, reduction="none")
     return _mean_over(per_element, axis)
@@ -238,7 +241,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if y_pred.ndim == 0:
         raise ValueError("categorical_crossentropy: y_pred needs a class axis, got a scalar")
     if isinstance(axis, bool) or not -y_pred.ndim <= axis < y_pred.ndim:
-        raise ValueError(f"categorical_crossentropy: axis {axis!r} is out of range for y_pred of shape {y_pred.shape}")
+        raise ValueError(
+            f"categorical_crossentropy: axis {axis!r} is out of range for y_pred of shape {y_pred.shape}"
+        )
     logits = _logits_for(y_pred, from_logits, "softmax", "categorical_crossentropy", axis)
     y_true = _target(y_true, y_pred)
     if y_true.shape != y_pred.shape:
@@ -248,8 +253,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         )
     if y_pred.shape[axis] == 1:
         warnings.warn(
-            f"categorical_crossentropy: y_pred has a single class (shape {y_pred.shape}), so the loss is always 0; "
-            "use binary_crossentropy for two classes",
+            f"categorical_crossentropy: y_pred has a single class (shape {y_pred.shape}), so the loss is "
+            "always 0; use binary_crossentropy for two classes",
             stacklevel=3,
         )
     if label_smoothing:
@@ -299,7 +304,9 @@ def _sparse_crossentropy(y_true, y_pred, from_logits, ignore_class, axis, name):
     n_classes = y_pred.shape[-1]
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         bad = labels[(labels < 0) | (labels >= n_classes)].flat[0]
-        raise ValueError(f"{name}: label {bad} is out of range for {n_classes} classes (0 to {n_classes - 1})")
+        raise ValueError(
+            f"{name}: label {bad} is out of range for {n_classes} classes (0 to {n_classes - 1})"
+        )
     if logits is not None:
         values = F.cross_entropy(logits, labels, reduction="none")
     else:
@@ -317,7 +324,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     (from_logits=True, or y_pred from softmax) go through log-softmax. Samples whose label equals
     `ignore_class` get loss 0 (the loss classes also leave them out of the average).
     """
-    return _sparse_crossentropy(y_true, y_pred, from_logits, ignore_class, axis, "sparse_categorical_crossentropy")[0]
+    name = "sparse_categorical_crossentropy"
+    return _sparse_crossentropy(y_true, y_pred, from_logits, ignore_class, axis, name)[0]
 
 
 _FUNCTIONS = (
@@ -352,7 +360,8 @@ class Loss:
         return self.call(y_true, y_pred), None
 
     def get_config(self):
-        return {"name": self.name, "reduction": self.reduction, "dtype": None if self.dtype is None else self.dtype.name}
+        dtype = None if self.dtype is None else self.dtype.name
+        return {"name": self.name, "reduction": self.reduction, "dtype": dtype}
 
     @classmethod
     def from_config(cls, config):
@@ -498,7 +507,9 @@ def serialize(loss):
         raise TypeError(f"serialize expects a Loss, got {type(loss).__name__}")
     name = type(loss).__name__
     if name not in _BY_NAME and not isinstance(loss, LossFunctionWrapper):
-        raise ValueError(f"cannot serialize the custom loss class {name}: only built-in losses can be rebuilt")
+        raise ValueError(
+            f"cannot serialize the custom loss class {name}: only built-in losses can be rebuilt"
+        )
     if type(loss) is LossFunctionWrapper and loss.fn not in _FUNCTIONS:
         raise ValueError(f"cannot serialize a loss wrapping the custom function {loss.fn!r}")
     return {"class_name": name, "config": loss.get_config()}
@@ -510,7 +521,8 @@ def deserialize(config):
         return _lookup(config)()
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"deserialize expects a dict with 'class_name' and 'config', got {config!r}")
-    cls = LossFunctionWrapper if config["class_name"] == "LossFunctionWrapper" else _lookup(config["class_name"])
+    name = config["class_name"]
+    cls = LossFunctionWrapper if name == "LossFunctionWrapper" else _lookup(name)
     return cls.from_config(dict(config.get("config") or {}))
 
 
@@ -529,16 +541,16 @@ def get(identifier):
     if callable(identifier):
         if getattr(identifier, "__module__", "") == F.losses.__name__:
             raise TypeError(
-                f"{identifier.__name__} from gradwork.nn.functional takes (input, target) in PyTorch's order; "
-                "Keras losses take (y_true, y_pred): use a name such as 'mse' or a gw.losses function"
+                f"{identifier.__name__} from gradwork.nn.functional takes (input, target) in PyTorch's "
+                "order; Keras losses take (y_true, y_pred): use a name such as 'mse' or a gw.losses function"
             )
         return LossFunctionWrapper(identifier)
     raise ValueError(f"could not interpret loss identifier {identifier!r}")
 
 
 __all__ = [
-    "BinaryCrossentropy", "CategoricalCrossentropy", "Huber", "Loss", "LossFunctionWrapper", "MeanAbsoluteError",
-    "MeanSquaredError", "SparseCategoricalCrossentropy", "binary_crossentropy", "categorical_crossentropy",
-    "deserialize", "get", "huber", "mean_absolute_error", "mean_squared_error", "reduce_weighted_values",
-    "serialize", "sparse_categorical_crossentropy",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "Huber", "Loss", "LossFunctionWrapper",
+    "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy", "binary_crossentropy",
+    "categorical_crossentropy", "deserialize", "get", "huber", "mean_absolute_error", "mean_squared_error",
+    "reduce_weighted_values", "serialize", "sparse_categorical_crossentropy",
 ]

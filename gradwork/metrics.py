@@ -50,8 +50,8 @@ def categorical_accuracy(y_true, y_pred):
     y_true, y_pred = _array(y_true), _array(y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
-            f"categorical_accuracy: y_true must be one-hot of y_pred's shape {y_pred.shape}, got {y_true.shape}; "
-            "for integer labels use sparse_categorical_accuracy"
+            f"categorical_accuracy: y_true must be one-hot of y_pred's shape {y_pred.shape}, got "
+            f"{y_true.shape}; for integer labels use sparse_categorical_accuracy"
         )
     return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
 
@@ -90,7 +90,9 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the one-hot target's class is among the k highest scores."""
     y_true, y_pred = _array(y_true), _array(y_pred)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"top_k_categorical_accuracy: y_true must have y_pred's shape {y_pred.shape}, got {y_true.shape}")
+        raise ValueError(
+            f"top_k_categorical_accuracy: y_true must have y_pred's shape {y_pred.shape}, got {y_true.shape}"
+        )
     return _in_top_k(np.argmax(y_true, axis=-1), y_pred, k)
 
 
@@ -174,7 +176,9 @@ def _samplewise(values, sample_weight):
         try:
             sw = np.broadcast_to(sw, values.shape)
         except ValueError:
-            raise ValueError(f"sample_weight of shape {sw.shape} does not fit values of shape {values.shape}") from None
+            raise ValueError(
+                f"sample_weight of shape {sw.shape} does not fit values of shape {values.shape}"
+            ) from None
         values = values * sw
         if sw.ndim > 1:
             sw = sw.mean(axis=tuple(range(1, sw.ndim)))
@@ -300,7 +304,10 @@ class _ConfusionMetric(Metric):
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         default = 0.5 if top_k is None else -np.inf
-        values = [default] if thresholds is None else np.atleast_1d(np.asarray(thresholds, dtype=np.float64)).tolist()
+        if thresholds is None:
+            values = [default]
+        else:
+            values = np.atleast_1d(np.asarray(thresholds, dtype=np.float64)).tolist()
         for t in values:
             if top_k is None and not 0 <= t <= 1:
                 raise ValueError(f"{type(self).__name__}: thresholds must lie in [0, 1], got {t}")
@@ -328,14 +335,20 @@ class _ConfusionMetric(Metric):
             y_pred = _keep_top_k(y_pred, self.top_k)
         if self.class_id is not None:
             if y_pred.ndim < 2:
-                raise ValueError(f"{self.name}: class_id needs y_pred of shape (samples, classes), got {y_pred.shape}")
+                raise ValueError(
+                    f"{self.name}: class_id needs y_pred of shape (samples, classes), got {y_pred.shape}"
+                )
             y_true, y_pred = y_true[..., self.class_id, None], y_pred[..., self.class_id, None]
         if y_true.shape != y_pred.shape:
-            raise ValueError(f"{self.name}: y_true of shape {y_true.shape} does not match y_pred of shape {y_pred.shape}")
+            raise ValueError(
+                f"{self.name}: y_true of shape {y_true.shape} does not match y_pred of shape {y_pred.shape}"
+            )
         try:
             w = np.ones(y_pred.shape) if sw is None else np.broadcast_to(sw, y_pred.shape)
         except ValueError:
-            raise ValueError(f"{self.name}: sample_weight does not fit y_pred of shape {y_pred.shape}") from None
+            raise ValueError(
+                f"{self.name}: sample_weight does not fit y_pred of shape {y_pred.shape}"
+            ) from None
         label = y_true.reshape(-1).astype(bool)
         w = w.reshape(-1)
         pred = y_pred.reshape(1, -1) > self.thresholds[:, None]  # (thresholds, elements)
@@ -361,7 +374,7 @@ def _keep_top_k(y_pred, k):
 
 
 class Precision(_ConfusionMetric):
-    """Of the samples predicted positive, the (weighted) fraction that are positive: TP / (TP + FP); 0 if none."""
+    """Of the samples predicted positive, the (weighted) fraction truly positive: TP / (TP + FP), or 0."""
 
     def result(self):
         return self._value(self.true_positives, self.true_positives + self.false_positives)
@@ -387,12 +400,14 @@ _FUNCTIONS = (
 )
 _FUNCTION_BY_NAME = {fn.__name__: fn for fn in _FUNCTIONS}
 _CLASSES = (
-    Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision, Recall,
-    SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision,
+    Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
 )
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({_snake_case(cls.__name__): cls for cls in _CLASSES})
-_BY_NAME.update({"mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError})
+_BY_NAME.update({
+    "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+})
 _ACCURACY_NAMES = ("accuracy", "acc")
 
 
@@ -432,7 +447,8 @@ def _accuracy_from_shapes(target_shape, output_shape):
     target_shape, output_shape = tuple(target_shape), tuple(output_shape)
     if output_shape and output_shape[-1] == 1:
         return BinaryAccuracy
-    if len(target_shape) < len(output_shape) or (target_shape and target_shape[-1] == 1 and output_shape[-1] > 1):
+    column_labels = bool(target_shape) and target_shape[-1] == 1 and output_shape[-1] > 1
+    if len(target_shape) < len(output_shape) or column_labels:
         return SparseCategoricalAccuracy
     return CategoricalAccuracy
 

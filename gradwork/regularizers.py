@@ -102,7 +102,8 @@ def _lookup(name):
     try:
         return _BY_NAME[name]
     except KeyError:
-        raise ValueError(f"unknown regularizer {name!r}; valid names are: {', '.join(sorted(_BY_NAME))}") from None
+        names = ", ".join(sorted(_BY_NAME))
+        raise ValueError(f"unknown regularizer {name!r}; valid names are: {names}") from None
 
 
 def serialize(regularizer):
@@ -122,7 +123,7 @@ def deserialize(config):
 
 
 def get(identifier):
-    """A regularizer from a name ("l2"), a config dict, a class, or a callable (returned as is). None gives None."""
+    """A regularizer from a name ("l2"), a config dict, a class, or a callable (as is). None gives None."""
     if identifier is None:
         return None
     if isinstance(identifier, (str, dict)):

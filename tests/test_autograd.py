@@ -4,7 +4,6 @@ gradient aliasing, dtypes, and higher-order derivatives (`create_graph`, `gw.gra
 The operations used are the basic ones (+ - * / ** @, exp, tanh, sum); their own rules are
 tested op by op in test_ops*. Where PyTorch behaves the same the test compares with it.
 """
-import gc
 import threading
 import weakref
 
@@ -138,11 +137,9 @@ def test_graph_is_freed_after_backward():
     alive = weakref.ref(y)
     node = z.grad_fn
     del y
-    gc.collect()
     assert alive() is not None  # held by z's graph
     z.backward()
-    gc.collect()
-    assert alive() is None  # the graph let go of the intermediate
+    assert alive() is None  # the graph let go of the intermediate (no cycle: freed at once)
     assert node.inputs is None
 
 
@@ -153,10 +150,8 @@ def test_retain_graph_keeps_the_graph():
     alive = weakref.ref(y)
     del y
     z.backward(retain_graph=True)
-    gc.collect()
     assert alive() is not None
     z.backward()
-    gc.collect()
     assert alive() is None
 
 
@@ -247,8 +242,7 @@ def test_a_10000_operation_chain_kept_and_differentiated_twice():
     assert g.requires_grad is False  # dy/dx is a constant: no path back to x
     y.backward()
     assert x.grad.item() == 5001.0
-    del y, g
-    gc.collect()  # tearing down a deep graph must not overflow either
+    del y, g  # tearing down a deep graph must not overflow either
 
 
 # ----- grad mode ----------------------------------------------------------------------------
@@ -306,9 +300,8 @@ def test_enable_grad_decorator_inside_no_grad():
 
 
 def test_grad_mode_is_restored_after_an_exception():
-    with pytest.raises(ZeroDivisionError):
-        with gw.no_grad():
-            1 / 0
+    with pytest.raises(KeyError), gw.no_grad():
+        raise KeyError("inside no_grad")
     assert gw.is_grad_enabled()
 
     @gw.no_grad()

@@ -323,10 +323,10 @@ def test_class_targets_out_of_range(loss, target, match):
         loss(LOGITS, target)
 
 
-@pytest.mark.parametrize("target", [np.zeros((4, 1), dtype=int), np.zeros(3, dtype=int), np.zeros((), dtype=int)])
-def test_class_targets_of_the_wrong_shape(target):
+@pytest.mark.parametrize("shape", [(4, 1), (3,), ()])
+def test_class_targets_of_the_wrong_shape(shape):
     with pytest.raises(ValueError, match=r"needs integer targets of shape \(4,\)"):
-        F.cross_entropy(LOGITS, target)
+        F.cross_entropy(LOGITS, np.zeros(shape, dtype=int))
 
 
 def test_probability_targets_of_the_wrong_shape():
@@ -343,7 +343,8 @@ def test_cross_entropy_needs_a_class_axis():
 def test_loss_shape_mismatch_is_an_error_not_a_broadcast(loss):
     prediction = gw.tensor(np.full(4, 0.5))
     target = gw.tensor(np.full((4, 1), 0.5))
-    with pytest.raises(ValueError, match=r"input has shape \(4,\) but target has shape \(4, 1\); they must match"):
+    message = r"input has shape \(4,\) but target has shape \(4, 1\); they must match"
+    with pytest.raises(ValueError, match=message):
         loss(prediction, target)
 
 

@@ -164,7 +164,8 @@ def test_unseeded_initializers_follow_gw_random_seed_bit_for_bit():
 ALL = [
     I.Zeros(), I.Ones(), I.Constant(0.3), I.Identity(gain=0.5), I.RandomNormal(1.0, 2.0, seed=3),
     I.RandomUniform(-1.0, 1.0, seed=3), I.TruncatedNormal(0.0, 0.1, seed=3), I.GlorotUniform(seed=4),
-    I.GlorotNormal(seed=4), I.HeNormal(seed=4), I.HeUniform(seed=4), I.LecunNormal(seed=4), I.LecunUniform(seed=4),
+    I.GlorotNormal(seed=4), I.HeNormal(seed=4), I.HeUniform(seed=4), I.LecunNormal(seed=4),
+    I.LecunUniform(seed=4),
     I.Orthogonal(gain=1.5, seed=4), I.VarianceScaling(0.5, "fan_avg", "uniform", seed=4),
 ]
 
@@ -182,8 +183,9 @@ def test_serialize_round_trip(init):
     ("glorot_uniform", I.GlorotUniform), ("glorot_normal", I.GlorotNormal), ("he_normal", I.HeNormal),
     ("he_uniform", I.HeUniform), ("lecun_normal", I.LecunNormal), ("lecun_uniform", I.LecunUniform),
     ("zeros", I.Zeros), ("ones", I.Ones), ("constant", I.Constant), ("random_normal", I.RandomNormal),
-    ("random_uniform", I.RandomUniform), ("truncated_normal", I.TruncatedNormal), ("orthogonal", I.Orthogonal),
-    ("uniform", I.RandomUniform), ("normal", I.RandomNormal), ("zero", I.Zeros), ("GlorotUniform", I.GlorotUniform),
+    ("random_uniform", I.RandomUniform), ("truncated_normal", I.TruncatedNormal),
+    ("orthogonal", I.Orthogonal), ("uniform", I.RandomUniform), ("normal", I.RandomNormal), ("zero", I.Zeros),
+    ("GlorotUniform", I.GlorotUniform),
     ("OrthogonalInitializer", I.Orthogonal),
 ])
 def test_get_by_name(name, cls):

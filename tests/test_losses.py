@@ -90,8 +90,11 @@ def test_function_forms_are_per_sample():
 def test_sample_weight_per_sample(weight):
     t = torch.tensor(TARGET)
     ours = gw_eval(L.MeanSquaredError(), TARGET, PRED, sample_weight=weight)
-    theirs = torch_eval(lambda x: torch_reduce(tF.mse_loss(x, t, reduction="none").mean(-1), "sum_over_batch_size",
-                                               weight.reshape(-1)), PRED)
+    def reference(x):
+        per_sample = tF.mse_loss(x, t, reduction="none").mean(-1)
+        return torch_reduce(per_sample, "sum_over_batch_size", weight.reshape(-1))
+
+    theirs = torch_eval(reference, PRED)
     assert_same(ours, theirs)
 
 
@@ -140,8 +143,10 @@ LOGITS = RNG.standard_normal((6, 3)) * 3
 def test_bce_probabilities_vs_torch(reduction):
     t = torch.tensor(BITS)
     ours = gw_eval(L.BinaryCrossentropy(reduction=reduction), BITS, PROBS)
-    theirs = torch_eval(lambda x: torch_reduce(tF.binary_cross_entropy(x, t, reduction="none").mean(-1), reduction),
-                        PROBS)
+    def reference(x):
+        return torch_reduce(tF.binary_cross_entropy(x, t, reduction="none").mean(-1), reduction)
+
+    theirs = torch_eval(reference, PROBS)
     assert_same(ours, theirs)
 
 
@@ -149,7 +154,8 @@ def test_bce_probabilities_vs_torch(reduction):
 def test_bce_logits_vs_torch(smoothing):
     t = torch.tensor(BITS * (1 - smoothing) + 0.5 * smoothing)
     ours = gw_eval(L.BinaryCrossentropy(from_logits=True, label_smoothing=smoothing), BITS, LOGITS)
-    theirs = torch_eval(lambda x: tF.binary_cross_entropy_with_logits(x, t, reduction="none").mean(-1).mean(), LOGITS)
+    theirs = torch_eval(
+        lambda x: tF.binary_cross_entropy_with_logits(x, t, reduction="none").mean(-1).mean(), LOGITS)
     assert_same(ours, theirs)
 
 
@@ -160,8 +166,8 @@ def test_bce_clips_probabilities_as_keras():
     q = np.clip(p, EPS, 1 - EPS)
     per = -(t * np.log(q) + (1 - t) * np.log(1 - q))
     assert value == pytest.approx(per.mean(), rel=1e-12)
-    assert np.isfinite(value) and value == pytest.approx((2 * -np.log(EPS) - np.log(0.3) - np.log(1 - EPS)) / 4,
-                                                         rel=1e-6)
+    expected_value = (2 * -np.log(EPS) - np.log(0.3) - np.log(1 - EPS)) / 4
+    assert np.isfinite(value) and value == pytest.approx(expected_value, rel=1e-6)
     # the clipped entries get no gradient (as Keras's clip); the others the usual (p - t) / (p (1 - p)) / n
     expected = np.zeros_like(p)
     expected[0, 2] = (0.3 - 1) / (0.3 * 0.7) / 4
@@ -192,8 +198,10 @@ def softmax_np(z, axis=-1):
 @pytest.mark.parametrize("target", [ONE_HOT, SOFT], ids=["one-hot", "soft"])
 @pytest.mark.parametrize("smoothing", [0.0, 0.1])
 def test_cce_logits_vs_torch(target, smoothing):
-    ours = gw_eval(L.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing), target, CLASS_LOGITS)
-    theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(target), label_smoothing=smoothing), CLASS_LOGITS)
+    loss = L.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
+    ours = gw_eval(loss, target, CLASS_LOGITS)
+    theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(target), label_smoothing=smoothing),
+                        CLASS_LOGITS)
     assert_same(ours, theirs)
 
 
@@ -206,7 +214,8 @@ def test_cce_probabilities_vs_torch(reduction):
         q = (x / x.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
         return torch_reduce(-(t * q.log()).sum(-1), reduction)
 
-    assert_same(gw_eval(L.CategoricalCrossentropy(reduction=reduction), ONE_HOT, probs), torch_eval(reference, probs))
+    ours = gw_eval(L.CategoricalCrossentropy(reduction=reduction), ONE_HOT, probs)
+    assert_same(ours, torch_eval(reference, probs))
 
 
 def test_cce_class_axis_1_vs_torch():
@@ -227,7 +236,8 @@ def test_cce_hand_value_with_clipping():
 # ----- sparse categorical cross-entropy -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("labels", [LABELS, LABELS[:, None], LABELS.astype(np.float64)], ids=["int", "column", "float"])
+@pytest.mark.parametrize("labels", [LABELS, LABELS[:, None], LABELS.astype(np.float64)],
+                         ids=["int", "column", "float"])
 def test_sparse_logits_vs_torch(labels):
     ours = gw_eval(L.SparseCategoricalCrossentropy(from_logits=True), labels, CLASS_LOGITS)
     theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(LABELS)), CLASS_LOGITS)
@@ -238,9 +248,11 @@ def test_sparse_logits_vs_torch(labels):
 def test_sparse_probabilities_vs_torch(reduction):
     probs = softmax_np(CLASS_LOGITS)
     ours = gw_eval(L.SparseCategoricalCrossentropy(reduction=reduction), LABELS, probs)
-    theirs = torch_eval(
-        lambda x: torch_reduce(tF.nll_loss((x / x.sum(-1, keepdim=True)).log(), torch.tensor(LABELS), reduction="none"),
-                               reduction), probs)
+    def reference(x):
+        logp = (x / x.sum(-1, keepdim=True)).log()
+        return torch_reduce(tF.nll_loss(logp, torch.tensor(LABELS), reduction="none"), reduction)
+
+    theirs = torch_eval(reference, probs)
     assert_same(ours, theirs)
 
 
@@ -257,8 +269,20 @@ def test_sparse_ignore_class_vs_torch_ignore_index():
     ours = gw_eval(L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1), labels, CLASS_LOGITS)
     theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(labels), ignore_index=-1), CLASS_LOGITS)
     assert_same(ours, theirs)
-    per = L.sparse_categorical_crossentropy(labels, gw.tensor(CLASS_LOGITS), from_logits=True, ignore_class=-1)
+    per = L.sparse_categorical_crossentropy(labels, gw.tensor(CLASS_LOGITS), from_logits=True,
+                                            ignore_class=-1)
     assert per.data[1] == 0 and per.data[3] == 0 and per.data[0] > 0
+
+
+def test_sparse_ignore_class_with_sample_weights():
+    labels = np.array([0, -1, 1, -1, 2])
+    w = np.array([1.0, 5.0, 2.0, 5.0, 3.0])
+    per = tF.cross_entropy(torch.tensor(CLASS_LOGITS), torch.tensor(labels), ignore_index=-1, reduction="none").numpy()
+    mean = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)(labels, CLASS_LOGITS, sample_weight=w)
+    assert mean.item() == pytest.approx((w * per).sum() / 3, rel=1e-12)  # averaged over the 3 counted samples
+    total = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1, reduction="sum")(
+        labels, CLASS_LOGITS, sample_weight=w)
+    assert total.item() == pytest.approx((w * per).sum(), rel=1e-12)
 
 
 # ----- the logits behind softmax / sigmoid --------------------------------------------------------
@@ -284,8 +308,10 @@ def test_probability_loss_after_activation_equals_logit_loss_exactly(_, cls, act
     assert np.array_equal(x1.grad.data, x2.grad.data)
 
 
-@pytest.mark.parametrize("cls, target", [(L.CategoricalCrossentropy, [[0.0, 1.0], [0.0, 1.0]]),
-                                         (L.SparseCategoricalCrossentropy, [1, 1])], ids=["categorical", "sparse"])
+@pytest.mark.parametrize("cls, target", [
+    (L.CategoricalCrossentropy, [[0.0, 1.0], [0.0, 1.0]]),
+    (L.SparseCategoricalCrossentropy, [1, 1]),
+], ids=["categorical", "sparse"])
 def test_saturated_softmax_gives_exact_loss_and_gradient(cls, target):
     x = gw.tensor([[1000.0, 0.0], [0.0, 1000.0]], dtype=np.float64, requires_grad=True)
     probs = F.softmax(x)
@@ -316,7 +342,8 @@ def test_saturated_outputs_without_graph_use_the_activation_note():
     x = gw.tensor([[1000.0, 0.0]], dtype=np.float64)
     with gw.no_grad():
         assert L.SparseCategoricalCrossentropy()([1], activations.softmax(x)).item() == 1000.0
-        assert L.BinaryCrossentropy()([[0.0, 1.0]], activations.sigmoid(x)).item() == pytest.approx((1000 + np.log(2)) / 2, rel=1e-15)
+        got = L.BinaryCrossentropy()([[0.0, 1.0]], activations.sigmoid(x)).item()
+        assert got == pytest.approx((1000 + np.log(2)) / 2, rel=1e-15)
         # the bare functional softmax leaves no note: Keras's clipped value
         assert L.SparseCategoricalCrossentropy()([1], F.softmax(x)).item() == pytest.approx(-np.log(EPS))
 
@@ -371,7 +398,8 @@ def test_round_trip_keeps_behaviour():
 
 
 @pytest.mark.parametrize("name, cls", [
-    ("mse", L.MeanSquaredError), ("mean_squared_error", L.MeanSquaredError), ("MeanSquaredError", L.MeanSquaredError),
+    ("mse", L.MeanSquaredError), ("mean_squared_error", L.MeanSquaredError),
+    ("MeanSquaredError", L.MeanSquaredError),
     ("mae", L.MeanAbsoluteError), ("huber", L.Huber), ("binary_crossentropy", L.BinaryCrossentropy),
     ("categorical_crossentropy", L.CategoricalCrossentropy),
     ("sparse_categorical_crossentropy", L.SparseCategoricalCrossentropy),

@@ -11,9 +11,11 @@ from gradwork import metrics as M
 CASES = [
     (M.Accuracy(), [[1], [2], [3], [4]], [[0], [2], [3], [4]], [1, 1, 0, 0], 0.75, 0.5),
     (M.BinaryAccuracy(), [[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]], [1, 0, 0, 1], 0.75, 0.5),
-    (M.CategoricalAccuracy(), [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], [0.7, 0.3], 0.5, 0.3),
+    (M.CategoricalAccuracy(), [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], [0.7, 0.3],
+     0.5, 0.3),
     (M.SparseCategoricalAccuracy(), [[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]], [0.7, 0.3], 0.5, 0.3),
-    (M.TopKCategoricalAccuracy(k=1), [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], [0.7, 0.3], 0.5, 0.3),
+    (M.TopKCategoricalAccuracy(k=1), [[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], [0.7, 0.3],
+     0.5, 0.3),
     (M.SparseTopKCategoricalAccuracy(k=1), [2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]], [0.7, 0.3], 0.5, 0.3),
 ]
 
@@ -70,7 +72,8 @@ def test_binary_accuracy_threshold_and_multilabel():
 def test_top_k_hand_values_and_ties():
     y_pred = [[0.1, 0.5, 0.3, 0.05], [0.4, 0.3, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25]]
     labels = [2, 3, 1]
-    assert M.sparse_top_k_categorical_accuracy(labels, y_pred, k=2).tolist() == [1, 0, 1]  # a tie at the boundary counts
+    # row 3 ties at the boundary: it counts as in
+    assert M.sparse_top_k_categorical_accuracy(labels, y_pred, k=2).tolist() == [1, 0, 1]
     assert M.sparse_top_k_categorical_accuracy(labels, y_pred, k=1).tolist() == [0, 0, 1]
     assert M.top_k_categorical_accuracy(np.eye(4)[labels], y_pred, k=3).tolist() == [1, 0, 1]
     assert M.sparse_top_k_categorical_accuracy(labels, y_pred, k=4).tolist() == [1, 1, 1]
@@ -173,7 +176,8 @@ def test_accuracy_resolved_from_the_loss(loss, cls):
 
 def test_binary_accuracy_after_logit_loss_thresholds_at_zero():
     metric = M.get("accuracy", loss=L.BinaryCrossentropy(from_logits=True))
-    metric.update_state([[1], [0], [1]], [[0.3], [-0.2], [-1.0]])  # logits: 0.3 > 0 right, -0.2 right, -1 wrong
+    # logits: 0.3 > 0 is right, -0.2 is right, -1.0 is wrong
+    metric.update_state([[1], [0], [1]], [[0.3], [-0.2], [-1.0]])
     assert metric.result() == pytest.approx(2 / 3)
     assert M.get("accuracy", loss="binary_crossentropy").threshold == 0.5
 
@@ -224,7 +228,8 @@ def test_get_other_identifiers_and_errors():
 
 
 @pytest.mark.parametrize("metric", [
-    M.BinaryAccuracy(threshold=0.3, name="b"), M.TopKCategoricalAccuracy(k=2), M.Precision(thresholds=0.7, class_id=1),
+    M.BinaryAccuracy(threshold=0.3, name="b"), M.TopKCategoricalAccuracy(k=2),
+    M.Precision(thresholds=0.7, class_id=1),
     M.Recall(top_k=3), M.Mean(name="loss"), M.MeanMetricWrapper(M.sparse_categorical_accuracy, name="acc"),
 ], ids=lambda m: type(m).__name__)
 def test_serialize_round_trip(metric):

@@ -8,7 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import gradwork as gw
@@ -16,7 +17,7 @@ import gradwork as gw
 torch = pytest.importorskip("torch")
 
 FEW = settings(max_examples=25, deadline=None)
-F64 = dict(rtol=1e-10, atol=1e-12)
+F64 = {"rtol": 1e-10, "atol": 1e-12}
 
 # name: (gradwork, torch, how to draw the two operands from a generator and their shapes)
 BINARY = {
@@ -83,7 +84,7 @@ def test_broadcasting_binary_ops_match_torch(op, shapes, seed, flip):
 
 @st.composite
 def shape_and_axis(draw):
-    """A shape of up to 3 axes (zero-size allowed) and an axis for it: None, an int or a tuple, negatives allowed."""
+    """A shape (up to 3 axes, zero-size allowed) and an axis for it: None, an int or a tuple, maybe negative."""
     shape = draw(array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
     ndim = len(shape)
     if ndim == 0:
@@ -135,7 +136,7 @@ def test_reductions_match_torch(op, shape_axis, keepdims, seed):
         got = _gw_vjp(lambda t: mine(t, axis=axis, keepdims=keepdims), [x], v)
     _assert_same(got, want)
     if not empty_axis:
-        if op in ("max", "min"):  # finite differences need a unique extreme: spread the tied whole numbers apart
+        if op in ("max", "min"):  # finite differences need a unique extreme: spread the tied values apart
             x = x + rng.permutation(x.size).reshape(shape) * 1e-3
         assert gw.gradcheck(lambda t: mine(t, axis=axis, keepdims=keepdims), gw.tensor(x, requires_grad=True))
 

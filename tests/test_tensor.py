@@ -32,7 +32,9 @@ def test_python_floats_match_torch_default_dtype():
         np.testing.assert_array_equal(ours.data, theirs.numpy())
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.float32, np.int32, np.int64, np.uint8, np.bool_])
+@pytest.mark.parametrize(
+    "dtype", [np.float64, np.float16, np.float32, np.int32, np.int64, np.uint8, np.bool_]
+)
 def test_numpy_arrays_keep_their_dtype(dtype):
     arr = np.arange(6).reshape(2, 3).astype(dtype)
     t = gw.Tensor(arr)

@@ -7,8 +7,8 @@ reaches each node only once all the gradients flowing into it have been summed.
 import numpy as np
 
 from .grad_mode import set_grad_enabled
-from ..tensor import Tensor
 from ..ops.shape_ops import Cast
+from ..tensor import Tensor
 
 
 def _topological_order(roots):

@@ -8,6 +8,8 @@ their NumPy work.
 """
 import weakref
 
+import numpy as np
+
 from .grad_mode import _state
 
 
@@ -29,7 +31,8 @@ class Function:
     needs_input_grad = ()
 
     def __call__(self, *inputs):
-        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        # NumPy scalars become Python numbers, which NumPy treats as "weak": float32 * np.float64(2) stays float32
+        arrays = [x.data if isinstance(x, Tensor) else x.item() if isinstance(x, np.generic) else x for x in inputs]
         out = self.forward(*arrays)
         if _state.enabled:
             needs = [isinstance(x, Tensor) and x.requires_grad for x in inputs]

@@ -60,7 +60,7 @@ class set_grad_enabled(_GradModeSwitch):
         self.before = _state.enabled
         _state.enabled = self.mode
 
-    def __enter__(self):  # the switch happened in __init__; leaving the block restores the mode from before it
+    def __enter__(self):  # switched in __init__ already; leaving the block restores the mode from before
         _state.enabled = self.mode
         return self
 

@@ -115,10 +115,12 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     """Check second derivatives: gradcheck of the map (inputs, v) -> d(v·fn(inputs))/d inputs.
 
     The first-order gradient is taken with `create_graph=True`, so this verifies that every
-    backward rule is itself differentiated correctly (Hessian-vector products).
+    backward rule is itself differentiated correctly (Hessian-vector products). It says nothing
+    about whether the first-order gradient is right: run `gradcheck` for that.
     """
     inputs = _as_tuple(inputs)
-    checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise ValueError("gradgradcheck: no input has requires_grad=True")
     outputs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor)]
     if grad_outputs is None:
         grad_outputs = [v.requires_grad_() for v in _random_cotangents(outputs, seed)]

@@ -6,7 +6,7 @@ import numpy as np
 from .. import models, optimizers, random
 from ..callbacks import CSVLogger
 from ..nn import Dense, Flatten, Input, Rescaling
-from .data_sources import UsageError, load_source
+from .data_sources import UsageError, describe_load_error, load_source
 
 
 def build_model(kind, input_shape, n_classes, hidden, pixel_scale):
@@ -80,8 +80,9 @@ def evaluate_command(args):
     model = models.load_model(args.model)
     source = load_source(args.dataset, args.subset, args.target, args.seed)
     x_test, y_test = source.test
-    loss, accuracy = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0)
-    print(f"{source.name} test split: accuracy {accuracy:.4f}, loss {loss:.4f} ({len(x_test)} samples)")
+    logs = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0, return_dict=True)
+    shown = ", ".join(f"{name} {value:.4f}" for name, value in sorted(logs.items(), key=lambda kv: kv[0] == "loss"))
+    print(f"{source.name} test split: {shown} ({len(x_test)} samples)")
 
 
 def _read_input(path, input_shape):
@@ -89,7 +90,10 @@ def _read_input(path, input_shape):
     if not os.path.exists(path):
         raise UsageError(f"no such file: {path}")
     if path.endswith(".npy"):
-        x = np.load(path, allow_pickle=False)
+        try:
+            x = np.load(path, allow_pickle=False)
+        except (ValueError, OSError) as err:
+            raise UsageError(f"{path}: not a .npy file of numbers ({describe_load_error(err)})") from None
     else:
         try:
             from PIL import Image

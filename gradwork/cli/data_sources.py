@@ -4,6 +4,7 @@ Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model
 """
 import csv
 import os
+import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,15 +87,25 @@ def _is_number(text):
 
 
 def _npz_source(path, seed):
-    with np.load(path, allow_pickle=False) as data:
-        if "x" not in data or "y" not in data:
-            raise UsageError(f"{path}: an .npz dataset needs arrays named 'x' and 'y', found {', '.join(data.files)}")
-        x, y = data["x"], data["y"]
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "x" not in data or "y" not in data:
+                raise UsageError(f"{path}: an .npz dataset needs arrays named 'x' and 'y', "
+                                 f"found {', '.join(data.files)}")
+            x, y = data["x"], data["y"]
+    except (ValueError, OSError, zipfile.BadZipFile) as err:  # not an archive, or object arrays (never unpickled)
+        raise UsageError(f"{path}: not an .npz archive of numeric arrays ({describe_load_error(err)})") from None
     if len(x) != len(y):
         raise UsageError(f"{path}: x has {len(x)} samples but y has {len(y)}")
     if y.dtype.kind not in "iu":
         raise UsageError(f"{path}: y must hold integer class labels, got dtype {y.dtype}")
     return _split_source(os.path.basename(path), x.astype(np.float32), y.astype(np.int64), seed)
+
+
+def describe_load_error(err):
+    """An exception's message without NumPy's advice to unpickle untrusted files."""
+    text = str(err)
+    return "not plain NumPy data; pickled and object arrays are never loaded" if "pickle" in text else text
 
 
 def load_source(name, subset=None, target=None, seed=0, log=print):

@@ -35,10 +35,16 @@ class Model(Layer):
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
 
     def __call__(self, inputs, *args, **kwargs):
-        if not self.built:  # sublayers build themselves lazily; remember the input shape for saving
-            self.built = True
-            self.build_input_shape = (None,) + tuple(np.shape(inputs)[1:])
-        return super().__call__(inputs, *args, **kwargs)
+        if self.built:
+            return super().__call__(inputs, *args, **kwargs)
+        # sublayers build themselves lazily; remember the input shape for saving
+        self.built = True
+        self.build_input_shape = (None,) + tuple(np.shape(inputs)[1:])
+        try:
+            return super().__call__(inputs, *args, **kwargs)
+        except BaseException:  # a failed first call must not pin the model to that input shape
+            self.built, self.build_input_shape = False, None
+            raise
 
     def build(self, input_shape):
         """Create every weight by running one zero sample of `input_shape` (batch axis first) through the model."""
@@ -49,13 +55,14 @@ class Model(Layer):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Choose the optimizer, loss and metrics, by name ("adam", "sparse_categorical_crossentropy",
         "accuracy") or as objects."""
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = losses.get(loss) if loss is not None else None
-        self.compiled_metrics = [metrics_module.get(m, loss=self.loss) for m in (metrics or [])]
-        self._compile_config = {"optimizer": optimizers.serialize(self.optimizer),
-                                "loss": losses.serialize(self.loss) if self.loss is not None else None,
+        optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
+        loss = losses.get(loss) if loss is not None else None
+        compiled_metrics = [metrics_module.get(m, loss=loss) for m in (metrics or [])]
+        self._compile_config = {"optimizer": optimizers.serialize(optimizer),
+                                "loss": losses.serialize(loss) if loss is not None else None,
                                 "metrics": [m if isinstance(m, str) else metrics_module.serialize(m)
                                             for m in (metrics or [])]}
+        self.optimizer, self.loss, self.compiled_metrics = optimizer, loss, compiled_metrics
 
     @property
     def metrics_names(self):
@@ -77,10 +84,13 @@ class Model(Layer):
     def train_step(self, x, y, sample_weight=None):
         """Forward, loss, backward and one optimizer update on one batch; returns the loss value."""
         params = self.trainable_weights
+        buffers = [(p, p.data.copy()) for p in self.weights if not p.trainable]  # e.g. moving statistics
         y_pred = self(x, training=True)
         loss = self.compute_loss(y, y_pred, sample_weight)
         value = float(loss.data)
         if not np.isfinite(value):
+            for p, saved in buffers:  # undo what the forward pass updated
+                p.data[...] = saved
             raise FloatingPointError(
                 f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
                 "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."

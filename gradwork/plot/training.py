@@ -12,6 +12,8 @@ def plot_history(history, path):
     logs = getattr(history, "history", history)
     names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]
     plt = pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.8), squeeze=False)
     for ax, name in zip(axes[0], names):
         epochs = np.arange(1, len(logs[name]) + 1)
@@ -19,6 +21,7 @@ def plot_history(history, path):
         if "val_" + name in logs:
             ax.plot(epochs, logs["val_" + name], "s--", label=f"validation {name}")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)
         ax.legend()

@@ -32,11 +32,21 @@ def _atomic_write(filepath, write):
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(filepath))  # mkstemp makes it private (0600); give the usual mode
         os.replace(tmp, filepath)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _file_mode(filepath):
+    """The permissions an ordinary write would give: the old file's, else 0666 less the umask."""
+    if os.path.exists(filepath):
+        return os.stat(filepath).st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _npz_bytes(arrays):
@@ -88,7 +98,7 @@ def load_model(filepath, compile=True):
             config = json.loads(zf.read("config.json"))
             weights = _load_npz(zf.read("weights.npz"))
             opt_state = _load_npz(zf.read("optimizer.npz")) if "optimizer.npz" in zf.namelist() else None
-    except (zipfile.BadZipFile, KeyError) as err:
+    except (zipfile.BadZipFile, KeyError, ValueError) as err:  # ValueError: bad JSON, or an object array
         raise ValueError(f"{filepath} is not a gradwork model file ({err})") from None
     if config.get("format") != FORMAT:
         raise ValueError(f"{filepath}: unknown format {config.get('format')!r}, expected {FORMAT!r}")
@@ -116,5 +126,11 @@ def save_weights(model, filepath):
 
 
 def load_weights(model, filepath):
+    """Copy the weights in an .npz file written by `save_weights` into `model` (names and shapes checked)."""
     with open(filepath, "rb") as f:
-        model.load_state_dict(_load_npz(f.read()))
+        data = f.read()
+    try:
+        state = _load_npz(data)
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise ValueError(f"{os.fspath(filepath)} is not a weights file written by save_weights ({err})") from None
+    model.load_state_dict(state)

@@ -6,11 +6,18 @@ from ...random import get_generator
 from ...tensor import as_tensor
 
 
-class Linear(Function):
-    """x @ W.T + b in one node (the course's "Affine" layer). x: (..., in), W: (out, in), b: (out,)."""
+class Affine(Function):
+    """x @ W + b in one node: the course's "Affine" layer.
+
+    x: (..., in) -> (..., out); b: (out,). W is (in, out) (Keras's kernel layout), or (out, in)
+    with `transposed=True` (PyTorch's `linear` layout); either way no copy of W is made.
+    """
+
+    def __init__(self, transposed=False):
+        self.transposed = transposed
 
     def forward(self, x, w, b=None):
-        out = np.matmul(x, w.T)
+        out = np.matmul(x, w.T if self.transposed else w)
         if b is not None:
             out += b
         return out
@@ -18,11 +25,11 @@ class Linear(Function):
     def backward(self, g):
         x, w = self.inputs[:2]
         needs = self.needs_input_grad
-        gx = g @ w if needs[0] else None
+        gx = (g @ w if self.transposed else g @ w.T) if needs[0] else None
         gw = None
         if needs[1]:
             g2, x2 = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
-            gw = g2.T @ x2
+            gw = g2.T @ x2 if self.transposed else x2.T @ g2
         gb = g.sum(axis=tuple(range(g.ndim - 1))) if len(needs) > 2 and needs[2] else None
         return gx, gw, gb
 
@@ -38,9 +45,8 @@ def linear(x, weight, bias=None):
             f"linear: input of shape {x.shape} needs a weight of shape (out_features, {x.shape[-1]}), "
             f"got {weight.shape}"
         )
-    if bias is None:
-        return Linear()(x, weight)
-    return Linear()(x, weight, bias)
+    operands = (x, weight) if bias is None else (x, weight, bias)
+    return Affine(transposed=True)(*operands)
 
 
 class Dropout(Function):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ... import activations
-from ...autograd.function import Function
+from ..functional.layers import Affine
 from ..layer import Layer
 
 
@@ -31,27 +31,6 @@ class InputLayer(Layer):
 def Input(shape, name=None, dtype=None):
     """The input of a model: `Sequential([Input(shape=(784,)), Dense(10)])`."""
     return InputLayer(shape=shape, name=name, dtype=dtype)
-
-
-class Affine(Function):
-    """x @ W + b with the Keras kernel layout W: (in, out): the course's Affine layer as one node.
-
-    x: (..., in), W: (in, out), b: (out,) -> (..., out).
-    """
-
-    def forward(self, x, w, b=None):
-        out = np.matmul(x, w)
-        if b is not None:
-            out += b
-        return out
-
-    def backward(self, g):
-        x, w = self.inputs[:2]
-        needs = self.needs_input_grad
-        gx = g @ w.T if needs[0] else None
-        gw = x.reshape(-1, x.shape[-1]).T @ g.reshape(-1, g.shape[-1]) if needs[1] else None
-        gb = g.sum(axis=tuple(range(g.ndim - 1))) if len(needs) > 2 and needs[2] else None
-        return gx, gw, gb
 
 
 class Dense(Layer):
@@ -84,6 +63,8 @@ class Dense(Layer):
             self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
 
     def call(self, inputs):
+        if inputs.dtype.kind != "f":  # integer or boolean features: compute in the layer's dtype
+            inputs = inputs.astype(self.dtype)
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, "
                              f"got shape {inputs.shape}")
@@ -98,8 +79,9 @@ class Dense(Layer):
 
 
 def _ser(obj):
-    """A constructor argument as it goes into a config: strings and None as they are, objects as dicts."""
-    if obj is None or isinstance(obj, str):
+    """A constructor argument as it goes into a config: strings, None and config dicts (a layer
+    rebuilt from a config holds those) as they are, objects as dicts."""
+    if obj is None or isinstance(obj, (str, dict)):
         return obj
     return {"class_name": type(obj).__name__, "config": obj.get_config()}
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from ...ops.reduction import normalize_axes
 from ..layer import Layer
+from .core import _ser
 
 
 class BatchNormalization(Layer):
@@ -13,6 +14,8 @@ class BatchNormalization(Layer):
     moving = momentum * moving + (1 - momentum) * batch_statistic, using that same biased variance
     (Keras's convention; PyTorch stores the unbiased one and its momentum is 1 - Keras's).
     Inference uses the moving statistics. They are non-trainable weights, saved with the model.
+    A frozen layer (`trainable=False`) always runs in inference mode, as in Keras, so fine-tuning
+    a model around it leaves its statistics alone.
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
@@ -40,7 +43,7 @@ class BatchNormalization(Layer):
             raise ValueError(f"{self.name}: built for inputs of shape {('batch',) + self.stat_shape[1:]} "
                              f"with {self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                              f"got {inputs.shape}")
-        if training:
+        if training and self.trainable:
             mean = inputs.mean(axis=self.reduce_axes, keepdims=True)
             centered = inputs - mean
             var = (centered * centered).mean(axis=self.reduce_axes, keepdims=True)
@@ -60,4 +63,7 @@ class BatchNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale}
+                "center": self.center, "scale": self.scale, "beta_initializer": _ser(self.beta_initializer),
+                "gamma_initializer": _ser(self.gamma_initializer),
+                "moving_mean_initializer": _ser(self.moving_mean_initializer),
+                "moving_variance_initializer": _ser(self.moving_variance_initializer)}
