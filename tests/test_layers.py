@@ -149,9 +149,9 @@ def test_gradcheck_float64_wrt_input_and_weights(case, training):
 # ----------------------------------------------------------------------------------------------- PyTorch
 def _torch_compare(gw_fn, torch_fn, x, rtol=1e-10, atol=1e-12, seed=0):
     """Same float64 input to both; compare outputs and input gradients under a random cotangent."""
-    v = np.random.default_rng(seed).standard_normal(np.shape(gw_fn(gw.tensor(x)).data))
     xg = gw.tensor(x, requires_grad=True)
-    out = gw_fn(xg)
+    out = gw_fn(xg)                                  # called once: a training-mode call has effects
+    v = np.random.default_rng(seed).standard_normal(out.shape)
     (out * gw.tensor(v)).sum().backward()
     xt = torch.tensor(x, requires_grad=True)
     ref = torch_fn(xt)
@@ -258,7 +258,7 @@ def test_batch_norm_inference_matches_torch_eval_with_the_same_statistics():
 def test_dropout_is_inverted_in_training_and_the_identity_at_inference():
     rate = 0.25
     layer = nn.Dropout(rate)
-    x = np.random.default_rng(0).uniform(1, 2, (200, 100)).astype(np.float32)
+    x = np.random.default_rng(42).uniform(1, 2, (200, 100)).astype(np.float32)  # not gw.random.seed(0)'s stream
     np.testing.assert_array_equal(layer(x).data, x)
     np.testing.assert_array_equal(layer(x, training=False).data, x)
     gw.random.seed(0)
@@ -271,7 +271,7 @@ def test_dropout_is_inverted_in_training_and_the_identity_at_inference():
     np.testing.assert_allclose(xt.grad.data, kept / (1 - rate), rtol=1e-6)
     # torch uses the same convention: compare the statistics (the random streams differ)
     ref = torch.nn.functional.dropout(torch.tensor(x), p=rate, training=True).numpy()
-    assert set(np.unique(np.round(ref[ref != 0] / x[ref != 0], 5))) == {round(1 / (1 - rate), 5)}
+    np.testing.assert_allclose(ref[ref != 0] / x[ref != 0], 1 / (1 - rate), rtol=1e-6)
     assert abs(out.data.mean() - x.mean()) < 0.02 and abs(ref.mean() - x.mean()) < 0.02
 
 

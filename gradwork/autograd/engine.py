@@ -23,10 +23,11 @@ def _topological_order(roots):
         if id(node) in visited:
             continue
         visited.add(id(node))
-        stack.append((node, True))
         fn = node._fn
-        if fn is None:
+        if fn is None:  # a leaf: nothing to expand
+            order.append(node)
             continue
+        stack.append((node, True))
         if fn.inputs is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time: its saved values were freed by "
@@ -62,17 +63,20 @@ def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, 
     With `inputs` None the gradients are accumulated into the `.grad` of every leaf (and of
     non-leaves that called `retain_grad()`); otherwise they are returned for `inputs` only
     (None for an input the outputs do not depend on) and no `.grad` is touched.
+    Gradients travel as ndarrays in a first-order pass and as Tensors under `create_graph`.
     """
     grads = {}
     for out, g in zip(outputs, grad_outputs):
         if out.requires_grad:
             g = _as_grad_tensor(g, out)
+            if not create_graph:
+                g = g.data
             grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
     wanted = None if inputs is None else {id(t) for t in inputs}
     captured = {}
     # Arrays already stored as some .grad, and the caller's own seed arrays: storing one of these
     # as another .grad would let an in-place change to one gradient alter the other.
-    stored = {id(g.data) for g in grads.values()}
+    stored = {id(g if not create_graph else g.data) for g in grads.values()}
 
     order = _topological_order([out for out in outputs if out.requires_grad])
     with set_grad_enabled(create_graph):
@@ -83,26 +87,24 @@ def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, 
             fn = node._fn
             if wanted is not None:
                 if id(node) in wanted:
-                    captured[id(node)] = g
+                    captured[id(node)] = g if create_graph else Tensor._make(g)
             elif fn is None or node._retains_grad:
-                if not g.data.flags.owndata or id(g.data) in stored:
-                    # a recorded copy under create_graph, so the stored gradient stays differentiable
-                    g = Cast(g.dtype)(g) if create_graph else Tensor._make(g.data.copy())
-                stored.add(id(g.data))
-                node.grad = g if node.grad is None else node.grad + g
+                _store_grad(node, g, stored, create_graph)
             if fn is None:
                 continue
             input_grads = fn.backward(g)
             for inp, needs, ig in zip(fn.inputs, fn.needs_input_grad, input_grads):
                 if not needs or ig is None:
                     continue
-                if ig.shape != inp.shape:
+                if not create_graph and type(ig) is not np.ndarray:
+                    ig = np.asarray(ig)
+                if ig.shape != inp.data.shape:
                     raise RuntimeError(
                         f"{type(fn).__name__}.backward returned a gradient of shape {ig.shape} "
-                        f"for an input of shape {inp.shape}"
+                        f"for an input of shape {inp.data.shape}"
                     )
-                if ig.dtype != inp.dtype:
-                    ig = ig.astype(inp.dtype)
+                if ig.dtype != inp.data.dtype:
+                    ig = ig.astype(inp.data.dtype)
                 key = id(inp)
                 grads[key] = grads[key] + ig if key in grads else ig
             if not retain_graph:
@@ -110,6 +112,19 @@ def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, 
     if wanted is not None:
         return [captured.get(id(t)) for t in inputs]
     return None
+
+
+def _store_grad(node, g, stored, create_graph):
+    """Add `g` to `node.grad`, copying it first if its memory is shared with another gradient."""
+    data = g.data if create_graph else g
+    if data.base is not None or id(data) in stored:
+        # under create_graph the copy is a recorded node, so the stored gradient stays differentiable
+        g = Cast(data.dtype)(g) if create_graph else data.copy()
+        data = g.data if create_graph else g
+    stored.add(id(data))
+    if not create_graph:
+        g = Tensor._make(g)
+    node.grad = g if node.grad is None else node.grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):

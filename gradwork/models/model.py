@@ -83,9 +83,9 @@ class Model(Layer):
 
     def train_step(self, x, y, sample_weight=None):
         """Forward, loss, backward and one optimizer update on one batch; returns the loss value."""
-        params = self.trainable_weights
         buffers = [(p, p.data.copy()) for p in self.weights if not p.trainable]  # e.g. moving statistics
         y_pred = self(x, training=True)
+        params = self.trainable_weights  # after the call: a lazily built model has its weights only now
         loss = self.compute_loss(y, y_pred, sample_weight)
         value = float(loss.data)
         if not np.isfinite(value):

@@ -5,7 +5,7 @@ Each backward reduces its gradients to the input's own shape (`sum_to`), so broa
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from .broadcast import sum_to
 
 
@@ -14,7 +14,7 @@ class Add(Function):
         return np.add(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         return (sum_to(g, a.shape) if need_a else None, sum_to(g, b.shape) if need_b else None)
 
@@ -24,7 +24,7 @@ class Sub(Function):
         return np.subtract(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         return (sum_to(g, a.shape) if need_a else None, sum_to(-g, b.shape) if need_b else None)
 
@@ -34,7 +34,7 @@ class Mul(Function):
         return np.multiply(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         return (sum_to(g * b, a.shape) if need_a else None, sum_to(g * a, b.shape) if need_b else None)
 
@@ -44,10 +44,10 @@ class Div(Function):
         return np.divide(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         ga = sum_to(g / b, a.shape) if need_a else None
-        gb = sum_to(-g * self.output / b, b.shape) if need_b else None
+        gb = sum_to(-g * self.result / b, b.shape) if need_b else None
         return ga, gb
 
 
@@ -66,15 +66,15 @@ class Pow(Function):
         return np.power(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         ga = gb = None
         if need_a:
             ga = sum_to(g * b * a ** (b - 1), a.shape)
         if need_b:
-            a_data = a.data if isinstance(a, Tensor) else np.asarray(a)
-            log_a = elementwise.Log()(elementwise.where((a_data == 0) & (b.data >= 0), 1.0, a))
-            gb = sum_to(g * self.output * log_a, b.shape)
+            a_data, b_data = self._arrays
+            log_a = dispatch(elementwise.Log(), dispatch(elementwise.Where((a_data == 0) & (b_data >= 0)), 1.0, a))
+            gb = sum_to(g * self.result * log_a, b.shape)
         return ga, gb
 
 
@@ -85,10 +85,10 @@ class MatMul(Function):
         return np.matmul(a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
-        ga = sum_to(MatMul()(g, b.swapaxes(-1, -2)), a.shape) if need_a else None
-        gb = sum_to(MatMul()(a.swapaxes(-1, -2), g), b.shape) if need_b else None
+        ga = sum_to(g @ b.swapaxes(-1, -2), a.shape) if need_a else None
+        gb = sum_to(a.swapaxes(-1, -2) @ g, b.shape) if need_b else None
         return ga, gb
 
 
@@ -108,5 +108,5 @@ def matmul(a, b):
     return MatMul()(a, b)
 
 
-from ..tensor import Tensor, as_tensor  # noqa: E402
+from ..tensor import as_tensor  # noqa: E402
 from . import elementwise  # noqa: E402

@@ -1,7 +1,11 @@
-"""Broadcasting as two operations that are each other's gradient: `broadcast_to` and `sum_to`."""
+"""Broadcasting as two operations that are each other's gradient: `broadcast_to` and `sum_to`.
+
+Both accept a Tensor (recorded) or a plain array (computed directly), so backward rules can
+call them in either mode.
+"""
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 
 
 class BroadcastTo(Function):
@@ -30,7 +34,7 @@ class SumTo(Function):
         axes = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(self.shape) if n == 1 and a.shape[lead + i] != 1
         )
-        out = a.sum(axis=axes, keepdims=True) if axes else a
+        out = np.add.reduce(a, axis=axes, keepdims=True) if axes else a
         return out.reshape(self.shape)
 
     def backward(self, g):
@@ -40,10 +44,10 @@ class SumTo(Function):
 def broadcast_to(x, shape):
     """`x` repeated to `shape` by NumPy's broadcasting rules."""
     shape = tuple(shape)
-    return x if x.shape == shape else BroadcastTo(shape)(x)
+    return x if np.shape(x) == shape else dispatch(BroadcastTo(shape), x)
 
 
 def sum_to(x, shape):
     """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`."""
     shape = tuple(shape)
-    return x if x.shape == shape else SumTo(shape)(x)
+    return x if np.shape(x) == shape else dispatch(SumTo(shape), x)

@@ -1,13 +1,13 @@
 """Elementwise functions: exp, log, sqrt, abs, clip, tanh, sigmoid, relu, erf, maximum/minimum, where.
 
 Integer inputs to a floating-point function give the default float dtype (as in PyTorch).
-Functions whose derivative is the output reuse `self.output` instead of recomputing.
+Functions whose derivative is the output reuse `self.result` instead of recomputing.
 """
 import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from .broadcast import sum_to
 from . import special
 
@@ -23,7 +23,7 @@ class Exp(Function):
         return np.exp(_float(a))
 
     def backward(self, g):
-        return (g * self.output,)
+        return (g * self.result,)
 
 
 class Log(Function):
@@ -32,7 +32,7 @@ class Log(Function):
             return np.log(_float(a))
 
     def backward(self, g):
-        return (g / self.inputs[0],)
+        return (g / self.args[0],)
 
 
 class Sqrt(Function):
@@ -40,7 +40,7 @@ class Sqrt(Function):
         return np.sqrt(_float(a))
 
     def backward(self, g):
-        return (g / (2 * self.output),)
+        return (g / (2 * self.result),)
 
 
 class Abs(Function):
@@ -78,21 +78,20 @@ class Tanh(Function):
         return np.tanh(_float(a))
 
     def backward(self, g):
-        y = self.output
+        y = self.result
         return (g * (1 - y * y),)
 
 
 class Sigmoid(Function):
-    """1 / (1 + e^-a), computed from e^-|a| so neither tail overflows: sigmoid(-1000) is 0, not NaN."""
+    """1 / (1 + e^-a) = exp(-log(1 + e^-a)), with log(1 + e^-a) from `logaddexp`, so neither tail
+    overflows: sigmoid(-1000) is 0, not NaN, and sigmoid(-30) keeps its full relative precision."""
 
     def forward(self, a):
         a = _float(a)
-        e = np.exp(-np.abs(a))
-        r = 1 / (1 + e)
-        return np.where(a >= 0, r, e * r)
+        return np.exp(-np.logaddexp(0, -a))
 
     def backward(self, g):
-        y = self.output
+        y = self.result
         return (g * (y * (1 - y)),)
 
 
@@ -114,8 +113,8 @@ class Erf(Function):
         return special.erf(_float(a))
 
     def backward(self, g):
-        a = self.inputs[0]
-        return (g * (2 / math.sqrt(math.pi)) * Exp()(-(a * a)),)
+        a = self.args[0]
+        return (g * (2 / math.sqrt(math.pi)) * dispatch(Exp(), -(a * a)),)
 
 
 class Where(Function):
@@ -128,10 +127,10 @@ class Where(Function):
         return np.where(self.condition, a, b)
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
-        ga = sum_to(Where(self.condition)(g, 0), a.shape) if need_a else None
-        gb = sum_to(Where(self.condition)(0, g), b.shape) if need_b else None
+        ga = sum_to(dispatch(Where(self.condition), g, 0), a.shape) if need_a else None
+        gb = sum_to(dispatch(Where(self.condition), 0, g), b.shape) if need_b else None
         return ga, gb
 
 
@@ -149,7 +148,7 @@ class _Extremum(Function):
         return out
 
     def backward(self, g):
-        a, b = self.inputs
+        a, b = self.args
         need_a, need_b = self.needs_input_grad
         ga = sum_to(g * self.share_a, a.shape) if need_a else None
         gb = sum_to(g * (1 - self.share_a), b.shape) if need_b else None

@@ -31,15 +31,19 @@ def _dropped_shape(shape, axes):
 
 
 class Sum(Function):
-    def __init__(self, axes, keepdims):
-        self.axes, self.keepdims = axes, keepdims
+    """Sum over `axes`, times `scale` (1/N makes it the mean in one node)."""
+
+    def __init__(self, axes, keepdims, scale=1):
+        self.axes, self.keepdims, self.scale = axes, keepdims, scale
 
     def forward(self, a):
         self.in_shape = a.shape
-        return np.sum(a, axis=self.axes, keepdims=self.keepdims)
+        out = np.add.reduce(a, axis=self.axes, keepdims=self.keepdims)
+        return out * self.scale if self.scale != 1 else out
 
     def backward(self, g):
-        return (broadcast_to(g.reshape(_kept_shape(self.in_shape, self.axes)), self.in_shape),)
+        g = g.reshape(_kept_shape(self.in_shape, self.axes))
+        return (broadcast_to(g * self.scale if self.scale != 1 else g, self.in_shape),)
 
 
 class _Extreme(Function):
@@ -88,7 +92,8 @@ def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over `axis`."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
-    return Sum(axes, keepdims)(x) / _count(x, axes)
+    n = _count(x, axes)
+    return Sum(axes, keepdims, 1 / n if n else float("nan"))(x)
 
 
 def var(x, axis=None, keepdims=False, ddof=0):

@@ -4,7 +4,7 @@ None of these change values, so each backward only moves the gradient back into 
 """
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from .broadcast import BroadcastTo
 from .reduction import normalize_axes
 
@@ -29,7 +29,7 @@ class Transpose(Function):
         return np.transpose(a, self.axes)
 
     def backward(self, g):
-        return (Transpose(tuple(np.argsort(self.axes)))(g),)
+        return (g.transpose(tuple(np.argsort(self.axes).tolist())),)
 
 
 def _is_basic(index):
@@ -67,7 +67,7 @@ class GetItem(Function):
         return a[self.index]
 
     def backward(self, g):
-        return (IndexScatter(self.index, self.in_shape)(g),)
+        return (dispatch(IndexScatter(self.index, self.in_shape), g),)
 
 
 class IndexScatter(Function):
@@ -85,7 +85,7 @@ class IndexScatter(Function):
         return out
 
     def backward(self, gg):
-        return (GetItem(self.index)(gg),)
+        return (gg[self.index],)
 
 
 class Concatenate(Function):
@@ -128,7 +128,7 @@ class Cast(Function):
         return a.astype(self.dtype)
 
     def backward(self, g):
-        return (Cast(self.in_dtype)(g),)
+        return (g.astype(self.in_dtype),)
 
 
 # ----- functional forms ---------------------------------------------------------------------

@@ -113,9 +113,9 @@ def load_model(filepath, compile=True):
         model.compile(optimizer=optimizers.deserialize(compiled["optimizer"]),
                       loss=losses.deserialize(compiled["loss"]) if compiled["loss"] is not None else None,
                       metrics=[m if isinstance(m, str) else metrics.deserialize(m) for m in compiled["metrics"]])
-        if opt_state is not None:
-            model.optimizer.build(model.trainable_weights)
+        if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
             model.optimizer.set_state(opt_state)
+            model.optimizer.build(model.trainable_weights)
     return model
 
 

@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 
-from ...autograd.function import Function
-from ...ops.elementwise import Erf, Exp, ReLU, Sigmoid, Tanh, where
+from ...autograd.function import Function, dispatch
+from ...ops.elementwise import Erf, Exp, ReLU, Sigmoid, Tanh, Where
 from ...tensor import Tensor, as_tensor, get_default_dtype
 
 
@@ -56,7 +56,7 @@ class ELU(Function):
         return np.where(self.positive, a, self.alpha * np.expm1(np.minimum(a, 0)))
 
     def backward(self, g):
-        return (g * where(self.positive, 1.0, self.output + self.alpha),)
+        return (g * dispatch(Where(self.positive), 1.0, self.result + self.alpha),)
 
 
 def elu(x, alpha=1.0):
@@ -98,7 +98,7 @@ class Softplus(Function):
         return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
 
     def backward(self, g):
-        return (g * Sigmoid()(self.inputs[0]),)
+        return (g * dispatch(Sigmoid(), self.args[0]),)
 
 
 def softplus(x):
@@ -115,7 +115,7 @@ class Softmax(Function):
         return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, g):
-        y = self.output
+        y = self.result
         return (y * (g - (g * y).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -133,7 +133,7 @@ class LogSoftmax(Function):
         return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
 
     def backward(self, g):
-        return (g - Exp()(self.output) * g.sum(axis=self.axis, keepdims=True),)
+        return (g - dispatch(Exp(), self.result) * g.sum(axis=self.axis, keepdims=True),)
 
 
 def log_softmax(x, axis=-1):

@@ -23,7 +23,7 @@ class Affine(Function):
         return out
 
     def backward(self, g):
-        x, w = self.inputs[:2]
+        x, w = self.args[:2]
         needs = self.needs_input_grad
         gx = (g @ w if self.transposed else g @ w.T) if needs[0] else None
         gw = None

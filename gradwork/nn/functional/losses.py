@@ -5,8 +5,8 @@ their logarithms, so saturated predictions give finite losses and finite gradien
 """
 import numpy as np
 
-from ...autograd.function import Function
-from ...ops.elementwise import Log, maximum, where
+from ...autograd.function import Function, dispatch
+from ...ops.elementwise import Log, Maximum, where
 from ...tensor import Tensor, as_tensor
 from .activations import log_softmax, softplus
 
@@ -59,6 +59,11 @@ _LOG_FLOOR = -100.0  # PyTorch's clamp on log(p) in binary cross-entropy
 _EPS = 1e-12
 
 
+def _clamped_log(p):
+    """max(log p, -100) on an array or a Tensor (for the rule's two modes)."""
+    return dispatch(Maximum(), dispatch(Log(), p), _LOG_FLOOR)
+
+
 class BinaryCrossEntropy(Function):
     """-(t log p + (1 - t) log(1 - p)) with each log clamped at -100, as PyTorch does."""
 
@@ -69,12 +74,12 @@ class BinaryCrossEntropy(Function):
         return -(t * log_p + (1 - t) * log_q)
 
     def backward(self, g):
-        p, t = self.inputs
+        p, t = self.args
         need_p, need_t = self.needs_input_grad
         gp = g * (p - t) / (p * (1 - p)).clip(_EPS) if need_p else None
         gt = None
         if need_t:
-            gt = g * (maximum(Log()(1 - p), _LOG_FLOOR) - maximum(Log()(p), _LOG_FLOOR))
+            gt = g * (_clamped_log(1 - p) - _clamped_log(p))
         return gp, gt
 
 
