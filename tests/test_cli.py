@@ -55,8 +55,8 @@ def fashion(tmp_path_factory):
     out = tmp_path_factory.mktemp("fashion")
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        code = main(["train", "--dataset", "fashion-mnist", "--subset", "mini", "--epochs", "1", "--hidden", "32",
-                     "--batch-size", "256", "--out", str(out), "--verbose", "0"])
+        code = main(["train", "--dataset", "fashion-mnist", "--subset", "mini", "--epochs", "1",
+                     "--hidden", "32", "--batch-size", "256", "--out", str(out), "--verbose", "0"])
     assert code == 0, printed.getvalue()
     return out, printed.getvalue()
 
@@ -85,7 +85,8 @@ def test_train_on_mini_fashion_mnist_writes_model_history_and_plots(fashion):
     model = gw.load_model(out / "model.gw")
     assert model.metadata["class_names"][0] == "T-shirt/top" and model.build_input_shape == (None, 28, 28)
     (_, _), (x_test, y_test) = gw.datasets.fashion_mnist.load_data(subset="mini")
-    assert model.evaluate(x_test.astype(np.float32), y_test, verbose=0)[1] == pytest.approx(accuracy, abs=5e-5)
+    reloaded_accuracy = model.evaluate(x_test.astype(np.float32), y_test, verbose=0)[1]
+    assert reloaded_accuracy == pytest.approx(accuracy, abs=5e-5)
 
 
 @pytest.mark.parametrize("dataset, classes, n_test", [("xor", 2, 4), ("moons", 2, 20)])
@@ -103,8 +104,8 @@ def test_train_on_generated_datasets(capsys, tmp_path, dataset, classes, n_test)
     assert [type(l).__name__ for l in model.layers] == ["InputLayer", "Dense", "Dense", "Dense"]
     assert model.layers[-1].kernel.shape == (8, classes)
     history = (tmp_path / "history.csv").read_text()      # the same --seed gives the same run
-    code, again, _ = _run(capsys, "train", "--dataset", dataset, "--epochs", 3, "--hidden", "8,8",
-                          "--out", tmp_path / "again", "--verbose", 0, "--lr", 0.05, "--batch-size", 8, "--no-plots")
+    code, again, _ = _run(capsys, "train", "--dataset", dataset, "--epochs", 3, "--hidden", "8,8", "--out",
+                          tmp_path / "again", "--verbose", 0, "--lr", 0.05, "--batch-size", 8, "--no-plots")
     assert code == 0 and (tmp_path / "again" / "history.csv").read_text() == history
     assert again.splitlines()[-2] == stdout.splitlines()[-2]          # the test accuracy line
 
@@ -147,7 +148,8 @@ def test_train_and_evaluate_on_an_npz_file(capsys, tmp_path):
     code, stdout, err = _run(capsys, "train", "--dataset", tmp_path / "rings.npz", "--epochs", 2, "--out",
                              tmp_path / "run", "--verbose", 0, "--no-plots")
     assert code == 0 and "dataset rings.npz: 48 training and 12 test samples, 2 classes" in stdout
-    code, stdout, err = _run(capsys, "evaluate", tmp_path / "run" / "model.gw", "--dataset", tmp_path / "rings.npz")
+    code, stdout, err = _run(capsys, "evaluate", tmp_path / "run" / "model.gw",
+                             "--dataset", tmp_path / "rings.npz")
     assert code == 0 and err == ""
     assert re.fullmatch(r"rings.npz test split: accuracy \d\.\d{4}, loss \d+\.\d{4} \(12 samples\)\n", stdout)
 
@@ -228,11 +230,15 @@ def _error_files(tmp_path):
     (["train", "--dataset", "{d}/plain.csv", "--target", "class"],
      r"plain.csv: no column named 'class'; the columns are a, b, label"),
     (["train", "--dataset", "{d}/words.csv", "--target", "label"],
-     r"words.csv: every column except the target must be numeric \(could not convert string to float: 'foo'\)"),
+     r"words.csv: every column except the target must be numeric "
+     r"\(could not convert string to float: 'foo'\)"),
     (["train", "--dataset", "{d}/uneven.npz"], r"uneven.npz: x has 5 samples but y has 4"),
-    (["train", "--dataset", "{d}/nolabels.npz"], r"nolabels.npz: an .npz dataset needs arrays named 'x' and 'y'"),
-    (["train", "--dataset", "{d}/floaty.npz"], r"floaty.npz: y must hold integer class labels, got dtype float64"),
-    (["train", "--dataset", "{d}/objects.npz"], r"objects.npz: not an .npz archive of numeric arrays \(.*never"),
+    (["train", "--dataset", "{d}/nolabels.npz"],
+     r"nolabels.npz: an .npz dataset needs arrays named 'x' and 'y'"),
+    (["train", "--dataset", "{d}/floaty.npz"],
+     r"floaty.npz: y must hold integer class labels, got dtype float64"),
+    (["train", "--dataset", "{d}/objects.npz"],
+     r"objects.npz: not an .npz archive of numeric arrays \(.*never"),
     (["train", "--dataset", "{d}/broken.npz"], r"broken.npz: not an .npz archive of numeric arrays"),
     (["train", "--dataset", "moons", "--hidden", "8,x"], r"--hidden must be comma-separated integers"),
     (["train", "--dataset", "mnist", "--subset", "mini"], r"--subset mini exists for fashion-mnist only"),
@@ -278,7 +284,32 @@ def test_python_dash_m_gradwork_help_and_a_real_error():
 
 
 def test_python_dash_m_gradwork_trains_end_to_end(tmp_path):
-    result = _subprocess("train", "--dataset", "xor", "--epochs", 1, "--out", "run", "--verbose", 0, cwd=tmp_path)
+    result = _subprocess("train", "--dataset", "xor", "--epochs", 1, "--out", "run", "--verbose", 0,
+                         cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "test accuracy:" in result.stdout and (tmp_path / "run" / "model.gw").exists()
     _assert_png(tmp_path / "run" / "curves.png")
+
+
+# ----------------------------------------------------------------------------------------------- plots
+def test_confusion_matrix_counts_rows_true_columns_predicted():
+    cm = gw.plot.confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 1, 1])
+    np.testing.assert_array_equal(cm, [[1, 0, 0], [0, 1, 1], [0, 1, 1]])
+    assert gw.plot.confusion_matrix([0, 1], [0, 1], num_classes=4).shape == (4, 4)
+
+
+def test_plot_functions_write_png_files(tmp_path):
+    logs = {"loss": [1.0, 0.5, 0.4], "accuracy": [0.5, 0.7, 0.8], "val_loss": [1.1, 0.6, 0.5],
+            "val_accuracy": [0.4, 0.6, 0.7], "learning_rate": [0.1, 0.1, 0.1]}
+    assert gw.plot.plot_history(logs, tmp_path / "h.png") == tmp_path / "h.png"
+    _assert_png(tmp_path / "h.png")
+    from PIL import Image
+
+    with Image.open(tmp_path / "h.png") as image:       # two panels (loss, accuracy), not three
+        width, height = image.size
+    assert 1.5 < width / height < 3.5
+    gw.plot.plot_confusion_matrix([0, 1, 1], [0, 1, 0], tmp_path / "cm.png", ["no", "yes"])
+    _assert_png(tmp_path / "cm.png")
+    images = np.random.default_rng(0).integers(0, 255, (5, 12, 12, 1)).astype(np.uint8)
+    gw.plot.plot_predictions(images, [0, 1, 0, 1, 0], [0, 1, 1, 1, 0], tmp_path / "p.png", columns=3)
+    _assert_png(tmp_path / "p.png")

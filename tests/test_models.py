@@ -105,7 +105,8 @@ def test_sequential_add_pop_and_input_position():
     assert model.count_params() == 3 * 4 + 4 + 4 * 2 + 2
     assert model.predict(np.ones((1, 3), np.float32), verbose=0).shape == (1, 2)
     last = model.pop()
-    assert isinstance(last, nn.Dense) and model.predict(np.ones((1, 3), np.float32), verbose=0).shape == (1, 4)
+    assert isinstance(last, nn.Dense)
+    assert model.predict(np.ones((1, 3), np.float32), verbose=0).shape == (1, 4)
     with pytest.raises(ValueError, match="an Input can only be the first layer"):
         model.add(nn.Input(shape=(4,)))
     with pytest.raises(TypeError, match="add\\(\\) expects a Layer, got int"):
@@ -140,7 +141,8 @@ def test_subclassed_model_with_a_shared_layer_and_nested_sublayers():
     gw.random.seed(0)
     model = TwoTower()
     x, y = _data(96)
-    model.compile(gw.optimizers.Adam(0.02), gw.losses.SparseCategoricalCrossentropy(from_logits=True), ["accuracy"])
+    model.compile(gw.optimizers.Adam(0.02), gw.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  ["accuracy"])
     history = model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     assert model.build_input_shape == (None, 2)
     assert [name for name, _ in model.named_parameters()] == [
@@ -178,7 +180,8 @@ def test_summary_counts_batch_norm_statistics_as_non_trainable():
     lines = []
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)
-    assert "Total params: 90 " in text and "Trainable params: 74 " in text and "Non-trainable params: 16 " in text
+    assert "Total params: 90 " in text and "Trainable params: 74 " in text
+    assert "Non-trainable params: 16 " in text
     bn_row = next(line for line in lines if "(BatchNormalization)" in line)
     assert bn_row.split()[-1] == "32"
 
@@ -267,7 +270,8 @@ def test_validation_data_is_evaluated_in_inference_mode_every_epoch():
     history = model.fit(x, np.zeros(6), epochs=2, batch_size=4, validation_data=(xv, np.ones(4)), verbose=0)
     assert sorted(np.concatenate(recorder.seen[True])) == sorted(list(range(6)) * 2)
     np.testing.assert_array_equal(np.concatenate(recorder.seen[False]), [100, 101, 102, 103] * 2)
-    assert history.history["val_loss"][-1] == pytest.approx(model.evaluate(xv, np.ones(4), verbose=0), rel=1e-6)
+    val_loss = model.evaluate(xv, np.ones(4), verbose=0)
+    assert history.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-6)
 
 
 def test_shuffle_false_feeds_batches_in_order_and_shuffle_reorders_every_epoch():
@@ -297,7 +301,8 @@ def test_fit_is_bit_for_bit_reproducible_with_gw_random_seed():
     (w1, h1), (w2, h2) = run(), run()
     assert _same(w1, w2) and h1 == h2
     gw.random.seed(124)                               # and the seed matters
-    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(16, activation="relu"), nn.Dropout(0.3), nn.Dense(2)])
+    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(16, activation="relu"), nn.Dropout(0.3),
+                           nn.Dense(2)])
     assert not np.array_equal(model.get_weights()[0], w1[0])
 
 
@@ -330,7 +335,7 @@ def test_class_weight_in_fit_changes_what_is_learned():
     assert (weighted.predict(x, verbose=0).argmax(1) == 1).mean() > 0.5
 
 
-# ----------------------------------------------------------------------------------------------- return conventions
+# ----------------------------------------------------------------------------------------------- returns
 def test_evaluate_predict_and_batch_methods_return_keras_conventions():
     model = _mlp()
     x, y = _data(50)
@@ -357,7 +362,7 @@ def test_evaluate_predict_and_batch_methods_return_keras_conventions():
     assert isinstance(model.train_on_batch(x, y), float)
 
 
-def test_predict_on_an_empty_batch_and_verbose_output(capsys):
+def test_verbose_fit_prints_epochs_and_verbose_0_prints_nothing(capsys):
     model = _mlp()
     x, y = _data(8)
     model.fit(x, y, epochs=2, batch_size=4, verbose=2)
@@ -396,7 +401,8 @@ def test_fit_with_the_wrong_input_shape_or_lengths_fails_before_training():
 @pytest.mark.filterwarnings("ignore:invalid value encountered")
 def test_nan_loss_stops_with_a_clear_error_before_any_weight_changes():
     gw.random.seed(0)
-    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(4), nn.BatchNormalization(), nn.Dense(2)], name="bad")
+    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(4), nn.BatchNormalization(), nn.Dense(2)],
+                          name="bad")
     model.compile("adam", "mse")
     x = np.ones((8, 2), np.float32)
     y = np.zeros((8, 2), np.float32)
@@ -509,8 +515,8 @@ def test_an_mlp_learns_the_spiral():
     x, y = gw.datasets.spiral(450, n_classes=3, noise=0.05, seed=0)
     x_train, x_test, y_train, y_test = gw.data.train_test_split(x, y, test_size=0.2, seed=0)
     gw.random.seed(0)
-    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(64, activation="relu"), nn.Dense(64, activation="relu"),
-                           nn.Dense(3, activation="softmax")])
+    model = gw.Sequential([nn.Input(shape=(2,)), nn.Dense(64, activation="relu"),
+                           nn.Dense(64, activation="relu"), nn.Dense(3, activation="softmax")])
     model.compile(gw.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(x_train, y_train, epochs=60, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
@@ -533,7 +539,8 @@ def test_sequential_config_round_trip_rebuilds_the_same_network():
     model = gw.Sequential([nn.Dense(4, activation="relu", input_shape=(3,)), nn.Dropout(0.2),
                            nn.BatchNormalization(), nn.Dense(2, activation="softmax")], name="seq")
     clone = gw.Sequential.from_config(model.get_config())
-    assert clone.name == "seq" and clone.built and [type(l) for l in clone.layers] == [type(l) for l in model.layers]
+    assert clone.name == "seq" and clone.built
+    assert [type(layer) for layer in clone.layers] == [type(layer) for layer in model.layers]
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -34,7 +34,8 @@ def _trained_model(seed=0):
         nn.Dropout(0.2),
         nn.Dense(3, activation="softmax"),
     ], name="spiral_net")
-    model.compile(gw.optimizers.Adam(learning_rate=0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(gw.optimizers.Adam(learning_rate=0.01), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
     x, y = _data()
     model.fit(x, y, epochs=2, batch_size=16, verbose=0)
     model.metadata = {"dataset": "spiral", "class_names": ["a", "b", "c"]}
@@ -120,7 +121,8 @@ def test_an_uncompiled_model_saves_without_optimizer_state(tmp_path):
 
 def test_a_lazily_built_model_and_a_reloaded_one_save_again(tmp_path):
     gw.random.seed(0)
-    model = gw.Sequential([nn.Dense(4, kernel_initializer=gw.initializers.RandomNormal(stddev=0.5)), nn.Dense(2)])
+    model = gw.Sequential([nn.Dense(4, kernel_initializer=gw.initializers.RandomNormal(stddev=0.5)),
+                           nn.Dense(2)])
     model.compile(gw.optimizers.SGD(0.1, momentum=0.9), "mse")
     x = np.random.default_rng(0).standard_normal((8, 5)).astype(np.float32)
     model.fit(x, np.zeros((8, 2)), epochs=1, verbose=0)
@@ -142,7 +144,7 @@ def test_frozen_layers_stay_frozen_after_loading(tmp_path):
     assert not loaded.layers[0].trainable and len(loaded.trainable_weights) == 2
 
 
-# ----------------------------------------------------------------------------------------------- weights files
+# ----------------------------------------------------------------------------------------------- weights
 def test_save_weights_and_load_weights(tmp_path):
     model = _trained_model()
     model.save_weights(tmp_path / "w.npz")
@@ -162,7 +164,7 @@ def test_save_weights_and_load_weights(tmp_path):
         twin.load_weights(tmp_path / "model.gw")      # a model file is not a weights file
 
 
-# ----------------------------------------------------------------------------------------------- atomic writes
+# ----------------------------------------------------------------------------------------------- atomic
 def test_saving_leaves_no_temporary_files_and_the_usual_permissions(tmp_path):
     model = _trained_model()
     model.save(tmp_path / "model.gw")
@@ -281,7 +283,7 @@ def test_a_missing_file_is_file_not_found(tmp_path):
         gw.load_model(tmp_path / "absent.gw")
 
 
-# ----------------------------------------------------------------------------------------------- custom classes
+# ----------------------------------------------------------------------------------------------- custom
 @gw.saving.register_serializable(package="tests")
 class ScaleShift(nn.Layer):
     """y = x * scale + shift with a learned shift; `scale` is a constructor argument."""
@@ -352,7 +354,8 @@ def test_an_unregistered_custom_class_names_itself_and_the_fix(tmp_path):
             return x * 2
 
     model = gw.Sequential([nn.Input(shape=(2,)), Unlisted()])
-    with pytest.raises(TypeError, match=r"cannot save Unlisted: it is not registered.*register_serializable\(\)"):
+    expected = r"cannot save Unlisted: it is not registered.*register_serializable\(\)"
+    with pytest.raises(TypeError, match=expected):
         model.save(tmp_path / "m.gw")
     assert not (tmp_path / "m.gw").exists() and _temp_files(tmp_path) == []
 
@@ -363,7 +366,8 @@ def test_loading_a_class_that_is_not_registered_here_says_how_to_register(tmp_pa
     config = json.loads(zipfile.ZipFile(path).read("config.json"))
     config["model"]["config"]["layers"][1]["class_name"] = "tests>Vanished"
     _rewrite_member(path, "config.json", json.dumps(config).encode())
-    with pytest.raises(ValueError, match=r"unknown class 'Vanished' in the saved file.*register_serializable\(\)"):
+    expected = r"unknown class 'Vanished' in the saved file.*register_serializable\(\)"
+    with pytest.raises(ValueError, match=expected):
         gw.load_model(path)
 
 

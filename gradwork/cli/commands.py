@@ -81,7 +81,8 @@ def evaluate_command(args):
     source = load_source(args.dataset, args.subset, args.target, args.seed)
     x_test, y_test = source.test
     logs = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0, return_dict=True)
-    shown = ", ".join(f"{name} {value:.4f}" for name, value in sorted(logs.items(), key=lambda kv: kv[0] == "loss"))
+    ordered = sorted(logs.items(), key=lambda item: item[0] == "loss")  # metrics first, as train prints
+    shown = ", ".join(f"{name} {value:.4f}" for name, value in ordered)
     print(f"{source.name} test split: {shown} ({len(x_test)} samples)")
 
 

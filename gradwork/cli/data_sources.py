@@ -93,8 +93,9 @@ def _npz_source(path, seed):
                 raise UsageError(f"{path}: an .npz dataset needs arrays named 'x' and 'y', "
                                  f"found {', '.join(data.files)}")
             x, y = data["x"], data["y"]
-    except (ValueError, OSError, zipfile.BadZipFile) as err:  # not an archive, or object arrays (never unpickled)
-        raise UsageError(f"{path}: not an .npz archive of numeric arrays ({describe_load_error(err)})") from None
+    except (ValueError, OSError, zipfile.BadZipFile) as err:  # not an archive, or object arrays
+        reason = describe_load_error(err)
+        raise UsageError(f"{path}: not an .npz archive of numeric arrays ({reason})") from None
     if len(x) != len(y):
         raise UsageError(f"{path}: x has {len(x)} samples but y has {len(y)}")
     if y.dtype.kind not in "iu":

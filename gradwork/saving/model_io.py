@@ -132,5 +132,6 @@ def load_weights(model, filepath):
     try:
         state = _load_npz(data)
     except (zipfile.BadZipFile, ValueError, OSError) as err:
-        raise ValueError(f"{os.fspath(filepath)} is not a weights file written by save_weights ({err})") from None
+        path = os.fspath(filepath)
+        raise ValueError(f"{path} is not a weights file written by save_weights ({err})") from None
     model.load_state_dict(state)
