@@ -33,6 +33,7 @@ class Model(Layer):
         self.history = None
         self.build_input_shape = None
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
+        self._groups = None
 
     def __call__(self, inputs, *args, **kwargs):
         if self.built:
@@ -63,6 +64,7 @@ class Model(Layer):
                                 "metrics": [m if isinstance(m, str) else metrics_module.serialize(m)
                                             for m in (metrics or [])]}
         self.optimizer, self.loss, self.compiled_metrics = optimizer, loss, compiled_metrics
+        self._groups = None
 
     @property
     def metrics_names(self):
@@ -76,21 +78,32 @@ class Model(Layer):
     def compute_loss(self, y, y_pred, sample_weight=None):
         """The compiled loss plus every weight regularizer's penalty (as Keras reports it)."""
         total = self.loss(y, y_pred, sample_weight=sample_weight)
-        for p in self.weights:
-            if p.regularizer is not None and p.requires_grad:
-                total = total + p.regularizer(p)
+        for p in self._weight_groups()[2]:
+            total = total + p.regularizer(p)
         return total
+
+    def _weight_groups(self):
+        """(trainable, buffers, regularized) parameter lists. Cached from one `fit`/`train_on_batch` call to
+        its end, as the structure cannot change inside one (changing `trainable` takes effect at the next fit)."""
+        if self._groups is None:
+            weights = self.weights
+            self._groups = ([p for p in weights if p.requires_grad], [p for p in weights if not p.trainable],
+                            [p for p in weights if p.regularizer is not None and p.requires_grad])
+        return self._groups
 
     def train_step(self, x, y, sample_weight=None):
         """Forward, loss, backward and one optimizer update on one batch; returns the loss value."""
-        buffers = [(p, p.data.copy()) for p in self.weights if not p.trainable]  # e.g. moving statistics
+        built = self.built
+        saved = [(p, p.data.copy()) for p in self._weight_groups()[1]] if built else []  # moving statistics
         y_pred = self(x, training=True)
-        params = self.trainable_weights  # after the call: a lazily built model has its weights only now
+        if not built:  # a lazily built model has its weights only now
+            self._groups = None
+        params = self._weight_groups()[0]
         loss = self.compute_loss(y, y_pred, sample_weight)
         value = float(loss.data)
         if not np.isfinite(value):
-            for p, saved in buffers:  # undo what the forward pass updated
-                p.data[...] = saved
+            for p, data in saved:  # undo what the forward pass updated
+                p.data[...] = data
             raise FloatingPointError(
                 f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
                 "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."
@@ -108,6 +121,7 @@ class Model(Layer):
         sample_weight = training.sample_weights(y, sample_weight, class_weight)
         for m in self.compiled_metrics:
             m.reset_state()
+        self._groups = None
         loss, y_pred = self.train_step(x, y, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, y_pred, sample_weight)
@@ -134,6 +148,7 @@ class Model(Layer):
         class_weight : {class: weight} multiplying each sample's loss by its class's weight.
         """
         self._check_compiled("fit")
+        self._groups = None
         return training.fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
                             shuffle, class_weight, sample_weight, initial_epoch)
 

@@ -26,6 +26,7 @@ class Sequential(Model):
         if isinstance(layer, InputLayer) and stack:
             raise ValueError(f"{self.name}: an Input can only be the first layer")
         stack.append(layer)
+        self._groups = None
         first = stack[0]
         if not self.built and first.input_shape_hint is not None:
             self.build((None,) + first.input_shape_hint)

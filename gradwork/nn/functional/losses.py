@@ -8,7 +8,7 @@ import numpy as np
 from ...autograd.function import Function, dispatch
 from ...ops.elementwise import Log, Maximum, where
 from ...tensor import Tensor, as_tensor
-from .activations import log_softmax, softplus
+from .activations import Softmax, log_softmax, softplus
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -148,6 +148,27 @@ def nll_loss(input, target, weight=None, reduction="mean"):
     return _weighted_reduce(picked, w, reduction, "nll_loss")
 
 
+class SoftmaxCrossEntropy(Function):
+    """The course's Softmax-with-Loss layer as one node: -log softmax(x)[target] per sample.
+
+    x: (..., C) logits; target: integer classes of shape x.shape[:-1] (a constant) -> (...,).
+    Forward goes through log-sum-exp; backward is the famous (softmax(x) - onehot(target)) * g.
+    """
+
+    def __init__(self, target):
+        self.target = target
+
+    def forward(self, x):
+        shifted = x - x.max(axis=-1, keepdims=True)
+        log_total = np.log(np.exp(shifted).sum(axis=-1))
+        return log_total - np.take_along_axis(shifted, self.target[..., None], axis=-1)[..., 0]
+
+    def backward(self, g):
+        x = self.args[0]
+        onehot = (np.arange(x.shape[-1]) == self.target[..., None]).astype(x.dtype)
+        return ((dispatch(Softmax(-1), x) - onehot) * g[..., None],)
+
+
 def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy from logits `input` (..., classes), through log-sum-exp.
 
@@ -158,13 +179,13 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
     input = as_tensor(input)
     if input.ndim == 0:
         raise ValueError("cross_entropy: input needs a class axis, got a scalar")
-    logp = log_softmax(input, axis=-1)
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     normalizer = None  # the weighted mean over integer targets divides by their summed class weights
     if target_data.dtype.kind in "iub":
-        if label_smoothing == 0:
-            return nll_loss(logp, target_data, weight, reduction)
         t = _class_targets(target_data, input, "cross_entropy")
+        if label_smoothing == 0:
+            w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
+            return _weighted_reduce(SoftmaxCrossEntropy(t)(input), w, reduction, "cross_entropy")
         target = np.eye(input.shape[-1], dtype=input.dtype)[t]
         if weight is not None and reduction == "mean":
             normalizer = np.asarray(weight, dtype=input.dtype)[t].sum()
@@ -172,6 +193,7 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
         raise ValueError(
             f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target_data.shape}"
         )
+    logp = log_softmax(input, axis=-1)
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / input.shape[-1]
     if weight is not None:
