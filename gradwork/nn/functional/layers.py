@@ -50,11 +50,11 @@ def linear(x, weight, bias=None):
 
 
 class Dropout(Function):
-    def __init__(self, rate):
-        self.rate = rate
+    def __init__(self, rate, noise_shape=None):
+        self.rate, self.noise_shape = rate, noise_shape
 
     def forward(self, a):
-        keep = get_generator().random(a.shape) >= self.rate
+        keep = get_generator().random(self.noise_shape or a.shape) >= self.rate
         self.mask = keep.astype(a.dtype) / np.asarray(1 - self.rate, dtype=a.dtype)
         return a * self.mask
 
@@ -62,13 +62,21 @@ class Dropout(Function):
         return (g * self.mask,)
 
 
-def dropout(x, p=0.5, training=True):
+def dropout(x, p=0.5, training=True, noise_shape=None):
     """Inverted dropout: zero each element with probability `p` and scale the rest by 1/(1-p),
-    so nothing needs rescaling at inference. The identity when `training` is False or p is 0."""
+    so nothing needs rescaling at inference. The identity when `training` is False or p is 0.
+
+    noise_shape: the shape of the random mask, broadcast over x (e.g. (N, 1, 1, C) drops whole
+    channels of an image, as SpatialDropout2D).
+    """
     if not 0 <= p <= 1:
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    x = as_tensor(x)
     if not training or p == 0:
-        return as_tensor(x)
+        return x
     if p == 1:
         return as_tensor(x) * 0.0
-    return Dropout(p)(x)
+    if noise_shape is not None:
+        noise_shape = tuple(x.shape[i] if n is None else int(n) for i, n in enumerate(noise_shape))
+        np.broadcast_shapes(noise_shape, x.shape)  # raises a clear error if it cannot broadcast
+    return Dropout(p, noise_shape)(x)

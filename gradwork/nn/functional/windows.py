@@ -1,0 +1,98 @@
+"""Sliding windows over the spatial axes of NHWC images: the geometry, a strided view, and its adjoint.
+
+Convolution and pooling both look at kh x kw windows taken every (sh, sw) pixels, spread by a
+dilation (dh, dw), over an input padded as Keras pads it. `windows` returns every window at once
+as a strided view (no copy); `offsets` gives, for each of the kh*kw kernel offsets, the pixels
+every window has there; `add_windows` sends values back onto the image, summing where windows
+overlap. The loops are over kernel offsets only (never over samples or pixels), and `np.add.at`
+is never needed.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+def _pair(value, name):
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or any(int(v) < 1 for v in pair):
+        raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _padding_1d(size, kernel, stride, dilation, padding):
+    """(before, after, output size) along one axis, as Keras computes them."""
+    span = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        if size < span:
+            raise ValueError(f"a window of {span} pixels does not fit in an input of {size} (padding='valid')")
+        return 0, 0, (size - span) // stride + 1
+    out = -(-size // stride)  # ceil
+    total = max((out - 1) * stride + span - size, 0)
+    return total // 2, total - total // 2, out
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the windows of one convolution or pooling fall on an (N, H, W, C) input."""
+
+    in_shape: tuple
+    kernel: tuple
+    strides: tuple
+    dilation: tuple
+    pads: tuple  # ((top, bottom), (left, right))
+    out_hw: tuple
+
+    @classmethod
+    def of(cls, in_shape, kernel_size, strides, padding, dilation_rate=1):
+        if len(in_shape) != 4:
+            raise ValueError(f"expected images of shape (batch, height, width, channels), got shape {in_shape}")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+        kernel, strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
+        dilation = _pair(dilation_rate, "dilation_rate")
+        (top, bottom, ho), (left, right, wo) = (
+            _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding) for a in (0, 1))
+        return cls(tuple(in_shape), kernel, strides, dilation, ((top, bottom), (left, right)), (ho, wo))
+
+    @property
+    def padded(self):
+        return any(self.pads[0] + self.pads[1])
+
+    def pad(self, x, value=0.0):
+        """x with this geometry's zero (or `value`) border."""
+        if not self.padded:
+            return x
+        return np.pad(x, ((0, 0), self.pads[0], self.pads[1], (0, 0)), constant_values=value)
+
+    def crop(self, xp):
+        """The inverse of `pad`: the inside of a padded array."""
+        (top, bottom), (left, right) = self.pads
+        return xp[:, top:xp.shape[1] - bottom, left:xp.shape[2] - right, :]
+
+    def windows(self, xp):
+        """A read-only view (N, Ho, Wo, kh, kw, C) of every window of the padded input `xp`."""
+        n, _, _, c = xp.shape
+        s0, s1, s2, s3 = xp.strides
+        (kh, kw), (sh, sw), (dh, dw), (ho, wo) = self.kernel, self.strides, self.dilation, self.out_hw
+        return as_strided(xp, (n, ho, wo, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
+
+    def offsets(self):
+        """(i, j, index) for each kernel offset, with `index` selecting from a padded input the
+        (N, Ho, Wo, C) pixels found at offset (i, j) of every window."""
+        (kh, kw), (sh, sw), (dh, dw), (ho, wo) = self.kernel, self.strides, self.dilation, self.out_hw
+        for i in range(kh):
+            for j in range(kw):
+                rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+                cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+                yield i, j, (slice(None), rows, cols, slice(None))
+
+    def add_windows(self, at_offset, channels, dtype):
+        """Sum `at_offset(i, j)` (N, Ho, Wo, C) over the kernel offsets onto a zero image of the input's shape:
+        the adjoint of reading the windows."""
+        n, h, w, _ = self.in_shape
+        (top, bottom), (left, right) = self.pads
+        out = np.zeros((n, h + top + bottom, w + left + right, channels), dtype=dtype)
+        for i, j, index in self.offsets():
+            out[index] += at_offset(i, j)
+        return self.crop(out)

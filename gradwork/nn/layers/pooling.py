@@ -1,0 +1,83 @@
+"""Pooling layers, channels last: max and average over windows, and their global forms."""
+from ..functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ..layer import Layer
+
+
+class _Pooling(Layer):
+    rank = None
+    pool = None  # the functional form
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
+        super().__init__(**kwargs)
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
+        self.pool_size, self.strides, self.padding = pool_size, strides, padding
+
+    def call(self, inputs):
+        if inputs.ndim != self.rank + 2:
+            layout = "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)"
+            raise ValueError(f"{self.name}: expected inputs of shape {layout}, got shape {inputs.shape}")
+        return type(self).pool(inputs, self.pool_size, self.strides, self.padding)
+
+    def get_config(self):
+        listed = lambda v: list(v) if isinstance(v, (tuple, list)) else v
+        return {**super().get_config(), "pool_size": listed(self.pool_size), "strides": listed(self.strides),
+                "padding": self.padding}
+
+
+class MaxPooling2D(_Pooling):
+    """The maximum of each pool_size window of (N, H, W, C); strides default to pool_size."""
+
+    rank, pool = 2, staticmethod(max_pool2d)
+
+
+class AveragePooling2D(_Pooling):
+    """The mean of each pool_size window of (N, H, W, C); strides default to pool_size."""
+
+    rank, pool = 2, staticmethod(avg_pool2d)
+
+
+class MaxPooling1D(_Pooling):
+    rank, pool = 1, staticmethod(max_pool1d)
+
+
+class AveragePooling1D(_Pooling):
+    rank, pool = 1, staticmethod(avg_pool1d)
+
+
+class _GlobalPooling(Layer):
+    """Reduce every spatial axis: (N, ..., C) -> (N, C), or (N, 1, ..., 1, C) with keepdims."""
+
+    def __init__(self, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        self.keepdims = keepdims
+
+    def call(self, inputs):
+        if inputs.ndim < 3:
+            raise ValueError(f"{self.name}: expected inputs with spatial axes (batch, ..., channels), got {inputs.shape}")
+        return self.reduce(inputs, tuple(range(1, inputs.ndim - 1)))
+
+    def get_config(self):
+        return {**super().get_config(), "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    """The mean over height and width: (N, H, W, C) -> (N, C)."""
+
+    def reduce(self, x, axes):
+        return x.mean(axis=axes, keepdims=self.keepdims)
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """The maximum over height and width: (N, H, W, C) -> (N, C)."""
+
+    def reduce(self, x, axes):
+        return x.max(axis=axes, keepdims=self.keepdims)
+
+
+class GlobalAveragePooling1D(GlobalAveragePooling2D):
+    """The mean over the steps: (N, steps, C) -> (N, C)."""
+
+
+class GlobalMaxPooling1D(GlobalMaxPooling2D):
+    """The maximum over the steps: (N, steps, C) -> (N, C)."""
