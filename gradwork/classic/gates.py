@@ -1,0 +1,85 @@
+"""Logic gates as perceptrons with weights chosen by hand.
+
+A gate fires (outputs 1) when w1*x1 + w2*x2 + b > 0. AND, NAND, OR and NOR are each one such
+unit: the line w1*x1 + w2*x2 + b = 0 separates the inputs that give 1 from those that give 0.
+XOR has no such line (its 1s sit on one diagonal of the square, its 0s on the other), so it is
+built in two layers: XOR(x1, x2) = AND(NAND(x1, x2), OR(x1, x2)).
+"""
+import itertools
+
+import numpy as np
+
+from ..nn.functional import step
+
+
+class Gate:
+    """A two-input perceptron with fixed weights: `gate(x1, x2)` -> step(w1*x1 + w2*x2 + b).
+
+    weights : pair of floats (w1, w2). bias : float.
+    Inputs may be 0/1 numbers (the result is an int) or arrays of the same shape (an int array).
+    `gate.weights` (read-only array) and `gate.bias` show the parameters.
+    """
+
+    def __init__(self, name, weights, bias):
+        self.name = name
+        w = np.array(weights, dtype=np.float64)
+        if w.shape != (2,):
+            raise ValueError(f"{name}: a two-input gate needs 2 weights, got shape {w.shape}")
+        w.flags.writeable = False
+        self._weights, self._bias = w, float(bias)
+
+    @property
+    def weights(self):
+        return self._weights
+
+    @property
+    def bias(self):
+        return self._bias
+
+    def net_input(self, x1, x2):
+        """w1*x1 + w2*x2 + b, before the step."""
+        w1, w2 = self._weights
+        return w1 * np.asarray(x1, np.float64) + w2 * np.asarray(x2, np.float64) + self._bias
+
+    def __call__(self, x1, x2):
+        out = step(self.net_input(x1, x2)).numpy().astype(np.int64)
+        return int(out) if out.ndim == 0 else out
+
+    def __repr__(self):
+        return f"Gate({self.name}, weights={self._weights.tolist()}, bias={self._bias})"
+
+
+class ComposedGate:
+    """A gate made of gates in two layers: `output(*[g(x1, x2) for g in hidden])`.
+
+    hidden : sequence of two-input gates, the first layer. output : the gate that combines them.
+    """
+
+    def __init__(self, name, hidden, output):
+        self.name = name
+        self.hidden, self.output = tuple(hidden), output
+
+    @property
+    def layers(self):
+        """((first-layer gates), output gate)."""
+        return self.hidden, self.output
+
+    def __call__(self, x1, x2):
+        return self.output(*(g(x1, x2) for g in self.hidden))
+
+    def __repr__(self):
+        inner = ", ".join(g.name for g in self.hidden)
+        return f"ComposedGate({self.name} = {self.output.name}({inner}))"
+
+
+# The course's weights: any (w1, w2, b) on the right side of the four points would do.
+AND = Gate("AND", (0.5, 0.5), -0.7)
+NAND = Gate("NAND", (-0.5, -0.5), 0.7)
+OR = Gate("OR", (0.5, 0.5), -0.2)
+NOR = Gate("NOR", (-0.5, -0.5), 0.2)
+XOR = ComposedGate("XOR", (NAND, OR), AND)
+
+
+def truth_table(gate):
+    """[(x1, x2, gate(x1, x2)), ...] over the four binary inputs, in the order 00, 01, 10, 11."""
+    return [(x1, x2, gate(x1, x2)) for x1, x2 in itertools.product((0, 1), repeat=2)]

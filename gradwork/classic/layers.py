@@ -1,0 +1,159 @@
+"""The computational-graph nodes of the course, each a `forward`/`backward` pair on NumPy arrays.
+
+Every node keeps what its backward needs from its forward (inputs, a mask, its output), and
+`backward(dout)` takes the gradient of the final result with respect to the node's output and
+returns the gradients with respect to its inputs (the chain rule, one node at a time). Nodes never
+write into `dout` or into arrays they saved. These are the hand-written counterparts of gradwork's
+autograd `Function`s, for reading and for checking against them.
+
+>>> apple, tax = MulLayer(), MulLayer()
+>>> price = tax.forward(apple.forward(100.0, 2.0), 1.1)     # 2 apples at 100, 10% tax
+>>> d_apple_price, d_tax = tax.backward(1.0)
+>>> d_apple, d_num = apple.backward(d_apple_price)
+>>> round(price, 6), round(d_apple, 6), round(d_num, 6), round(d_tax, 6)
+(220.0, 2.2, 110.0, 200.0)
+"""
+import numpy as np
+
+
+def _sum_to(grad, shape):
+    """Sum a gradient over the axes that broadcasting added or stretched, back to `shape`."""
+    grad = np.asarray(grad)
+    if grad.shape == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    grad = grad.sum(axis=tuple(range(extra))) if extra > 0 else grad
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
+
+
+def _unwrap(value, like):
+    """A plain float where the forward input was a plain number, else the array."""
+    return float(value) if np.ndim(like) == 0 and not isinstance(like, np.ndarray) else value
+
+
+class MulLayer:
+    """out = x * y (elementwise, with broadcasting). d out/dx = y, d out/dy = x: each input's
+    gradient is the upstream gradient times the *other* input."""
+
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        return x * y
+
+    def backward(self, dout):
+        dx = _sum_to(dout * np.asarray(self.y), np.shape(self.x))
+        dy = _sum_to(dout * np.asarray(self.x), np.shape(self.y))
+        return _unwrap(dx, self.x), _unwrap(dy, self.y)
+
+
+class AddLayer:
+    """out = x + y (with broadcasting). An add node passes the upstream gradient to both inputs unchanged."""
+
+    def forward(self, x, y):
+        self.x, self.y = x, y
+        out = x + y
+        self.out_shape = np.shape(out)
+        return out
+
+    def backward(self, dout):
+        dout = np.broadcast_to(dout, self.out_shape)
+        dx, dy = _sum_to(dout, np.shape(self.x)), _sum_to(dout, np.shape(self.y))
+        return _unwrap(np.array(dx), self.x), _unwrap(np.array(dy), self.y)
+
+
+class ReluLayer:
+    """out = max(x, 0). The gradient passes where x > 0 and is blocked (0) elsewhere."""
+
+    def forward(self, x):
+        x = np.asarray(x)
+        self.mask = x <= 0
+        return np.where(self.mask, 0, x).astype(x.dtype, copy=False)
+
+    def backward(self, dout):
+        dout = np.asarray(dout)
+        return np.where(self.mask, 0, dout).astype(dout.dtype, copy=False)   # a new array: dout is left alone
+
+
+class SigmoidLayer:
+    """out = 1 / (1 + e^-x). Its derivative is written with its output: d out/dx = out (1 - out)."""
+
+    def forward(self, x):
+        x = np.asarray(x)
+        dtype = x.dtype if x.dtype.kind == "f" else np.float64
+        self.out = np.exp(-np.logaddexp(0, -x)).astype(dtype, copy=False)     # no overflow for any x
+        return self.out
+
+    def backward(self, dout):
+        return dout * self.out * (1.0 - self.out)
+
+
+class AffineLayer:
+    """out = x @ W + b, the fully connected layer.
+
+    W : (in, out). b : (out,). x : (batch, in), or (batch, ...) flattened to (batch, in) as the
+    course does. backward returns dx (the shape of x) and stores `dW` (in, out) and `db` (out,):
+    dx = dout @ W.T, dW = x.T @ dout, db = dout summed over the batch.
+    """
+
+    def __init__(self, W, b):
+        self.W, self.b = np.asarray(W), np.asarray(b)
+        if self.W.ndim != 2 or self.b.shape != (self.W.shape[1],):
+            raise ValueError(f"AffineLayer: expected W (in, out) and b (out,), "
+                             f"got {self.W.shape} and {self.b.shape}")
+        self.dW = self.db = None
+
+    @property
+    def params(self):
+        return {"W": self.W, "b": self.b}
+
+    @property
+    def grads(self):
+        return {"W": self.dW, "b": self.db}
+
+    def forward(self, x):
+        x = np.asarray(x)
+        self.x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1) if x.ndim != 2 else x
+        if self.x.shape[1] != self.W.shape[0]:
+            raise ValueError(f"AffineLayer: inputs with {self.W.shape[0]} features expected, "
+                             f"got shape {x.shape}")
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        self.dW = self.x.T @ dout
+        self.db = np.sum(dout, axis=0)
+        return (dout @ self.W.T).reshape(self.x_shape)
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by cross-entropy, as one node: loss = mean over the batch of -sum t log y.
+
+    forward(x, t): x logits (batch, classes) (or one sample (classes,)); t integer labels (batch,)
+    or target probabilities (batch, classes), e.g. one-hot. Returns the loss (a float) and keeps
+    y = softmax(x) (attribute `y`). Fused, the backward is simply (y - t) / batch, t as
+    probabilities: the softmax's and the log's derivatives cancel to that.
+    """
+
+    def forward(self, x, t):
+        x = np.asarray(x)
+        x = x.astype(np.float64) if x.dtype.kind != "f" else x
+        if x.ndim == 1:
+            x = x[None]
+        t = np.asarray(t)
+        if t.dtype.kind == "f" and t.size == x.size:          # probabilities (one-hot or soft)
+            target = t.reshape(x.shape).astype(x.dtype)
+        else:
+            labels = t.reshape(-1)
+            if labels.dtype.kind not in "iu" or labels.shape != (x.shape[0],) \
+                    or labels.min() < 0 or labels.max() >= x.shape[1]:
+                raise ValueError(f"SoftmaxWithLoss: expected {x.shape[0]} integer labels in "
+                                 f"[0, {x.shape[1]}) or probabilities of shape {x.shape}, got {t!r}")
+            target = np.eye(x.shape[1], dtype=x.dtype)[labels]
+        shifted = x - x.max(axis=-1, keepdims=True)                      # log-sum-exp: no overflow
+        log_y = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        self.y, self.t = np.exp(log_y), target
+        self.loss = float(-(target * log_y).sum(axis=-1).mean())
+        return self.loss
+
+    def backward(self, dout=1.0):
+        return (self.y - self.t) * (dout / self.y.shape[0])
