@@ -1,10 +1,11 @@
-"""Data utilities: one-hot labels, train/test splits, feature scaling and mini-batching.
+"""Data utilities: one-hot labels, train/test splits, feature scaling, mini-batching, image augmentation.
 
 >>> x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=0)  # doctest: +SKIP
 >>> scaler = Standardizer().fit(x_train)                                           # doctest: +SKIP
 >>> for xb, yb in DataLoader(scaler.transform(x_train), to_categorical(y_train), batch_size=64, shuffle=True):
 ...     pass                                                                        # doctest: +SKIP
 """
+from .augmentation import flip_images, random_flip, random_shift, shift_images
 from .batching import DataLoader, batches, num_batches
 from .preprocessing import Standardizer, normalize, standardize
 from .utils import as_generator, to_categorical, train_test_split
@@ -12,4 +13,5 @@ from .utils import as_generator, to_categorical, train_test_split
 __all__ = [
     "to_categorical", "train_test_split", "Standardizer", "standardize", "normalize",
     "batches", "DataLoader", "num_batches", "as_generator",
+    "random_shift", "random_flip", "shift_images", "flip_images",
 ]

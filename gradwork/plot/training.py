@@ -22,6 +22,7 @@ def plot_history(history, path):
             ax.plot(epochs, logs["val_" + name], "s--", label=f"validation {name}")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(0.5, len(epochs) + 0.5)
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)
         ax.legend()

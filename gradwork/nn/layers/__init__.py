@@ -1,5 +1,6 @@
 """Layers by family."""
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import Conv1D, Conv2D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
 from .dropout import Dropout, SpatialDropout2D

@@ -1,0 +1,124 @@
+"""Image augmentation layers (Keras's preprocessing layers): RandomTranslation and RandomFlip.
+
+Put them first in a model: while training (`fit`, or a call with training=True) each batch is
+moved at random, a new draw per image and per batch; at inference (`evaluate`, `predict`) they
+are the identity. They hold no weights, save and load like any layer, and pass the gradient
+back through the moves (a gather), so they may also sit after other layers.
+
+>>> model = gw.Sequential([gw.nn.Input(shape=(28, 28, 1)),
+...                        gw.nn.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+...                        gw.nn.RandomFlip("horizontal"),
+...                        gw.nn.Conv2D(32, 3, activation="relu"), ...])        # doctest: +SKIP
+"""
+import numpy as np
+
+from ...data import augmentation as aug
+from ...data.utils import as_generator
+from ...ops.shape_ops import pad
+from ..layer import Layer
+
+
+class _RandomImageLayer(Layer):
+    """What the random layers share: the seed, the input check, and identity at inference."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise TypeError(f"{type(self).__name__}: seed must be an int or None, got {seed!r}")
+        self.seed = None if seed is None else int(seed)
+        self._rng = None if seed is None else np.random.default_rng(self.seed)  # None: gradwork's generator
+
+    def call(self, inputs, training=None):
+        if inputs.ndim not in (3, 4):
+            raise ValueError(f"{self.name}: expected images of shape (batch, height, width) or "
+                             f"(batch, height, width, channels), got shape {inputs.shape}")
+        if not training or inputs.shape[0] == 0:
+            return inputs
+        return self.augment(inputs)
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+def _factor(value, name):
+    """Keras's factor forms: f for [-f, f], or (lower, upper); fractions of the image size."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"RandomTranslation: {name} must be a float or a (lower, upper) pair, "
+                             f"got {value!r}")
+        lower, upper = float(value[0]), float(value[1])
+    else:
+        lower, upper = -abs(float(value)), abs(float(value))
+    if lower > upper or not (-1 <= lower <= 1 and -1 <= upper <= 1):
+        raise ValueError(f"RandomTranslation: {name} must lie in [-1, 1] with lower <= upper, got {value!r}")
+    return lower, upper
+
+
+class RandomTranslation(_RandomImageLayer):
+    """Shift each training image by a random whole number of pixels, a new draw per image.
+
+    height_factor, width_factor : a fraction f of the height/width, for shifts drawn uniformly in
+        [-f, f] of it, or a (lower, upper) pair of fractions. Positive shifts move the content
+        down / right, as Keras. The drawn shift is rounded to whole pixels (28 x 0.1 = 2.8: shifts
+        of -3 ... 3 pixels, the extremes drawn less often).
+    fill_mode : "reflect" (Keras's default: mirrored about the edge), "constant" (`fill_value`,
+        the natural choice for digits or clothes on black), "nearest" or "wrap".
+    interpolation : "nearest" only: whole-pixel shifts need no interpolation.
+    seed : an int for this layer's own repeatable generator; None draws from gradwork's
+        (`gw.random.seed`).
+    Inputs: (N, H, W) or (N, H, W, C), returned unchanged at inference.
+    """
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="nearest", seed=None,
+                 fill_value=0.0, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if fill_mode not in aug.FILL_MODES:
+            raise ValueError(f"RandomTranslation: fill_mode must be one of {', '.join(aug.FILL_MODES)}, "
+                             f"got {fill_mode!r}")
+        if interpolation != "nearest":
+            raise ValueError("RandomTranslation: only interpolation='nearest' (whole-pixel shifts) is "
+                             f"available, got {interpolation!r}")
+        self.height_factor = _factor(height_factor, "height_factor")
+        self.width_factor = _factor(width_factor, "width_factor")
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, float(fill_value)
+
+    def draw(self, n, height, width):
+        """(dy, dx): n whole-pixel shifts each, drawn as the factors say."""
+        rng = as_generator(self._rng)
+        dy = np.rint(rng.uniform(*self.height_factor, size=n) * height).astype(np.intp)
+        dx = np.rint(rng.uniform(*self.width_factor, size=n) * width).astype(np.intp)
+        return dy, dx
+
+    def augment(self, inputs):
+        dy, dx = self.draw(inputs.shape[0], inputs.shape[1], inputs.shape[2])
+        pad_width, index = aug.shift_index(inputs.shape, dy, dx, self.fill_mode)
+        padded = inputs if pad_width is None else pad(inputs, pad_width, self.fill_value)
+        return padded[index]
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": list(self.height_factor),
+                "width_factor": list(self.width_factor), "fill_mode": self.fill_mode,
+                "interpolation": self.interpolation, "fill_value": self.fill_value}
+
+
+class RandomFlip(_RandomImageLayer):
+    """Mirror each training image with probability 1/2.
+
+    mode : "horizontal" (left-right), "vertical" (top-bottom) or "horizontal_and_vertical"
+        (Keras's default; each axis on its own coin).
+    seed : an int for this layer's own repeatable generator; None draws from gradwork's.
+    Inputs: (N, H, W) or (N, H, W, C), returned unchanged at inference.
+    """
+
+    def __init__(self, mode="horizontal_and_vertical", seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if mode not in aug.FLIP_MODES:
+            raise ValueError(f"RandomFlip: mode must be one of {', '.join(aug.FLIP_MODES)}, got {mode!r}")
+        self.mode = mode
+
+    def augment(self, inputs):
+        horizontal, vertical = aug.draw_flips(inputs.shape[0], self.mode, self._rng)
+        return inputs[aug.flip_index(inputs.shape, horizontal, vertical)]
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}

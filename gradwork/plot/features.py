@@ -1,0 +1,211 @@
+"""What a convolutional network learned: its first layer's filters, and the feature maps its layers
+compute for one image.
+
+Each grid of small pictures is drawn as one mosaic image (tiles separated by blank lines), not as
+one matplotlib axes per tile: a figure of a hundred maps then takes a fraction of a second.
+
+>>> plot_filters(model.layers[3].kernel, "filters.png")                        # doctest: +SKIP
+>>> plot_feature_maps(model, x_test[0], "feature_maps.png", layers=["conv2d", "conv2d_1"])  # doctest: +SKIP
+"""
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ._backend import pyplot
+
+
+def _array(x):
+    return np.asarray(getattr(x, "data", x))   # Parameter / Tensor -> its array
+
+
+def mosaic(tiles, columns, gap=1, fill=np.nan, row_gap=None):
+    """Tiles (n, h, w) or (n, h, w, 3) laid out row by row, `columns` per row, separated by `gap`
+    pixels of `fill` (`row_gap` between rows, default `gap`), with a border of the same widths.
+    Returns an array (rows * (h + row_gap) + row_gap, columns * (w + gap) + gap[, 3])."""
+    tiles = np.asarray(tiles, dtype=np.float64)
+    row_gap = gap if row_gap is None else row_gap
+    n, h, w = tiles.shape[:3]
+    columns = max(1, min(columns, n))
+    rows = -(-n // columns)
+    padded = np.full((rows * columns,) + tiles.shape[1:], fill)
+    padded[:n] = tiles
+    colour = [(0, 0)] * (tiles.ndim - 3)
+    padded = np.pad(padded, [(0, 0), (row_gap, 0), (gap, 0)] + colour, constant_values=fill)  # above, left
+    grid = padded.reshape((rows, columns, h + row_gap, w + gap) + tiles.shape[3:])
+    grid = np.swapaxes(grid, 1, 2).reshape((rows * (h + row_gap), columns * (w + gap)) + tiles.shape[3:])
+    return np.pad(grid, [(0, row_gap), (0, gap)] + colour, constant_values=fill)
+
+
+def _label_tiles(ax, labels, columns, h, w, gap, row_gap, fontsize=7):
+    """Write labels[k] in the gap just above tile k of a mosaic drawn in `ax`."""
+    for k, label in enumerate(labels):
+        row, col = divmod(k, columns)
+        ax.text(gap + col * (w + gap) + (w - 1) / 2, (row + 1) * row_gap + row * h - 0.6, label,
+                ha="center", va="bottom", fontsize=fontsize)
+
+
+def _cmap(name):
+    """A colour map whose NaN pixels (the mosaic's gaps) are white."""
+    import matplotlib
+
+    return matplotlib.colormaps[name].with_extremes(bad="white")
+
+
+def _clean(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def plot_filters(kernel, path, *, columns=8, max_filters=64, title=None):
+    """Draw the filters of a 2-D convolution kernel as small images, numbered, on one colour scale.
+
+    kernel : (kh, kw, C, F) array, Parameter or Tensor (a Conv2D layer's `kernel`).
+        C = 1: each filter is one patch on a diverging scale centred on 0 (red positive, blue
+        negative: a filter responds to light where it is red and dark where it is blue), shared
+        by all filters, with a colour bar. C = 3: each filter as a colour patch, stretched to [0, 1]
+        on its own. Other C: a row of filters per input channel (the first 8 channels).
+    columns : filters per row (C in {1, 3}). max_filters : draw the first this many.
+    Returns: path.
+    """
+    kernel = _array(kernel)
+    if kernel.ndim != 4:
+        raise ValueError("plot_filters: expected a kernel of shape (kh, kw, in_channels, filters), "
+                         f"got {kernel.shape}")
+    kh, kw, c, total = kernel.shape
+    f = min(total, max_filters)
+    kernel = kernel[..., :f].astype(np.float64)
+    if c == 3:
+        tiles = np.moveaxis(kernel, 3, 0)                                   # (f, kh, kw, 3)
+        low = tiles.min(axis=(1, 2, 3), keepdims=True)
+        span = tiles.max(axis=(1, 2, 3), keepdims=True) - low
+        tiles = (tiles - low) / np.where(span > 0, span, 1.0)
+        labels, cols = [str(k) for k in range(f)], min(columns, f)
+    elif c == 1:
+        tiles = np.moveaxis(kernel[:, :, 0, :], 2, 0)                           # (f, kh, kw)
+        labels, cols = [str(k) for k in range(f)], min(columns, f)
+    else:
+        channels = min(c, 8)
+        tiles = np.moveaxis(kernel[:, :, :channels, :], (2, 3), (0, 1)).reshape(channels * f, kh, kw)
+        labels, cols = [f"{k}" if ch == 0 else "" for ch in range(channels) for k in range(f)], f
+    row_gap = max(2, round(0.6 * kh))                                         # room for the numbers
+    image = mosaic(tiles, cols, fill=1.0 if c == 3 else np.nan, row_gap=row_gap)
+    rows = -(-len(tiles) // cols)
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(0.75 * cols + (1.6 if c != 3 else 0.6), 0.85 * rows + 0.9))
+    limit = float(np.abs(kernel).max()) or 1.0
+    shown = ax.imshow(image, cmap=None if c == 3 else _cmap("RdBu_r"), vmin=None if c == 3 else -limit,
+                      vmax=None if c == 3 else limit, interpolation="nearest")
+    _label_tiles(ax, labels, cols, kh, kw, 1, row_gap)
+    _clean(ax)
+    if c != 3:
+        fig.colorbar(shown, ax=ax, shrink=0.8, label="weight")
+    if c not in (1, 3):
+        ax.set_ylabel("input channel 0, 1, ... (one row each)", fontsize=8)
+    shape = f"{kh}x{kw}" + (f"x{c}" if c > 1 else "")
+    count = f"{f} filters" if f == total else f"the first {f} of {total} filters"
+    ax.set_title(title or f"{count}, {shape}", fontsize=10)
+    return _save(fig, path)
+
+
+def _save(fig, path):
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    pyplot().close(fig)
+    return path
+
+
+def layer_outputs(model, image, layers=None):
+    """Run `image` through the model's layers one at a time and collect the requested outputs.
+
+    model : a Sequential model (any model whose `layers` run in order, each feeding the next).
+    image : one sample, shaped like the model's input without the batch axis (e.g. raw (28, 28)
+        pixels if the model rescales them itself).
+    layers : names, indices into `model.layers`, or the Layer objects; default every Conv2D.
+    Returns: a list of (layer, output) with each output's batch axis dropped, in model order.
+    """
+    stack = list(model.layers)
+    wanted = _resolve(stack, layers)
+    x = _array(image)
+    x = x[None].astype(model.dtype if x.dtype.kind != "f" else x.dtype)
+    results = []
+    with no_grad():
+        for layer in stack:
+            x = layer(x, training=False)
+            if id(layer) in wanted:
+                results.append((layer, _array(x)[0]))
+            if len(results) == len(wanted):
+                break
+    return results
+
+
+def _resolve(stack, layers):
+    """The ids of the chosen layers (names, indices or the layers themselves)."""
+    if layers is None:
+        chosen = [layer for layer in stack if type(layer).__name__ == "Conv2D"]
+        if not chosen:
+            raise ValueError("the model has no Conv2D layer; pass layers=[...] to choose which outputs "
+                             "to draw")
+        return {id(layer) for layer in chosen}
+    by_name = {layer.name: layer for layer in stack}
+    ids = set()
+    for item in layers:
+        if isinstance(item, (int, np.integer)):
+            ids.add(id(stack[item]))
+        elif isinstance(item, str):
+            if item not in by_name:
+                raise ValueError(f"no layer named {item!r}; the layers are {', '.join(by_name)}")
+            ids.add(id(by_name[item]))
+        elif any(item is layer for layer in stack):
+            ids.add(id(item))
+        else:
+            raise ValueError(f"{item!r} is not one of the model's layers")
+    return ids
+
+
+def plot_feature_maps(model, image, path, layers=None, *, columns=16, max_channels=64, cmap="viridis",
+                      title=None):
+    """Draw the input image and, below it, every channel of each requested layer's output as a grid.
+
+    model, image, layers : as `layer_outputs` (default: every Conv2D layer). Their outputs must be
+        images, (H, W, C) per sample.
+    columns : channels per row. max_channels : draw the first this many channels of a layer.
+    A layer's channels share one colour scale (its output's min to max, written in its heading),
+    so a channel that stays dark for this image is dark in the picture too.
+    Returns: path.
+    """
+    outputs = layer_outputs(model, image, layers)
+    for layer, out in outputs:
+        if out.ndim != 3:
+            raise ValueError(f"plot_feature_maps: {layer.name} gives outputs of shape {out.shape}, "
+                             "not (H, W, C) maps")
+    picture = _array(image).astype(np.float64)
+    if picture.ndim == 3 and picture.shape[-1] == 1:
+        picture = picture[..., 0]
+    plt = pyplot()
+    sections = []
+    for layer, out in outputs:
+        n = min(out.shape[-1], max_channels)
+        sections.append((layer, out.shape, mosaic(np.moveaxis(out[..., :n], 2, 0), columns)))
+    full = max(min(columns, shape[-1], max_channels) for _, shape, _ in sections)  # most tiles in a row
+    heights = [2.2]                              # every tile drawn 12 / full inches wide, whatever its pixels
+    for _, shape, tile in sections:
+        tiles_across = min(columns, shape[-1], max_channels)
+        heights.append(12.0 * tiles_across / full * tile.shape[0] / tile.shape[1] + 0.5)
+    fig, axes = plt.subplots(len(heights), 1, figsize=(13.4, sum(heights)),
+                             gridspec_kw={"height_ratios": heights})
+    if picture.ndim == 3:                                           # colour: imshow wants [0, 1]
+        picture = np.clip((picture - picture.min()) / max(np.ptp(picture), 1e-12), 0, 1)
+    axes[0].imshow(picture, cmap="gray")
+    axes[0].set_title(title or "input", fontsize=11)
+    _clean(axes[0])
+    viridis = _cmap(cmap)
+    for ax, (layer, (h, w, channels), tile) in zip(axes[1:], sections):
+        low, high = float(np.nanmin(tile)), float(np.nanmax(tile))
+        ax.imshow(tile, cmap=viridis, vmin=low, vmax=high if high > low else low + 1, interpolation="nearest")
+        _clean(ax)
+        n = min(channels, max_channels)
+        shown = f"{n} channels" if n == channels else f"the first {n} of {channels} channels"
+        ax.set_title(f"{layer.name} ({type(layer).__name__}): {h}x{w}, {shown}, "
+                     f"colour scale {low:.2f} to {high:.2f}",
+                     fontsize=10)
+    return _save(fig, path)
