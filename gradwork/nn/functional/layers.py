@@ -78,5 +78,7 @@ def dropout(x, p=0.5, training=True, noise_shape=None):
         return as_tensor(x) * 0.0
     if noise_shape is not None:
         noise_shape = tuple(x.shape[i] if n is None else int(n) for i, n in enumerate(noise_shape))
-        np.broadcast_shapes(noise_shape, x.shape)  # raises a clear error if it cannot broadcast
+        if len(noise_shape) != x.ndim or np.broadcast_shapes(noise_shape, x.shape) != x.shape:
+            raise ValueError(f"dropout: noise_shape {noise_shape} must have the input's {x.ndim} axes, each "
+                             f"1 or the input's size; the input has shape {x.shape}")
     return Dropout(p, noise_shape)(x)

@@ -90,7 +90,8 @@ class AvgPool2D(Function):
         total = None
         for _, _, index in self.geometry.offsets():
             total = xp[index].copy() if total is None else np.add(total, xp[index], out=total)
-        return (total / self.counts).astype(x.dtype, copy=False)
+        mean = total / self.counts  # float64 for integer x, as np.mean: never a truncated average
+        return mean.astype(x.dtype, copy=False) if x.dtype.kind == "f" else mean
 
     def backward(self, g):
         return (dispatch(AvgPool2DGrad(self.geometry, self.counts), g),)

@@ -31,8 +31,12 @@ class _Conv(Layer):
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
 
     def _tuple(self, value, name):
-        pair = _pair(value if self.rank == 2 or isinstance(value, (tuple, list)) else (1, value), name)
-        return pair if self.rank == 2 else (pair[-1],)
+        if self.rank == 2:
+            return _pair(value, name)
+        single = tuple(value) if isinstance(value, (tuple, list)) else (value,)  # 3, (3,) or [3] (a config)
+        if len(single) != 1:
+            raise ValueError(f"{type(self).__name__}: {name} must be an integer or a 1-tuple, got {value!r}")
+        return (_pair(single[0], name)[0],)
 
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:
@@ -49,7 +53,11 @@ class _Conv(Layer):
                              f"channels last, got shape {inputs.shape}")
         if inputs.dtype.kind != "f":
             inputs = inputs.astype(self.dtype)
-        out = type(self).convolve(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
+        convolve = type(self).convolve
+        try:
+            out = convolve(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
+        except ValueError as error:  # the window geometry: say which layer and which inputs
+            raise ValueError(f"{self.name}: inputs of shape {inputs.shape}: {error}") from None
         return self.activation(out) if self.activation is not None else out
 
     def get_config(self):

@@ -40,8 +40,8 @@ class BatchNormalization(Layer):
 
     def call(self, inputs, training=None):
         if inputs.ndim != len(self.stat_shape) or inputs.shape[self.feature_axis] != self.stat_shape[self.feature_axis]:
-            raise ValueError(f"{self.name}: built for inputs of shape {('batch',) + self.stat_shape[1:]} "
-                             f"with {self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
+            raise ValueError(f"{self.name}: built for inputs with {len(self.stat_shape)} axes and "
+                             f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                              f"got {inputs.shape}")
         if training and self.trainable:
             mean = inputs.mean(axis=self.reduce_axes, keepdims=True)

@@ -17,7 +17,12 @@ class _Pooling(Layer):
         if inputs.ndim != self.rank + 2:
             layout = "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)"
             raise ValueError(f"{self.name}: expected inputs of shape {layout}, got shape {inputs.shape}")
-        return type(self).pool(inputs, self.pool_size, self.strides, self.padding)
+        if inputs.dtype.kind != "f":
+            inputs = inputs.astype(self.dtype)
+        try:
+            return type(self).pool(inputs, self.pool_size, self.strides, self.padding)
+        except ValueError as error:  # the window geometry: say which layer and which inputs
+            raise ValueError(f"{self.name}: inputs of shape {inputs.shape}: {error}") from None
 
     def get_config(self):
         listed = lambda v: list(v) if isinstance(v, (tuple, list)) else v
