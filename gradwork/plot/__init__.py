@@ -7,11 +7,18 @@ from .activations import (
     get_activation, plot_activation_histograms, plot_activations, plot_per_layer, softmax_jacobian,
     value_and_derivative,
 )
+from .boundaries import (
+    decision_grid, draw_decision_boundary, plot_decision_boundaries, plot_decision_boundary, plot_embedding,
+    predict_classes,
+)
 from .features import layer_outputs, plot_feature_maps, plot_filters
+from .images import plot_image_grid, plot_reconstructions
 from .optimization import plot_gradient_field, plot_loss_curves, plot_optimizer_paths
 from .training import confusion_matrix, plot_confusion_matrix, plot_history, plot_predictions
 
 __all__ = [
+    "decision_grid", "draw_decision_boundary", "plot_decision_boundaries", "plot_decision_boundary",
+    "plot_embedding", "predict_classes", "plot_image_grid", "plot_reconstructions",
     "confusion_matrix", "get_activation", "layer_outputs", "plot_activation_histograms", "plot_activations",
     "plot_confusion_matrix", "plot_feature_maps", "plot_filters", "plot_gradient_field", "plot_history",
     "plot_loss_curves", "plot_optimizer_paths", "plot_per_layer", "plot_predictions", "softmax_jacobian",
