@@ -48,16 +48,17 @@ class Conv2D(Function):
 
 
 class Conv2DInputGrad(Function):
-    """d(conv)/dx applied to an output gradient g: (g @ kernel^T) spread back over the windows."""
+    """d(conv)/dx applied to an output gradient g: g @ kernel[i, j]^T added back at each kernel offset (i, j)."""
 
     def __init__(self, geometry):
         self.geometry = geometry
 
     def forward(self, g, kernel):
-        kh, kw, c, f = kernel.shape
+        c, f = kernel.shape[2:]
         n, ho, wo, _ = g.shape
-        per_window = (g.reshape(-1, f) @ kernel.reshape(-1, f).T).reshape(n, ho, wo, kh, kw, c)
-        return self.geometry.add_windows(lambda i, j: per_window[:, :, :, i, j, :], c, g.dtype)
+        rows = g.reshape(-1, f)
+        # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
+        return self.geometry.add_windows(lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype)
 
     def backward(self, gg):
         g, kernel = self.args

@@ -87,10 +87,21 @@ class Geometry:
                 cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
                 yield i, j, (slice(None), rows, cols, slice(None))
 
+    @property
+    def tiles_exactly(self):
+        """True when the windows cover every input pixel exactly once (stride = kernel, no dilation or padding)."""
+        return (self.strides == self.kernel and self.dilation == (1, 1) and not self.padded
+                and all(n == o * k for n, o, k in zip(self.in_shape[1:3], self.out_hw, self.kernel)))
+
     def add_windows(self, at_offset, channels, dtype):
         """Sum `at_offset(i, j)` (N, Ho, Wo, C) over the kernel offsets onto a zero image of the input's shape:
         the adjoint of reading the windows."""
         n, h, w, _ = self.in_shape
+        if self.tiles_exactly:  # each pixel belongs to one window: write, no zeros and no sums needed
+            out = np.empty((n, h, w, channels), dtype=dtype)
+            for i, j, index in self.offsets():
+                out[index] = at_offset(i, j)
+            return out
         (top, bottom), (left, right) = self.pads
         out = np.zeros((n, h + top + bottom, w + left + right, channels), dtype=dtype)
         for i, j, index in self.offsets():
