@@ -11,6 +11,7 @@ import numpy as _np
 
 from .tensor import Tensor, as_tensor, from_numpy, get_default_dtype, set_default_dtype, tensor
 from .autograd.engine import grad
+from .creation import arange, full, ones, ones_like, rand, randn, zeros, zeros_like
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_gradient
 from .autograd.function import Function
