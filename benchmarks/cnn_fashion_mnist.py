@@ -10,6 +10,7 @@ Run:  python benchmarks/cnn_fashion_mnist.py                 (about a minute)
       python benchmarks/cnn_fashion_mnist.py --rounds 2 --batches 20   (quick)
       python benchmarks/cnn_fashion_mnist.py --profile       (and a cProfile of gradwork's batches)
 """
+
 import argparse
 import cProfile
 import os
@@ -42,10 +43,19 @@ def load_data():
 
 def gradwork_cnn(seed):
     gw.random.seed(seed)
-    model = gw.Sequential([
-        Input(shape=(28, 28, 1)), Conv2D(32, 3, padding="same", activation="relu"), MaxPooling2D(),
-        Conv2D(64, 3, padding="same", activation="relu"), MaxPooling2D(), Flatten(),
-        Dense(128, activation="relu"), Dropout(0.5), Dense(10, activation="softmax")])
+    model = gw.Sequential(
+        [
+            Input(shape=(28, 28, 1)),
+            Conv2D(32, 3, padding="same", activation="relu"),
+            MaxPooling2D(),
+            Conv2D(64, 3, padding="same", activation="relu"),
+            MaxPooling2D(),
+            Flatten(),
+            Dense(128, activation="relu"),
+            Dropout(0.5),
+            Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer=gw.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
     return model
 
@@ -77,7 +87,9 @@ def main(argv=None):
     print_environment(args.threads, set_threads(args.threads))
     (x_train, y_train), (x_test, y_test), source = load_data()
     n = args.batches * BATCH_SIZE
-    print(f"  data: {source}; {args.batches} batches of {BATCH_SIZE} per round, {args.rounds} rounds, alternating\n")
+    print(
+        f"  data: {source}; {args.batches} batches of {BATCH_SIZE} per round, {args.rounds} rounds, alternating\n"
+    )
 
     ours = gradwork_cnn(args.seed)
     torch.manual_seed(args.seed)
@@ -91,20 +103,23 @@ def main(argv=None):
     def torch_batches(idx):
         theirs.train()
         for start in range(0, len(idx), BATCH_SIZE):
-            b = torch.from_numpy(idx[start:start + BATCH_SIZE])
+            b = torch.from_numpy(idx[start : start + BATCH_SIZE])
             loss = loss_fn(theirs(tx[b]), ty[b])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
 
-    runs = {"gradwork": lambda idx: ours.fit(x_train[idx], y_train[idx], batch_size=BATCH_SIZE, epochs=1,
-                                             verbose=0, shuffle=False),
-            "PyTorch": torch_batches}
+    runs = {
+        "gradwork": lambda idx: ours.fit(
+            x_train[idx], y_train[idx], batch_size=BATCH_SIZE, epochs=1, verbose=0, shuffle=False
+        ),
+        "PyTorch": torch_batches,
+    }
     per_batch = {"gradwork": [], "PyTorch": []}
     print(f"  {'round':>5}  {'gradwork s/batch':>16}  {'PyTorch s/batch':>15}  {'ratio':>6}")
     for r in range(args.rounds):
         idx = rng.permutation(len(x_train))[:n]
-        for name in (("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork")):
+        for name in ("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork"):
             start = time.perf_counter()
             runs[name](idx)
             per_batch[name].append((time.perf_counter() - start) / args.batches)
@@ -115,14 +130,14 @@ def main(argv=None):
     tx_test = torch.from_numpy(x_test.transpose(0, 3, 1, 2).copy())
     predict = {"gradwork": [], "PyTorch": []}
     for r in range(3):
-        for name in (("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork")):
+        for name in ("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork"):
             start = time.perf_counter()
             if name == "gradwork":
                 ours.predict(x_test, batch_size=PREDICT_BATCH, verbose=0)
             else:
                 with torch.no_grad():
                     for i in range(0, len(tx_test), PREDICT_BATCH):
-                        theirs(tx_test[i:i + PREDICT_BATCH])
+                        theirs(tx_test[i : i + PREDICT_BATCH])
             predict[name].append(time.perf_counter() - start)
 
     med = {k: statistics.median(v) for k, v in per_batch.items()}
@@ -130,9 +145,13 @@ def main(argv=None):
     pmed = {k: statistics.median(v) for k, v in predict.items()}
     pratio = statistics.median([g / t for g, t in zip(predict["gradwork"], predict["PyTorch"])])
     print(f"\n  {'':<34}{'gradwork':>10}{'PyTorch':>10}{'ratio':>9}")
-    print(f"  {'training, s/epoch (469 batches)':<34}{med['gradwork'] * STEPS_PER_EPOCH:>10.2f}"
-          f"{med['PyTorch'] * STEPS_PER_EPOCH:>10.2f}{ratio:>8.2f}x")
-    print(f"  {'inference, s / 10k images':<34}{pmed['gradwork']:>10.3f}{pmed['PyTorch']:>10.3f}{pratio:>8.2f}x")
+    print(
+        f"  {'training, s/epoch (469 batches)':<34}{med['gradwork'] * STEPS_PER_EPOCH:>10.2f}"
+        f"{med['PyTorch'] * STEPS_PER_EPOCH:>10.2f}{ratio:>8.2f}x"
+    )
+    print(
+        f"  {'inference, s / 10k images':<34}{pmed['gradwork']:>10.3f}{pmed['PyTorch']:>10.3f}{pratio:>8.2f}x"
+    )
     print("  (ratios are medians of per-round ratios; gradwork/PyTorch, lower is faster)")
 
     if args.profile:

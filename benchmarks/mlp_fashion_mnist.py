@@ -12,6 +12,7 @@ Run:  python benchmarks/mlp_fashion_mnist.py               (10 epochs each, abou
       python benchmarks/mlp_fashion_mnist.py --epochs 3    (shorter)
       python benchmarks/mlp_fashion_mnist.py --profile     (and a cProfile of one gradwork epoch)
 """
+
 import argparse
 import cProfile
 import os
@@ -44,16 +45,27 @@ def load_data():
 
 def gradwork_model(seed):
     gw.random.seed(seed)
-    model = gw.Sequential([Input(shape=(784,)), Dense(256, activation="relu"), Dense(128, activation="relu"),
-                           Dense(10, activation="softmax")])
+    model = gw.Sequential(
+        [
+            Input(shape=(784,)),
+            Dense(256, activation="relu"),
+            Dense(128, activation="relu"),
+            Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer=gw.optimizers.Adam(learning_rate=1e-3), loss="sparse_categorical_crossentropy")
     return model
 
 
 def torch_model(seed):
     torch.manual_seed(seed)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-                                torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 256),
+        torch.nn.ReLU(),
+        torch.nn.Linear(256, 128),
+        torch.nn.ReLU(),
+        torch.nn.Linear(128, 10),
+    )
     return model, torch.optim.Adam(model.parameters(), lr=1e-3)
 
 
@@ -61,7 +73,7 @@ def torch_epoch(model, optimizer, x, y, generator):
     loss_fn = torch.nn.CrossEntropyLoss()
     order = torch.randperm(len(x), generator=generator)
     for start in range(0, len(x), BATCH_SIZE):
-        idx = order[start:start + BATCH_SIZE]
+        idx = order[start : start + BATCH_SIZE]
         loss = loss_fn(model(x[idx]), y[idx])
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -70,7 +82,7 @@ def torch_epoch(model, optimizer, x, y, generator):
 
 def torch_predict(model, x):
     with torch.no_grad():
-        return torch.cat([model(x[i:i + PREDICT_BATCH]) for i in range(0, len(x), PREDICT_BATCH)]).numpy()
+        return torch.cat([model(x[i : i + PREDICT_BATCH]) for i in range(0, len(x), PREDICT_BATCH)]).numpy()
 
 
 def main(argv=None):
@@ -83,8 +95,10 @@ def main(argv=None):
 
     print_environment(args.threads, set_threads(args.threads))
     (x_train, y_train), (x_test, y_test), source = load_data()
-    print(f"  data: {source}, {len(x_train)} training / {len(x_test)} test images; batch {BATCH_SIZE}, "
-          f"Adam lr 1e-3, {args.epochs} epochs each, alternating\n")
+    print(
+        f"  data: {source}, {len(x_train)} training / {len(x_test)} test images; batch {BATCH_SIZE}, "
+        f"Adam lr 1e-3, {args.epochs} epochs each, alternating\n"
+    )
 
     ours = gradwork_model(args.seed)
     theirs, optimizer = torch_model(args.seed)
@@ -93,11 +107,13 @@ def main(argv=None):
     generator = torch.Generator().manual_seed(args.seed)
 
     times = {"gradwork": [], "PyTorch": []}
-    runs = {"gradwork": lambda: ours.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=1, verbose=0),
-            "PyTorch": lambda: torch_epoch(theirs, optimizer, tx_train, ty_train, generator)}
+    runs = {
+        "gradwork": lambda: ours.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=1, verbose=0),
+        "PyTorch": lambda: torch_epoch(theirs, optimizer, tx_train, ty_train, generator),
+    }
     print(f"  {'epoch':>5}  {'gradwork s':>10}  {'PyTorch s':>10}  {'ratio':>6}")
     for epoch in range(args.epochs):
-        for name in (("gradwork", "PyTorch") if epoch % 2 == 0 else ("PyTorch", "gradwork")):
+        for name in ("gradwork", "PyTorch") if epoch % 2 == 0 else ("PyTorch", "gradwork"):
             start = time.perf_counter()
             runs[name]()
             times[name].append(time.perf_counter() - start)
@@ -106,10 +122,13 @@ def main(argv=None):
 
     predict_times = {"gradwork": [], "PyTorch": []}
     for r in range(7):
-        for name in (("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork")):
+        for name in ("gradwork", "PyTorch") if r % 2 == 0 else ("PyTorch", "gradwork"):
             start = time.perf_counter()
-            out = ours.predict(x_test, batch_size=PREDICT_BATCH, verbose=0) if name == "gradwork" \
+            out = (
+                ours.predict(x_test, batch_size=PREDICT_BATCH, verbose=0)
+                if name == "gradwork"
                 else torch_predict(theirs, tx_test)
+            )
             predict_times[name].append(time.perf_counter() - start)
             if name == "gradwork":
                 acc_ours = float(np.mean(out.argmax(-1) == y_test))
@@ -121,8 +140,12 @@ def main(argv=None):
     pmed = {k: statistics.median(v) for k, v in predict_times.items()}
     pratio = statistics.median([g / t for g, t in zip(predict_times["gradwork"], predict_times["PyTorch"])])
     print(f"\n  {'':<26}{'gradwork':>10}{'PyTorch':>10}{'ratio':>9}")
-    print(f"  {'training, s/epoch (median)':<26}{med['gradwork']:>10.3f}{med['PyTorch']:>10.3f}{ratio:>8.2f}x")
-    print(f"  {'inference, s / 10k images':<26}{pmed['gradwork']:>10.4f}{pmed['PyTorch']:>10.4f}{pratio:>8.2f}x")
+    print(
+        f"  {'training, s/epoch (median)':<26}{med['gradwork']:>10.3f}{med['PyTorch']:>10.3f}{ratio:>8.2f}x"
+    )
+    print(
+        f"  {'inference, s / 10k images':<26}{pmed['gradwork']:>10.4f}{pmed['PyTorch']:>10.4f}{pratio:>8.2f}x"
+    )
     print(f"  {'test accuracy':<26}{acc_ours:>10.4f}{acc_theirs:>10.4f}")
     print("  (ratios are medians of per-epoch / per-round ratios; gradwork/PyTorch, lower is faster)")
 

@@ -3,6 +3,7 @@
 Floats default to float32 (`gw.get_default_dtype()`); random draws come from gradwork's generator,
 so `gw.random.seed(n)` repeats them.
 """
+
 import numpy as np
 
 from .random import get_generator
@@ -29,8 +30,14 @@ def ones(*shape, dtype=None, requires_grad=False):
 
 def full(shape, fill_value, dtype=None, requires_grad=False):
     """A tensor of `shape` filled with `fill_value`."""
-    return _new(np.full(tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,), fill_value,
-                        dtype=dtype or get_default_dtype()), requires_grad)
+    return _new(
+        np.full(
+            tuple(np.atleast_1d(shape)) if np.ndim(shape) else (shape,),
+            fill_value,
+            dtype=dtype or get_default_dtype(),
+        ),
+        requires_grad,
+    )
 
 
 def zeros_like(x, dtype=None, requires_grad=False):
@@ -58,7 +65,9 @@ def rand(*shape, dtype=None, requires_grad=False):
 
 def randn(*shape, dtype=None, requires_grad=False):
     """Standard normal draws."""
-    return _new(get_generator().standard_normal(_shape(shape)).astype(dtype or get_default_dtype()), requires_grad)
+    return _new(
+        get_generator().standard_normal(_shape(shape)).astype(dtype or get_default_dtype()), requires_grad
+    )
 
 
 def _dtype_of(x):

@@ -3,6 +3,7 @@
 The API follows PyTorch (`requires_grad`, `.backward()`, `.grad`, `.detach()`), the shapes and
 type promotion follow NumPy (the data is a plain `ndarray`, `.data`). Floats default to float32.
 """
+
 import numpy as np
 
 _default_dtype = np.dtype(np.float32)
@@ -239,7 +240,9 @@ class Tensor:
         return shape_ops.GetItem(index)(self)
 
     def reshape(self, *shape):
-        return shape_ops.reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+        return shape_ops.reshape(
+            self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+        )
 
     def view(self, *shape):
         return self.reshape(*shape)
@@ -248,7 +251,9 @@ class Tensor:
         return shape_ops.flatten(self, start_axis)
 
     def transpose(self, *axes):
-        return shape_ops.transpose(self, axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes or None)
+        return shape_ops.transpose(
+            self, axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes or None
+        )
 
     @property
     def T(self):

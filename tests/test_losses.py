@@ -1,5 +1,6 @@
 """Keras losses: forward and gradient against PyTorch in float64, Keras's clipping by hand, the
 softmax/sigmoid-logits shortcut, reductions, sample weights, lookup and errors."""
+
 import warnings
 
 import numpy as np
@@ -58,11 +59,14 @@ REDUCTIONS = ["sum_over_batch_size", "sum", None]
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("cls, torch_fn", [
-    (L.MeanSquaredError, lambda x, t: tF.mse_loss(x, t, reduction="none")),
-    (L.MeanAbsoluteError, lambda x, t: tF.l1_loss(x, t, reduction="none")),
-    (L.Huber, lambda x, t: tF.huber_loss(x, t, reduction="none", delta=1.0)),
-])
+@pytest.mark.parametrize(
+    "cls, torch_fn",
+    [
+        (L.MeanSquaredError, lambda x, t: tF.mse_loss(x, t, reduction="none")),
+        (L.MeanAbsoluteError, lambda x, t: tF.l1_loss(x, t, reduction="none")),
+        (L.Huber, lambda x, t: tF.huber_loss(x, t, reduction="none", delta=1.0)),
+    ],
+)
 def test_regression_losses_vs_torch(cls, torch_fn, reduction):
     t = torch.tensor(TARGET)
     ours = gw_eval(cls(reduction=reduction), TARGET, PRED)
@@ -90,6 +94,7 @@ def test_function_forms_are_per_sample():
 def test_sample_weight_per_sample(weight):
     t = torch.tensor(TARGET)
     ours = gw_eval(L.MeanSquaredError(), TARGET, PRED, sample_weight=weight)
+
     def reference(x):
         per_sample = tF.mse_loss(x, t, reduction="none").mean(-1)
         return torch_reduce(per_sample, "sum_over_batch_size", weight.reshape(-1))
@@ -143,6 +148,7 @@ LOGITS = RNG.standard_normal((6, 3)) * 3
 def test_bce_probabilities_vs_torch(reduction):
     t = torch.tensor(BITS)
     ours = gw_eval(L.BinaryCrossentropy(reduction=reduction), BITS, PROBS)
+
     def reference(x):
         return torch_reduce(tF.binary_cross_entropy(x, t, reduction="none").mean(-1), reduction)
 
@@ -155,7 +161,8 @@ def test_bce_logits_vs_torch(smoothing):
     t = torch.tensor(BITS * (1 - smoothing) + 0.5 * smoothing)
     ours = gw_eval(L.BinaryCrossentropy(from_logits=True, label_smoothing=smoothing), BITS, LOGITS)
     theirs = torch_eval(
-        lambda x: tF.binary_cross_entropy_with_logits(x, t, reduction="none").mean(-1).mean(), LOGITS)
+        lambda x: tF.binary_cross_entropy_with_logits(x, t, reduction="none").mean(-1).mean(), LOGITS
+    )
     assert_same(ours, theirs)
 
 
@@ -200,8 +207,9 @@ def softmax_np(z, axis=-1):
 def test_cce_logits_vs_torch(target, smoothing):
     loss = L.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
     ours = gw_eval(loss, target, CLASS_LOGITS)
-    theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(target), label_smoothing=smoothing),
-                        CLASS_LOGITS)
+    theirs = torch_eval(
+        lambda x: tF.cross_entropy(x, torch.tensor(target), label_smoothing=smoothing), CLASS_LOGITS
+    )
     assert_same(ours, theirs)
 
 
@@ -236,8 +244,9 @@ def test_cce_hand_value_with_clipping():
 # ----- sparse categorical cross-entropy -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("labels", [LABELS, LABELS[:, None], LABELS.astype(np.float64)],
-                         ids=["int", "column", "float"])
+@pytest.mark.parametrize(
+    "labels", [LABELS, LABELS[:, None], LABELS.astype(np.float64)], ids=["int", "column", "float"]
+)
 def test_sparse_logits_vs_torch(labels):
     ours = gw_eval(L.SparseCategoricalCrossentropy(from_logits=True), labels, CLASS_LOGITS)
     theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(LABELS)), CLASS_LOGITS)
@@ -248,6 +257,7 @@ def test_sparse_logits_vs_torch(labels):
 def test_sparse_probabilities_vs_torch(reduction):
     probs = softmax_np(CLASS_LOGITS)
     ours = gw_eval(L.SparseCategoricalCrossentropy(reduction=reduction), LABELS, probs)
+
     def reference(x):
         logp = (x / x.sum(-1, keepdim=True)).log()
         return torch_reduce(tF.nll_loss(logp, torch.tensor(LABELS), reduction="none"), reduction)
@@ -269,19 +279,25 @@ def test_sparse_ignore_class_vs_torch_ignore_index():
     ours = gw_eval(L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1), labels, CLASS_LOGITS)
     theirs = torch_eval(lambda x: tF.cross_entropy(x, torch.tensor(labels), ignore_index=-1), CLASS_LOGITS)
     assert_same(ours, theirs)
-    per = L.sparse_categorical_crossentropy(labels, gw.tensor(CLASS_LOGITS), from_logits=True,
-                                            ignore_class=-1)
+    per = L.sparse_categorical_crossentropy(
+        labels, gw.tensor(CLASS_LOGITS), from_logits=True, ignore_class=-1
+    )
     assert per.data[1] == 0 and per.data[3] == 0 and per.data[0] > 0
 
 
 def test_sparse_ignore_class_with_sample_weights():
     labels = np.array([0, -1, 1, -1, 2])
     w = np.array([1.0, 5.0, 2.0, 5.0, 3.0])
-    per = tF.cross_entropy(torch.tensor(CLASS_LOGITS), torch.tensor(labels), ignore_index=-1, reduction="none").numpy()
-    mean = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)(labels, CLASS_LOGITS, sample_weight=w)
+    per = tF.cross_entropy(
+        torch.tensor(CLASS_LOGITS), torch.tensor(labels), ignore_index=-1, reduction="none"
+    ).numpy()
+    mean = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)(
+        labels, CLASS_LOGITS, sample_weight=w
+    )
     assert mean.item() == pytest.approx((w * per).sum() / 3, rel=1e-12)  # averaged over the 3 counted samples
     total = L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1, reduction="sum")(
-        labels, CLASS_LOGITS, sample_weight=w)
+        labels, CLASS_LOGITS, sample_weight=w
+    )
     assert total.item() == pytest.approx((w * per).sum(), rel=1e-12)
 
 
@@ -308,10 +324,14 @@ def test_probability_loss_after_activation_equals_logit_loss_exactly(_, cls, act
     assert np.array_equal(x1.grad.data, x2.grad.data)
 
 
-@pytest.mark.parametrize("cls, target", [
-    (L.CategoricalCrossentropy, [[0.0, 1.0], [0.0, 1.0]]),
-    (L.SparseCategoricalCrossentropy, [1, 1]),
-], ids=["categorical", "sparse"])
+@pytest.mark.parametrize(
+    "cls, target",
+    [
+        (L.CategoricalCrossentropy, [[0.0, 1.0], [0.0, 1.0]]),
+        (L.SparseCategoricalCrossentropy, [1, 1]),
+    ],
+    ids=["categorical", "sparse"],
+)
 def test_saturated_softmax_gives_exact_loss_and_gradient(cls, target):
     x = gw.tensor([[1000.0, 0.0], [0.0, 1000.0]], dtype=np.float64, requires_grad=True)
     probs = F.softmax(x)
@@ -377,7 +397,9 @@ def test_loss_on_a_freed_softmax_node_falls_back_to_probabilities():
 # ----- configuration, lookup and errors -----------------------------------------------------------
 
 CONFIGURED = [
-    L.MeanSquaredError(reduction="sum"), L.MeanAbsoluteError(name="l1"), L.Huber(delta=0.3),
+    L.MeanSquaredError(reduction="sum"),
+    L.MeanAbsoluteError(name="l1"),
+    L.Huber(delta=0.3),
     L.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
     L.CategoricalCrossentropy(label_smoothing=0.2, reduction=None),
     L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=3),
@@ -397,13 +419,19 @@ def test_round_trip_keeps_behaviour():
     assert rebuilt(TARGET, PRED).item() != L.Huber()(TARGET, PRED).item()
 
 
-@pytest.mark.parametrize("name, cls", [
-    ("mse", L.MeanSquaredError), ("mean_squared_error", L.MeanSquaredError),
-    ("MeanSquaredError", L.MeanSquaredError),
-    ("mae", L.MeanAbsoluteError), ("huber", L.Huber), ("binary_crossentropy", L.BinaryCrossentropy),
-    ("categorical_crossentropy", L.CategoricalCrossentropy),
-    ("sparse_categorical_crossentropy", L.SparseCategoricalCrossentropy),
-])
+@pytest.mark.parametrize(
+    "name, cls",
+    [
+        ("mse", L.MeanSquaredError),
+        ("mean_squared_error", L.MeanSquaredError),
+        ("MeanSquaredError", L.MeanSquaredError),
+        ("mae", L.MeanAbsoluteError),
+        ("huber", L.Huber),
+        ("binary_crossentropy", L.BinaryCrossentropy),
+        ("categorical_crossentropy", L.CategoricalCrossentropy),
+        ("sparse_categorical_crossentropy", L.SparseCategoricalCrossentropy),
+    ],
+)
 def test_get_by_name(name, cls):
     assert type(L.get(name)) is cls
 
@@ -423,7 +451,8 @@ def test_get_other_identifiers():
     custom = L.get(cubic)
     w = np.arange(6.0)
     assert custom(TARGET, PRED, sample_weight=w).item() == pytest.approx(
-        (w * ((PRED - TARGET) ** 2).mean(-1)).sum() / 6, rel=1e-12)
+        (w * ((PRED - TARGET) ** 2).mean(-1)).sum() / 6, rel=1e-12
+    )
 
 
 def test_custom_loss_subclass():

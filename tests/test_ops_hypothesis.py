@@ -4,6 +4,7 @@ Hypothesis draws the shapes (0-d, size-1 and missing leading axes, zero-size axe
 a seed; the values come from NumPy with that seed. Example counts are kept small so the file
 runs in a few seconds.
 """
+
 import warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ BINARY = {
     "sub": (lambda a, b: a - b, lambda a, b: a - b, "any", "any"),
     "mul": (lambda a, b: a * b, lambda a, b: a * b, "any", "any"),
     "div": (lambda a, b: a / b, lambda a, b: a / b, "any", "nonzero"),
-    "pow": (lambda a, b: a ** b, lambda a, b: a ** b, "positive", "any"),
+    "pow": (lambda a, b: a**b, lambda a, b: a**b, "positive", "any"),
     "maximum": (gw.maximum, torch.maximum, "any", "any"),
     "minimum": (gw.minimum, torch.minimum, "any", "any"),
     "where": (lambda a, b: gw.where(a > 0, a, b), lambda a, b: torch.where(a > 0, a, b), "any", "any"),
@@ -112,8 +113,12 @@ REDUCTIONS = {
 
 
 @FEW
-@given(op=st.sampled_from(sorted(REDUCTIONS)), shape_axis=shape_and_axis(), keepdims=st.booleans(),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    op=st.sampled_from(sorted(REDUCTIONS)),
+    shape_axis=shape_and_axis(),
+    keepdims=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_reductions_match_torch(op, shape_axis, keepdims, seed):
     shape, axis = shape_axis
     mine, theirs = REDUCTIONS[op]
@@ -154,8 +159,11 @@ UNARY = {
 
 
 @FEW
-@given(op=st.sampled_from(sorted(UNARY)), shape=array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
-       seed=st.integers(0, 2**32 - 1))
+@given(
+    op=st.sampled_from(sorted(UNARY)),
+    shape=array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_elementwise_ops_on_any_shape_match_torch(op, shape, seed):
     mine, theirs, kind = UNARY[op]
     rng = np.random.default_rng(seed)

@@ -4,6 +4,7 @@ The walk is iterative (no recursion, so a 10,000-operation chain is fine): a dep
 post-order gives every node after all of its inputs, and visiting that order backwards
 reaches each node only once all the gradients flowing into it have been summed.
 """
+
 import numpy as np
 
 from .grad_mode import set_grad_enabled
@@ -151,7 +152,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(f"input {i} of grad() does not require grad")
     if not any(out.requires_grad for out in outputs):
-        raise RuntimeError("none of the outputs requires grad: they do not depend on any input with requires_grad=True")
+        raise RuntimeError(
+            "none of the outputs requires grad: they do not depend on any input with requires_grad=True"
+        )
     if retain_graph is None:
         retain_graph = create_graph
     result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs)

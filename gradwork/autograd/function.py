@@ -10,6 +10,7 @@ operations, and runs in two modes:
 - `create_graph=True`: the gradient and `self.args` are Tensors, so the same rule is recorded
   as a graph and can be differentiated again (Hessian-vector products, gradient penalties).
 """
+
 import weakref
 
 import numpy as np
@@ -43,7 +44,8 @@ class Function:
                 needs.append(x.requires_grad)
                 any_needs = any_needs or x.requires_grad
             else:
-                # NumPy scalars become Python numbers, which NumPy treats as "weak": float32 * np.float64(2) stays float32
+                # NumPy scalars become Python numbers, which NumPy treats as "weak":
+                # float32 * np.float64(2) then stays float32
                 arrays.append(x.item() if isinstance(x, np.generic) else x)
                 needs.append(False)
         out = self.forward(*arrays)

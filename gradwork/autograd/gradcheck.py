@@ -5,6 +5,7 @@ tensor v, and d(v·f)/dx from autograd is compared with (v·f(x+h) - v·f(x-h)) 
 input element. Weighting matters: with v = ones, softmax (whose rows always sum to 1) would
 pass with any gradient at all. Use float64 inputs; float32 differences are too coarse.
 """
+
 import warnings
 
 import numpy as np
@@ -86,7 +87,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         raise ValueError("gradcheck: no input has requires_grad=True")
     for i, x in enumerate(checked):
         if x.dtype != np.float64:
-            warnings.warn(f"gradcheck: input {i} is {x.dtype}, not float64; the check may fail from rounding alone")
+            warnings.warn(  # noqa: B028 (the caller of gradcheck is the place to point at)
+                f"gradcheck: input {i} is {x.dtype}, not float64; the check may fail from rounding alone"
+            )
     outputs = [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Tensor)]
     cotangents = _random_cotangents(outputs, seed)
     live = [(o, v) for o, v in zip(outputs, cotangents) if o.requires_grad]
@@ -111,7 +114,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     return True
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=1):
+def gradgradcheck(
+    fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=1
+):
     """Check second derivatives: gradcheck of the map (inputs, v) -> d(v·fn(inputs))/d inputs.
 
     The first-order gradient is taken with `create_graph=True`, so this verifies that every
@@ -135,4 +140,6 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
         gs = grad([o for o, _ in live], diff, [v for _, v in live], create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
-    return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception, seed + 1)
+    return gradcheck(
+        first_derivative, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception, seed + 1
+    )

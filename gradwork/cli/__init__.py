@@ -1,11 +1,12 @@
 """The `gradwork` command (also `python -m gradwork`): train, evaluate, predict, info.
 
-    gradwork train --dataset fashion-mnist --model mlp --epochs 10 --batch-size 128 --optimizer adam --lr 1e-3 --out runs/mlp
-    gradwork train --dataset fashion-mnist --model cnn-bn --epochs 15 --out runs/cnn
-    gradwork evaluate runs/mlp/model.gw --dataset fashion-mnist
-    gradwork predict runs/mlp/model.gw picture.png
-    gradwork info runs/mlp/model.gw
+gradwork train --dataset fashion-mnist --model mlp --epochs 10 --batch-size 128 --lr 1e-3 --out runs/mlp
+gradwork train --dataset fashion-mnist --model cnn-bn --epochs 15 --out runs/cnn
+gradwork evaluate runs/mlp/model.gw --dataset fashion-mnist
+gradwork predict runs/mlp/model.gw picture.png
+gradwork info runs/mlp/model.gw
 """
+
 import argparse
 import sys
 
@@ -14,21 +15,34 @@ from .data_sources import UsageError
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="gradwork", description="Train and use gradwork models from the command line.")
+    parser = argparse.ArgumentParser(
+        prog="gradwork", description="Train and use gradwork models from the command line."
+    )
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="train a model and write it, its history and plots to --out")
-    train.add_argument("--dataset", default="fashion-mnist",
-                       help="fashion-mnist, mnist, xor, spiral, moons, circles, blobs, FILE.csv or FILE.npz")
+    train.add_argument(
+        "--dataset",
+        default="fashion-mnist",
+        help="fashion-mnist, mnist, xor, spiral, moons, circles, blobs, FILE.csv or FILE.npz",
+    )
     train.add_argument("--subset", choices=["mini"], help="use the embedded Fashion-MNIST subset")
     train.add_argument("--target", help="label column of a .csv dataset")
-    train.add_argument("--model", default="mlp", choices=list(MODELS),
-                       help="network to train: mlp, linear, cnn (two convolution blocks) or cnn-bn (the cnn "
-                            "with batch normalization, trained on augmented images)")
+    train.add_argument(
+        "--model",
+        default="mlp",
+        choices=list(MODELS),
+        help="network to train: mlp, linear, cnn (two convolution blocks) or cnn-bn (the cnn "
+        "with batch normalization, trained on augmented images)",
+    )
     train.add_argument("--hidden", default="256,128", help="hidden layer sizes of the mlp (default 256,128)")
-    train.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
-                       help="shift and flip the training images at random (default: on for cnn-bn only)")
+    train.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="shift and flip the training images at random (default: on for cnn-bn only)",
+    )
     train.add_argument("--limit", type=int, help=argparse.SUPPRESS)  # the first N train/test samples (tests)
     train.add_argument("--epochs", type=int, default=10)
     train.add_argument("--batch-size", type=int, default=128)
@@ -57,7 +71,12 @@ def build_parser():
     return parser
 
 
-COMMANDS = {"train": train_command, "evaluate": evaluate_command, "predict": predict_command, "info": info_command}
+COMMANDS = {
+    "train": train_command,
+    "evaluate": evaluate_command,
+    "predict": predict_command,
+    "info": info_command,
+}
 
 
 def main(argv=None):

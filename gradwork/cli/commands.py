@@ -1,4 +1,5 @@
 """The subcommands of `gradwork`."""
+
 import os
 import time
 
@@ -7,7 +8,16 @@ import numpy as np
 from .. import models, optimizers, random
 from ..callbacks import CSVLogger
 from ..nn import (
-    Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Rescaling, Reshape,
+    Activation,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Input,
+    MaxPooling2D,
+    Rescaling,
+    Reshape,
 )
 from ..nn.layers.augmentation import RandomFlip, RandomTranslation
 from .data_sources import UsageError, describe_load_error, load_source
@@ -57,8 +67,10 @@ def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment
     Grey images (H, W) get a channel axis first, by a Reshape layer.
     """
     if len(input_shape) not in (2, 3):
-        raise UsageError(f"a CNN needs images of shape (height, width) or (height, width, channels), "
-                         f"got samples of shape {tuple(input_shape)}")
+        raise UsageError(
+            f"a CNN needs images of shape (height, width) or (height, width, channels), "
+            f"got samples of shape {tuple(input_shape)}"
+        )
     layers = [Input(shape=input_shape)]
     if len(input_shape) == 2:
         layers.append(Reshape(tuple(input_shape) + (1,)))
@@ -68,8 +80,11 @@ def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment
         layers.append(Rescaling(pixel_scale))
     for filters in (32, 64):
         if batch_norm:
-            layers += [Conv2D(filters, 3, padding="same", use_bias=False), BatchNormalization(momentum=0.9),
-                       Activation("relu")]
+            layers += [
+                Conv2D(filters, 3, padding="same", use_bias=False),
+                BatchNormalization(momentum=0.9),
+                Activation("relu"),
+            ]
         else:
             layers.append(Conv2D(filters, 3, padding="same", activation="relu"))
         layers.append(MaxPooling2D())
@@ -105,23 +120,41 @@ def train_command(args):
     if args.limit:
         _limit(source, args.limit)
     (x_train, y_train), (x_test, y_test) = source.train, source.test
-    print(f"dataset {source.name}: {len(x_train)} training and {len(x_test)} test samples, "
-          f"{len(source.class_names)} classes")
+    print(
+        f"dataset {source.name}: {len(x_train)} training and {len(x_test)} test samples, "
+        f"{len(source.class_names)} classes"
+    )
     augment = args.model == "cnn-bn" if args.augment is None else args.augment
     if augment and (not source.is_image or len(x_train.shape) not in (3, 4)):
-        raise UsageError(f"--augment shifts and flips images; {source.name} holds samples of shape "
-                         f"{x_train.shape[1:]}")
-    model = build_model(args.model, x_train.shape[1:], len(source.class_names), _hidden_sizes(args.hidden),
-                        source.pixel_scale, augment=augment)
+        raise UsageError(
+            f"--augment shifts and flips images; {source.name} holds samples of shape {x_train.shape[1:]}"
+        )
+    model = build_model(
+        args.model,
+        x_train.shape[1:],
+        len(source.class_names),
+        _hidden_sizes(args.hidden),
+        source.pixel_scale,
+        augment=augment,
+    )
     model.metadata = {"dataset": source.name, "class_names": source.class_names, "augment": augment}
-    model.compile(optimizer=_make_optimizer(args.optimizer, args.lr), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=_make_optimizer(args.optimizer, args.lr),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     model.summary()
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
-    history = model.fit(x_train.astype(np.float32), y_train, batch_size=args.batch_size, epochs=args.epochs,
-                        validation_split=args.validation_split, verbose=args.verbose,
-                        callbacks=[CSVLogger(os.path.join(args.out, "history.csv"))])
+    history = model.fit(
+        x_train.astype(np.float32),
+        y_train,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        validation_split=args.validation_split,
+        verbose=args.verbose,
+        callbacks=[CSVLogger(os.path.join(args.out, "history.csv"))],
+    )
     print(f"training time: {time.perf_counter() - start:.1f} s")
     test_loss, test_accuracy = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0)
     print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
@@ -138,20 +171,42 @@ def _plots(model, history, source, x_test, y_test, out):
     from ..plot.features import plot_feature_maps, plot_filters
 
     y_pred = model.predict(x_test.astype(np.float32), batch_size=1024, verbose=0).argmax(axis=-1)
-    paths = [plot.plot_history(history, os.path.join(out, "curves.png")),
-             plot.plot_confusion_matrix(y_test, y_pred, os.path.join(out, "confusion_matrix.png"), source.class_names)]
+    paths = [
+        plot.plot_history(history, os.path.join(out, "curves.png")),
+        plot.plot_confusion_matrix(
+            y_test, y_pred, os.path.join(out, "confusion_matrix.png"), source.class_names
+        ),
+    ]
     if source.is_image:
-        paths.append(plot.plot_predictions(x_test[:32], y_test[:32], y_pred[:32], os.path.join(out, "predictions.png"),
-                                           source.class_names))
+        paths.append(
+            plot.plot_predictions(
+                x_test[:32],
+                y_test[:32],
+                y_pred[:32],
+                os.path.join(out, "predictions.png"),
+                source.class_names,
+            )
+        )
     convs = [layer for layer in model.layers if isinstance(layer, Conv2D)]
     if convs:
-        paths.append(plot_filters(convs[0].kernel, os.path.join(out, "filters.png"),
-                                  title=f"first-layer filters ({convs[0].name})"))
+        paths.append(
+            plot_filters(
+                convs[0].kernel,
+                os.path.join(out, "filters.png"),
+                title=f"first-layer filters ({convs[0].name})",
+            )
+        )
         true_name = source.class_names[int(y_test[0])]
         predicted = source.class_names[int(y_pred[0])]
-        paths.append(plot_feature_maps(model, x_test[0], os.path.join(out, "feature_maps.png"),
-                                       layers=_block_outputs(model),
-                                       title=f"test image 0: {true_name} (predicted {predicted})"))
+        paths.append(
+            plot_feature_maps(
+                model,
+                x_test[0],
+                os.path.join(out, "feature_maps.png"),
+                layers=_block_outputs(model),
+                title=f"test image 0: {true_name} (predicted {predicted})",
+            )
+        )
     return paths
 
 
@@ -184,14 +239,18 @@ def _read_input(path, input_shape):
         try:
             from PIL import Image
         except ImportError:
-            raise UsageError("reading images needs Pillow (pip install pillow), or pass a .npy array") from None
+            raise UsageError(
+                "reading images needs Pillow (pip install pillow), or pass a .npy array"
+            ) from None
         with Image.open(path) as image:
             height, width = input_shape[0], input_shape[1] if len(input_shape) > 1 else input_shape[0]
             x = np.asarray(image.convert("L").resize((width, height)), dtype=np.float32)
     if tuple(x.shape) == tuple(input_shape):
         x = x[None]
     if tuple(x.shape[1:]) != tuple(input_shape):
-        raise UsageError(f"{path}: the model expects samples of shape {tuple(input_shape)}, got an array of shape {x.shape}")
+        raise UsageError(
+            f"{path}: the model expects samples of shape {tuple(input_shape)}, got an array of shape {x.shape}"
+        )
     return x.astype(np.float32)
 
 
@@ -201,7 +260,7 @@ def predict_command(args):
     probabilities = model.predict(x, verbose=0)
     names = model.metadata.get("class_names") or [str(i) for i in range(probabilities.shape[-1])]
     for i, p in enumerate(probabilities):
-        top = np.argsort(p)[::-1][:args.top]
+        top = np.argsort(p)[::-1][: args.top]
         ranked = ", ".join(f"{names[k]} {p[k]:.3f}" for k in top)
         print(f"sample {i}: {names[top[0]]}   ({ranked})")
 

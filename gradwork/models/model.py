@@ -3,6 +3,7 @@
 Subclass it and write `call(self, x, training=False)`, or use `Sequential`. The loop itself
 (batches, callbacks, validation) is in `training.py`; saving is in `gradwork.saving`.
 """
+
 import numpy as np
 
 from .. import losses, metrics as metrics_module, optimizers
@@ -59,10 +60,11 @@ class Model(Layer):
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
         loss = losses.get(loss) if loss is not None else None
         compiled_metrics = [metrics_module.get(m, loss=loss) for m in (metrics or [])]
-        self._compile_config = {"optimizer": optimizers.serialize(optimizer),
-                                "loss": losses.serialize(loss) if loss is not None else None,
-                                "metrics": [m if isinstance(m, str) else metrics_module.serialize(m)
-                                            for m in (metrics or [])]}
+        self._compile_config = {
+            "optimizer": optimizers.serialize(optimizer),
+            "loss": losses.serialize(loss) if loss is not None else None,
+            "metrics": [m if isinstance(m, str) else metrics_module.serialize(m) for m in (metrics or [])],
+        }
         self.optimizer, self.loss, self.compiled_metrics = optimizer, loss, compiled_metrics
         self._groups = None
 
@@ -87,8 +89,11 @@ class Model(Layer):
         its end, as the structure cannot change inside one (changing `trainable` takes effect at the next fit)."""
         if self._groups is None:
             weights = self.weights
-            self._groups = ([p for p in weights if p.requires_grad], [p for p in weights if not p.trainable],
-                            [p for p in weights if p.regularizer is not None and p.requires_grad])
+            self._groups = (
+                [p for p in weights if p.requires_grad],
+                [p for p in weights if not p.trainable],
+                [p for p in weights if p.regularizer is not None and p.requires_grad],
+            )
         return self._groups
 
     def train_step(self, x, y, sample_weight=None):
@@ -125,20 +130,36 @@ class Model(Layer):
         loss, y_pred = self.train_step(x, y, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, y_pred, sample_weight)
-        return training.format_result({"loss": loss, **{m.name: m.result() for m in self.compiled_metrics}},
-                                      return_dict)
+        return training.format_result(
+            {"loss": loss, **{m.name: m.result() for m in self.compiled_metrics}}, return_dict
+        )
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         self._check_compiled("test_on_batch")
-        return self.evaluate(x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict)
+        return self.evaluate(
+            x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict
+        )
 
     def predict_on_batch(self, x):
         with no_grad():
             return self(training.as_arrays(self, x)[0], training=False).data
 
     # ----- whole datasets ---------------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=32,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+    ):
         """Train for `epochs` passes over (x, y); returns a `History` (`.history["loss"]`, ...).
 
         validation_split : the LAST fraction of x and y (taken before shuffling, as Keras does) is
@@ -149,11 +170,32 @@ class Model(Layer):
         """
         self._check_compiled("fit")
         self._groups = None
-        return training.fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
-                            shuffle, class_weight, sample_weight, initial_epoch)
+        return training.fit(
+            self,
+            x,
+            y,
+            batch_size,
+            epochs,
+            verbose,
+            callbacks,
+            validation_split,
+            validation_data,
+            shuffle,
+            class_weight,
+            sample_weight,
+            initial_epoch,
+        )
 
-    def evaluate(self, x=None, y=None, batch_size=32, verbose="auto", sample_weight=None, callbacks=None,
-                 return_dict=False):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=32,
+        verbose="auto",
+        sample_weight=None,
+        callbacks=None,
+        return_dict=False,
+    ):
         """Loss and metrics over (x, y) in inference mode: a float, a list [loss, *metrics], or a dict."""
         self._check_compiled("evaluate")
         logs = training.evaluate(self, x, y, batch_size, verbose, sample_weight, callbacks)
@@ -171,15 +213,18 @@ class Model(Layer):
     def save(self, filepath):
         """Write architecture, weights, and optimizer state to one zip file, atomically."""
         from ..saving import model_io
+
         model_io.save_model(self, filepath)
 
     def save_weights(self, filepath):
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
         from ..saving import model_io
+
         model_io.save_weights(self, filepath)
 
     def load_weights(self, filepath):
         from ..saving import model_io
+
         model_io.load_weights(self, filepath)
 
     def get_config(self):

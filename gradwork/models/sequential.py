@@ -1,4 +1,5 @@
 """`Sequential`: a stack of layers, each feeding the next."""
+
 from ..nn.layer import Layer, serialize
 from ..nn.layers.core import InputLayer
 from ..saving.registry import get_registered_class
@@ -51,6 +52,8 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        layers = [get_registered_class(item["class_name"]).from_config(item["config"])
-                  for item in config.pop("layers")]
+        layers = [
+            get_registered_class(item["class_name"]).from_config(item["config"])
+            for item in config.pop("layers")
+        ]
         return cls(layers, **config)

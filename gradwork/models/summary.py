@@ -1,4 +1,5 @@
 """`model.summary()`: the Keras layer table with output shapes and parameter counts."""
+
 from ..nn.layers.core import InputLayer
 
 
@@ -11,22 +12,31 @@ def _format_bytes(n):
 
 def summary(model, print_fn=print, line_length=80):
     if not model.built:
-        raise ValueError(f"{model.name} has not been built yet: call it on a batch, call build(input_shape), "
-                         "or give the input shape (Input(shape=...) or input_shape=...)")
+        raise ValueError(
+            f"{model.name} has not been built yet: call it on a batch, call build(input_shape), "
+            "or give the input shape (Input(shape=...) or input_shape=...)"
+        )
     rows = []
     for layer in model.layers:
         if isinstance(layer, InputLayer):
             continue
         shape = layer.output_shape
-        rows.append((f"{layer.name} ({type(layer).__name__})", "?" if shape is None else str(shape),
-                     f"{layer.count_params():,}"))
+        rows.append(
+            (
+                f"{layer.name} ({type(layer).__name__})",
+                "?" if shape is None else str(shape),
+                f"{layer.count_params():,}",
+            )
+        )
     name_width = max([len("Layer (type)")] + [len(r[0]) for r in rows]) + 2
     shape_width = max([len("Output Shape")] + [len(r[1]) for r in rows]) + 2
     line_length = max(line_length, name_width + shape_width + 14)
     widths = (name_width, shape_width, line_length - name_width - shape_width)
 
     def line(cells):
-        return "".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "".join(
+            str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        )
 
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)

@@ -4,6 +4,7 @@ A layer owns parameters, creates them lazily in `build(input_shape)` on its firs
 sizes are inferred), finds its sublayers and parameters by walking its attributes, and knows
 whether it is training. Subclasses write `call(inputs, training=None)`.
 """
+
 import inspect
 import re
 import threading
@@ -90,12 +91,19 @@ class Layer:
         self._sublayers.pop(key, None)
         object.__delattr__(self, key)
 
-    def add_weight(self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True, dtype=None):
+    def add_weight(
+        self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True, dtype=None
+    ):
         """Create a weight of `shape`, register it as attribute `name`, and return it (Keras's `add_weight`)."""
         init = initializers.get(initializer)
         dtype = np.dtype(dtype) if dtype is not None else self.dtype
-        param = Parameter(init(tuple(shape), dtype=dtype), name=name, trainable=trainable,
-                          regularizer=regularizers.get(regularizer), dtype=dtype)
+        param = Parameter(
+            init(tuple(shape), dtype=dtype),
+            name=name,
+            trainable=trainable,
+            regularizer=regularizers.get(regularizer),
+            dtype=dtype,
+        )
         if not self._trainable:
             param.requires_grad = False
         setattr(self, name, param)
@@ -174,7 +182,9 @@ class Layer:
             raise ValueError(f"{self.name}: set_weights expected {len(params)} arrays, got {len(arrays)}")
         for p, a in zip(params, arrays):
             if np.shape(a) != p.shape:
-                raise ValueError(f"{self.name}: weight {p.name} has shape {p.shape}, got an array of shape {np.shape(a)}")
+                raise ValueError(
+                    f"{self.name}: weight {p.name} has shape {p.shape}, got an array of shape {np.shape(a)}"
+                )
         for p, a in zip(params, arrays):
             p.data[...] = a
 
@@ -188,7 +198,9 @@ class Layer:
         if strict:
             missing, unexpected = own.keys() - state.keys(), state.keys() - own.keys()
             if missing or unexpected:
-                raise KeyError(f"{self.name}: state_dict mismatch; missing {sorted(missing)}, unexpected {sorted(unexpected)}")
+                raise KeyError(
+                    f"{self.name}: state_dict mismatch; missing {sorted(missing)}, unexpected {sorted(unexpected)}"
+                )
         for path, p in own.items():
             if path in state and np.shape(state[path]) != p.shape:
                 raise ValueError(f"{self.name}: {path} has shape {p.shape}, got {np.shape(state[path])}")

@@ -3,6 +3,7 @@
 Each backward reduces its gradients to the input's own shape (`sum_to`), so broadcasting
 `(3, 1) + (4,)` sends back a (3, 1) and a (4,) gradient.
 """
+
 import numpy as np
 
 from ..autograd.function import Function, dispatch
@@ -73,7 +74,9 @@ class Pow(Function):
             ga = sum_to(g * b * a ** (b - 1), a.shape)
         if need_b:
             a_data, b_data = self._arrays
-            log_a = dispatch(elementwise.Log(), dispatch(elementwise.Where((a_data == 0) & (b_data >= 0)), 1.0, a))
+            log_a = dispatch(
+                elementwise.Log(), dispatch(elementwise.Where((a_data == 0) & (b_data >= 0)), 1.0, a)
+            )
             gb = sum_to(g * self.result * log_a, b.shape)
         return ga, gb
 
@@ -96,7 +99,9 @@ def matmul(a, b):
     """`a @ b` with NumPy's rules for 1-D operands (a vector is a row on the left, a column on the right)."""
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        raise ValueError(
+            f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}"
+        )
     if a.ndim == 1 and b.ndim == 1:
         if a.shape != b.shape:
             raise ValueError(f"matmul: vectors of different lengths {a.shape[0]} and {b.shape[0]}")

@@ -3,6 +3,7 @@
 Integer inputs to a floating-point function give the default float dtype (as in PyTorch).
 Functions whose derivative is the output reuse `self.result` instead of recomputing.
 """
+
 import math
 
 import numpy as np
@@ -142,7 +143,9 @@ class _Extremum(Function):
 
     def forward(self, a, b):
         out = self.pick(a, b)
-        share = np.array(self.wins(a, b), dtype=out.dtype)  # an array even for 0-d operands (NumPy gives scalars)
+        share = np.array(
+            self.wins(a, b), dtype=out.dtype
+        )  # an array even for 0-d operands (NumPy gives scalars)
         share[np.equal(a, b)] = 0.5
         self.share_a = share
         return out

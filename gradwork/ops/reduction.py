@@ -1,4 +1,5 @@
 """Reductions over axes: sum, mean, var, std, max, min, logsumexp (NumPy's `axis`/`keepdims`)."""
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -56,7 +57,9 @@ class _Extreme(Function):
 
     def forward(self, a):
         if any(a.shape[ax] == 0 for ax in self.axes):
-            raise ValueError(f"{type(self).__name__.lower()}() over an empty axis of a tensor of shape {a.shape}")
+            raise ValueError(
+                f"{type(self).__name__.lower()}() over an empty axis of a tensor of shape {a.shape}"
+            )
         kept = self.reduce(a, axis=self.axes, keepdims=True)
         hits = (a == kept).astype(a.dtype)
         self.share = hits / hits.sum(axis=self.axes, keepdims=True)

@@ -2,6 +2,7 @@
 
 None of these change values, so each backward only moves the gradient back into place.
 """
+
 import numpy as np
 
 from ..autograd.function import Function, dispatch
@@ -52,7 +53,9 @@ def _plain_index(index):
         return index.data
     if isinstance(index, list):
         arr = np.asarray(index)
-        return arr.astype(np.intp) if arr.size == 0 else arr  # [] picks nothing, as in NumPy (not a float index)
+        return (
+            arr.astype(np.intp) if arr.size == 0 else arr
+        )  # [] picks nothing, as in NumPy (not a float index)
     return index
 
 
@@ -222,7 +225,9 @@ def split(x, indices_or_sections, axis=0):
     n = x.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         if indices_or_sections <= 0 or n % indices_or_sections:
-            raise ValueError(f"split: axis of length {n} does not divide into {indices_or_sections} equal sections")
+            raise ValueError(
+                f"split: axis of length {n} does not divide into {indices_or_sections} equal sections"
+            )
         step = n // indices_or_sections
         bounds = list(range(0, n + 1, step))
     else:

@@ -8,6 +8,7 @@
 Files are written to a temporary file beside the target and renamed over it, so a crash never
 leaves a half-written model.
 """
+
 import io
 import json
 import os
@@ -110,9 +111,11 @@ def load_model(filepath, compile=True):
     model.metadata = config.get("metadata") or {}
     compiled = config.get("compile")
     if compile and compiled is not None:
-        model.compile(optimizer=optimizers.deserialize(compiled["optimizer"]),
-                      loss=losses.deserialize(compiled["loss"]) if compiled["loss"] is not None else None,
-                      metrics=[m if isinstance(m, str) else metrics.deserialize(m) for m in compiled["metrics"]])
+        model.compile(
+            optimizer=optimizers.deserialize(compiled["optimizer"]),
+            loss=losses.deserialize(compiled["loss"]) if compiled["loss"] is not None else None,
+            metrics=[m if isinstance(m, str) else metrics.deserialize(m) for m in compiled["metrics"]],
+        )
         if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
             model.optimizer.set_state(opt_state)
             model.optimizer.build(model.trainable_weights)

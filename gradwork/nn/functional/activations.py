@@ -1,4 +1,5 @@
 """Activation functions. Each is stable for any finite input and has a gradient (except `step`)."""
+
 import math
 
 import numpy as np

@@ -7,6 +7,7 @@ to the kernel (patches^T @ grad). Each one's backward is written with the other 
 
 Shapes: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
 """
+
 import numpy as np
 
 from ...autograd.function import Function, dispatch
@@ -58,7 +59,9 @@ class Conv2DInputGrad(Function):
         n, ho, wo, _ = g.shape
         rows = g.reshape(-1, f)
         # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
-        return self.geometry.add_windows(lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype)
+        return self.geometry.add_windows(
+            lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype
+        )
 
     def backward(self, gg):
         g, kernel = self.args
@@ -94,8 +97,10 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """
     x, kernel = as_tensor(x), as_tensor(kernel)
     if kernel.ndim != 4 or x.ndim != 4 or kernel.shape[2] != x.shape[3]:
-        raise ValueError(f"conv2d: input of shape {x.shape} (N, H, W, C) needs a kernel of shape "
-                         f"(kh, kw, {x.shape[-1] if x.ndim else '?'}, filters), got {kernel.shape}")
+        raise ValueError(
+            f"conv2d: input of shape {x.shape} (N, H, W, C) needs a kernel of shape "
+            f"(kh, kw, {x.shape[-1] if x.ndim else '?'}, filters), got {kernel.shape}"
+        )
     geometry = Geometry.of(x.shape, kernel.shape[:2], strides, padding, dilation_rate)
     operands = (x, kernel) if bias is None else (x, kernel, bias)
     return Conv2D(geometry)(*operands)
@@ -105,9 +110,17 @@ def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """1-D convolution, channels last: x (N, L, C), kernel (k, C, F) -> (N, Lo, F); a 2-D one of height 1."""
     x, kernel = as_tensor(x), as_tensor(kernel)
     if kernel.ndim != 3 or x.ndim != 3:
-        raise ValueError(f"conv1d: expected x (N, L, C) and kernel (k, C, F), got {x.shape} and {kernel.shape}")
-    out = conv2d(x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), kernel.reshape(1, *kernel.shape), bias,
-                 (1, _single(strides)), padding, (1, _single(dilation_rate)))
+        raise ValueError(
+            f"conv1d: expected x (N, L, C) and kernel (k, C, F), got {x.shape} and {kernel.shape}"
+        )
+    out = conv2d(
+        x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]),
+        kernel.reshape(1, *kernel.shape),
+        bias,
+        (1, _single(strides)),
+        padding,
+        (1, _single(dilation_rate)),
+    )
     return out.reshape(out.shape[0], out.shape[2], out.shape[3])
 
 

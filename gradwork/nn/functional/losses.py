@@ -3,6 +3,7 @@
 Cross-entropies are computed from logits through log-sum-exp, and the probability forms clamp
 their logarithms, so saturated predictions give finite losses and finite gradients.
 """
+
 import numpy as np
 
 from ...autograd.function import Function, dispatch
@@ -27,7 +28,9 @@ def _pair(input, target, name):
     """Both operands as tensors, checked to have the same shape (silent broadcasting is a classic bug)."""
     input, target = as_tensor(input), as_tensor(target)
     if input.shape != target.shape:
-        raise ValueError(f"{name}: input has shape {input.shape} but target has shape {target.shape}; they must match")
+        raise ValueError(
+            f"{name}: input has shape {input.shape} but target has shape {target.shape}; they must match"
+        )
     return input, target
 
 
@@ -90,8 +93,10 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """
     input, target = _pair(input, target, "binary_cross_entropy")
     if input.size and (input.data.min() < 0 or input.data.max() > 1):
-        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]; for raw scores use "
-                         "binary_cross_entropy_with_logits")
+        raise ValueError(
+            "binary_cross_entropy: input must be probabilities in [0, 1]; for raw scores use "
+            "binary_cross_entropy_with_logits"
+        )
     loss = BinaryCrossEntropy()(input, target)
     if weight is not None:
         loss = loss * weight

@@ -6,6 +6,7 @@ window's first maximum (as PyTorch): a scatter whose own gradient is the matchin
 Average pooling spreads each output gradient evenly over its window; under "same" padding the
 average is over the window's real pixels only (as Keras).
 """
+
 import numpy as np
 
 from ...autograd.function import Function, dispatch
@@ -133,7 +134,9 @@ def _as_2d(x, pool_size, strides, fn, padding):
     if x.ndim != 3:
         raise ValueError(f"expected inputs of shape (batch, steps, channels), got {x.shape}")
     strides = pool_size if strides is None else strides
-    out = fn(x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), (1, int(pool_size)), (1, int(strides)), padding)
+    out = fn(
+        x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), (1, int(pool_size)), (1, int(strides)), padding
+    )
     return out.reshape(out.shape[0], out.shape[2], out.shape[3])
 
 

@@ -7,6 +7,7 @@ every window has there; `add_windows` sends values back onto the image, summing 
 overlap. The loops are over kernel offsets only (never over samples or pixels), and `np.add.at`
 is never needed.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,9 @@ def _padding_1d(size, kernel, stride, dilation, padding):
     span = (kernel - 1) * dilation + 1
     if padding == "valid":
         if size < span:
-            raise ValueError(f"a window of {span} pixels does not fit in an input of {size} (padding='valid')")
+            raise ValueError(
+                f"a window of {span} pixels does not fit in an input of {size} (padding='valid')"
+            )
         return 0, 0, (size - span) // stride + 1
     out = -(-size // stride)  # ceil
     total = max((out - 1) * stride + span - size, 0)
@@ -46,13 +49,16 @@ class Geometry:
     @classmethod
     def of(cls, in_shape, kernel_size, strides, padding, dilation_rate=1):
         if len(in_shape) != 4:
-            raise ValueError(f"expected images of shape (batch, height, width, channels), got shape {in_shape}")
+            raise ValueError(
+                f"expected images of shape (batch, height, width, channels), got shape {in_shape}"
+            )
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
         kernel, strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
         dilation = _pair(dilation_rate, "dilation_rate")
         (top, bottom, ho), (left, right, wo) = (
-            _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding) for a in (0, 1))
+            _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding) for a in (0, 1)
+        )
         return cls(tuple(in_shape), kernel, strides, dilation, ((top, bottom), (left, right)), (ho, wo))
 
     @property
@@ -68,14 +74,16 @@ class Geometry:
     def crop(self, xp):
         """The inverse of `pad`: the inside of a padded array."""
         (top, bottom), (left, right) = self.pads
-        return xp[:, top:xp.shape[1] - bottom, left:xp.shape[2] - right, :]
+        return xp[:, top : xp.shape[1] - bottom, left : xp.shape[2] - right, :]
 
     def windows(self, xp):
         """A read-only view (N, Ho, Wo, kh, kw, C) of every window of the padded input `xp`."""
         n, _, _, c = xp.shape
         s0, s1, s2, s3 = xp.strides
         (kh, kw), (sh, sw), (dh, dw), (ho, wo) = self.kernel, self.strides, self.dilation, self.out_hw
-        return as_strided(xp, (n, ho, wo, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False)
+        return as_strided(
+            xp, (n, ho, wo, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False
+        )
 
     def offsets(self):
         """(i, j, index) for each kernel offset, with `index` selecting from a padded input the
@@ -90,8 +98,12 @@ class Geometry:
     @property
     def tiles_exactly(self):
         """True when the windows cover every input pixel exactly once (stride = kernel, no dilation or padding)."""
-        return (self.strides == self.kernel and self.dilation == (1, 1) and not self.padded
-                and all(n == o * k for n, o, k in zip(self.in_shape[1:3], self.out_hw, self.kernel)))
+        return (
+            self.strides == self.kernel
+            and self.dilation == (1, 1)
+            and not self.padded
+            and all(n == o * k for n, o, k in zip(self.in_shape[1:3], self.out_hw, self.kernel))
+        )
 
     def add_windows(self, at_offset, channels, dtype):
         """Sum `at_offset(i, j)` (N, Ho, Wo, C) over the kernel offsets onto a zero image of the input's shape:

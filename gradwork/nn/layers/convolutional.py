@@ -1,4 +1,5 @@
 """Convolution layers, channels last (Keras's NHWC): Conv2D and Conv1D."""
+
 from ... import activations
 from ..functional.conv import conv1d, conv2d
 from ..functional.windows import _pair
@@ -12,9 +13,21 @@ class _Conv(Layer):
     rank = None  # 1 or 2
     convolve = None  # conv1d or conv2d
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if int(filters) <= 0:
             raise ValueError(f"{type(self).__name__}: filters must be a positive integer, got {filters}")
@@ -44,13 +57,18 @@ class _Conv(Layer):
             raise ValueError(f"{self.name}: expected inputs of shape {layout}, got shape {input_shape}")
         shape = self.kernel_size + (input_shape[-1], self.filters)
         self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer)
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer) \
-            if self.use_bias else None
+        self.bias = (
+            self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer)
+            if self.use_bias
+            else None
+        )
 
     def call(self, inputs):
         if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.kernel.shape[-2]:
-            raise ValueError(f"{self.name}: expected inputs with {self.rank + 2} axes and {self.kernel.shape[-2]} "
-                             f"channels last, got shape {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs with {self.rank + 2} axes and {self.kernel.shape[-2]} "
+                f"channels last, got shape {inputs.shape}"
+            )
         if inputs.dtype.kind != "f":
             inputs = inputs.astype(self.dtype)
         convolve = type(self).convolve
@@ -61,11 +79,20 @@ class _Conv(Layer):
         return self.activation(out) if self.activation is not None else out
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
-                "strides": list(self.strides), "padding": self.padding, "dilation_rate": list(self.dilation_rate),
-                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": _ser(self.kernel_initializer), "bias_initializer": _ser(self.bias_initializer),
-                "kernel_regularizer": _ser(self.kernel_regularizer), "bias_regularizer": _ser(self.bias_regularizer)}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+            "dilation_rate": list(self.dilation_rate),
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+        }
 
 
 class Conv2D(_Conv):

@@ -1,4 +1,5 @@
 """Core layers: Input, Dense, Activation, Flatten, Reshape."""
+
 import numpy as np
 
 from ... import activations
@@ -19,7 +20,9 @@ class InputLayer(Layer):
 
     def call(self, inputs):
         if tuple(inputs.shape[1:]) != self.shape:
-            raise ValueError(f"{self.name}: expected inputs of shape (batch, {', '.join(map(str, self.shape))}), got {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, {', '.join(map(str, self.shape))}), got {inputs.shape}"
+            )
         return inputs
 
     def get_config(self):
@@ -40,8 +43,18 @@ class Dense(Layer):
     inputs: (batch, ..., in) -> (batch, ..., units); kernel: (in, units), as in Keras.
     """
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, input_dim=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        input_dim=None,
+        **kwargs,
+    ):
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
@@ -55,9 +68,12 @@ class Dense(Layer):
 
     def build(self, input_shape):
         if len(input_shape) < 2:
-            raise ValueError(f"{self.name}: expected inputs with a batch axis and a feature axis, got shape {input_shape}")
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
-                                      self.kernel_regularizer)
+            raise ValueError(
+                f"{self.name}: expected inputs with a batch axis and a feature axis, got shape {input_shape}"
+            )
+        self.kernel = self.add_weight(
+            "kernel", (input_shape[-1], self.units), self.kernel_initializer, self.kernel_regularizer
+        )
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
@@ -66,16 +82,24 @@ class Dense(Layer):
         if inputs.dtype.kind != "f":  # integer or boolean features: compute in the layer's dtype
             inputs = inputs.astype(self.dtype)
         if inputs.shape[-1] != self.kernel.shape[0]:
-            raise ValueError(f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, "
-                             f"got shape {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, "
+                f"got shape {inputs.shape}"
+            )
         out = Affine()(inputs, self.kernel, self.bias) if self.use_bias else Affine()(inputs, self.kernel)
         return self.activation(out) if self.activation is not None else out
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": _ser(self.kernel_initializer),
-                "bias_initializer": _ser(self.bias_initializer),
-                "kernel_regularizer": _ser(self.kernel_regularizer), "bias_regularizer": _ser(self.bias_regularizer)}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+        }
 
 
 def _ser(obj):
@@ -118,7 +142,9 @@ class Reshape(Layer):
         sample = int(np.prod(inputs.shape[1:]))
         known = int(np.prod([d for d in self.target_shape if d != -1]))
         if (-1 not in self.target_shape and known != sample) or (known == 0 or sample % known):
-            raise ValueError(f"{self.name}: cannot reshape samples of shape {inputs.shape[1:]} to {self.target_shape}")
+            raise ValueError(
+                f"{self.name}: cannot reshape samples of shape {inputs.shape[1:]} to {self.target_shape}"
+            )
         return inputs.reshape((inputs.shape[0],) + self.target_shape)
 
     def get_config(self):

@@ -1,4 +1,5 @@
 """Dropout: inverted, so inference needs no rescaling."""
+
 from ..functional.layers import dropout
 from ..layer import Layer
 
@@ -37,5 +38,7 @@ class SpatialDropout2D(Dropout):
 
     def mask_shape(self, inputs):
         if inputs.ndim != 4:
-            raise ValueError(f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}"
+            )
         return (inputs.shape[0], 1, 1, inputs.shape[3])

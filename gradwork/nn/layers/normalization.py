@@ -1,4 +1,5 @@
 """Batch normalization with Keras's conventions."""
+
 import numpy as np
 
 from ...ops.reduction import normalize_axes
@@ -18,9 +19,19 @@ class BatchNormalization(Layer):
     a model around it leaves its statistics alone.
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale = center, scale
@@ -35,14 +46,21 @@ class BatchNormalization(Layer):
         self.gamma = self.add_weight("gamma", n, self.gamma_initializer) if self.scale else None
         self.beta = self.add_weight("beta", n, self.beta_initializer) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", n, self.moving_mean_initializer, trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", n, self.moving_variance_initializer, trainable=False)
+        self.moving_variance = self.add_weight(
+            "moving_variance", n, self.moving_variance_initializer, trainable=False
+        )
         self.stat_shape = tuple(input_shape[i] if i == axis else 1 for i in range(len(input_shape)))
 
     def call(self, inputs, training=None):
-        if inputs.ndim != len(self.stat_shape) or inputs.shape[self.feature_axis] != self.stat_shape[self.feature_axis]:
-            raise ValueError(f"{self.name}: built for inputs with {len(self.stat_shape)} axes and "
-                             f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
-                             f"got {inputs.shape}")
+        if (
+            inputs.ndim != len(self.stat_shape)
+            or inputs.shape[self.feature_axis] != self.stat_shape[self.feature_axis]
+        ):
+            raise ValueError(
+                f"{self.name}: built for inputs with {len(self.stat_shape)} axes and "
+                f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
+                f"got {inputs.shape}"
+            )
         if training and self.trainable:
             mean = inputs.mean(axis=self.reduce_axes, keepdims=True)
             centered = inputs - mean
@@ -62,8 +80,15 @@ class BatchNormalization(Layer):
         return out
 
     def get_config(self):
-        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale, "beta_initializer": _ser(self.beta_initializer),
-                "gamma_initializer": _ser(self.gamma_initializer),
-                "moving_mean_initializer": _ser(self.moving_mean_initializer),
-                "moving_variance_initializer": _ser(self.moving_variance_initializer)}
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": _ser(self.beta_initializer),
+            "gamma_initializer": _ser(self.gamma_initializer),
+            "moving_mean_initializer": _ser(self.moving_mean_initializer),
+            "moving_variance_initializer": _ser(self.moving_variance_initializer),
+        }

@@ -1,4 +1,5 @@
 """Pooling layers, channels last: max and average over windows, and their global forms."""
+
 from ..functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..layer import Layer
 
@@ -26,8 +27,12 @@ class _Pooling(Layer):
 
     def get_config(self):
         listed = lambda v: list(v) if isinstance(v, (tuple, list)) else v
-        return {**super().get_config(), "pool_size": listed(self.pool_size), "strides": listed(self.strides),
-                "padding": self.padding}
+        return {
+            **super().get_config(),
+            "pool_size": listed(self.pool_size),
+            "strides": listed(self.strides),
+            "padding": self.padding,
+        }
 
 
 class MaxPooling2D(_Pooling):
@@ -59,7 +64,9 @@ class _GlobalPooling(Layer):
 
     def call(self, inputs):
         if inputs.ndim < 3:
-            raise ValueError(f"{self.name}: expected inputs with spatial axes (batch, ..., channels), got {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs with spatial axes (batch, ..., channels), got {inputs.shape}"
+            )
         return self.reduce(inputs, tuple(range(1, inputs.ndim - 1)))
 
     def get_config(self):

@@ -1,4 +1,5 @@
 """Layers that change the spatial size of images: ZeroPadding2D and UpSampling2D."""
+
 import numpy as np
 
 from ...ops.shape_ops import pad
@@ -24,7 +25,9 @@ class ZeroPadding2D(Layer):
 
     def call(self, inputs):
         if inputs.ndim != 4:
-            raise ValueError(f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}"
+            )
         return pad(inputs, ((0, 0), *self.padding, (0, 0)))
 
     def get_config(self):
@@ -37,13 +40,17 @@ class UpSampling2D(Layer):
     def __init__(self, size=(2, 2), interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         if interpolation != "nearest":
-            raise ValueError(f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}")
+            raise ValueError(
+                f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}"
+            )
         self.size = (int(size), int(size)) if isinstance(size, (int, np.integer)) else tuple(map(int, size))
         self.interpolation = interpolation
 
     def call(self, inputs):
         if inputs.ndim != 4:
-            raise ValueError(f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}")
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}"
+            )
         n, h, w, c = inputs.shape
         sh, sw = self.size
         spread = inputs.reshape(n, h, 1, w, 1, c).broadcast_to((n, h, sh, w, sw, c))
