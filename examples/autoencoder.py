@@ -24,6 +24,7 @@ from gradwork.datasets import fashion_mnist
 from gradwork.nn import Dense, Input
 from gradwork.plot.boundaries import plot_embedding
 from gradwork.plot.images import plot_image_grid, plot_reconstructions
+from gradwork.plot.optimization import plot_loss_curves
 
 
 def autoencoder(code_size, hidden=128):
@@ -36,27 +37,6 @@ def autoencoder(code_size, hidden=128):
     return model, encoder, decoder
 
 
-def plot_epoch_curves(curves, path, ylabel, title):
-    """One line per name over epochs 1..n (integer ticks)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    for name, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=4, label=name)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def main(argv=None):
@@ -124,11 +104,13 @@ def main(argv=None):
         results["files"].append(plot_image_grid(
             decoder.predict(grid, verbose=0), os.path.join(args.out, "latent_grid.png"), columns=side,
             suptitle="decoder outputs for a grid of 2-D codes (code 1 left to right, code 2 top to bottom)"))
-    results["files"].append(plot_epoch_curves(curves, os.path.join(args.out, "loss.png"), "test MSE",
-                                              "autoencoder reconstruction error"))
+    results["files"].append(plot_loss_curves(curves, os.path.join(args.out, "loss.png"), xlabel="epoch",
+                                             ylabel="test MSE", title="autoencoder reconstruction error",
+                                             first_step=1))
     print(f"\nwrote {', '.join(os.path.basename(f) for f in results['files'])} to {args.out}")
     return results
 
 
 if __name__ == "__main__":
     main()
+

@@ -18,6 +18,7 @@ import numpy as np
 
 import gradwork as gw
 from gradwork.nn import Dense, Input
+from gradwork.plot import plot_loss_curves
 
 DEFAULT_SIZES = ([784, 10], [784, 128, 64, 10], [784, 256, 256, 256, 10])
 
@@ -37,27 +38,6 @@ def build_mlp(sizes, activation="relu", output_activation="softmax", name=None):
     return gw.Sequential(layers, name=name or "mlp_" + "_".join(map(str, sizes)))
 
 
-def plot_epoch_curves(curves, path, ylabel, title):
-    """One line per name over epochs 1..n (integer ticks)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
-
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    for name, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=4, label=name)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def main(argv=None):
@@ -101,10 +81,12 @@ def main(argv=None):
         print(f"{key:24s} {r['params']:9,d} {r['seconds_per_epoch']:8.2f} {r['test_accuracy']:14.3f}")
     path = os.path.join(args.out, "mlp_from_list.png")
     title = "networks built from lists of layer sizes"
-    results["files"] = [plot_epoch_curves(curves, path, "test accuracy", title)]
+    results["files"] = [plot_loss_curves(curves, path, xlabel="epoch", ylabel="test accuracy", title=title,
+                                         first_step=1)]
     print(f"\nwrote mlp_from_list.png to {args.out}")
     return results
 
 
 if __name__ == "__main__":
     main()
+

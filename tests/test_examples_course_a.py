@@ -1,39 +1,16 @@
 """The course examples of part A (perceptrons and gates, the worked forward pass, backpropagation by
 hand, computational graphs), run through their `main` at reduced size: the printed numbers are the
 course's, and each figure is a real PNG."""
-import importlib.util
-import pathlib
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"course_example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _run(name, tmp_path, capsys, *args):
-    result = _load(name).main([*args, "--out", str(tmp_path)])
-    return result, capsys.readouterr().out
-
-
-def _assert_pngs(files, tmp_path, names):
-    assert sorted(pathlib.Path(f).name for f in files) == sorted(names)
-    image = pytest.importorskip("matplotlib.image")
-    for name in names:
-        path = tmp_path / name
-        assert path.read_bytes()[:8] == PNG_SIGNATURE
-        pixels = image.imread(path)
-        assert pixels.ndim == 3 and min(pixels.shape[:2]) > 200
-        assert pixels[..., :3].std() > 0.05                       # not a blank canvas
+from example_runner import EXAMPLES
+from example_runner import assert_pngs as _assert_pngs
+from example_runner import load as _load
+from example_runner import run as _run
 
 
 @pytest.fixture(autouse=True)

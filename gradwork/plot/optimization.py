@@ -152,7 +152,8 @@ def _moving_average(values, window):
     return (csum[idx] - csum[lo]) / (idx - lo)
 
 
-def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, smooth=None, title=None):
+def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, smooth=None, title=None,
+                     first_step=0):
     """Several loss curves in one panel, one line per name.
 
     curves : dict name -> sequence of values (one per step or epoch), or name -> (steps, values)
@@ -160,6 +161,7 @@ def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, 
     logy : logarithmic loss axis (for losses that fall by decades).
     smooth : a window length: draw each noisy curve faintly and its moving average over it on top
         (for mini-batch losses).
+    first_step : the step number of each plain sequence's first value (1 for epochs counted from 1).
     Returns `path`.
     """
     if not curves:
@@ -172,7 +174,7 @@ def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, 
             steps, values = np.asarray(values[0]), np.asarray(values[1], dtype=np.float64)
         else:
             values = np.asarray(values, dtype=np.float64)
-            steps = np.arange(len(values))
+            steps = np.arange(first_step, first_step + len(values))
         color = colors[k % len(colors)]
         if smooth and smooth > 1 and len(values) > 1:
             ax.plot(steps, values, color=color, alpha=0.25, linewidth=0.8)
@@ -182,6 +184,9 @@ def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, 
                     marker="o" if len(values) <= 30 else None, markersize=3)
     if logy:
         ax.set_yscale("log")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3, which="both" if logy else "major")
