@@ -109,6 +109,7 @@ def plot_studies(results, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, axes = plt.subplots(2, len(results), figsize=(4.2 * len(results), 6.4), sharey="row", squeeze=False)
     for column, (name, r) in enumerate(results.items()):
@@ -120,6 +121,7 @@ def plot_studies(results, path):
             ax.plot(epochs, c["val_" + key], "-", color="tab:orange", label="validation")
             ax.fill_between(epochs, c[key], c["val_" + key], color="tab:red", alpha=0.12, label="gap")
             ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             if column == 0:
                 ax.set_ylabel(label)
@@ -141,6 +143,7 @@ def plot_early_stopping(full, stopped, best_epoch, stopped_epoch, restored_accur
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     c_full, c_stop = full["curves"], stopped["curves"]
@@ -153,6 +156,7 @@ def plot_early_stopping(full, stopped, best_epoch, stopped_epoch, restored_accur
     ax.axvline(best_epoch, color="tab:green", ls="--", label=f"best epoch {best_epoch} (weights restored)")
     ax.axvline(stopped_epoch, color="tab:red", ls="--", label=f"stopped after epoch {stopped_epoch}")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("cross-entropy (inference mode)")
     ax.set_title(f"EarlyStopping(monitor='{monitor}', patience={patience}, restore_best_weights=True)\n"
                  f"restored weights: validation accuracy {restored_accuracy:.3f}", fontsize=10)
