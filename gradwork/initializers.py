@@ -14,6 +14,7 @@ so `gw.random.seed(n)` makes every later initialization repeat bit for bit.
 >>> gw.initializers.serialize(init)
 {'class_name': 'GlorotUniform', 'config': {'seed': None}}
 """
+import abc
 import math
 
 import numpy as np
@@ -78,11 +79,12 @@ def _truncated_standard_normal(rng, shape):
     return z
 
 
-class Initializer:
+class Initializer(abc.ABC):
     """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config()`."""
 
+    @abc.abstractmethod
     def __call__(self, shape, dtype=None):
-        raise NotImplementedError
+        """Subclasses implement this."""
 
     def get_config(self):
         return {}

@@ -15,6 +15,7 @@ even where the probabilities have saturated to 0 or 1.
 >>> loss = gw.losses.get("sparse_categorical_crossentropy")
 >>> loss([2, 0], probs)                    # mean over the batch of -log(probs[i, y_i])
 """
+import abc
 import warnings
 
 import numpy as np
@@ -336,7 +337,7 @@ _FUNCTIONS = (
 # ----- loss classes -------------------------------------------------------------------------------
 
 
-class Loss:
+class Loss(abc.ABC):
     """Base class: subclasses implement `call(y_true, y_pred)` returning per-sample losses (a Tensor).
 
     reduction: "sum_over_batch_size" (default) | "mean" | "sum" | "mean_with_sample_weight" | None | "none".
@@ -353,8 +354,9 @@ class Loss:
         values, mask = self._call_with_mask(y_true, y_pred)
         return reduce_weighted_values(values, sample_weight, mask, self.reduction, self.name)
 
+    @abc.abstractmethod
     def call(self, y_true, y_pred):
-        raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred)")
+        """Subclasses implement this."""
 
     def _call_with_mask(self, y_true, y_pred):
         return self.call(y_true, y_pred), None

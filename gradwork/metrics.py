@@ -14,6 +14,8 @@ string as its `name`, which is the key in the training history.
 >>> m.name, m.result()
 ('accuracy', 0.5)
 """
+import abc
+
 import numpy as np
 
 from .losses import squeeze_or_expand_to_same_rank
@@ -132,7 +134,7 @@ def mean_absolute_error(y_true, y_pred):
 # ----- stateful metrics ---------------------------------------------------------------------------
 
 
-class Metric:
+class Metric(abc.ABC):
     """Base class: `update_state(...)` accumulates, `result()` reads (a float), `reset_state()` clears."""
 
     def __init__(self, name=None, dtype=None):
@@ -140,14 +142,17 @@ class Metric:
         self.dtype = dtype
         self.reset_state()
 
+    @abc.abstractmethod
     def reset_state(self):
-        raise NotImplementedError
+        """Subclasses implement this."""
 
+    @abc.abstractmethod
     def update_state(self, *args, **kwargs):
-        raise NotImplementedError
+        """Subclasses implement this."""
 
+    @abc.abstractmethod
     def result(self):
-        raise NotImplementedError
+        """Subclasses implement this."""
 
     def __call__(self, *args, **kwargs):
         """Update with this batch and return the running result."""

@@ -19,6 +19,7 @@ step, so a step allocates no arrays (unless a gradient has another dtype than it
 arrays are never written to.
 """
 
+import abc
 import math
 import numbers
 import re
@@ -47,7 +48,7 @@ def _squared_norm(g):
     return float(np.vdot(g, g))
 
 
-class Optimizer:
+class Optimizer(abc.ABC):
     """Base class for optimizers.
 
     Parameters
@@ -402,8 +403,9 @@ class Optimizer:
         """Constants shared by every variable's update in this step (t: the 1-based step number)."""
         return lr
 
+    @abc.abstractmethod
     def _update_step(self, var, grad, slots, tmps, c):
-        raise NotImplementedError(f"{type(self).__name__} must implement _update_step")
+        """Subclasses implement this."""
 
     # ----- configuration --------------------------------------------------------------------------
     def get_config(self):

@@ -12,6 +12,7 @@ accepts an array of steps too, which is handy for plotting:
 `serialize` / `deserialize` turn a schedule into a JSON-ready dict and back.
 """
 
+import abc
 import itertools
 import math
 import numbers
@@ -34,7 +35,7 @@ def _check_positive(name, value):
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}")
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(abc.ABC):
     """Base class: a learning rate as a function of the optimizer step.
 
     Subclasses implement `__call__(step)` (returning a float for a scalar step) and `get_config()`
@@ -49,15 +50,13 @@ class LearningRateSchedule:
     ...         return {"initial_learning_rate": self.initial_learning_rate}
     """
 
+    @abc.abstractmethod
     def __call__(self, step):
-        raise NotImplementedError(
-            f"learning rate schedule {type(self).__name__} must implement __call__(self, step)"
-        )
+        """Subclasses implement this."""
 
+    @abc.abstractmethod
     def get_config(self):
-        raise NotImplementedError(
-            f"learning rate schedule {type(self).__name__} must implement get_config() to be serializable"
-        )
+        """Subclasses implement this."""
 
     @classmethod
     def from_config(cls, config):
@@ -65,10 +64,7 @@ class LearningRateSchedule:
         return cls(**config)
 
     def __repr__(self):
-        try:
-            args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        except NotImplementedError:
-            args = ""
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
 
