@@ -68,7 +68,35 @@ class LearningRateSchedule(abc.ABC):
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _DecayEverySteps(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: a rate that decays with step / decay_steps
+    (floored when `staircase`). Subclasses give the formula in `_decay(p)`."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        _check_positive("decay_steps", decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name or type(self).__name__
+
+    def __call__(self, step):
+        p = _steps(step) / self.decay_steps
+        if self.staircase:
+            p = np.floor(p)
+        return _value(self._decay(p))
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class ExponentialDecay(_DecayEverySteps):
     """Exponential decay: the rate is multiplied by `decay_rate` every `decay_steps` steps.
 
         lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)
@@ -78,33 +106,14 @@ class ExponentialDecay(LearningRateSchedule):
     initial_learning_rate : float; decay_steps : int > 0; decay_rate : float; staircase : bool
     """
 
-    def __init__(
-        self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"
-    ):
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step):
-        p = _steps(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return _value(self.initial_learning_rate * np.power(float(self.decay_rate), p))
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+    def _decay(self, p):
+        return self.initial_learning_rate * np.power(float(self.decay_rate), p)
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_DecayEverySteps):
     """Inverse-time decay:
 
         lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)
@@ -112,30 +121,11 @@ class InverseTimeDecay(LearningRateSchedule):
     With `staircase=True`, `step / decay_steps` is floored first.
     """
 
-    def __init__(
-        self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"
-    ):
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
-    def __call__(self, step):
-        p = _steps(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return _value(self.initial_learning_rate / (1.0 + self.decay_rate * p))
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+    def _decay(self, p):
+        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):

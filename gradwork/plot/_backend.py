@@ -13,9 +13,13 @@ def pyplot():
     return plt
 
 
-def save(fig, path):
-    """Write the figure to `path` (PNG) and free it."""
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+def save(fig, path, crop=False):
+    """Write the figure to `path` (PNG) and free it. crop: trim the canvas to what is drawn (for image
+    mosaics laid out by hand) instead of re-spacing the panels with tight_layout."""
+    if crop:
+        fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.08)
+    else:
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
     pyplot().close(fig)
     return path

@@ -10,7 +10,7 @@ one matplotlib axes per tile: a figure of a hundred maps then takes a fraction o
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ._backend import pyplot
+from ._backend import pyplot, save
 
 
 def _array(x):
@@ -105,13 +105,7 @@ def plot_filters(kernel, path, *, columns=8, max_filters=64, title=None):
     shape = f"{kh}x{kw}" + (f"x{c}" if c > 1 else "")
     count = f"{f} filters" if f == total else f"the first {f} of {total} filters"
     ax.set_title(title or f"{count}, {shape}", fontsize=10)
-    return _save(fig, path)
-
-
-def _save(fig, path):
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    pyplot().close(fig)
-    return path
+    return save(fig, path, crop=True)
 
 
 def layer_outputs(model, image, layers=None):
@@ -208,4 +202,4 @@ def plot_feature_maps(model, image, path, layers=None, *, columns=16, max_channe
         ax.set_title(f"{layer.name} ({type(layer).__name__}): {h}x{w}, {shown}, "
                      f"colour scale {low:.2f} to {high:.2f}",
                      fontsize=10)
-    return _save(fig, path)
+    return save(fig, path, crop=True)

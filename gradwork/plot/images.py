@@ -13,7 +13,7 @@ of a second rather than one matplotlib axes each.
 import numpy as np
 
 from ..tensor import Tensor
-from ._backend import pyplot
+from ._backend import pyplot, save
 from .features import mosaic
 
 
@@ -94,12 +94,6 @@ def _tile_top_centre(k, layout):
     return x, y
 
 
-def _save(fig, path):
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.08)
-    pyplot().close(fig)
-    return path
-
-
 def plot_image_grid(images, path, *, titles=None, columns=8, image_shape=None, cmap="gray", suptitle=None,
                     vmin=None, vmax=None):
     """Save a grid of images (row by row) as a PNG, each optionally titled.
@@ -123,7 +117,7 @@ def plot_image_grid(images, path, *, titles=None, columns=8, image_shape=None, c
             ax.text(*_tile_top_centre(k, layout), str(title), ha="center", va="bottom", fontsize=8)
     if suptitle:
         ax.set_title(suptitle, fontsize=10)
-    return _save(fig, path)
+    return save(fig, path, crop=True)
 
 
 def plot_reconstructions(originals, reconstructions, path, *, titles=None, image_shape=None, cmap="gray",
@@ -174,4 +168,4 @@ def plot_reconstructions(originals, reconstructions, path, *, titles=None, image
             ax.text(x, top - layout["row_gap"], str(title), ha="center", va="bottom", fontsize=8)
     if suptitle:
         ax.set_title(suptitle, fontsize=10, pad=18 if titles is not None else 6)
-    return _save(fig, path)
+    return save(fig, path, crop=True)

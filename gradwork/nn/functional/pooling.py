@@ -69,11 +69,11 @@ class MaxPool2D(Function):
         out = None
         for _, _, index in self.geometry.offsets():
             out = xp[index].copy() if out is None else np.maximum(out, xp[index], out=out)
-        self.padded, self.out_array = xp, out
+        self.padded = xp
         return out
 
     def backward(self, g):
-        masks = _winner_masks(self.padded, self.out_array, self.geometry)
+        masks = _winner_masks(self.padded, self._out, self.geometry)  # _out: the forward's result array
         return (dispatch(WindowScatter(self.geometry, masks), g),)
 
 
