@@ -32,7 +32,7 @@ import torch.nn.functional as TF
 
 import gradwork as gw
 from gradwork.nn import functional as F
-from harness import CLOCKS, measure, print_environment, print_table, set_threads
+from harness import CLOCKS, measure, prepare, print_table
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 XOR_TARGETS = np.array([[0], [1], [1], [0]], dtype=np.float32)
@@ -298,8 +298,7 @@ def main(argv=None):
     block_s = 0.02 if args.quick else 0.05
     clock = CLOCKS[args.clock]
 
-    blas_threads = set_threads(args.threads)
-    print_environment(args.threads, blas_threads)
+    prepare(args.threads)
     print(f"  clock: {args.clock} (time.{clock.__name__}); {rounds} rounds, each timing a block of "
           f"~{block_s * 1e3:.0f} ms per implementation; order reversed every other round")
 

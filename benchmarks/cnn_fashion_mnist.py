@@ -23,7 +23,7 @@ import torch
 
 import gradwork as gw
 from gradwork.nn import Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D
-from harness import print_environment, set_threads
+from harness import prepare
 
 BATCH_SIZE = 128
 PREDICT_BATCH = 1000
@@ -84,7 +84,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
 
-    print_environment(args.threads, set_threads(args.threads))
+    prepare(args.threads)
     (x_train, y_train), (x_test, y_test), source = load_data()
     n = args.batches * BATCH_SIZE
     print(

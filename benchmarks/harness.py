@@ -109,14 +109,22 @@ def _quartiles(values):
 
 
 # ----- report -----------------------------------------------------------------------------------
-def print_environment(threads, blas_threads):
+def prepare(threads):
+    """Set the thread counts, keep freed memory in the process (`gw.memory.keep_freed_memory`, for
+    both libraries: they share the C allocator), and print the environment."""
+    blas_threads = set_threads(threads)
+    print_environment(threads, blas_threads, gw.memory.keep_freed_memory())
+
+
+def print_environment(threads, blas_threads, kept_memory=False):
     print("Environment")
     print(f"  Python {platform.python_version()} ({platform.machine()}, {os.cpu_count()} CPUs), "
           f"NumPy {np.__version__}, PyTorch {torch.__version__}, gradwork {gw.__version__}")
     blas = "not found via ctypes; set OPENBLAS_NUM_THREADS" if blas_threads is None else blas_threads
     print(f"  threads requested: {threads}; OpenBLAS (NumPy) reports {blas}; "
           f"torch.get_num_threads() = {torch.get_num_threads()}")
-    print("  float32 everywhere; gc enabled (as in a training loop)")
+    allocator = "freed memory kept for reuse (both libraries)" if kept_memory else "glibc defaults"
+    print(f"  float32 everywhere; gc enabled (as in a training loop); malloc: {allocator}")
 
 
 def print_table(title, times, reference, ops=None):

@@ -25,7 +25,7 @@ import torch
 
 import gradwork as gw
 from gradwork.nn import Dense, Input
-from harness import print_environment, set_threads
+from harness import prepare
 
 BATCH_SIZE = 128
 PREDICT_BATCH = 1000
@@ -93,7 +93,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="cProfile one gradwork epoch at the end")
     args = parser.parse_args(argv)
 
-    print_environment(args.threads, set_threads(args.threads))
+    prepare(args.threads)
     (x_train, y_train), (x_test, y_test), source = load_data()
     print(
         f"  data: {source}, {len(x_train)} training / {len(x_test)} test images; batch {BATCH_SIZE}, "

@@ -1,11 +1,12 @@
 """Convolution, functional: `F.conv2d` and `F.conv1d` (channels last, Keras padding).
 
-For odd image sizes (7 x 6, 3 channels), strides 1 and 2, both paddings, dilation 2, non-square
-kernels and a batch of one: float64 gradient checks of first and second order with respect to
-input, kernel and bias (a random output weight, so nothing hides in a sum); PyTorch as the oracle
-for values and gradients in float64 (to rounding) and float32 (its own tolerances), with TF's
-asymmetric 'same' padding given to torch explicitly (see conv_oracles); generated geometries
-against torch; the errors bad arguments raise; and a memory bound on im2col.
+For odd image sizes (7 x 6, 3 channels; also 4 and 5, where im2col takes its other layout), strides
+1 and 2, both paddings, dilation 2, non-square kernels and a batch of one: float64 gradient checks
+of first and second order with respect to input, kernel and bias (a random output weight, so
+nothing hides in a sum); PyTorch as the oracle for values and gradients in float64 (to rounding)
+and float32 (its own tolerances), with TF's asymmetric 'same' padding given to torch explicitly
+(see conv_oracles); generated geometries against torch; the errors bad arguments raise; and a
+memory bound on im2col.
 """
 import tracemalloc
 
@@ -31,6 +32,9 @@ CONV2D = {
     "k1x1_s2_same": ((1, 7, 6, 3), (1, 1, 3, 2), 2, "same", 1, False),
     "k2x2_s3_valid_gaps": ((1, 7, 6, 3), (2, 2, 3, 2), 3, "valid", 1, True),       # pixels no window sees
     "k7x6_whole_image": ((1, 7, 6, 3), (7, 6, 3, 2), 1, "valid", 1, True),
+    # 4+ channels: im2col built row by row (fewer channels build it transposed)
+    "k3x3_s1_same_c5_batch2": ((2, 6, 5, 5), (3, 3, 5, 3), 1, "same", 1, True),
+    "k2x3_s2_same_d2_c4": ((1, 7, 6, 4), (2, 3, 4, 2), 2, "same", (2, 1), False),
 }
 # id: (x shape (N, L, C), kernel shape (k, C, F), stride, padding, dilation, bias)
 CONV1D = {
@@ -152,7 +156,7 @@ def test_same_padding_puts_the_odd_pixel_after():
 @settings(max_examples=30, deadline=None)
 @given(h=st.integers(1, 9), w=st.integers(1, 9), kh=st.integers(1, 4), kw=st.integers(1, 4),
        sh=st.integers(1, 3), sw=st.integers(1, 3), dh=st.integers(1, 2), dw=st.integers(1, 2),
-       padding=st.sampled_from(["valid", "same"]), cin=st.integers(1, 3), cout=st.integers(1, 3),
+       padding=st.sampled_from(["valid", "same"]), cin=st.integers(1, 5), cout=st.integers(1, 3),
        n=st.integers(1, 2), seed=st.integers(0, 2**16))
 def test_generated_geometries_match_torch(h, w, kh, kw, sh, sw, dh, dw, padding, cin, cout, n, seed):
     span_h, span_w = (kh - 1) * dh + 1, (kw - 1) * dw + 1

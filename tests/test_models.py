@@ -142,7 +142,7 @@ def test_subclassed_model_with_a_shared_layer_and_nested_sublayers():
     model = TwoTower()
     x, y = _data(96)
     model.compile(gw.optimizers.Adam(0.02), gw.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  ["accuracy"])
+                  metrics=["accuracy"])
     history = model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     assert model.build_input_shape == (None, 2)
     assert [name for name, _ in model.named_parameters()] == [

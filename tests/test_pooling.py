@@ -31,6 +31,9 @@ POOL2D = {
     "p2_s3_valid_gaps": ((1, 7, 6, 3), 2, 3, "valid"),
     "p7x6_whole_image": ((1, 7, 6, 3), (7, 6), None, "valid"),
     "p5_s1_same_wider_than_input": ((1, 4, 3, 2), 5, 1, "same"),      # pads (2, 2) and (2, 2)
+    # windows that tile the image exactly: max pooling's two-stage path
+    "p2_tiles_batch2": ((2, 8, 6, 3), 2, None, "valid"),
+    "p3x2_tiles": ((1, 6, 4, 2), (3, 2), None, "valid"),
 }
 # id: (x shape (N, L, C), pool_size, strides, padding)
 POOL1D = {
@@ -38,6 +41,7 @@ POOL1D = {
     "p3_s1_same_symmetric": ((2, 8, 2), 3, 1, "same"),
     "p2_s1_same_asymmetric": ((1, 9, 3), 2, 1, "same"),
     "p3_s2_valid": ((1, 10, 2), 3, 2, "valid"),
+    "p2_tiles": ((2, 8, 3), 2, None, "valid"),
 }
 POOLS = {"max": F.max_pool2d, "avg": F.avg_pool2d}
 POOLS_1D = {"max": F.max_pool1d, "avg": F.avg_pool1d}
@@ -148,13 +152,16 @@ def test_pool1d_matches_torch(name, kind, dtype):
 
 
 # ----------------------------------------------------------------------------------------------- semantics
-@pytest.mark.parametrize("pool, strides, padding",
-                         [(2, 1, "valid"), (3, 1, "same"), (3, 2, "same"), (2, 2, "valid")])
-def test_max_pool_ties_route_to_the_first_maximum_like_torch(pool, strides, padding):
+@pytest.mark.parametrize("pool, strides, padding, shape", [
+    (2, 1, "valid", (2, 7, 6, 2)), (3, 1, "same", (2, 7, 6, 2)), (3, 2, "same", (2, 7, 6, 2)),
+    (2, 2, "valid", (2, 7, 6, 2)),
+    (2, 2, "valid", (2, 8, 6, 2)), (3, 3, "valid", (2, 9, 6, 2)),   # tiling windows: the two-stage path
+])
+def test_max_pool_ties_route_to_the_first_maximum_like_torch(pool, strides, padding, shape):
     """Integer values in {0, 1, 2}: most windows have tied maxima. Integer cotangents make the
     sums exact, so the gradients must be equal, not merely close."""
     rng = np.random.default_rng(6)
-    x = rng.integers(0, 3, (2, 7, 6, 2)).astype(np.float64)
+    x = rng.integers(0, 3, shape).astype(np.float64)
     xg = gw.tensor(x, requires_grad=True)
     out = F.max_pool2d(xg, pool, strides, padding)
     v = rng.integers(-3, 4, out.shape).astype(np.float64)

@@ -44,10 +44,19 @@ def build_parser():
         help="shift and flip the training images at random (default: on for cnn-bn only)",
     )
     train.add_argument("--limit", type=int, help=argparse.SUPPRESS)  # the first N train/test samples (tests)
+    train.add_argument(
+        "--dropout", type=float, default=0.5, help="dropout rate before the cnn's last layer (default 0.5)"
+    )
     train.add_argument("--epochs", type=int, default=10)
     train.add_argument("--batch-size", type=int, default=128)
     train.add_argument("--optimizer", default="adam")
     train.add_argument("--lr", type=float, default=1e-3, help="learning rate")
+    train.add_argument(
+        "--lr-schedule",
+        choices=["constant", "cosine"],
+        default="constant",
+        help="constant, or cosine decay from --lr to 0 over all the training steps",
+    )
     train.add_argument("--validation-split", type=float, default=0.1)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", default="runs/latest", help="folder for model.gw, history.csv and the plots")

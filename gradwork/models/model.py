@@ -1,15 +1,18 @@
 """`Model`: a layer that can be compiled, trained, evaluated, summarised and saved (Keras's API).
 
-Subclass it and write `call(self, x, training=False)`, or use `Sequential`. The loop itself
-(batches, callbacks, validation) is in `training.py`; saving is in `gradwork.saving`.
+Subclass it and write `call(self, inputs, training=False)`, or use `Sequential`. `inputs` may be
+one array or a list/tuple/dict of arrays (several inputs), and `call` may return one tensor or a
+list/tuple/dict of tensors (several outputs; see `compile_utils` for their losses and log names).
+The loop itself (batches, callbacks, validation) is in `training.py`; saving is in `gradwork.saving`.
 """
 
 import numpy as np
 
-from .. import losses, metrics as metrics_module, optimizers
+from .. import metrics as metrics_module, optimizers
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
-from . import training
+from . import structure, training
+from .compile_utils import CompileSpec
 from .summary import summary as _summary
 
 
@@ -23,6 +26,9 @@ class Model(Layer):
     ...         self.out = gw.nn.Dense(10)
     ...     def call(self, x, training=False):
     ...         return self.out(self.hidden(x))
+
+    Several inputs and outputs: `call(self, inputs)` receives the list/dict given to `fit`/`predict`
+    and may return a list/dict; a layer called twice in `call` shares its weights (a siamese encoder).
     """
 
     def __init__(self, **kwargs):
@@ -35,13 +41,16 @@ class Model(Layer):
         self.build_input_shape = None
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
         self._groups = None
+        self._compile_spec = None
+        self._outputs = None  # CompiledOutputs when the losses are tied to several outputs (else one loss)
+        self._outputs_pending = False  # compiled, but the losses not yet tied to the outputs
 
     def __call__(self, inputs, *args, **kwargs):
         if self.built:
             return super().__call__(inputs, *args, **kwargs)
-        # sublayers build themselves lazily; remember the input shape for saving
+        # sublayers build themselves lazily; remember the input shape(s) for saving
         self.built = True
-        self.build_input_shape = (None,) + tuple(np.shape(inputs)[1:])
+        self.build_input_shape = structure.batch_shapes(inputs)
         try:
             return super().__call__(inputs, *args, **kwargs)
         except BaseException:  # a failed first call must not pin the model to that input shape
@@ -49,28 +58,87 @@ class Model(Layer):
             raise
 
     def build(self, input_shape):
-        """Create every weight by running one zero sample of `input_shape` (batch axis first) through the model."""
+        """Create every weight by running one zero sample of `input_shape` (batch axis first; a list or
+        dict of shapes for several inputs) through the model."""
         if not self.built:
             self.build_from_shape(input_shape)
 
+    def build_from_shape(self, input_shape):
+        """Build by running one zero batch of `input_shape` (a shape, or a list/dict of them) through it."""
+        with no_grad():
+            self(structure.zero_batch(input_shape, self.dtype), training=False)
+
     # ----- compile ----------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None):
         """Choose the optimizer, loss and metrics, by name ("adam", "sparse_categorical_crossentropy",
-        "accuracy") or as objects."""
+        "accuracy") or as objects.
+
+        Several outputs: `loss` is one loss for all, a list, or a dict by output name; `loss_weights`
+        a list or dict of floats; `metrics` a list for all outputs, a list of lists, or a dict (see
+        `gradwork.models.compile_utils`). Nothing changes if an argument is wrong.
+        """
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
-        loss = losses.get(loss) if loss is not None else None
-        compiled_metrics = [metrics_module.get(m, loss=loss) for m in (metrics or [])]
-        self._compile_config = {
-            "optimizer": optimizers.serialize(optimizer),
-            "loss": losses.serialize(loss) if loss is not None else None,
-            "metrics": [m if isinstance(m, str) else metrics_module.serialize(m) for m in (metrics or [])],
-        }
-        self.optimizer, self.loss, self.compiled_metrics = optimizer, loss, compiled_metrics
+        spec = CompileSpec(self.name, loss, loss_weights, metrics)
+        known = self.built and self.output_shape is not None and spec.loss is not None
+        outputs = spec.bind(self.output_shape) if known else None  # several outputs checked now
+        self._compile_spec = spec
+        self.optimizer, self.loss = optimizer, spec.loss
+        metrics = spec.metrics if spec.simple else []  # else made per output when the outputs are known
+        self.compiled_metrics = [metrics_module.get(m, loss=spec.loss) for m in metrics]
+        self._outputs, self._outputs_pending = None, True
+        if outputs is not None:
+            self._use_outputs(outputs)
         self._groups = None
 
     @property
+    def _compile_config(self):
+        """compile's arguments as JSON, for saving."""
+        if self._compile_spec is None:
+            return None
+        try:
+            return self._compile_spec.get_config(self.optimizer)
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"{self.name}: cannot save the compile() settings ({err}); compile with built-in losses "
+                "and metrics to save the whole model, or use save_weights()"
+            ) from None
+
+    def _use_outputs(self, outputs):
+        """Tie the compiled losses and metrics to the outputs (a single tensor keeps the plain path)."""
+        if not (outputs.single and self._compile_spec.simple):  # else self.loss and compiled_metrics serve
+            self._outputs = outputs
+            self.compiled_metrics = outputs.metrics
+        self._outputs_pending = False
+
+    def _check_targets(self, y, sample_weight=None):
+        """Raise (before anything changes) unless y and sample_weight fit the model's outputs."""
+        if self._outputs_pending and self.built and self.output_shape is not None:
+            self._use_outputs(self._compile_spec.bind(self.output_shape))
+        if self._outputs is not None:
+            self._outputs.check_targets(y, sample_weight)
+        elif not self._outputs_pending and structure.is_nested(y):
+            raise ValueError(
+                f"{self.name}: the model has one output, but y is a {type(y).__name__} of arrays"
+            )
+
+    @property
+    def _log_metrics(self):
+        """The metrics that `fit`/`evaluate` log after the loss: per-output losses, then compiled metrics."""
+        if self._outputs is None:
+            return self.compiled_metrics
+        return self._outputs.trackers + self.compiled_metrics
+
+    @property
     def metrics_names(self):
-        return ["loss"] + [m.name for m in self.compiled_metrics]
+        return ["loss"] + [m.name for m in self._log_metrics]
+
+    def _update_metrics(self, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with one batch (y_pred: arrays)."""
+        if self._outputs is None:
+            for m in self.compiled_metrics:
+                m.update_state(y, y_pred, sample_weight)
+        else:
+            self._outputs.update_metrics(y, y_pred, sample_weight)
 
     def _check_compiled(self, what):
         if self.optimizer is None or self.loss is None:
@@ -78,8 +146,15 @@ class Model(Layer):
 
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y, y_pred, sample_weight=None):
-        """The compiled loss plus every weight regularizer's penalty (as Keras reports it)."""
-        total = self.loss(y, y_pred, sample_weight=sample_weight)
+        """The compiled loss (summed over the outputs with their weights) plus every weight
+        regularizer's penalty (as Keras reports it)."""
+        if self._outputs_pending:  # a lazily built model: its outputs are known only now
+            self._use_outputs(self._compile_spec.bind(y_pred))
+            self._check_targets(y, sample_weight)
+        if self._outputs is None:
+            total = self.loss(y, y_pred, sample_weight=sample_weight)
+        else:
+            total = self._outputs.loss(y, y_pred, sample_weight)
         for p in self._weight_groups()[2]:
             total = total + p.regularizer(p)
         return total
@@ -117,32 +192,33 @@ class Model(Layer):
         self.optimizer.apply([p.grad for p in params], params)
         for p in params:
             p.grad = None
-        return value, y_pred.data
+        return value, structure.as_data(y_pred)
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One update on one batch; returns the loss (and metrics) on that batch."""
         self._check_compiled("train_on_batch")
         x, y = training.as_arrays(self, x, y)
-        sample_weight = training.sample_weights(y, sample_weight, class_weight)
-        for m in self.compiled_metrics:
+        sample_weight = training.sample_weights(self, y, sample_weight, class_weight)
+        self._check_targets(y, sample_weight)
+        for m in self._log_metrics:
             m.reset_state()
         self._groups = None
         loss, y_pred = self.train_step(x, y, sample_weight)
-        for m in self.compiled_metrics:
-            m.update_state(y, y_pred, sample_weight)
-        return training.format_result(
-            {"loss": loss, **{m.name: m.result() for m in self.compiled_metrics}}, return_dict
-        )
+        self._update_metrics(y, y_pred, sample_weight)
+        return training.format_result({"loss": loss, **{m.name: m.result() for m in self._log_metrics}},
+                                      return_dict)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
         self._check_compiled("test_on_batch")
+        n = structure.num_samples(training.as_arrays(self, x)[0])
         return self.evaluate(
-            x, y, batch_size=len(x), verbose=0, sample_weight=sample_weight, return_dict=return_dict
+            x, y, batch_size=n, verbose=0, sample_weight=sample_weight, return_dict=return_dict
         )
 
     def predict_on_batch(self, x):
+        """The outputs for one batch x, in inference mode: an array (or a list/dict of arrays)."""
         with no_grad():
-            return self(training.as_arrays(self, x)[0], training=False).data
+            return structure.as_data(self(training.as_arrays(self, x)[0], training=False))
 
     # ----- whole datasets ---------------------------------------------------------------------
     def fit(
@@ -162,11 +238,17 @@ class Model(Layer):
     ):
         """Train for `epochs` passes over (x, y); returns a `History` (`.history["loss"]`, ...).
 
+        x : an array, or a list/tuple/dict of arrays for a model with several inputs (the same
+            number of samples in each: batches, shuffling and validation take the same samples
+            from every one). y likewise for several outputs (a list in output order, or a dict by
+            output name); sample_weight one array for all outputs or one per output.
+
         validation_split : the LAST fraction of x and y (taken before shuffling, as Keras does) is
             held out and evaluated after each epoch as val_loss, val_<metric>.
         validation_data : (x_val, y_val) to evaluate instead.
         shuffle : reshuffle the training samples every epoch (gradwork's generator: `gw.random.seed`).
-        class_weight : {class: weight} multiplying each sample's loss by its class's weight.
+        class_weight : {class: weight} multiplying each sample's loss by its class's weight
+            (single-output models only, as Keras).
         """
         self._check_compiled("fit")
         self._groups = None
@@ -202,7 +284,8 @@ class Model(Layer):
         return training.format_result(logs, return_dict)
 
     def predict(self, x, batch_size=32, verbose="auto", callbacks=None):
-        """Outputs for every sample of x, in batches, in inference mode, as a NumPy array."""
+        """Outputs for every sample of x, in batches, in inference mode, as a NumPy array (a list or
+        dict of arrays, like the model's output, for several outputs)."""
         return training.predict(self, x, batch_size, verbose, callbacks)
 
     # ----- inspection and saving --------------------------------------------------------------

@@ -40,10 +40,14 @@ class Sequential(Model):
         layer = self._sublayers["layers"].pop()
         return layer
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
+        """Each layer's output feeds the next; so does its mask (`compute_mask`), to layers that take one."""
         x = inputs
         for layer in self._sublayers["layers"]:
-            x = layer(x, training=training)
+            extra = {"mask": mask} if mask is not None and layer._call_takes_mask else {}
+            out = layer(x, training=training, **extra)
+            mask = layer.compute_mask(x, mask)
+            x = out
         return x
 
     def get_config(self):

@@ -17,7 +17,7 @@ def summary(model, print_fn=print, line_length=80):
             "or give the input shape (Input(shape=...) or input_shape=...)"
         )
     rows = []
-    for layer in model.layers:
+    for layer in dict.fromkeys(model.layers):  # a layer assigned to two attributes is shared: one row
         if isinstance(layer, InputLayer):
             continue
         shape = layer.output_shape

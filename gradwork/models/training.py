@@ -1,4 +1,7 @@
-"""The loops behind `Model.fit`, `evaluate` and `predict`: batches, callbacks, validation, metrics."""
+"""The loops behind `Model.fit`, `evaluate` and `predict`: batches, callbacks, validation, metrics.
+
+x and y may be arrays or lists/dicts of arrays (several inputs or outputs; see `structure`).
+"""
 import math
 
 import numpy as np
@@ -8,32 +11,90 @@ from ..autograd.grad_mode import no_grad
 from ..metrics import Mean
 from ..random import get_generator
 from ..tensor import Tensor
+from . import structure
+from .structure import take
+
+
+def _array(value, dtype):
+    """`value` as an ndarray; floats in `dtype`."""
+    value = value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value.astype(dtype) if value.dtype.kind == "f" and value.dtype != dtype else value
 
 
 def as_arrays(model, x, y=None):
-    """x (and y) as NumPy arrays; float inputs in the model's dtype; lengths and input shape checked."""
-    x = x.data if isinstance(x, Tensor) else np.asarray(x)
-    if x.dtype.kind == "f" and x.dtype != model.dtype:
-        x = x.astype(model.dtype)
+    """x (and y) as NumPy arrays, or lists/dicts of them for several inputs (outputs); floats in the
+    model's dtype; sample counts and input shapes checked."""
+    expected = model.build_input_shape
+    several = expected is not None and not structure.is_shape(expected)
+    if structure.is_nested(x, known=several) or structure.is_nested(y) or several:
+        return _as_nested_arrays(model, x, y)
+    x = _array(x, model.dtype)
     if x.ndim == 0:
         raise ValueError(f"{model.name}: x must have a batch axis, got a scalar")
-    expected = model.build_input_shape
     if expected is not None and tuple(x.shape[1:]) != tuple(expected[1:]):
         raise ValueError(f"{model.name}: expected inputs of shape {expected}, got {(None,) + x.shape[1:]}")
     if y is None:
         return x, None
-    y = y.data if isinstance(y, Tensor) else np.asarray(y)
-    if y.dtype.kind == "f" and y.dtype != model.dtype:
-        y = y.astype(model.dtype)
+    y = _array(y, model.dtype)
     if len(y) != len(x):
         raise ValueError(f"{model.name}: x has {len(x)} samples but y has {len(y)}")
     return x, y
 
 
-def sample_weights(y, sample_weight=None, class_weight=None):
-    """Per-sample loss weights from `sample_weight` and/or a {class: weight} dict (None when neither)."""
+def _as_nested_arrays(model, x, y):
+    """as_arrays for several inputs or outputs: every array checked, all with one number of samples."""
+    several = structure.is_nested(x, known=True)
+    x = structure.map_nested(lambda v: _array(v, model.dtype), x) if several else _array(x, model.dtype)
+    arrays = structure.labelled(x, "x") if several else [("x", x)]
+    for label, a in arrays:
+        if a.ndim == 0:
+            raise ValueError(f"{model.name}: {label} must have a batch axis, got a scalar")
+    _check_input_shapes(model, x, several)
+    if y is not None:
+        y = structure.map_nested(lambda v: _array(v, model.dtype), y) if structure.is_nested(y) else _array(
+            y, model.dtype)
+        arrays += structure.labelled(y, "y") if structure.is_nested(y) else [("y", y)]
+    counts = [(label, len(a) if a.ndim else 0) for label, a in arrays]
+    if len({n for _, n in counts}) > 1:
+        raise ValueError(f"{model.name}: every input and target needs the same number of samples, but "
+                         + ", ".join(f"{label} has {n}" for label, n in counts))
+    return x, y
+
+
+def _check_input_shapes(model, x, several):
+    """Raise unless x has the structure and shapes the model was built for."""
+    expected = model.build_input_shape
+    if expected is None:
+        return
+    if structure.is_shape(expected):
+        raise ValueError(f"{model.name}: expected one input of shape {expected}, got a {type(x).__name__} "
+                         f"of {len(x)} arrays")
+    if not several:
+        raise ValueError(f"{model.name}: expected {len(expected)} inputs {expected}, got one array")
+    if isinstance(expected, dict) != isinstance(x, dict) or (
+            set(expected) != set(x) if isinstance(x, dict) else len(expected) != len(x)):
+        names = sorted(expected) if isinstance(expected, dict) else f"{len(expected)} arrays"
+        given = sorted(x) if isinstance(x, dict) else f"{len(x)} arrays"
+        raise ValueError(f"{model.name}: expected inputs {names} (shapes {expected}), got {given}")
+    keys = list(x) if isinstance(x, dict) else range(len(x))
+    for (label, a), key in zip(structure.labelled(x, "x"), keys):
+        shape = tuple(expected[key])
+        if tuple(a.shape[1:]) != tuple(shape[1:]):
+            raise ValueError(
+                f"{model.name}: expected input {label} of shape {shape}, got {(None,) + a.shape[1:]}"
+            )
+
+
+def sample_weights(model, y, sample_weight=None, class_weight=None):
+    """Per-sample loss weights from `sample_weight` (one array, or one per output) and/or a
+    {class: weight} dict (None when neither)."""
     if class_weight is None:
-        return None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+        if sample_weight is None:
+            return None
+        return structure.map_nested(lambda w: np.asarray(w, dtype=np.float32), sample_weight)
+    if structure.is_nested(y):
+        raise ValueError(f"{model.name}: class_weight is only supported for a model with a single output; "
+                         "give sample_weight (one array per output) instead")
     labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
     labels = labels.astype(np.int64)
     table = np.ones(int(max(max(class_weight), labels.max())) + 1, dtype=np.float32)
@@ -59,24 +120,29 @@ def _split_validation(x, y, sample_weight, validation_split):
     """Hold out the last `validation_split` fraction (before any shuffling), as Keras does."""
     if not 0 < validation_split < 1:
         raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
-    cut = int(len(x) * (1 - validation_split))
-    if cut == 0 or cut == len(x):
-        raise ValueError(f"validation_split={validation_split} of {len(x)} samples leaves an empty set")
-    sw = (None, None) if sample_weight is None else (sample_weight[:cut], sample_weight[cut:])
-    return (x[:cut], y[:cut], sw[0]), (x[cut:], y[cut:], sw[1])
+    n = structure.num_samples(x)
+    cut = int(n * (1 - validation_split))
+    if cut == 0 or cut == n:
+        raise ValueError(f"validation_split={validation_split} of {n} samples leaves an empty set")
+    head, tail = slice(None, cut), slice(cut, None)
+    sw = (None, None) if sample_weight is None else (take(sample_weight, head), take(sample_weight, tail))
+    return (take(x, head), take(y, head), sw[0]), (take(x, tail), take(y, tail), sw[1])
 
 
 def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
         class_weight, sample_weight, initial_epoch):
     x, y = as_arrays(model, x, y)
-    weights = sample_weights(y, sample_weight, class_weight)
+    weights = sample_weights(model, y, sample_weight, class_weight)
+    model._check_targets(y, weights)
     val = None
     if validation_data is not None:
-        xv, yv = validation_data[:2]
-        val = (*as_arrays(model, xv, yv), validation_data[2] if len(validation_data) > 2 else None)
+        xv, yv = as_arrays(model, *validation_data[:2])
+        wv = sample_weights(model, yv, validation_data[2] if len(validation_data) > 2 else None)
+        model._check_targets(yv, wv)
+        val = (xv, yv, wv)
     elif validation_split:
         (x, y, weights), val = _split_validation(x, y, weights, validation_split)
-    n = len(x)
+    n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
     verbose = _verbosity(verbose)
     cbs = callbacks_module.CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model,
@@ -87,20 +153,19 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     logs = {}
     for epoch in range(initial_epoch, epochs):
         loss_tracker.reset_state()
-        for m in model.compiled_metrics:
+        for m in model._log_metrics:
             m.reset_state()
         cbs.on_epoch_begin(epoch)
         order = get_generator().permutation(n) if shuffle else np.arange(n)
         for step in range(steps):
             idx = order[step * batch_size:(step + 1) * batch_size]
             cbs.on_train_batch_begin(step)
-            xb, yb = x[idx], y[idx]
-            wb = None if weights is None else weights[idx]
+            xb, yb = take(x, idx), take(y, idx)
+            wb = None if weights is None else take(weights, idx)
             loss, y_pred = model.train_step(xb, yb, wb)
             loss_tracker.update_state(loss, sample_weight=len(idx))
-            for m in model.compiled_metrics:
-                m.update_state(yb, y_pred, wb)
-            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model.compiled_metrics}}
+            model._update_metrics(yb, y_pred, wb)
+            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
@@ -116,13 +181,14 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
 
 def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
     x, y = as_arrays(model, x, y)
-    weights = sample_weights(y, sample_weight)
-    n = len(x)
+    weights = sample_weights(model, y, sample_weight)
+    model._check_targets(y, weights)
+    n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
     cbs = callbacks_module.CallbackList(callbacks, add_history=False, add_progbar=False, model=model,
                                         verbose=_verbosity(verbose), epochs=1, steps=steps)
     loss_tracker = Mean(name="loss")
-    for m in model.compiled_metrics:
+    for m in model._log_metrics:
         m.reset_state()
     cbs.on_test_begin()
     logs = {}
@@ -130,13 +196,13 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
         for step in range(steps):
             sl = slice(step * batch_size, (step + 1) * batch_size)
             cbs.on_test_batch_begin(step)
-            xb, yb = x[sl], y[sl]
-            wb = None if weights is None else weights[sl]
+            xb, yb = take(x, sl), take(y, sl)
+            wb = None if weights is None else take(weights, sl)
             y_pred = model(xb, training=False)
-            loss_tracker.update_state(float(model.compute_loss(yb, y_pred, wb).data), sample_weight=len(xb))
-            for m in model.compiled_metrics:
-                m.update_state(yb, y_pred.data, wb)
-            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model.compiled_metrics}}
+            count = min(batch_size, n - step * batch_size)
+            loss_tracker.update_state(float(model.compute_loss(yb, y_pred, wb).data), sample_weight=count)
+            model._update_metrics(yb, structure.as_data(y_pred), wb)
+            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
             cbs.on_test_batch_end(step, logs)
     cbs.on_test_end(logs)
     return logs
@@ -144,7 +210,7 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
 
 def predict(model, x, batch_size, verbose, callbacks):
     x, _ = as_arrays(model, x)
-    steps = math.ceil(len(x) / batch_size)
+    steps = math.ceil(structure.num_samples(x) / batch_size)
     cbs = callbacks_module.CallbackList(callbacks, add_history=False, add_progbar=False, model=model,
                                         verbose=_verbosity(verbose), epochs=1, steps=steps)
     outputs = []
@@ -152,8 +218,9 @@ def predict(model, x, batch_size, verbose, callbacks):
     with no_grad():
         for step in range(steps):
             cbs.on_predict_batch_begin(step)
-            out = model(x[step * batch_size:(step + 1) * batch_size], training=False).data
+            out = structure.as_data(model(take(x, slice(step * batch_size, (step + 1) * batch_size)),
+                                          training=False))
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
     cbs.on_predict_end()
-    return np.concatenate(outputs) if outputs else np.zeros((0,))
+    return structure.concatenate(outputs) if outputs else np.zeros((0,))

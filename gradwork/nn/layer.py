@@ -68,6 +68,8 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
+        cls._call_takes_mask = "mask" in inspect.signature(cls.call).parameters
+        cls._build_shape_args = _build_shape_args(cls)
         if cls.__module__.startswith("gradwork."):
             register_builtin(cls)
 
@@ -233,6 +235,8 @@ class Layer:
             return x
         if isinstance(x, (list, tuple)):
             return type(x)(self._to_input(v) for v in x)
+        if isinstance(x, dict):
+            return {k: self._to_input(v) for k, v in x.items()}
         arr = np.asarray(x)
         if arr.dtype.kind == "f" and arr.dtype != self.dtype:
             arr = arr.astype(self.dtype)
@@ -241,7 +245,12 @@ class Layer:
     def __call__(self, inputs, *args, training=None, **kwargs):
         inputs = self._to_input(inputs)
         if not self.built:
-            self.build(_shape_of(inputs, batch_none=False))
+            if self._build_shape_args is None:
+                self.build(_shape_of(inputs, batch_none=False))
+            else:
+                bound = inspect.signature(self.call).bind_partial(inputs, *args, **kwargs).arguments
+                self.build(*(None if bound.get(n) is None else tuple(np.shape(bound[n]))
+                             for n in self._build_shape_args))
             self.built = True
         outer = _context.training
         if training is None:
@@ -265,6 +274,14 @@ class Layer:
 
     def count_params(self):
         return int(sum(p.size for p in self.weights))
+
+    # ----- masks (Keras): a (batch, time) boolean mask travels with a sequence ---------------
+    supports_masking = False  # True: the output keeps the input's mask (e.g. elementwise layers)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of this layer's output, given its input and the input's mask (None: no mask).
+        Sequential passes it to the next layer whose `call` takes `mask=`."""
+        return mask if self.supports_masking else None
 
     # ----- config -----------------------------------------------------------------------------
     def get_config(self):
@@ -290,6 +307,8 @@ Module = Layer
 def _shape_of(x, batch_none):
     if isinstance(x, (list, tuple)):
         return [_shape_of(v, batch_none) for v in x]
+    if isinstance(x, dict):
+        return {k: _shape_of(v, batch_none) for k, v in x.items()}
     shape = tuple(x.shape)
     return (None,) + shape[1:] if batch_none and shape else shape
 
@@ -299,7 +318,22 @@ def serialize(obj):
     return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
 
 
+def _build_shape_args(cls):
+    """The call arguments whose shapes a `build` with several parameters takes, by Keras 3's
+    convention: `build(self, query_shape, value_shape, key_shape=None)` gets the shapes of call's
+    `query`, `value` and `key` (None for one not passed). None for the usual `build(self, input_shape)`."""
+    names = list(inspect.signature(cls.build).parameters)[1:]
+    if len(names) < 2:
+        return None
+    if not all(n.endswith("_shape") for n in names):
+        raise TypeError(f"{cls.__name__}.build: with several parameters each must be named "
+                        f"<call argument>_shape, got {names}")
+    return tuple(n[: -len("_shape")] for n in names)
+
+
 Layer._call_takes_training = True
+Layer._call_takes_mask = False
+Layer._build_shape_args = None
 register_builtin(Layer)
 
 from .. import initializers, regularizers  # noqa: E402

@@ -97,14 +97,17 @@ class Sigmoid(Function):
 
 
 class ReLU(Function):
-    """max(a, 0); the gradient at 0 is 0, as in PyTorch."""
+    """max(a, 0); the gradient at 0 is 0, as in PyTorch.
+
+    The mask a > 0 is taken from the output (the same test) in backward, so a forward pass that is
+    never differentiated (inference) costs one operation and keeps nothing.
+    """
 
     def forward(self, a):
-        self.mask = a > 0
         return np.maximum(a, 0)
 
     def backward(self, g):
-        return (g * self.mask,)
+        return (g * (self._out > 0),)  # _out: the forward's result array, in either mode
 
 
 class Erf(Function):

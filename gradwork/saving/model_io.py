@@ -1,7 +1,8 @@
 """Saving and loading models: one zip file holding JSON and .npz arrays; nothing is ever unpickled.
 
     config.json     {"format", "gradwork_version", "model": {"class_name", "config"},
-                     "build_input_shape", "compile": {...} or null, "metadata": {...}}
+                     "build_input_shape" (a list, or a list/dict of lists for several inputs),
+                     "compile": {...} or null, "metadata": {...}}
     weights.npz     every parameter, keyed by its state_dict path ("layers.0.kernel")
     optimizer.npz   the optimizer's state (step count and slot variables), when compiled
 
@@ -68,8 +69,8 @@ def save_model(model, filepath):
         "format": FORMAT,
         "gradwork_version": __version__,
         "model": {"class_name": registered_name(type(model)), "config": model.get_config()},
-        "build_input_shape": list(model.build_input_shape) if model.build_input_shape is not None else None,
-        "compile": getattr(model, "_compile_config", None) if model.optimizer is not None else None,
+        "build_input_shape": model.build_input_shape,  # a shape, or a list/dict of them (several inputs)
+        "compile": model._compile_config if model.optimizer is not None else None,
         "metadata": model.metadata,
     }
     text = json.dumps(config, indent=2)
@@ -89,7 +90,7 @@ def save_model(model, filepath):
 def load_model(filepath, compile=True):
     """Rebuild a model saved by `model.save`: same architecture, weights, and (compiled) optimizer state,
     so it predicts identically and resumes training identically."""
-    from .. import optimizers, losses, metrics
+    from ..models.compile_utils import compile_arguments
 
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
@@ -106,16 +107,12 @@ def load_model(filepath, compile=True):
     spec = config["model"]
     model = get_registered_class(spec["class_name"]).from_config(spec["config"])
     if config.get("build_input_shape") is not None and not model.built:
-        model.build(tuple(config["build_input_shape"]))
+        model.build(config["build_input_shape"])
     model.load_state_dict(weights)
     model.metadata = config.get("metadata") or {}
     compiled = config.get("compile")
     if compile and compiled is not None:
-        model.compile(
-            optimizer=optimizers.deserialize(compiled["optimizer"]),
-            loss=losses.deserialize(compiled["loss"]) if compiled["loss"] is not None else None,
-            metrics=[m if isinstance(m, str) else metrics.deserialize(m) for m in compiled["metrics"]],
-        )
+        model.compile(**compile_arguments(compiled))
         if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
             model.optimizer.set_state(opt_state)
             model.optimizer.build(model.trainable_weights)

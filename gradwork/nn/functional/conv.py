@@ -8,6 +8,8 @@ to the kernel (patches^T @ grad). Each one's backward is written with the other 
 Shapes: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
 """
 
+import math
+
 import numpy as np
 
 from ...autograd.function import Function, dispatch
@@ -15,15 +17,34 @@ from ...tensor import as_tensor
 from .windows import Geometry
 
 
+_FEW_CHANNELS = 4  # below this many channels patches_of builds the transposed layout (faster, C = 1 to 3)
+
+
 def patches_of(x, geometry):
-    """The im2col matrix (N*Ho*Wo, kh*kw*C) of x: every window as a row, in one copy."""
+    """The im2col matrix (N*Ho*Wo, kh*kw*C) of x: every window as a row, in one copy.
+
+    With few channels a window row holds only short runs of contiguous pixels, which copy slowly
+    (10-20x slower for C = 1), so then the matrix is built transposed, (kh*kw*C, N*Ho*Wo), where
+    each copied run is a whole image row, and returned as its transposed view (matmul takes views).
+    """
     g = geometry
     if g.kernel == (1, 1) and g.strides == (1, 1) and not g.padded:
         return x.reshape(-1, x.shape[-1])
-    windows = g.windows(g.pad(x))
+    windows = g.windows(g.pad(x))  # (N, Ho, Wo, kh, kw, C)
+    rows = math.prod(windows.shape[:3])
+    if x.shape[-1] < _FEW_CHANNELS:
+        columns = np.empty(windows.shape[3:] + windows.shape[:3], dtype=x.dtype)
+        np.copyto(columns, windows.transpose(3, 4, 5, 0, 1, 2))
+        return columns.reshape(-1, rows).T
     patches = np.empty(windows.shape, dtype=x.dtype)
     np.copyto(patches, windows)
-    return patches.reshape(-1, patches.shape[3] * patches.shape[4] * patches.shape[5])
+    return patches.reshape(rows, -1)
+
+
+def column_sums(rows):
+    """The column sums (F,) of a matrix rows (M, F), as one matrix-vector product with ones: 4-8x
+    faster than `rows.sum(axis=0)` on the tall float32 matrices of a CNN's activations."""
+    return np.ones(rows.shape[0], dtype=rows.dtype) @ rows
 
 
 class Conv2D(Function):
@@ -44,7 +65,10 @@ class Conv2D(Function):
         needs = self.needs_input_grad
         gx = dispatch(Conv2DInputGrad(self.geometry), g, kernel) if needs[0] else None
         gk = dispatch(Conv2DKernelGrad(self.geometry, kernel.shape, self.patches), x, g) if needs[1] else None
-        gb = g.sum(axis=(0, 1, 2)) if len(needs) > 2 and needs[2] else None
+        gb = None
+        if len(needs) > 2 and needs[2]:  # on arrays by BLAS; under create_graph a recorded sum
+            is_array = isinstance(g, np.ndarray)
+            gb = column_sums(g.reshape(-1, g.shape[-1])) if is_array else g.sum(axis=(0, 1, 2))
         return gx, gk, gb
 
 

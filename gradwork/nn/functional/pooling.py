@@ -1,8 +1,10 @@
 """Max and average pooling on NHWC images, with gradients to any order.
 
 Both read a window's pixels one kernel offset at a time (a strided view of all windows at that
-offset), so no window array is ever copied. Max pooling routes each output gradient to the
-window's first maximum (as PyTorch): a scatter whose own gradient is the matching gather.
+offset), so no window array is ever copied; max pooling whose windows tile the image (the usual
+2x2, stride 2) instead takes its maximum in two stages over reshaped views, which is faster.
+Max pooling routes each output gradient to the window's first maximum (as PyTorch): a scatter
+whose own gradient is the matching gather.
 Average pooling spreads each output gradient evenly over its window; under "same" padding the
 average is over the window's real pixels only (as Keras).
 """
@@ -14,48 +16,120 @@ from ...tensor import as_tensor
 from .windows import Geometry
 
 
-def _winner_masks(xp, out, geometry):
-    """One boolean (N, Ho, Wo, C) mask per kernel offset: where that offset holds the window's first maximum."""
-    masks, taken = [], np.zeros(out.shape, dtype=bool)
-    for _, _, index in geometry.offsets():
-        hit = xp[index] == out
-        hit &= ~taken
-        taken |= hit
-        masks.append(hit)
-    return masks
+class _OffsetRoutes:
+    """Which pixel of its window each output takes, for any geometry: one boolean (N, Ho, Wo, C)
+    mask per kernel offset, true where that offset holds the window's first maximum."""
 
+    def __init__(self, padded, out, geometry):
+        self.geometry, self.masks = geometry, []
+        taken = np.zeros(out.shape, dtype=bool)
+        for _, _, index in geometry.offsets():
+            hit = padded[index] == out
+            hit &= ~taken
+            taken |= hit
+            self.masks.append(hit)
 
-class WindowGather(Function):
-    """From each window, the pixel its mask marks: sum over offsets of x at the offset times the mask."""
-
-    def __init__(self, geometry, masks):
-        self.geometry, self.masks = geometry, masks
-
-    def forward(self, x):
-        xp = self.geometry.pad(x)
-        kw = self.geometry.kernel[1]
+    def gather(self, x):
+        """(N, H, W, C) -> (N, Ho, Wo, C): each window's marked pixel."""
+        xp, kw = self.geometry.pad(x), self.geometry.kernel[1]
         out = None
         for i, j, index in self.geometry.offsets():
             picked = xp[index] * self.masks[i * kw + j]
             out = picked if out is None else out + picked
         return out
 
+    def scatter(self, g):
+        """(N, Ho, Wo, C) -> (N, H, W, C): each value back at its window's marked pixel, overlaps summed."""
+        kw = self.geometry.kernel[1]
+        return self.geometry.add_windows(lambda i, j: g * self.masks[i * kw + j], g.shape[-1], g.dtype)
+
+
+def _tiles(x, geometry):
+    """x (N, H, W, C) as (N, Ho, kh, Wo, kw, C) when the windows tile it: a view, no copy."""
+    (kh, kw), (ho, wo) = geometry.kernel, geometry.out_hw
+    return x.reshape(x.shape[0], ho, kh, wo, kw, x.shape[-1])
+
+
+def _max_along(v, axis):
+    """The maximum of v over a short `axis`, by elementwise maxima of its slices (several times
+    faster than `v.max(axis)` over a middle axis)."""
+    slices = np.moveaxis(v, axis, 0)
+    out = slices[0].copy() if len(slices) == 1 else np.maximum(slices[0], slices[1])
+    for s in slices[2:]:
+        np.maximum(out, s, out=out)
+    return out
+
+
+def _first_max_index(v, axis, dtype):
+    """The index (of `dtype`) of the first maximum along the short `axis` of v: ties go to the
+    earliest, as in PyTorch. Each slice that beats every earlier one is a new record; the last
+    record is the maximum."""
+    slices, index = np.moveaxis(v, axis, 0), None
+    best = slices[0]
+    for j in range(1, len(slices)):
+        record = np.greater(slices[j], best).view(np.uint8).astype(dtype, copy=False)  # a tie is no record
+        step = record if j == 1 else record * dtype.type(j)
+        index = step if index is None else np.maximum(index, step, out=index)
+        if j + 1 < len(slices):
+            best = np.maximum(best, slices[j])
+    return np.zeros(slices.shape[1:], dtype) if index is None else index
+
+
+class _TileRoutes:
+    """The routes of max pooling whose windows tile the image (stride = pool size, no padding).
+
+    The maximum is taken in two stages, along each window row (kw pixels), then over the window's
+    kh row maxima; each stage keeps its first maximum, so the winner is the window's first in
+    row-major order, as in PyTorch. The winners are marked by one boolean mask of the image's
+    shape, seen as (N, Ho, kh, Wo, kw, C), made by one broadcast comparison from the two stages'
+    indices; routing a gradient is then one broadcast product with a contiguous output, about
+    twice as fast as writing per-offset products into strided views.
+    """
+
+    def __init__(self, x, row_max, geometry):
+        (kh, kw), self.geometry = geometry.kernel, geometry
+        dtype = np.min_scalar_type(2 * kw)  # holds the keys below
+        column = _first_max_index(_tiles(x, geometry), 4, dtype)  # (N, Ho, kh, Wo, C): in each window row
+        row = _first_max_index(row_max, 2, dtype)  # (N, Ho, Wo, C)
+        # key: the winning column in the winning row, >= kw (no column) in the others
+        other_row = np.not_equal(row[:, :, None], np.arange(kh, dtype=dtype)[:, None, None])
+        key = column + other_row.view(np.uint8).astype(dtype, copy=False) * dtype.type(kw)
+        self.winner = np.equal(key[:, :, :, :, None], np.arange(kw, dtype=dtype)[:, None])
+
+    def gather(self, x):
+        return (_tiles(x, self.geometry) * self.winner).sum(axis=(2, 4))
+
+    def scatter(self, g):
+        n, ho, wo, c = g.shape
+        out = np.empty(self.geometry.in_shape[:3] + (c,), dtype=g.dtype)  # not a view: no copy as a .grad
+        np.multiply(g.reshape(n, ho, 1, wo, 1, c), self.winner, out=_tiles(out, self.geometry))
+        return out
+
+
+class WindowGather(Function):
+    """From each window, the pixel its routes mark: (N, H, W, C) -> (N, Ho, Wo, C)."""
+
+    def __init__(self, routes):
+        self.routes = routes
+
+    def forward(self, x):
+        return self.routes.gather(x)
+
     def backward(self, g):
-        return (dispatch(WindowScatter(self.geometry, self.masks), g),)
+        return (dispatch(WindowScatter(self.routes), g),)
 
 
 class WindowScatter(Function):
     """The adjoint of `WindowGather`: each value put back at its window's marked pixel, overlaps summed."""
 
-    def __init__(self, geometry, masks):
-        self.geometry, self.masks = geometry, masks
+    def __init__(self, routes):
+        self.routes = routes
 
     def forward(self, g):
-        kw = self.geometry.kernel[1]
-        return self.geometry.add_windows(lambda i, j: g * self.masks[i * kw + j], g.shape[-1], g.dtype)
+        return self.routes.scatter(g)
 
     def backward(self, gg):
-        return (dispatch(WindowGather(self.geometry, self.masks), gg),)
+        return (dispatch(WindowGather(self.routes), gg),)
 
 
 class MaxPool2D(Function):
@@ -65,16 +139,24 @@ class MaxPool2D(Function):
         self.geometry = geometry
 
     def forward(self, x):
-        xp = self.geometry.pad(x, -np.inf)
+        g = self.geometry
+        self.x = x
+        if g.tiles_exactly:  # two stages over contiguous slices, 3x faster than strided windows
+            self.row_max = _max_along(_tiles(x, g), 4)  # (N, Ho, kh, Wo, C), kept for the routes
+            return _max_along(self.row_max, 2)
+        xp = g.pad(x, -np.inf)
         out = None
-        for _, _, index in self.geometry.offsets():
+        for _, _, index in g.offsets():
             out = xp[index].copy() if out is None else np.maximum(out, xp[index], out=out)
         self.padded = xp
         return out
 
     def backward(self, g):
-        masks = _winner_masks(self.padded, self._out, self.geometry)  # _out: the forward's result array
-        return (dispatch(WindowScatter(self.geometry, masks), g),)
+        if self.geometry.tiles_exactly:
+            routes = _TileRoutes(self.x, self.row_max, self.geometry)
+        else:  # _out: the forward's result array
+            routes = _OffsetRoutes(self.padded, self._out, self.geometry)
+        return (dispatch(WindowScatter(routes), g),)
 
 
 class AvgPool2D(Function):

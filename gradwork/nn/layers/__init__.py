@@ -1,12 +1,18 @@
 """Layers by family."""
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .attention import MultiHeadAttention
 from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import Conv1D, Conv2D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
 from .dropout import Dropout, SpatialDropout2D
+from .embedding import Embedding
+from .layer_normalization import LayerNormalization
 from .normalization import BatchNormalization
 from .pooling import (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
     GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
 )
+from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
 from .reshaping import UpSampling2D, ZeroPadding2D
+from .transformer import PositionEmbedding, SinePositionEncoding, TransformerEncoder
+from .wrappers import Bidirectional, TimeDistributed

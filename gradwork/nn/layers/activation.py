@@ -7,6 +7,8 @@ from ..layer import Layer
 class ReLU(Layer):
     """max(x, 0), optionally capped at `max_value`, with `negative_slope` below `threshold` (Keras)."""
 
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
@@ -27,6 +29,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """x for x > 0, else negative_slope * x (Keras's default slope is 0.3)."""
 
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(self, negative_slope=0.3, **kwargs):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
@@ -39,6 +43,10 @@ class LeakyReLU(Layer):
 
 
 class ELU(Layer):
+    """x for x > 0, else alpha * (exp(x) - 1)."""
+
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = alpha
@@ -51,6 +59,10 @@ class ELU(Layer):
 
 
 class Softmax(Layer):
+    """exp(x) / sum(exp(x)) along `axis`."""
+
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis

@@ -43,6 +43,8 @@ class Dense(Layer):
     inputs: (batch, ..., in) -> (batch, ..., units); kernel: (in, units), as in Keras.
     """
 
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(
         self,
         units,
@@ -112,6 +114,8 @@ def _ser(obj):
 
 class Activation(Layer):
     """Applies an activation function by name ("relu", "softmax", ...) or callable."""
+
+    supports_masking = True  # works step by step: a sequence's mask passes through
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)

@@ -8,6 +8,8 @@ class Dropout(Layer):
     """While training, zero each input with probability `rate` and scale the rest by 1/(1 - rate);
     the identity at inference."""
 
+    supports_masking = True  # works step by step: a sequence's mask passes through
+
     def __init__(self, rate, noise_shape=None, **kwargs):
         super().__init__(**kwargs)
         if not 0 <= rate < 1:

@@ -1,8 +1,7 @@
 """Batch normalization with Keras's conventions."""
 
-import numpy as np
-
 from ...ops.reduction import normalize_axes
+from ..functional.normalization import batch_norm
 from ..layer import Layer
 from .core import _ser
 
@@ -15,6 +14,7 @@ class BatchNormalization(Layer):
     moving = momentum * moving + (1 - momentum) * batch_statistic, using that same biased variance
     (Keras's convention; PyTorch stores the unbiased one and its momentum is 1 - Keras's).
     Inference uses the moving statistics. They are non-trainable weights, saved with the model.
+    Training runs as one fused operation (`gradwork.nn.functional.batch_norm`).
     A frozen layer (`trainable=False`) always runs in inference mode, as in Keras, so fine-tuning
     a model around it leaves its statistics alone.
     """
@@ -41,7 +41,6 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape):
         axis = self.feature_axis = normalize_axes(self.axis, len(input_shape))[0]
-        self.reduce_axes = tuple(i for i in range(len(input_shape)) if i != axis)
         n = (input_shape[axis],)
         self.gamma = self.add_weight("gamma", n, self.gamma_initializer) if self.scale else None
         self.beta = self.add_weight("beta", n, self.beta_initializer) if self.center else None
@@ -61,23 +60,11 @@ class BatchNormalization(Layer):
                 f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                 f"got {inputs.shape}"
             )
-        if training and self.trainable:
-            mean = inputs.mean(axis=self.reduce_axes, keepdims=True)
-            centered = inputs - mean
-            var = (centered * centered).mean(axis=self.reduce_axes, keepdims=True)
-            m = np.asarray(self.momentum, dtype=self.moving_mean.dtype)
-            self.moving_mean.data[...] = m * self.moving_mean.data + (1 - m) * mean.data.reshape(-1)
-            self.moving_variance.data[...] = m * self.moving_variance.data + (1 - m) * var.data.reshape(-1)
-            out = centered / (var + self.epsilon).sqrt()
-        else:
-            mean = self.moving_mean.data.reshape(self.stat_shape)
-            inv = 1 / np.sqrt(self.moving_variance.data.reshape(self.stat_shape) + self.epsilon)
-            out = (inputs - mean) * inv.astype(inputs.dtype)
-        if self.gamma is not None:
-            out = out * self.gamma.reshape(self.stat_shape)
-        if self.beta is not None:
-            out = out + self.beta.reshape(self.stat_shape)
-        return out
+        return batch_norm(
+            inputs, self.moving_mean.data, self.moving_variance.data, self.gamma, self.beta,
+            training=bool(training and self.trainable), momentum=self.momentum, epsilon=self.epsilon,
+            axis=self.feature_axis,
+        )
 
     def get_config(self):
         return {

@@ -1,0 +1,260 @@
+"""How `compile`'s loss, loss_weights and metrics apply to a model's outputs (Keras's rules).
+
+Outputs are named as Keras names them: a dict output by its keys; a list/tuple output
+"output_1", "output_2", ... (the names Keras gives the outputs of a subclassed model); a single
+tensor "output_1".
+
+- loss: one loss for every output, a list (one per output; None for an output without a loss),
+  or a dict {output name: loss} (outputs left out have no loss).
+- loss_weights: a list or dict of floats; the loss is the sum of weight * output loss (weight 1
+  where none is given), plus the weight regularizers' penalties.
+- metrics: a list applied to every output, a list of lists (one list per output), or a dict
+  {output name: metric or list of metrics}.
+
+Logs: "loss" (the weighted total), then "<output>_loss" for each output with a loss (its own
+loss, unweighted, as Keras), then "<output>_<metric>", outputs in the order the model returns
+them (a dict's own order); `fit` adds the same with a "val_" prefix. A model with a single
+output logs "loss" and "<metric>" only. y (and a per-output sample_weight) is a list in output
+order or a dict by output name.
+"""
+import copy
+import numbers
+
+from .. import losses as losses_module, metrics as metrics_module, optimizers
+from ..metrics import Mean
+from . import structure
+
+
+def _per_output(spec):
+    """A list/tuple, or a dict keyed by output names (a config dict {"class_name": ...} is one object)."""
+    return isinstance(spec, (list, tuple)) or (isinstance(spec, dict) and "class_name" not in spec)
+
+
+def _map(fn, spec):
+    if isinstance(spec, dict):
+        return {k: fn(v) for k, v in spec.items()}
+    return [fn(v) for v in spec]
+
+
+def _as_list(value):
+    return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+class CompileSpec:
+    """compile's arguments, checked (unknown names raise here) and with the losses resolved to objects,
+    before they are tied to the outputs of a model (`bind`)."""
+
+    def __init__(self, model_name, loss, loss_weights, metrics):
+        self.model_name = model_name
+        if _per_output(loss):
+            self.loss = _map(lambda v: None if v is None else losses_module.get(v), loss)
+        else:
+            self.loss = None if loss is None else losses_module.get(loss)
+        self.loss_weights = self._checked_weights(loss_weights)
+        self.metrics_kind, self.metrics = self._checked_metrics(metrics)
+        for identifier in self._metric_identifiers():
+            metrics_module.get(identifier)  # unknown names raise now, before compile changes anything
+        self.simple = not _per_output(loss) and loss_weights is None and self.metrics_kind == "all"
+
+    def _checked_weights(self, weights):
+        if weights is None:
+            return None
+        if not _per_output(weights):
+            raise TypeError(
+                f"{self.model_name}: loss_weights must be a list (one per output) or a dict by output name, "
+                f"got {type(weights).__name__}"
+            )
+        for w in weights.values() if isinstance(weights, dict) else weights:
+            if not isinstance(w, numbers.Real) or isinstance(w, bool):
+                raise TypeError(f"{self.model_name}: loss_weights must be numbers, got {w!r}")
+        return _map(float, weights)
+
+    def _checked_metrics(self, metrics):
+        """("all", [ids]) for every output, ("list", [[ids], ...]) or ("dict", {name: [ids]}) per output."""
+        if metrics is None:
+            return "all", []
+        if isinstance(metrics, dict) and "class_name" not in metrics:
+            return "dict", {k: _as_list(v) for k, v in metrics.items()}
+        if not isinstance(metrics, (list, tuple)):
+            raise TypeError(
+                f"{self.model_name}: metrics must be a list (applied to every output), a list of lists "
+                f"(one per output) or a dict by output name, got {type(metrics).__name__}: {metrics!r}"
+            )
+        if any(isinstance(m, (list, tuple)) for m in metrics):
+            return "list", [_as_list(m) for m in metrics]
+        return "all", list(metrics)
+
+    def _metric_identifiers(self):
+        if self.metrics_kind == "all":
+            return self.metrics
+        groups = self.metrics.values() if self.metrics_kind == "dict" else self.metrics
+        return [m for group in groups for m in group]
+
+    # ----- tying to outputs ---------------------------------------------------------------------
+    def _by_output(self, spec, names, what, default):
+        """One entry of a per-output list/dict for each output name (checked against the names)."""
+        if isinstance(spec, dict):
+            unknown = [k for k in spec if k not in names]
+            if unknown:
+                raise ValueError(
+                    f"{self.model_name}: the {what} dict names unknown outputs {unknown}; "
+                    f"the model's outputs are {names}"
+                )
+            return [spec.get(name, default) for name in names]
+        if len(spec) != len(names):
+            raise ValueError(
+                f"{self.model_name}: compile got {len(spec)} {what} entries for {len(names)} outputs {names}"
+            )
+        return list(spec)
+
+    def bind(self, outputs):
+        """The losses and metrics of each output of `outputs` (the model's output, or its output
+        shapes): a `CompiledOutputs`. Raises when the losses, weights or metrics do not fit."""
+        if isinstance(outputs, dict):
+            names, keys = [str(k) for k in outputs], list(outputs)
+        elif isinstance(outputs, (list, tuple)) and not structure.is_shape(outputs):
+            names, keys = [f"output_{i + 1}" for i in range(len(outputs))], list(range(len(outputs)))
+        else:
+            names, keys = ["output_1"], [None]
+        if _per_output(self.loss):
+            per_loss = self._by_output(self.loss, names, "loss", None)
+        else:
+            per_loss = [self.loss] * len(names)
+        if all(loss is None for loss in per_loss):
+            raise ValueError(f"{self.model_name}: no output has a loss; outputs are {names}")
+        weights = [None] * len(names)
+        if self.loss_weights is not None:
+            weights = self._by_output(self.loss_weights, names, "loss_weights", None)
+        if self.metrics_kind == "all":
+            per_metrics = [self.metrics] * len(names)
+        else:
+            per_metrics = [_as_list(m) for m in self._by_output(self.metrics, names, "metrics", None)]
+        several = len(names) > 1
+        heads, compiled_metrics = [], []
+        rows = zip(names, keys, per_loss, weights, per_metrics)
+        for index, (name, key, loss, weight, ids) in enumerate(rows):
+            tracker = Mean(name=f"{name}_loss") if several and loss is not None else None
+            heads.append((index, name, key, loss, weight, tracker))
+            for identifier in ids:
+                metric = metrics_module.get(identifier, loss=loss)
+                if several:  # prefixed by the output's name; a Metric object given is copied, not renamed
+                    metric = copy.deepcopy(metric) if metric is identifier else metric
+                    metric.name = f"{name}_{metric.name}"
+                compiled_metrics.append((index, name, key, metric))
+        return CompiledOutputs(self.model_name, names, heads, compiled_metrics)
+
+    # ----- saving ---------------------------------------------------------------------------------
+    def get_config(self, optimizer):
+        """JSON-ready compile arguments (raises for custom losses or metrics, which cannot be rebuilt)."""
+
+        def loss_config(loss):
+            return None if loss is None else losses_module.serialize(loss)
+
+        def metric_config(metric):
+            return metric if isinstance(metric, str) else metrics_module.serialize(metric)
+
+        if self.metrics_kind == "all":
+            metrics = [metric_config(m) for m in self.metrics]
+        else:
+            metrics = _map(lambda group: [metric_config(m) for m in group], self.metrics)
+        return {
+            "optimizer": optimizers.serialize(optimizer),
+            "loss": _map(loss_config, self.loss) if _per_output(self.loss) else loss_config(self.loss),
+            "loss_weights": self.loss_weights,
+            "metrics": metrics,
+        }
+
+
+def compile_arguments(config):
+    """The keyword arguments of `Model.compile` from `CompileSpec.get_config`'s output."""
+
+    def loss(c):
+        return None if c is None else losses_module.deserialize(c)
+
+    def metric(c):
+        return c if isinstance(c, str) else metrics_module.deserialize(c)
+
+    spec, metrics = config["loss"], config["metrics"]
+    if isinstance(metrics, dict):
+        metrics = {k: [metric(m) for m in group] for k, group in metrics.items()}
+    elif any(isinstance(m, list) for m in metrics):
+        metrics = [[metric(m) for m in group] for group in metrics]
+    else:
+        metrics = [metric(m) for m in metrics]
+    return {
+        "optimizer": optimizers.deserialize(config["optimizer"]),
+        "loss": _map(loss, spec) if _per_output(spec) else loss(spec),
+        "loss_weights": config.get("loss_weights"),
+        "metrics": metrics,
+    }
+
+
+class CompiledOutputs:
+    """The losses and metrics of each output of one model: computes the weighted loss and updates
+    the per-output loss trackers and metrics from (y, y_pred) structures."""
+
+    def __init__(self, model_name, names, heads, metrics):
+        self.model_name = model_name
+        self.names = names
+        self._heads = heads  # (index, name, key, loss or None, weight or None, loss tracker or None)
+        self._metrics = metrics  # (index, name, key, Metric)
+        self.metrics = [m for *_, m in metrics]
+        self.trackers = [h[5] for h in heads if h[5] is not None]
+        self.single = heads[0][2] is None  # the model returns one tensor, not a list or dict
+        self._needs_target = {name for _, name, _, loss, _, _ in heads if loss is not None}
+        self._needs_target.update(name for _, name, _, _ in metrics)
+
+    def check_targets(self, y, sample_weight=None):
+        """Raise unless y (and sample_weight) give one array for each output that has a loss or metric."""
+        self._check(y, "y")
+        if sample_weight is not None and structure.is_nested(sample_weight):
+            self._check(sample_weight, "sample_weight")
+
+    def _check(self, value, what):
+        names = self.names
+        if self.single:
+            if structure.is_nested(value):
+                raise ValueError(f"{self.model_name}: the model has one output, but {what} is a "
+                                 f"{type(value).__name__} of {len(value)} arrays")
+            return
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in names]
+            missing = [n for n in names if n in self._needs_target and n not in value]
+            if unknown or missing:
+                raise ValueError(
+                    f"{self.model_name}: {what} must be keyed by the output names {names}; "
+                    f"unknown keys {unknown}, missing {missing}"
+                )
+        elif isinstance(value, (list, tuple)) and len(value) != len(names):
+            raise ValueError(
+                f"{self.model_name}: {what} has {len(value)} arrays for {len(names)} outputs {names}"
+            )
+        elif not structure.is_nested(value):
+            raise ValueError(
+                f"{self.model_name}: the model has {len(names)} outputs {names}; {what} must be a list "
+                f"or a dict of {len(names)} arrays, got one array"
+            )
+
+    def loss(self, y, y_pred, sample_weight=None):
+        """sum of weight * loss over the outputs (a scalar Tensor); updates the per-output trackers."""
+        total = None
+        batch = None
+        for index, name, key, loss, weight, tracker in self._heads:
+            if loss is None:
+                continue
+            out = y_pred if key is None else y_pred[key]
+            weights = structure.part(sample_weight, name, index)
+            value = loss(structure.part(y, name, index), out, sample_weight=weights)
+            if tracker is not None:
+                batch = len(out) if batch is None else batch
+                tracker.update_state(float(value.data), sample_weight=batch)
+            if weight is not None:
+                value = value * weight
+            total = value if total is None else total + value
+        return total
+
+    def update_metrics(self, y, y_pred, sample_weight=None):
+        """Update every output's metrics from y, the predicted arrays and the sample weights."""
+        for index, name, key, metric in self._metrics:
+            metric.update_state(structure.part(y, name, index), y_pred if key is None else y_pred[key],
+                                structure.part(sample_weight, name, index))

@@ -1,0 +1,107 @@
+"""Nested data for models with several inputs or outputs: one array, or a list/tuple/dict of arrays.
+
+The loops treat x, y, sample weights and predictions alike: every array of a structure holds the
+samples on its first axis, and a batch takes the same samples from each. Only one level of
+nesting is supported (a list or dict of arrays, as Keras's multi-input and multi-output models).
+"""
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def is_nested(value, known=False):
+    """True for a dict, or a list/tuple of arrays or Tensors (several inputs or outputs). A list of
+    numbers is one array, unless `known` says the model takes several inputs."""
+    if isinstance(value, dict):
+        return True
+    if not isinstance(value, (list, tuple)) or not value:
+        return False
+    return known or all(isinstance(v, (np.ndarray, Tensor)) for v in value)
+
+
+def map_nested(fn, value):
+    """fn applied to each array of a list/tuple/dict (to `value` itself when it is one array)."""
+    if isinstance(value, dict):
+        return {k: fn(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(fn(v) for v in value)
+    return fn(value)
+
+
+def labelled(value, name):
+    """[(label, array)] with labels as an error message shows them: x[0], x['a']."""
+    if isinstance(value, dict):
+        return [(f"{name}[{k!r}]", v) for k, v in value.items()]
+    return [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
+
+def part(value, name, index):
+    """The entry of a structure for the output `name` (dict) or at `index` (list); one array serves all."""
+    if isinstance(value, dict):
+        return value[name]
+    if isinstance(value, (list, tuple)):
+        return value[index]
+    return value
+
+
+def take(value, index):
+    """The samples `index` (an index array or a slice) of an array or of each array of a structure."""
+    if isinstance(value, np.ndarray):
+        return value[index]
+    return map_nested(lambda a: a[index], value)
+
+
+def num_samples(value):
+    """Length of the sample axis (of the first array of a structure)."""
+    if isinstance(value, dict):
+        value = next(iter(value.values()))
+    elif isinstance(value, (list, tuple)):
+        value = value[0]
+    return len(value)
+
+
+def as_data(value):
+    """The arrays of a Tensor or of a structure of Tensors."""
+    if isinstance(value, Tensor):
+        return value.data
+    return map_nested(lambda t: t.data, value)
+
+
+def concatenate(batches):
+    """Join per-batch outputs (arrays, or structures of arrays) along the sample axis."""
+    first = batches[0]
+    if isinstance(first, dict):
+        return {k: np.concatenate([b[k] for b in batches]) for k in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(np.concatenate([b[i] for b in batches]) for i in range(len(first)))
+    return np.concatenate(batches)
+
+
+# ----- shapes -----------------------------------------------------------------------------------
+
+
+def is_shape(value):
+    """True for one shape: a list/tuple of ints and None (False for a list or dict of shapes)."""
+    return isinstance(value, (list, tuple)) and all(
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)) for d in value
+    )
+
+
+def batch_shapes(inputs):
+    """(None, *sample shape) of one input, or a list/dict of them for several (lists for list/tuple)."""
+    if not is_nested(inputs):
+        return (None,) + tuple(np.shape(inputs)[1:])
+    if isinstance(inputs, dict):
+        return {k: (None,) + tuple(np.shape(v)[1:]) for k, v in inputs.items()}
+    return [(None,) + tuple(np.shape(v)[1:]) for v in inputs]
+
+
+def zero_batch(input_shape, dtype):
+    """One sample of zeros for one shape or a list/dict of shapes (batch axis first, may be None)."""
+    if is_shape(input_shape):
+        return np.zeros((1,) + tuple(input_shape[1:]), dtype=dtype)
+    if isinstance(input_shape, dict):
+        return {k: zero_batch(s, dtype) for k, s in input_shape.items()}
+    if isinstance(input_shape, (list, tuple)) and input_shape and all(is_shape(s) for s in input_shape):
+        return [zero_batch(s, dtype) for s in input_shape]
+    raise ValueError(f"expected an input shape or a list/dict of input shapes, got {input_shape!r}")

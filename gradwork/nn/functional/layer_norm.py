@@ -1,0 +1,85 @@
+"""Layer normalization as one graph node: each sample normalized over its own feature axes."""
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...tensor import Tensor, as_tensor
+
+
+class LayerNorm(Function):
+    """(x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance over `axes`.
+
+    x: any shape; weight, bias: the sizes of x on `axes` (in order), each optional (`affine` says
+    which are passed). The backward rule works in both modes (create_graph recomputes the
+    normalized input from x with tensor operations, so it can be differentiated again).
+    """
+
+    def __init__(self, axes, eps, affine=(True, True)):
+        self.axes, self.eps, self.affine = tuple(axes), eps, affine
+
+    def forward(self, x, *params):
+        self.param_shape = tuple(x.shape[a] for a in self.axes)
+        self.broadcast_shape = tuple(n if i in self.axes else 1 for i, n in enumerate(x.shape))
+        self.other_axes = tuple(i for i in range(x.ndim) if i not in self.axes)
+        centered = x - x.mean(axis=self.axes, keepdims=True)
+        # a second pass removes the rounding error of the first mean, large for inputs far from zero
+        centered -= centered.mean(axis=self.axes, keepdims=True)
+        var = (centered * centered).mean(axis=self.axes, keepdims=True)
+        self.rstd = 1 / np.sqrt(var + self.eps)
+        self.normalized = out = centered * self.rstd
+        weight, bias = self._params(params)
+        if weight is not None:
+            out = out * weight.reshape(self.broadcast_shape)
+        if bias is not None:
+            out = out + bias.reshape(self.broadcast_shape)
+        return out
+
+    def _params(self, params):
+        """(weight or None, bias or None) from the operands after x."""
+        it = iter(params)
+        return tuple(next(it) if present else None for present in self.affine)
+
+    def _normalized_and_rstd(self, x):
+        """The normalized input and 1/std: the forward's arrays, or recomputed as tensors under create_graph."""
+        if not isinstance(x, Tensor):
+            return self.normalized, self.rstd
+        centered = x - x.mean(axis=self.axes, keepdims=True)
+        rstd = ((centered * centered).mean(axis=self.axes, keepdims=True) + self.eps) ** -0.5
+        return centered * rstd, rstd
+
+    def backward(self, g):
+        x, *params = self.args
+        weight, _ = self._params(params)
+        needs = iter(self.needs_input_grad)
+        need_x = next(needs)
+        need_w, need_b = (next(needs) if present else False for present in self.affine)
+        normalized, rstd = self._normalized_and_rstd(x)
+        grads = [None]
+        if need_x:
+            g_norm = g * weight.reshape(self.broadcast_shape) if weight is not None else g
+            mean_g = g_norm.mean(axis=self.axes, keepdims=True)
+            mean_gn = (g_norm * normalized).mean(axis=self.axes, keepdims=True)
+            grads[0] = rstd * (g_norm - mean_g - normalized * mean_gn)
+        if self.affine[0]:
+            grads.append((g * normalized).sum(axis=self.other_axes).reshape(self.param_shape) if need_w else None)
+        if self.affine[1]:
+            grads.append(g.sum(axis=self.other_axes).reshape(self.param_shape) if need_b else None)
+        return tuple(grads)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize over the last axes given by `normalized_shape`, as `torch.nn.functional.layer_norm`.
+
+    input: (..., *normalized_shape); weight, bias: normalized_shape (optional) -> input's shape.
+    """
+    x = as_tensor(input)
+    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+    if not shape or len(shape) > x.ndim or x.shape[x.ndim - len(shape):] != shape:
+        raise ValueError(f"layer_norm: normalized_shape {shape} must be the last axes of the input, "
+                         f"got an input of shape {x.shape}")
+    for what, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(np.shape(p)) != shape:
+            raise ValueError(f"layer_norm: {what} must have shape {shape}, got {tuple(np.shape(p))}")
+    params = [p for p in (weight, bias) if p is not None]
+    axes = range(x.ndim - len(shape), x.ndim)
+    return LayerNorm(axes, eps, (weight is not None, bias is not None))(x, *params)

@@ -1,0 +1,72 @@
+"""Layer normalization with Keras's conventions."""
+
+from ...ops.reduction import normalize_axes
+from ..functional.layer_norm import LayerNorm
+from ..layer import Layer
+from .core import _ser
+
+
+class LayerNormalization(Layer):
+    """Normalize each sample over `axis` (the features, last by default), then scale and shift.
+
+    y = gamma (x - mean) / sqrt(var + epsilon) + beta, mean and biased variance taken per sample over
+    `axis` (an int or a list of axes); gamma and beta have the input's sizes on those axes. Unlike
+    batch normalization nothing depends on the batch, so training and inference agree.
+    inputs: any shape with the built sizes on `axis` -> the same shape (a Keras mask passes through).
+    """
+
+    supports_masking = True
+
+    def __init__(
+        self,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
+        self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+
+    def build(self, input_shape):
+        try:
+            self.axes = normalize_axes(self.axis, len(input_shape))
+        except (ValueError, IndexError) as err:
+            raise ValueError(f"{self.name}: axis {self.axis} does not fit inputs of shape {input_shape}") from err
+        self.ndim = len(input_shape)
+        shape = tuple(input_shape[a] for a in self.axes)
+        self.param_shape = shape
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer)
+        if self.center:
+            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer)
+
+    def call(self, inputs):
+        if inputs.ndim != self.ndim or tuple(inputs.shape[a] for a in self.axes) != self.param_shape:
+            raise ValueError(f"{self.name}: built for inputs with {self.ndim} axes and sizes {self.param_shape} "
+                             f"on axes {self.axes}, got shape {inputs.shape}")
+        if inputs.dtype.kind != "f":
+            inputs = inputs.astype(self.dtype)
+        params = [p for p in (self.gamma, self.beta) if p is not None]
+        return LayerNorm(self.axes, self.epsilon, (self.scale, self.center))(inputs, *params)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": _ser(self.beta_initializer),
+            "gamma_initializer": _ser(self.gamma_initializer),
+            "beta_regularizer": _ser(self.beta_regularizer),
+            "gamma_regularizer": _ser(self.gamma_regularizer),
+        }

@@ -1,0 +1,243 @@
+"""Recurrent layers over (batch, time, features) sequences: SimpleRNN, LSTM, GRU (Keras's names,
+defaults, weight names and gate orders; the math is in `functional/recurrent.py`)."""
+
+import numpy as np
+
+from ... import activations, initializers
+from ...random import get_generator
+from ...ops.shape_ops import concatenate
+from ...tensor import Tensor, as_tensor
+from ..functional.layers import dropout as dropout_fn
+from ..functional.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
+from ..layer import Layer
+from .core import _ser
+
+
+class RNNBase(Layer):
+    """What SimpleRNN, LSTM and GRU share: kernel (features, gates*units), recurrent_kernel
+    (units, gates*units) and bias, dropout, masking, initial states, and the outputs.
+
+    Call: `layer(inputs, initial_state=None, mask=None, training=None)`; inputs (batch, time, features);
+    initial_state a list of (batch, units) arrays ([h] or, for LSTM, [h, c]); mask (batch, time)
+    booleans, False at steps to skip (the state and the output carry over from the step before).
+    Returns (batch, units), or (batch, time, units) with return_sequences; with return_state,
+    [output, *final states]. With go_backwards the sequence is read from its end, and the returned
+    sequence is in that reversed order (as Keras).
+
+    dropout / recurrent_dropout: in training, the fraction of input features / of h_prev's units
+    dropped before the input / recurrent matmul, with one mask per sequence, the same at every step.
+    zero_output_for_mask: output zeros (not the previous output) at masked steps of a returned sequence.
+    """
+
+    cell = None  # a functional Cell
+
+    def __init__(self, units, activation="tanh", recurrent_activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
+                 return_state=False, go_backwards=False, zero_output_for_mask=False, **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        if int(units) != units or units <= 0:
+            raise ValueError(f"{kind}: units must be a positive integer, got {units}")
+        for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0 <= rate < 1:
+                raise ValueError(f"{kind}: {name} must be in [0, 1), got {rate}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer, self.recurrent_regularizer = kernel_regularizer, recurrent_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
+
+    # ----- weights ----------------------------------------------------------------------------
+    def _bias_shape(self):
+        return (self.cell.gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, timesteps, features), got shape {input_shape}"
+            )
+        width = self.cell.gates * self.units
+        self.kernel = self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer,
+                                      self.kernel_regularizer)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
+                                                self.recurrent_initializer, self.recurrent_regularizer)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer(),
+                                        self.bias_regularizer)
+
+    def _biases(self):
+        """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""
+        return self.bias, None
+
+    # ----- calling ----------------------------------------------------------------------------
+    def call(self, inputs, initial_state=None, mask=None, training=None):
+        inputs = self._check_inputs(inputs)
+        batch, steps, features = inputs.shape
+        state = self._initial_state(initial_state, batch)
+        mask = self._check_mask(mask, batch, steps)
+        x = inputs
+        if training and self.dropout:
+            x = dropout_fn(x, self.dropout, training=True, noise_shape=(batch, 1, features))
+        rec_mask = None
+        if training and self.recurrent_dropout:
+            keep = get_generator().random((batch, self.units)) >= self.recurrent_dropout
+            rec_mask = keep.astype(self.dtype) / np.asarray(1 - self.recurrent_dropout, dtype=self.dtype)
+        bias, recurrent_bias = self._biases()
+        states = recurrence(self.cell, x, self.kernel, self.recurrent_kernel, bias, recurrent_bias, state,
+                            mask, self.go_backwards, rec_mask, self.activation, self.recurrent_activation)
+        return self._outputs(states, mask)
+
+    def _check_inputs(self, inputs):
+        if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, timesteps, {self.kernel.shape[0]}), "
+                f"got shape {inputs.shape}"
+            )
+        if inputs.shape[1] == 0:
+            raise ValueError(f"{self.name}: the inputs have no time steps (shape {inputs.shape})")
+        return inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+
+    def _initial_state(self, initial_state, batch):
+        """The first state (batch, state_factor*units) from a list of (batch, units) states, or None."""
+        if initial_state is None:
+            return None
+        given = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        count = self.cell.state_factor
+        given = [self._to_input(s) for s in given]
+        if len(given) != count or any(tuple(s.shape) != (batch, self.units) for s in given):
+            raise ValueError(
+                f"{self.name}: initial_state must be {count} array(s) of shape ({batch}, {self.units}), "
+                f"got shapes {[tuple(np.shape(s)) for s in given]}"
+            )
+        return given[0] if count == 1 else concatenate(given, axis=1)
+
+    def _check_mask(self, mask, batch, steps):
+        if mask is None:
+            return None
+        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        if mask.shape != (batch, steps):
+            raise ValueError(f"{self.name}: expected a mask of shape ({batch}, {steps}), got {mask.shape}")
+        return mask.astype(bool)
+
+    def _outputs(self, states, mask):
+        units, last = self.units, states[-1]
+        wide = last.shape[1] != units  # the LSTM's [h, c]
+        if self.return_sequences:
+            output = concatenate(states, axis=1).reshape(last.shape[0], len(states), last.shape[1])
+            if wide:
+                output = output[:, :, :units]
+            if self.zero_output_for_mask and mask is not None:
+                order = mask[:, ::-1] if self.go_backwards else mask
+                output = output * as_tensor(order[:, :, None].astype(output.dtype))
+        else:
+            output = last[:, :units] if wide else last
+        if not self.return_state:
+            return output
+        return [output, last[:, :units], last[:, units:]] if wide else [output, last]
+
+    def compute_mask(self, inputs, mask=None):
+        """The input mask for a returned sequence, else None (and None for each returned state)."""
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * self.cell.state_factor if self.return_state else output_mask
+
+    def get_config(self):
+        config = {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "recurrent_initializer": _ser(self.recurrent_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "recurrent_regularizer": _ser(self.recurrent_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+        }
+        if self.cell.uses_recurrent_activation:
+            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        if self.zero_output_for_mask:
+            config["zero_output_for_mask"] = True
+        return config
+
+
+class SimpleRNN(RNNBase):
+    """A fully connected recurrence: h_t = activation(x_t @ kernel + bias + h_(t-1) @ recurrent_kernel).
+
+    >>> gw.nn.SimpleRNN(32, return_sequences=True)
+    """
+
+    cell = SimpleRNNCell()
+
+    def __init__(self, units, activation="tanh", **kwargs):
+        super().__init__(units, activation, **kwargs)
+
+
+class LSTM(RNNBase):
+    """Long short-term memory (Hochreiter 1997), gates i, f, c, o in Keras's order.
+
+    unit_forget_bias : start the forget gate's bias at 1 (and the rest from bias_initializer).
+    return_state gives [output, h, c].
+    """
+
+    cell = LSTMCell()
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", unit_forget_bias=True,
+                 **kwargs):
+        super().__init__(units, activation, recurrent_activation, **kwargs)
+        self.unit_forget_bias = bool(unit_forget_bias)
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        init, units = initializers.get(self.bias_initializer), self.units
+
+        def forget_bias_one(shape, dtype=None):
+            ones = np.ones(units, dtype=dtype)
+            return np.concatenate([init((units,), dtype=dtype), ones, init((2 * units,), dtype=dtype)])
+
+        return forget_bias_one
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit (Cho et al. 2014), gates z, r, h in Keras's order.
+
+    reset_after : True (default; PyTorch's and cuDNN's form) applies the reset gate after the
+        recurrent matmul and has a bias of shape (2, 3*units): row 0 for the inputs, row 1 for the
+        recurrent part; False applies it before, with one bias (3*units,) (slower: composed ops).
+    """
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
+        super().__init__(units, activation, recurrent_activation, **kwargs)
+        self.reset_after = bool(reset_after)
+        self.cell = GRUCell(self.reset_after)
+
+    def _bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def _biases(self):
+        if self.bias is None or not self.reset_after:
+            return self.bias, None
+        return self.bias[0], self.bias[1]
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}

@@ -1,0 +1,201 @@
+"""The Transformer's encoder block and its position encodings (keras_hub's layers)."""
+
+import numpy as np
+
+from ... import activations
+from ...tensor import Tensor
+from ..layer import Layer
+from .attention import MultiHeadAttention
+from .core import Dense, _ser
+from .dropout import Dropout
+from .layer_normalization import LayerNormalization
+
+
+class TransformerEncoder(Layer):
+    """One encoder block of "Attention Is All You Need" (keras_hub's `TransformerEncoder`).
+
+    Self-attention (`num_heads` heads of hidden_dim // num_heads features), dropout, residual
+    connection and layer normalization; then the feed-forward network (Dense `intermediate_dim` with
+    `activation`, Dense back to hidden_dim), dropout, residual and layer normalization. With
+    `normalize_first=True` each normalization moves to the start of its branch instead (pre-norm,
+    as GPT-2). `dropout` is shared by the attention weights and both branches.
+
+    Call: inputs (B, T, hidden_dim); padding_mask (B, T), True for real tokens (padded keys are not
+    attended to); attention_mask (B, T, T), True = may attend; both may be given (they are
+    combined); mask: the Keras mask the inputs carry (Sequential passes an Embedding's), the
+    padding_mask when none is given, and kept for the output. Returns (B, T, hidden_dim), and the
+    attention weights (B, num_heads, T, T) with `return_attention_scores=True`.
+    """
+
+    supports_masking = True
+
+    def __init__(
+        self,
+        intermediate_dim,
+        num_heads,
+        dropout=0.0,
+        activation="relu",
+        layer_norm_epsilon=1e-5,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        normalize_first=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.intermediate_dim, self.num_heads = int(intermediate_dim), int(num_heads)
+        self.dropout = float(dropout)
+        self.activation = activations.get(activation)
+        self.layer_norm_epsilon = float(layer_norm_epsilon)
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.normalize_first = bool(normalize_first)
+
+    def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: expected inputs of shape (batch, length, hidden_dim), got {input_shape}")
+        hidden = self.hidden_dim = input_shape[-1]
+        if hidden < self.num_heads:
+            raise ValueError(f"{self.name}: hidden_dim {hidden} must be at least num_heads {self.num_heads} "
+                             f"(each head gets hidden_dim // num_heads features)")
+        dense = {"kernel_initializer": self.kernel_initializer, "bias_initializer": self.bias_initializer,
+                 "kernel_regularizer": self.kernel_regularizer, "bias_regularizer": self.bias_regularizer,
+                 "dtype": self.dtype}
+        self.self_attention = MultiHeadAttention(self.num_heads, hidden // self.num_heads, dropout=self.dropout,
+                                                 name="self_attention", **dense)
+        self.self_attention_layer_norm = LayerNormalization(
+            epsilon=self.layer_norm_epsilon, name="self_attention_layer_norm", dtype=self.dtype)
+        self.self_attention_dropout = Dropout(self.dropout, name="self_attention_dropout", dtype=self.dtype)
+        self.feedforward_layer_norm = LayerNormalization(
+            epsilon=self.layer_norm_epsilon, name="feedforward_layer_norm", dtype=self.dtype)
+        self.feedforward_intermediate_dense = Dense(self.intermediate_dim, activation=self.activation,
+                                                    name="feedforward_intermediate_dense", **dense)
+        self.feedforward_output_dense = Dense(hidden, name="feedforward_output_dense", **dense)
+        self.feedforward_dropout = Dropout(self.dropout, name="feedforward_dropout", dtype=self.dtype)
+
+    def call(self, inputs, padding_mask=None, attention_mask=None, training=None, return_attention_scores=False,
+             mask=None):
+        padding_mask = mask if padding_mask is None else padding_mask
+        if inputs.ndim != 3 or inputs.shape[-1] != self.hidden_dim:
+            raise ValueError(f"{self.name}: expected inputs of shape (batch, length, {self.hidden_dim}), "
+                             f"got {inputs.shape}")
+        mask = self._merged_mask(inputs.shape, padding_mask, attention_mask)
+        x = residual = inputs
+        if self.normalize_first:
+            x = self.self_attention_layer_norm(x)
+        x, scores = self.self_attention(x, x, attention_mask=mask, return_attention_scores=True)
+        x = self.self_attention_dropout(x) + residual
+        if not self.normalize_first:
+            x = self.self_attention_layer_norm(x)
+        residual = x
+        if self.normalize_first:
+            x = self.feedforward_layer_norm(x)
+        x = self.feedforward_output_dense(self.feedforward_intermediate_dense(x))
+        x = self.feedforward_dropout(x) + residual
+        if not self.normalize_first:
+            x = self.feedforward_layer_norm(x)
+        return (x, scores) if return_attention_scores else x
+
+    def _merged_mask(self, shape, padding_mask, attention_mask):
+        """padding_mask (B, T) and attention_mask (B, T, T) as one boolean (B, T, T) mask, or None."""
+        batch, length = shape[:2]
+        mask = None
+        if padding_mask is not None:
+            padding = _bool_array(padding_mask)
+            if padding.shape != (batch, length):
+                raise ValueError(f"{self.name}: padding_mask must have shape (batch, length) = {(batch, length)}, "
+                                 f"got {padding.shape}")
+            mask = padding[:, None, :]
+        if attention_mask is not None:
+            full = _bool_array(attention_mask)
+            if full.shape != (batch, length, length):
+                raise ValueError(f"{self.name}: attention_mask must have shape (batch, length, length) = "
+                                 f"{(batch, length, length)}, got {full.shape}")
+            mask = full if mask is None else mask & full
+        return mask
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "intermediate_dim": self.intermediate_dim,
+            "num_heads": self.num_heads,
+            "dropout": self.dropout,
+            "activation": activations.serialize(self.activation),
+            "layer_norm_epsilon": self.layer_norm_epsilon,
+            "kernel_initializer": _ser(self.kernel_initializer),
+            "bias_initializer": _ser(self.bias_initializer),
+            "kernel_regularizer": _ser(self.kernel_regularizer),
+            "bias_regularizer": _ser(self.bias_regularizer),
+            "normalize_first": self.normalize_first,
+        }
+
+
+def _bool_array(mask):
+    """A mask (Tensor, array or nested list; booleans or 0/1) as a boolean ndarray."""
+    return np.asarray(mask.data if isinstance(mask, Tensor) else mask).astype(bool, copy=False)
+
+
+def sine_position_encoding(length, hidden_dim, max_wavelength=10000, start_index=0):
+    """The Transformer's sinusoids, (length, hidden_dim) in float64: position p, feature i gets
+    sin(p / max_wavelength^(2k / hidden_dim)) for even i = 2k and cos(...) of the same angle for odd i = 2k + 1."""
+    positions = np.arange(start_index, start_index + length, dtype=np.float64)[:, None]
+    features = np.arange(hidden_dim)
+    angles = positions * max_wavelength ** (-2.0 * (features // 2) / hidden_dim)
+    return np.where(features % 2 == 0, np.sin(angles), np.cos(angles))
+
+
+class SinePositionEncoding(Layer):
+    """The fixed sinusoidal position encoding, broadcast to the input's shape (keras_hub's layer).
+
+    It returns the encoding only (add it to the input yourself: `x + SinePositionEncoding()(x)`).
+    inputs: (..., length, hidden_dim), only the shape is used -> the same shape, no gradient.
+    start_index: the position of the first step (for decoding one step at a time).
+    """
+
+    def __init__(self, max_wavelength=10000, **kwargs):
+        super().__init__(**kwargs)
+        self.max_wavelength = float(max_wavelength)
+
+    def call(self, inputs, start_index=0):
+        if inputs.ndim < 2:
+            raise ValueError(f"{self.name}: expected inputs of shape (..., length, hidden_dim), got {inputs.shape}")
+        encoding = sine_position_encoding(*inputs.shape[-2:], self.max_wavelength, start_index)
+        return Tensor._make(np.broadcast_to(encoding.astype(self.dtype), inputs.shape))
+
+    def get_config(self):
+        return {**super().get_config(), "max_wavelength": self.max_wavelength}
+
+
+class PositionEmbedding(Layer):
+    """A learned embedding per position, broadcast to the input's shape (keras_hub's layer).
+
+    It returns the embeddings only (add them to the input yourself). Weight: embeddings
+    (sequence_length, hidden_dim). inputs: (..., length, hidden_dim) with start_index + length <=
+    sequence_length -> the same shape, rows start_index ... start_index + length - 1.
+    """
+
+    def __init__(self, sequence_length, initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if sequence_length is None or int(sequence_length) <= 0:
+            raise ValueError(f"{type(self).__name__}: sequence_length must be a positive integer, "
+                             f"got {sequence_length}")
+        self.sequence_length = int(sequence_length)
+        self.initializer = initializer
+
+    def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(f"{self.name}: expected inputs of shape (..., length, hidden_dim), got {input_shape}")
+        self.embeddings = self.add_weight("embeddings", (self.sequence_length, input_shape[-1]), self.initializer)
+
+    def call(self, inputs, start_index=0):
+        length, features = inputs.shape[-2:] if inputs.ndim >= 2 else (None, None)
+        if features != self.embeddings.shape[1] or not 0 <= start_index <= self.sequence_length - length:
+            raise ValueError(f"{self.name}: expected inputs of shape (..., length, {self.embeddings.shape[1]}) "
+                             f"with start_index + length <= sequence_length {self.sequence_length}, got shape "
+                             f"{inputs.shape} and start_index {start_index}")
+        return self.embeddings[start_index:start_index + length].broadcast_to(inputs.shape)
+
+    def get_config(self):
+        return {**super().get_config(), "sequence_length": self.sequence_length,
+                "initializer": _ser(self.initializer)}

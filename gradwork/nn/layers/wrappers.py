@@ -1,0 +1,144 @@
+"""Layers that wrap another layer: Bidirectional (an RNN both ways) and TimeDistributed (per time step)."""
+
+from ...ops.shape_ops import concatenate
+from ...saving.registry import get_registered_class
+from ..layer import Layer, serialize
+from .recurrent import RNNBase
+
+_MERGE_MODES = ("sum", "mul", "ave", "concat", None)
+
+
+def _deserialize(item):
+    return get_registered_class(item["class_name"]).from_config(item["config"])
+
+
+def _rebuilt(layer, name, **changes):
+    """A fresh, unbuilt copy of `layer` from its config, renamed and with `changes`."""
+    return type(layer).from_config({**layer.get_config(), "name": name, **changes})
+
+
+def _strip(name, prefix):
+    return name[len(prefix):] if name.startswith(prefix) else name
+
+
+class Bidirectional(Layer):
+    """Run a recurrent layer forwards and a copy of it backwards over the sequence, and merge.
+
+    layer : an RNN layer (SimpleRNN, LSTM, GRU); the forward layer is a fresh copy of it.
+    merge_mode : "concat" (features side by side), "sum", "mul", "ave", or None (a list of both).
+    backward_layer : the backward RNN, by default a copy of `layer` reading the other way.
+
+    With return_sequences the backward outputs are put back in time order before merging, and
+    masked steps output zeros (as Keras); with return_state the result is
+    [output, *forward states, *backward states]; `initial_state` is split the same way.
+    """
+
+    supports_masking = True
+
+    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+        if not isinstance(layer, RNNBase):
+            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), got {layer}")
+        if merge_mode not in _MERGE_MODES:
+            raise ValueError(f"Bidirectional: merge_mode must be one of {_MERGE_MODES}, got {merge_mode!r}")
+        super().__init__(**kwargs)
+        base = _strip(layer.name, "forward_")
+        self.forward_layer = _rebuilt(layer, "forward_" + base)
+        if backward_layer is None:
+            backward_layer = _rebuilt(layer, "backward_" + base, go_backwards=not layer.go_backwards)
+        if not isinstance(backward_layer, RNNBase) or backward_layer.go_backwards == layer.go_backwards:
+            raise ValueError(f"{self.name}: backward_layer must be a recurrent layer with go_backwards="
+                             f"{not layer.go_backwards}, got {backward_layer!r}")
+        for flag in ("return_sequences", "return_state"):
+            if getattr(backward_layer, flag) != getattr(layer, flag):
+                raise ValueError(f"{self.name}: backward_layer.{flag} must equal the forward layer's "
+                                 f"({getattr(layer, flag)})")
+        self.backward_layer = backward_layer
+        self.merge_mode = merge_mode
+        self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
+        for rnn in (self.forward_layer, self.backward_layer):
+            rnn.zero_output_for_mask = self.return_sequences
+
+    def call(self, inputs, initial_state=None, mask=None, training=None):
+        forward_state = backward_state = None
+        if initial_state is not None:
+            half = len(initial_state) // 2
+            if len(initial_state) % 2:
+                raise ValueError(f"{self.name}: initial_state needs the forward and the backward states, "
+                                 f"an even number of arrays; got {len(initial_state)}")
+            forward_state, backward_state = list(initial_state[:half]), list(initial_state[half:])
+        y = self.forward_layer(inputs, initial_state=forward_state, mask=mask, training=training)
+        y_rev = self.backward_layer(inputs, initial_state=backward_state, mask=mask, training=training)
+        states = []
+        if self.return_state:
+            (y, *forward_states), (y_rev, *backward_states) = y, y_rev
+            states = forward_states + backward_states
+        if self.return_sequences:
+            y_rev = y_rev[:, ::-1]
+        output = self._merge(y, y_rev)
+        if not self.return_state:
+            return output
+        return [*output, *states] if self.merge_mode is None else [output, *states]
+
+    def _merge(self, y, y_rev):
+        if self.merge_mode == "concat":
+            return concatenate([y, y_rev], axis=-1)
+        if self.merge_mode == "sum":
+            return y + y_rev
+        if self.merge_mode == "mul":
+            return y * y_rev
+        if self.merge_mode == "ave":
+            return (y + y_rev) * 0.5
+        return [y, y_rev]
+
+    def compute_mask(self, inputs, mask=None):
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask] * (2 if self.merge_mode is None else 1)
+        if self.return_state:
+            masks += [None] * (2 * self.forward_layer.cell.state_factor)
+        return masks if len(masks) > 1 else masks[0]
+
+    def get_config(self):
+        return {**super().get_config(), "layer": serialize(self.forward_layer), "merge_mode": self.merge_mode,
+                "backward_layer": serialize(self.backward_layer)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        layer = _deserialize(config.pop("layer"))
+        backward = config.pop("backward_layer", None)
+        return cls(layer, backward_layer=None if backward is None else _deserialize(backward), **config)
+
+
+class TimeDistributed(Layer):
+    """Apply `layer` to every time step: (batch, time, ...) -> (batch, time, ...out), by folding
+    time into the batch axis (one call of `layer` on batch*time samples, weights shared by all steps).
+    A (batch, time) mask passes through unchanged; the wrapped layer does not see it.
+
+    >>> gw.nn.TimeDistributed(gw.nn.Conv2D(8, 3))     # on (batch, frames, height, width, channels)
+    """
+
+    supports_masking = True
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"TimeDistributed: expected a Layer, got {layer!r}")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def call(self, inputs, training=None):
+        if inputs.ndim < 3:
+            raise ValueError(
+                f"{self.name}: expected inputs of shape (batch, time, ...), at least 3 axes; "
+                f"got {inputs.shape}"
+            )
+        batch, steps = inputs.shape[:2]
+        out = self.layer(inputs.reshape((batch * steps,) + inputs.shape[2:]), training=training)
+        return out.reshape((batch, steps) + out.shape[1:])
+
+    def get_config(self):
+        return {**super().get_config(), "layer": serialize(self.layer)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(_deserialize(config.pop("layer")), **config)
