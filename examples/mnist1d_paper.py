@@ -39,7 +39,7 @@ import time
 import numpy as np
 
 import gradwork as gw
-from gradwork.nn import Conv1D, Dense, Flatten, Input, Layer, Reshape
+from gradwork.nn import Conv1D, Dense, Flatten, Input, Layer, Reshape, ZeroPadding1D
 from gradwork.plot import _backend
 from gradwork.plot.optimization import plot_loss_curves
 
@@ -62,18 +62,6 @@ def load_mnist1d(num_samples=5000):
     np.random.set_state(state)
     return ((data["x"].astype(np.float32), data["y"].astype(np.int64)),
             (data["x_test"].astype(np.float32), data["y_test"].astype(np.int64)))
-
-
-class Pad1D(Layer):
-    """`width` zeros before and after each sequence, as PyTorch's Conv1d(padding=width) adds them:
-    (batch, steps, channels) -> (batch, steps + 2 width, channels)."""
-
-    def __init__(self, width=1, **kwargs):
-        super().__init__(**kwargs)
-        self.width = int(width)
-
-    def call(self, inputs):
-        return gw.pad(inputs, ((0, 0), (self.width, self.width), (0, 0)))
 
 
 class Residual(Layer):
@@ -118,9 +106,9 @@ def build_model(kind, init="torch", num_classes=10):
         layers.append(Reshape((LENGTH, 1)))
         channels, steps = 1, LENGTH
         for kernel in (5, 3, 3):
-            layers += [Pad1D(1), Conv1D(25, kernel, strides=2, activation="relu",
-                                        **_init_args(init, kernel * channels, "kernel_initializer",
-                                                     "bias_initializer"))]
+            layers += [ZeroPadding1D(1), Conv1D(25, kernel, strides=2, activation="relu",
+                                               **_init_args(init, kernel * channels, "kernel_initializer",
+                                                            "bias_initializer"))]
             channels, steps = 25, (steps + 2 - kernel) // 2 + 1
         layers += [Flatten(), dense(num_classes, channels * steps, init)]
     elif kind == "gru":

@@ -13,15 +13,22 @@ import ctypes.util
 import sys
 
 _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+_INT_MAX = (1 << 31) - 1  # mallopt's value is a C int: ctypes would silently wrap anything larger
 
 
-def keep_freed_memory(mmap_threshold=1 << 30, trim_threshold=2 << 30, top_pad=256 << 20):
+def keep_freed_memory(mmap_threshold=1 << 30, trim_threshold=_INT_MAX, top_pad=256 << 20):
     """Ask glibc's malloc to serve blocks below `mmap_threshold` bytes from its heap, to keep up to
-    `trim_threshold` bytes of freed memory, and to grow the heap `top_pad` bytes at a time.
+    `trim_threshold` bytes of freed memory, and to grow the heap `top_pad` bytes at a time (each
+    at most 2**31 - 1 bytes, a C int).
 
     Returns True when applied, False where it does not apply (not Linux with glibc). Opt-in, as it
     changes the whole process: `gradwork train` and the benchmarks call it.
     """
+    settings = ((_M_MMAP_THRESHOLD, "mmap_threshold", mmap_threshold),
+                (_M_TRIM_THRESHOLD, "trim_threshold", trim_threshold), (_M_TOP_PAD, "top_pad", top_pad))
+    for _, name, value in settings:
+        if not 0 <= value <= _INT_MAX:
+            raise ValueError(f"keep_freed_memory: {name} must be in [0, 2**31 - 1] bytes, got {value}")
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -29,5 +36,4 @@ def keep_freed_memory(mmap_threshold=1 << 30, trim_threshold=2 << 30, top_pad=25
         mallopt = libc.mallopt
     except (OSError, AttributeError):  # musl and other C libraries have no mallopt
         return False
-    settings = ((_M_MMAP_THRESHOLD, mmap_threshold), (_M_TRIM_THRESHOLD, trim_threshold), (_M_TOP_PAD, top_pad))
-    return all(mallopt(option, int(value)) == 1 for option, value in settings)
+    return all(mallopt(option, int(value)) == 1 for option, _, value in settings)

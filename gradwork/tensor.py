@@ -216,6 +216,9 @@ class Tensor:
     def __pos__(self):
         return self
 
+    def __abs__(self):
+        return elementwise.Abs()(self)
+
     # comparisons give boolean tensors and no gradient
     def __lt__(self, other):
         return Tensor._make(self.data < _data(other))

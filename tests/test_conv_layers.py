@@ -1,7 +1,7 @@
 """The image and sequence layers: convolution, pooling, global pooling, ZeroPadding2D, UpSampling2D,
 SpatialDropout2D and BatchNormalization on NHWC images.
 
-Each runs through the generic harness of test_layers (lazy build with the right weight shapes,
+Each runs through the generic harness of layer_harness (lazy build with the right weight shapes,
 output shape, JSON config round trip, one training step changing exactly the trainable weights,
 float64 gradient check with respect to input and weights in both modes); then against PyTorch's
 modules in float64 and float32 (NHWC <-> NCHW, (kh, kw, C_in, C_out) <-> (C_out, C_in, kh, kw));
@@ -10,10 +10,9 @@ and that CNN learning on the embedded Fashion-MNIST subset.
 """
 import numpy as np
 import pytest
-import test_layers as harness
 import torch
 from conv_oracles import F32_FORWARD, F32_GRAD, F64, assert_close, nchw, nhwc, torch_pad_nchw
-from test_layers import LayerCase
+from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
@@ -70,29 +69,10 @@ CASES = [
               {"gamma": (2,), "beta": (2,), "moving_mean": (2,), "moving_variance": (2,)}, (4, 5, 3, 2),
               ("gamma", "beta")),
 ]
-IDS = [c.id for c in CASES]
 
 
-# ----------------------------------------------------------------------------------------------- harness
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_builds_lazily_with_the_right_weights(case):
-    harness.test_builds_lazily_with_the_right_weights(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_config_round_trip_gives_identical_outputs(case):
-    harness.test_config_round_trip_gives_identical_outputs(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_one_training_step_changes_exactly_the_trainable_weights(case):
-    harness.test_one_training_step_changes_exactly_the_trainable_weights(case)
-
-
-@pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_gradcheck_float64_wrt_input_and_weights(case, training):
-    harness.test_gradcheck_float64_wrt_input_and_weights(case, training)
+class TestImageAndSequenceLayers(LayerHarness):
+    CASES = CASES
 
 
 # ----------------------------------------------------------------------------------------------- PyTorch

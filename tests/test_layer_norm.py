@@ -3,14 +3,13 @@
 Against PyTorch's `F.layer_norm` / `nn.LayerNorm` forward and backward (input, weight and bias) in
 float64 and float32; numerical gradient checks of the first and (create_graph) second derivatives;
 normalization over axes that are not last, against PyTorch on the transposed input; the generic
-layer harness of test_layers; and the errors a wrong input raises.
+layer harness (layer_harness); and the errors a wrong input raises.
 """
 import numpy as np
 import pytest
-import test_layers as harness
 import torch
 from conv_oracles import F32_FORWARD, F32_GRAD, F64, assert_close, compare_with_torch
-from test_layers import LayerCase
+from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
@@ -31,27 +30,10 @@ CASES = [
     LayerCase("layer_norm_plain", lambda dt: nn.LayerNormalization(center=False, scale=False, dtype=dt),
               (4, 3), {}, (4, 3)),
 ]
-IDS = [c.id for c in CASES]
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_builds_lazily_with_the_right_weights(case):
-    harness.test_builds_lazily_with_the_right_weights(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_config_round_trip_gives_identical_outputs(case):
-    harness.test_config_round_trip_gives_identical_outputs(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_one_training_step_changes_exactly_the_trainable_weights(case):
-    harness.test_one_training_step_changes_exactly_the_trainable_weights(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_gradcheck_float64_wrt_input_and_weights(case):
-    harness.test_gradcheck_float64_wrt_input_and_weights(case, training=True)
+class TestLayerNormalization(LayerHarness):
+    CASES = CASES
 
 
 # ----------------------------------------------------------------------------------------------- PyTorch

@@ -1,34 +1,20 @@
-"""Layers: a Keras-style harness run over every layer class, PyTorch oracles, and the `Layer` base.
+"""Layers: the generic harness (layer_harness) over the core layers, PyTorch oracles, and the `Layer` base.
 
-The harness (one `LayerCase` per layer and representative arguments) checks for each: lazy build
-with the right weight shapes, output shape, get_config -> from_config round trip (identical outputs
-after set_weights), one training step changing exactly the trainable weights, and a float64
-gradient check with respect to the input and every trainable weight. Then each layer that PyTorch
-has is compared with it, forward and backward; where the conventions differ (Keras's biased
-moving variance) a NumPy transcription of the documented formula is the oracle.
+Each core layer with representative arguments goes through the four checks of layer_harness (lazy
+build, config round trip, training step, float64 gradient check). Then each layer that PyTorch has
+is compared with it, forward and backward; where the conventions differ (Keras's biased moving
+variance) a NumPy transcription of the documented formula is the oracle.
 """
 import json
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 import torch
+from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
 from gradwork.nn.functional.layers import Affine
-
-
-@dataclass
-class LayerCase:
-    id: str
-    make: object                      # dtype -> layer
-    input_shape: tuple                # with the batch axis
-    weights: dict = field(default_factory=dict)  # name -> shape, in creation order
-    output_shape: tuple = None
-    trainable: tuple = ()             # names of the trainable weights
-    stochastic: bool = False          # output depends on the random generator in training mode
-
 
 CASES = [
     LayerCase("dense", lambda dt: nn.Dense(4, dtype=dt), (3, 5), {"kernel": (5, 4), "bias": (4,)}, (3, 4),
@@ -44,7 +30,7 @@ CASES = [
     LayerCase("relu", lambda dt: nn.ReLU(dtype=dt), (3, 4), {}, (3, 4)),
     LayerCase("relu_capped_leaky",
               lambda dt: nn.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.3, dtype=dt),
-              (3, 4), {}, (3, 4)),
+              (3, 4), {}, (3, 4), kinks=(0.3, 1.5)),
     LayerCase("leaky_relu", lambda dt: nn.LeakyReLU(negative_slope=0.2, dtype=dt), (3, 4), {}, (3, 4)),
     LayerCase("elu", lambda dt: nn.ELU(alpha=0.7, dtype=dt), (3, 4), {}, (3, 4)),
     LayerCase("softmax_axis1", lambda dt: nn.Softmax(axis=1, dtype=dt), (2, 3, 4), {}, (2, 3, 4)),
@@ -60,93 +46,10 @@ CASES = [
               {"beta": (3,), "moving_mean": (3,), "moving_variance": (3,)}, (5, 3), ("beta",)),
     LayerCase("input_layer", lambda dt: nn.InputLayer(shape=(4,), dtype=dt), (3, 4), {}, (3, 4)),
 ]
-IDS = [c.id for c in CASES]
 
 
-def _input(case, seed=0, dtype=np.float32):
-    return np.random.default_rng(seed).standard_normal(case.input_shape).astype(dtype)
-
-
-def _built(case, dtype="float32", seed=0):
-    """A layer of the case, built, with its weights moved off their initial values (so that a gamma
-    of ones or a bias of zeros cannot hide a mistake)."""
-    layer = case.make(dtype)
-    layer(_input(case, dtype=np.dtype(dtype)))
-    rng = np.random.default_rng(seed + 100)
-    for name, p in layer.named_parameters():
-        values = rng.uniform(0.5, 1.5, p.shape) if name == "moving_variance" else rng.standard_normal(p.shape)
-        p.data[...] = values
-    return layer
-
-
-# ----------------------------------------------------------------------------------------------- harness
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_builds_lazily_with_the_right_weights(case):
-    layer = case.make(None)
-    assert not layer.built and layer.weights == []
-    out = layer(_input(case))
-    assert layer.built
-    assert [(name, p.shape) for name, p in layer.named_parameters()] == list(case.weights.items())
-    assert [p.name for p in layer.trainable_weights] == list(case.trainable)
-    assert all(p.dtype == np.float32 for p in layer.weights)
-    assert out.shape == case.output_shape and out.dtype == np.float32
-    assert layer.output_shape == (None,) + case.output_shape[1:]
-    assert layer.count_params() == sum(int(np.prod(s)) for s in case.weights.values())
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_config_round_trip_gives_identical_outputs(case):
-    layer = _built(case)
-    config = layer.get_config()
-    config = json.loads(json.dumps(config))           # a config must be plain JSON
-    clone = type(layer).from_config(config)
-    assert clone.get_config() == config
-    x = _input(case, seed=1)
-    clone(x)
-    clone.set_weights(layer.get_weights())
-    np.testing.assert_array_equal(clone(x).data, layer(x).data)
-    if case.stochastic:                               # same generator state -> same mask
-        gw.random.seed(3)
-        a = layer(x, training=True).data
-        gw.random.seed(3)
-        np.testing.assert_array_equal(clone(x, training=True).data, a)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_one_training_step_changes_exactly_the_trainable_weights(case):
-    layer = _built(case)
-    before = {name: p.data.copy() for name, p in layer.named_parameters()}
-    x = _input(case, seed=2)
-    out = layer(x, training=True)
-    v = np.random.default_rng(5).standard_normal(out.shape).astype(np.float32)
-    if not layer.trainable_weights:
-        assert not out.requires_grad
-        return
-    (out * gw.tensor(v)).sum().backward()
-    params = layer.trainable_weights
-    gw.optimizers.SGD(learning_rate=0.1).apply([p.grad for p in params], params)
-    for name, p in layer.named_parameters():
-        changed = not np.array_equal(p.data, before[name])
-        # moving statistics are not trained, but a training-mode call updates them
-        assert changed == (name in case.trainable or name.startswith("moving_")), name
-
-
-@pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_gradcheck_float64_wrt_input_and_weights(case, training):
-    layer = _built(case, dtype="float64")
-    assert all(p.dtype == np.float64 for p in layer.weights)
-    x = gw.tensor(_input(case, seed=3, dtype=np.float64), requires_grad=True)
-    if case.id.startswith("relu_capped"):             # keep clear of the kinks at 0.3 and 1.5
-        x.data[np.abs(x.data - 0.3) < 1e-3] += 0.01
-        x.data[np.abs(x.data - 1.5) < 1e-3] += 0.01
-
-    def forward(inp, *weights):
-        if case.stochastic:
-            gw.random.seed(11)                       # the same mask for every evaluation
-        return layer(inp, training=training)
-
-    assert gw.gradcheck(forward, (x, *layer.trainable_weights), eps=1e-6, atol=1e-7, rtol=1e-5)
+class TestCoreLayers(LayerHarness):
+    CASES = CASES
 
 
 # ----------------------------------------------------------------------------------------------- PyTorch

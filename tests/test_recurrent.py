@@ -1,6 +1,6 @@
 """Recurrent layers: SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, masking, and their cell ops.
 
-Each layer runs through the generic harness of test_layers (lazy build with Keras's weight names
+Each layer runs through the generic harness of layer_harness (lazy build with Keras's weight names
 and shapes, output shape, JSON config round trip, one training step, float64 gradient check with
 respect to input and weights, in inference and training mode). The cell ops are gradient-checked
 on their own, with masks, reversed time, recurrent dropout and initial states, to second order
@@ -10,14 +10,12 @@ reordered, bias[0] its bias_ih and bias[1] its bias_hh), forward and every gradi
 float32; masking against PyTorch's packed sequences; errors naming the layer; dropout's one mask
 per sequence; saving; and an LSTM learning a small task through Sequential.fit.
 """
-import dataclasses
 import json
 
 import numpy as np
 import pytest
-import test_layers as harness
 from conv_oracles import F32_FORWARD, F32_GRAD, F64, assert_close
-from test_layers import LayerCase
+from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
@@ -39,6 +37,7 @@ def _both(weights):
 
 L2 = gw.regularizers.L2(0.1)
 TRAINABLE = ("kernel", "recurrent_kernel", "bias")
+BOTH_TRAINABLE = tuple(_both(dict.fromkeys(TRAINABLE)))  # "forward_layer.kernel", ...
 CASES = [
     LayerCase("simple_rnn", lambda dt: nn.SimpleRNN(4, dtype=dt), (2, 3, 3), _rnn_weights(3, 4, 1, (4,)),
               (2, 4), TRAINABLE),
@@ -67,49 +66,28 @@ CASES = [
               _rnn_weights(4, 3, 3, (2, 9)), (2, 3), TRAINABLE, stochastic=True),
     LayerCase("bidirectional_lstm_concat",
               lambda dt: nn.Bidirectional(nn.LSTM(3, return_sequences=True, dtype=dt), dtype=dt),
-              (2, 3, 2), _both(_rnn_weights(2, 3, 4, (12,))), (2, 3, 6), TRAINABLE * 2),
+              (2, 3, 2), _both(_rnn_weights(2, 3, 4, (12,))), (2, 3, 6), BOTH_TRAINABLE),
     LayerCase("bidirectional_gru_sum",
               lambda dt: nn.Bidirectional(nn.GRU(3, dtype=dt), merge_mode="sum", dtype=dt),
-              (2, 3, 2), _both(_rnn_weights(2, 3, 3, (2, 9))), (2, 3), TRAINABLE * 2),
+              (2, 3, 2), _both(_rnn_weights(2, 3, 3, (2, 9))), (2, 3), BOTH_TRAINABLE),
     LayerCase("bidirectional_simple_rnn_ave_sequences",
               lambda dt: nn.Bidirectional(nn.SimpleRNN(2, return_sequences=True, dtype=dt), merge_mode="ave",
                                           dtype=dt),
-              (2, 3, 2), _both(_rnn_weights(2, 2, 1, (2,))), (2, 3, 2), TRAINABLE * 2),
+              (2, 3, 2), _both(_rnn_weights(2, 2, 1, (2,))), (2, 3, 2), BOTH_TRAINABLE),
     LayerCase("bidirectional_gru_mul",
               lambda dt: nn.Bidirectional(nn.GRU(2, dtype=dt), merge_mode="mul", dtype=dt),
-              (2, 3, 2), _both(_rnn_weights(2, 2, 3, (2, 6))), (2, 2), TRAINABLE * 2),
+              (2, 3, 2), _both(_rnn_weights(2, 2, 3, (2, 6))), (2, 2), BOTH_TRAINABLE),
     LayerCase("time_distributed_dense", lambda dt: nn.TimeDistributed(nn.Dense(3, dtype=dt), dtype=dt),
-              (2, 4, 5), {"layer.kernel": (5, 3), "layer.bias": (3,)}, (2, 4, 3), ("kernel", "bias")),
+              (2, 4, 5), {"layer.kernel": (5, 3), "layer.bias": (3,)}, (2, 4, 3), ("layer.kernel", "layer.bias")),
     LayerCase("time_distributed_conv2d",
               lambda dt: nn.TimeDistributed(nn.Conv2D(2, 3, activation="tanh", dtype=dt), dtype=dt),
               (2, 3, 4, 4, 1), {"layer.kernel": (3, 3, 1, 2), "layer.bias": (2,)}, (2, 3, 2, 2, 2),
-              ("kernel", "bias")),
+              ("layer.kernel", "layer.bias")),
 ]
-IDS = [c.id for c in CASES]
 
 
-# ----------------------------------------------------------------------------------------------- harness
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_builds_lazily_with_the_right_weights(case):
-    harness.test_builds_lazily_with_the_right_weights(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_config_round_trip_gives_identical_outputs(case):
-    harness.test_config_round_trip_gives_identical_outputs(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_one_training_step_changes_exactly_the_trainable_weights(case):
-    # every weight here is trainable; the harness matches them by path ("forward_layer.kernel")
-    harness.test_one_training_step_changes_exactly_the_trainable_weights(
-        dataclasses.replace(case, trainable=tuple(case.weights)))
-
-
-@pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_gradcheck_float64_wrt_input_and_weights(case, training):
-    harness.test_gradcheck_float64_wrt_input_and_weights(case, training)
+class TestRecurrentLayers(LayerHarness):
+    CASES = CASES
 
 
 # ----------------------------------------------------------------------------------------------- cell ops

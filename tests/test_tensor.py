@@ -390,3 +390,13 @@ def test_ndarray_plus_tensor_matches_torch():
     (a * x + a).sum().backward()
     (torch.from_numpy(a) * tx + torch.from_numpy(a)).sum().backward()
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy())
+
+
+def test_builtin_abs_is_the_differentiable_abs_as_torch():
+    torch = pytest.importorskip("torch")
+    x = gw.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    abs(x).sum().backward()
+    t = torch.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    abs(t).sum().backward()
+    np.testing.assert_array_equal(abs(x).data, abs(t).detach().numpy())
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())

@@ -64,9 +64,37 @@ class Model(Layer):
             self.build_from_shape(input_shape)
 
     def build_from_shape(self, input_shape):
-        """Build by running one zero batch of `input_shape` (a shape, or a list/dict of them) through it."""
-        with no_grad():
-            self(structure.zero_batch(input_shape, self.dtype), training=False)
+        """Build by running one zero batch of `input_shape` (a shape, or a list/dict of them) through it.
+        Axes declared None stay free: inputs of any size on them are accepted (see `run_zero_batches`)."""
+        self.run_zero_batches(input_shape)
+        self.build_input_shape = structure.declared_shapes(input_shape)
+
+    def run_zero_batches(self, input_shape):
+        """Run one zero sample of `input_shape` through the model (building it), in inference mode.
+        With axes declared None (Input(shape=(None, 20))), a second sample of another size on them checks
+        that no weight depends on that size, and every layer's `output_shape` gets None on the axes that
+        follow it (what `summary` shows)."""
+        free, was_built = structure.has_free_axes(input_shape), self.built
+        outputs = []
+        for size in structure.FREE_AXIS_SIZES if free else structure.FREE_AXIS_SIZES[:1]:
+            sample = structure.zero_batch(input_shape, self.dtype, size)
+            try:
+                with no_grad():
+                    self(sample, training=False)
+            except ValueError as err:
+                if not free:
+                    raise
+                if not was_built:
+                    self.built, self.build_input_shape = False, None
+                raise ValueError(
+                    f"{self.name}: the axes declared None in {input_shape} must take any size, but a zero "
+                    f"sample of size {size} on them fails: {err}"
+                ) from err
+            layers = [self] + [layer for _, layer in self.named_layers()]
+            outputs.append([layer.output_shape for layer in layers])
+        if free:
+            for layer, first, second in zip(layers, *outputs):
+                layer.output_shape = structure.merge_shapes(first, second)
 
     # ----- compile ----------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None):

@@ -1,8 +1,7 @@
 """`Sequential`: a stack of layers, each feeding the next."""
 
-from ..nn.layer import Layer, serialize
+from ..nn.layer import Layer, deserialize, serialize
 from ..nn.layers.core import InputLayer
-from ..saving.registry import get_registered_class
 from .model import Model
 
 
@@ -56,8 +55,4 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        layers = [
-            get_registered_class(item["class_name"]).from_config(item["config"])
-            for item in config.pop("layers")
-        ]
-        return cls(layers, **config)
+        return cls([deserialize(item) for item in config.pop("layers")], **config)

@@ -96,12 +96,49 @@ def batch_shapes(inputs):
     return [(None,) + tuple(np.shape(v)[1:]) for v in inputs]
 
 
-def zero_batch(input_shape, dtype):
-    """One sample of zeros for one shape or a list/dict of shapes (batch axis first, may be None)."""
+# An axis declared None (any size) gets the first of these when a model is built from its declared
+# shape, then the second, to check that nothing depends on that size and to see which output axes follow
+# it; large enough for a few valid convolutions and poolings, small enough to be quick.
+FREE_AXIS_SIZES = (32, 64)
+
+
+def map_shapes(fn, input_shape):
+    """fn applied to one shape, or to each of a list/dict of shapes (the same structure back)."""
     if is_shape(input_shape):
-        return np.zeros((1,) + tuple(input_shape[1:]), dtype=dtype)
+        return fn(tuple(input_shape))
     if isinstance(input_shape, dict):
-        return {k: zero_batch(s, dtype) for k, s in input_shape.items()}
+        return {k: map_shapes(fn, s) for k, s in input_shape.items()}
     if isinstance(input_shape, (list, tuple)) and input_shape and all(is_shape(s) for s in input_shape):
-        return [zero_batch(s, dtype) for s in input_shape]
+        return [fn(tuple(s)) for s in input_shape]
     raise ValueError(f"expected an input shape or a list/dict of input shapes, got {input_shape!r}")
+
+
+def declared_shapes(input_shape):
+    """The shape(s) a model is built for, batch axis None: (None, *sample shape), or a list/dict of them."""
+    return map_shapes(lambda s: (None,) + s[1:], input_shape)
+
+
+def has_free_axes(input_shape):
+    """True when a shape (or one of a list/dict of them) has an axis besides the batch axis declared None."""
+    free = []
+    map_shapes(lambda s: free.append(None in s[1:]), input_shape)
+    return any(free)
+
+
+def zero_batch(input_shape, dtype, free_size=FREE_AXIS_SIZES[0]):
+    """One sample of zeros for one shape or a list/dict of shapes (batch axis first, may be None);
+    `free_size` steps on every other axis declared None."""
+    return map_shapes(
+        lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape
+    )
+
+
+def merge_shapes(a, b):
+    """Two output shapes (or lists/dicts of them) of one layer with None where their sizes differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: merge_shapes(a[k], b[k]) for k in a}
+    if isinstance(a, list) and isinstance(b, list):
+        return [merge_shapes(x, y) for x, y in zip(a, b)]
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        return tuple(x if x == y else None for x, y in zip(a, b))
+    return a

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import callbacks as callbacks_module
 from ..autograd.grad_mode import no_grad
+from ..nn.layers.core import matches_shape
 from ..metrics import Mean
 from ..random import get_generator
 from ..tensor import Tensor
@@ -31,8 +32,8 @@ def as_arrays(model, x, y=None):
     x = _array(x, model.dtype)
     if x.ndim == 0:
         raise ValueError(f"{model.name}: x must have a batch axis, got a scalar")
-    if expected is not None and tuple(x.shape[1:]) != tuple(expected[1:]):
-        raise ValueError(f"{model.name}: expected inputs of shape {expected}, got {(None,) + x.shape[1:]}")
+    if expected is not None and not matches_shape(expected[1:], x.shape[1:]):
+        raise _shape_error(model, "inputs", expected, x)
     if y is None:
         return x, None
     y = _array(y, model.dtype)
@@ -78,11 +79,20 @@ def _check_input_shapes(model, x, several):
         raise ValueError(f"{model.name}: expected inputs {names} (shapes {expected}), got {given}")
     keys = list(x) if isinstance(x, dict) else range(len(x))
     for (label, a), key in zip(structure.labelled(x, "x"), keys):
-        shape = tuple(expected[key])
-        if tuple(a.shape[1:]) != tuple(shape[1:]):
-            raise ValueError(
-                f"{model.name}: expected input {label} of shape {shape}, got {(None,) + a.shape[1:]}"
-            )
+        if not matches_shape(expected[key][1:], a.shape[1:]):
+            raise _shape_error(model, f"input {label}", tuple(expected[key]), a)
+
+
+def _shape_error(model, what, expected, x):
+    """The error for inputs `x` whose sample shape is not the `expected` one. Where only the sizes of
+    the middle axes differ (sequence lengths, image sizes), it says how to declare them free: a model
+    keeps the sizes it was built with, as Keras's does, unless its Input gives None for them."""
+    got = (None,) + x.shape[1:]
+    message = f"{model.name}: expected {what} of shape {expected}, got {got}"
+    if len(got) == len(expected) > 2 and got[-1] == expected[-1]:
+        free = tuple(None if g != e else e for g, e in zip(got[1:], expected[1:]))
+        message += f"; to accept any size on an axis, declare it None: Input(shape={free})"
+    return ValueError(message)
 
 
 def sample_weights(model, y, sample_weight=None, class_weight=None):

@@ -11,6 +11,8 @@ from .layers import (
     Bidirectional,
     Conv1D,
     Conv2D,
+    Cropping1D,
+    Cropping2D,
     Dense,
     Dropout,
     Embedding,
@@ -32,6 +34,7 @@ from .layers import (
     RandomFlip,
     RandomTranslation,
     ReLU,
+    RepeatVector,
     Rescaling,
     SinePositionEncoding,
     Reshape,
@@ -40,7 +43,9 @@ from .layers import (
     SpatialDropout2D,
     TimeDistributed,
     TransformerEncoder,
+    UpSampling1D,
     UpSampling2D,
+    ZeroPadding1D,
     ZeroPadding2D,
 )
 from .parameter import Parameter

@@ -13,7 +13,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..saving.registry import register_builtin, registered_name
+from ..saving.registry import get_registered_class, register_builtin, registered_name
 from ..tensor import Tensor, as_tensor, get_default_dtype
 from .parameter import Parameter
 
@@ -316,6 +316,11 @@ def _shape_of(x, batch_none):
 def serialize(obj):
     """{"class_name", "config"} for a layer: what a saved model stores."""
     return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
+
+
+def deserialize(item):
+    """The layer that `serialize` described: its registered class rebuilt from the config."""
+    return get_registered_class(item["class_name"]).from_config(item["config"])
 
 
 def _build_shape_args(cls):

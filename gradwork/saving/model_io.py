@@ -1,7 +1,8 @@
 """Saving and loading models: one zip file holding JSON and .npz arrays; nothing is ever unpickled.
 
     config.json     {"format", "gradwork_version", "model": {"class_name", "config"},
-                     "build_input_shape" (a list, or a list/dict of lists for several inputs),
+                     "build_input_shape" (a list, null on axes of any size, or a list/dict of
+                                          lists for several inputs),
                      "compile": {...} or null, "metadata": {...}}
     weights.npz     every parameter, keyed by its state_dict path ("layers.0.kernel")
     optimizer.npz   the optimizer's state (step count and slot variables), when compiled

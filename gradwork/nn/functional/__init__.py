@@ -12,7 +12,7 @@ from .layers import dropout, linear
 from .normalization import batch_norm
 from .layer_norm import layer_norm
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from .recurrent import embedding
+from .embedding import embedding
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber, huber_loss, l1_loss, mae,
     mse, mse_loss, nll_loss,

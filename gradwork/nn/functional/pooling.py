@@ -88,7 +88,7 @@ class _TileRoutes:
 
     def __init__(self, x, row_max, geometry):
         (kh, kw), self.geometry = geometry.kernel, geometry
-        dtype = np.min_scalar_type(2 * kw)  # holds the keys below
+        dtype = np.min_scalar_type(max(kh, 2 * kw))  # holds the row indices and the keys below
         column = _first_max_index(_tiles(x, geometry), 4, dtype)  # (N, Ho, kh, Wo, C): in each window row
         row = _first_max_index(row_max, 2, dtype)  # (N, Ho, Wo, C)
         # key: the winning column in the winning row, >= kw (no column) in the others

@@ -13,6 +13,8 @@ from .pooling import (
     GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
 )
 from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
-from .reshaping import UpSampling2D, ZeroPadding2D
+from .reshaping import (
+    Cropping1D, Cropping2D, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+)
 from .transformer import PositionEmbedding, SinePositionEncoding, TransformerEncoder
 from .wrappers import Bidirectional, TimeDistributed

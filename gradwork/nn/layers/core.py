@@ -7,8 +7,15 @@ from ..functional.layers import Affine
 from ..layer import Layer
 
 
+def matches_shape(declared, shape):
+    """True when `shape` has as many axes as `declared` and its sizes wherever `declared` gives one
+    (None: any size, as in Input(shape=(None, 20)) for sequences of any length)."""
+    return len(declared) == len(shape) and all(d is None or d == n for d, n in zip(declared, shape))
+
+
 class InputLayer(Layer):
-    """Declares the shape of one sample, so a Sequential model builds (and can be summarised) at once."""
+    """Declares the shape of one sample, so a Sequential model builds (and can be summarised) at once.
+    A None in `shape` takes any size on that axis (sequences of any length: shape=(None, features))."""
 
     def __init__(self, shape=None, name=None, **kwargs):
         if shape is None and "input_shape" in kwargs:
@@ -19,7 +26,7 @@ class InputLayer(Layer):
         self.shape = tuple(shape)
 
     def call(self, inputs):
-        if tuple(inputs.shape[1:]) != self.shape:
+        if not matches_shape(self.shape, inputs.shape[1:]):
             raise ValueError(
                 f"{self.name}: expected inputs of shape (batch, {', '.join(map(str, self.shape))}), got {inputs.shape}"
             )
@@ -32,7 +39,8 @@ class InputLayer(Layer):
 
 
 def Input(shape, name=None, dtype=None):
-    """The input of a model: `Sequential([Input(shape=(784,)), Dense(10)])`."""
+    """The input of a model: `Sequential([Input(shape=(784,)), Dense(10)])`; a None in `shape` takes any
+    size on that axis: `Input(shape=(None, 20))` for sequences of 20 features and any length."""
     return InputLayer(shape=shape, name=name, dtype=dtype)
 
 

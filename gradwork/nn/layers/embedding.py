@@ -3,7 +3,7 @@
 import numpy as np
 
 from ...tensor import Tensor
-from ..functional.recurrent import embedding
+from ..functional.embedding import embedding
 from ..layer import Layer
 from .core import _ser
 

@@ -44,6 +44,9 @@ class TransformerEncoder(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        for what, n in (("intermediate_dim", intermediate_dim), ("num_heads", num_heads)):
+            if int(n) != n or n <= 0:
+                raise ValueError(f"TransformerEncoder: {what} must be a positive integer, got {n}")
         self.intermediate_dim, self.num_heads = int(intermediate_dim), int(num_heads)
         self.dropout = float(dropout)
         self.activation = activations.get(activation)

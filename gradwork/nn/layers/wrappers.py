@@ -1,15 +1,10 @@
 """Layers that wrap another layer: Bidirectional (an RNN both ways) and TimeDistributed (per time step)."""
 
 from ...ops.shape_ops import concatenate
-from ...saving.registry import get_registered_class
-from ..layer import Layer, serialize
+from ..layer import Layer, deserialize, serialize
 from .recurrent import RNNBase
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
-
-
-def _deserialize(item):
-    return get_registered_class(item["class_name"]).from_config(item["config"])
 
 
 def _rebuilt(layer, name, **changes):
@@ -28,6 +23,9 @@ class Bidirectional(Layer):
     merge_mode : "concat" (features side by side), "sum", "mul", "ave", or None (a list of both).
     backward_layer : the backward RNN, by default a copy of `layer` reading the other way.
 
+    Call: inputs (batch, time, features) and mask (batch, time) as the RNN takes them. Returns
+    (batch, 2*units) with "concat", (batch, units) with the other modes, with a time axis after
+    the batch axis under return_sequences.
     With return_sequences the backward outputs are put back in time order before merging, and
     masked steps output zeros (as Keras); with return_state the result is
     [output, *forward states, *backward states]; `initial_state` is split the same way.
@@ -104,9 +102,9 @@ class Bidirectional(Layer):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        layer = _deserialize(config.pop("layer"))
+        layer = deserialize(config.pop("layer"))
         backward = config.pop("backward_layer", None)
-        return cls(layer, backward_layer=None if backward is None else _deserialize(backward), **config)
+        return cls(layer, backward_layer=None if backward is None else deserialize(backward), **config)
 
 
 class TimeDistributed(Layer):
@@ -141,4 +139,4 @@ class TimeDistributed(Layer):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        return cls(_deserialize(config.pop("layer")), **config)
+        return cls(deserialize(config.pop("layer")), **config)
