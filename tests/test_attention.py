@@ -23,7 +23,7 @@ import gradwork as gw
 from gradwork import nn
 from gradwork.nn import functional as F
 from gradwork.nn.functional.attention import AttentionSoftmax, HeadMerge, HeadProjection
-from gradwork.nn.layers.transformer import sine_position_encoding
+from gradwork.nn.layers.position import sine_position_encoding
 
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 
@@ -435,6 +435,25 @@ def test_multi_head_attention_bad_arguments():
         nn.MultiHeadAttention(2, 3, dropout=1.5)
 
 
+def test_multi_head_attention_takes_boolean_or_0_1_masks_and_rejects_additive_float_ones():
+    """A 0 / -inf mask (PyTorch's additive form) would be inverted by a cast to booleans: it is an error."""
+    rng = np.random.default_rng(21)
+    x = rng.standard_normal((2, 4, 6))
+    keep = np.tri(4, dtype=bool)[None].repeat(2, axis=0)
+    keep[1, 3, :2] = False
+    layer = nn.MultiHeadAttention(2, 3, dtype="float64", name="mha")
+    want = layer(x, x, attention_mask=keep).data
+    for numbers in (keep.astype(np.int64), keep.astype(np.float32), gw.tensor(keep.astype(np.float64))):
+        np.testing.assert_array_equal(layer(x, x, attention_mask=numbers).data, want)
+    assert not np.allclose(layer(x, x).data, want)      # the mask does matter
+    for additive in (np.where(keep, 0.0, -np.inf), np.where(keep, 0.0, -1e9)):
+        with pytest.raises(TypeError, match=r"mha: expected a boolean mask \(True = may attend\) or one of 0/1 "
+                                            r"numbers, got dtype float64 with other values \(an additive"):
+            layer(x, x, attention_mask=additive)
+    with pytest.raises(TypeError, match=r"mha: expected a boolean mask .* got dtype int64 with other values$"):
+        layer(x, x, attention_mask=keep.astype(np.int64) * 2)
+
+
 # ----------------------------------------------------------------------------------------------- TransformerEncoder
 ENCODER_PATHS = [
     "self_attention.query_kernel", "self_attention.query_bias", "self_attention.key_kernel",
@@ -518,6 +537,31 @@ def test_transformer_encoder_errors_name_the_layer(call, pattern):
 def test_transformer_encoder_needs_at_least_one_feature_per_head():
     with pytest.raises(ValueError, match="enc2: hidden_dim 3 must be at least num_heads 4"):
         nn.TransformerEncoder(6, 4, name="enc2")(np.zeros((2, 5, 3), np.float32))
+
+
+@pytest.mark.parametrize("make, pattern", [
+    (lambda: nn.TransformerEncoder(8, 0), r"TransformerEncoder: num_heads must be a positive integer, got 0"),
+    (lambda: nn.TransformerEncoder(0, 2), r"TransformerEncoder: intermediate_dim must be a positive integer, got 0"),
+    (lambda: nn.TransformerEncoder(8, 2.5), r"TransformerEncoder: num_heads must be a positive integer, got 2.5"),
+    (lambda: nn.TransformerEncoder(8, 2, dropout=1.0), r"TransformerEncoder: dropout must be in \[0, 1\), got 1.0"),
+])
+def test_transformer_encoder_bad_constructor_arguments(make, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        make()
+
+
+def test_transformer_encoder_takes_0_1_masks_and_rejects_additive_float_ones():
+    x = np.random.default_rng(22).standard_normal((2, 4, 6))
+    padding = np.array([[1, 1, 1, 0], [1, 1, 0, 0]], bool)
+    causal = np.tri(4, dtype=bool)[None].repeat(2, axis=0)
+    encoder = nn.TransformerEncoder(8, 2, dtype="float64", name="enc")
+    want = encoder(x, padding_mask=padding, attention_mask=causal).data
+    got = encoder(x, padding_mask=padding.astype(np.float64), attention_mask=causal.astype(np.int32)).data
+    np.testing.assert_array_equal(got, want)
+    with pytest.raises(TypeError, match=r"enc: expected a boolean mask \(True = may attend\).*additive 0 / -inf"):
+        encoder(x, attention_mask=np.where(causal, 0.0, -np.inf))
+    with pytest.raises(TypeError, match=r"enc: expected a boolean mask \(True = a real token\)"):
+        encoder(x, padding_mask=np.where(padding, 0.0, -np.inf))
 
 
 # ----------------------------------------------------------------------------------------------- positions

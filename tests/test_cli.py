@@ -119,6 +119,29 @@ def test_train_linear_model_without_plots_and_with_progress_output(capsys, tmp_p
     assert [type(l).__name__ for l in gw.load_model(tmp_path / "model.gw").layers] == ["InputLayer", "Dense"]
 
 
+class _Built(Exception):
+    """Stops a run once its model is built: what these tests look at."""
+
+
+@pytest.mark.parametrize("argv, dropout", [
+    (["--model", "cnn"], 0.5), (["--model", "mlp"], 0.5), (["--model", "cnn", "--dropout", "0"], 0.0),
+    (["--model", "cnn-bn", "--no-augment", "--dropout", "0.25"], 0.25),
+])
+def test_dropout_defaults_to_one_half_and_reaches_the_model(monkeypatch, tmp_path, argv, dropout):
+    from gradwork.cli import commands
+
+    seen = {}
+
+    def build_model(*args, **kwargs):
+        seen.update(kwargs)
+        raise _Built
+
+    monkeypatch.setattr(commands, "build_model", build_model)
+    with pytest.raises(_Built):
+        main(["train", "--dataset", "moons", "--out", str(tmp_path), *argv])
+    assert seen["dropout"] == dropout
+
+
 def _write_csv(path):
     x, y = gw.datasets.blobs(80, centers=3, cluster_std=0.5, seed=0)
     names = ["cat", "dog", "eel"]
@@ -242,6 +265,10 @@ def _error_files(tmp_path):
     (["train", "--dataset", "{d}/broken.npz"], r"broken.npz: not an .npz archive of numeric arrays"),
     (["train", "--dataset", "moons", "--hidden", "8,x"], r"--hidden must be comma-separated integers"),
     (["train", "--dataset", "mnist", "--subset", "mini"], r"--subset mini exists for fashion-mnist only"),
+    (["train", "--dataset", "moons", "--dropout", "0.2"],
+     r"--dropout applies to the cnn models \(cnn, cnn-bn\), not --model mlp"),
+    (["train", "--dataset", "moons", "--model", "linear", "--dropout", "0.0"],
+     r"--dropout applies to the cnn models \(cnn, cnn-bn\), not --model linear"),
     (["info", "{d}/absent.gw"], r"no model file at .*absent.gw"),
     (["info", "{d}/junk.gw"], r"junk.gw is not a gradwork model file"),
     (["evaluate", "{model}", "--dataset", "moons"],

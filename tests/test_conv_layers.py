@@ -212,6 +212,63 @@ def test_global_pooling_without_keepdims_drops_the_spatial_axes():
     np.testing.assert_array_equal(nn.GlobalMaxPooling1D(dtype="float64")(x[:, 0]).data, x[:, 0].max(axis=1))
 
 
+# ----------------------------------------------------------------------------------------------- masked global pooling
+def _masked_steps(seed=12):
+    """x (3, 5, 4) and a mask (3, 5): a hole inside, a padded tail, and a row with every step masked."""
+    x = np.random.default_rng(seed).standard_normal((3, 5, 4))
+    mask = np.array([[1, 0, 1, 1, 1], [1, 1, 1, 0, 0], [0, 0, 0, 0, 0]], bool)
+    return x, mask
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_masked_global_pooling_1d_uses_only_the_unmasked_steps(keepdims):
+    x, mask = _masked_steps()
+    average = nn.GlobalAveragePooling1D(keepdims=keepdims, dtype="float64")(x, mask=mask).data
+    top = nn.GlobalMaxPooling1D(keepdims=keepdims, dtype="float64")(x, mask=mask).data
+    assert average.shape == top.shape == ((3, 1, 4) if keepdims else (3, 4))
+    average, top = average.reshape(3, 4), top.reshape(3, 4)
+    for i in range(2):                                   # one sample at a time, its kept steps only
+        np.testing.assert_allclose(average[i], x[i, mask[i]].mean(axis=0), rtol=1e-12)
+        np.testing.assert_array_equal(top[i], x[i, mask[i]].max(axis=0))
+    np.testing.assert_array_equal(average[2], 0)        # every step masked: zeros, not NaN or -inf
+    np.testing.assert_array_equal(top[2], 0)
+
+
+def test_masked_global_pooling_takes_0_1_masks_and_rejects_additive_ones():
+    x, mask = _masked_steps()
+    layer = nn.GlobalAveragePooling1D(dtype="float64", name="gap")
+    np.testing.assert_array_equal(layer(x, mask=mask.astype(np.float32)).data, layer(x, mask=mask).data)
+    additive = np.where(mask, 0.0, -np.inf)
+    with pytest.raises(TypeError, match=r"gap: expected a boolean mask .*additive 0 / -inf mask"):
+        layer(x, mask=additive)
+    with pytest.raises(ValueError, match=r"gap: expected a mask of shape \(batch, steps\) = \(3, 5\), got \(3, 4\)"):
+        layer(x, mask=mask[:, :4])
+
+
+@pytest.mark.parametrize("cls", [nn.GlobalAveragePooling1D, nn.GlobalMaxPooling1D], ids=lambda c: c.__name__)
+def test_masked_global_pooling_gradcheck(cls):
+    """Masked steps get no gradient; an all-masked row none at all (no NaN from 0 / 0 or -inf)."""
+    x, mask = _masked_steps(13)
+    layer = cls(dtype="float64")
+    xt = gw.tensor(x, requires_grad=True)
+    assert gw.gradcheck(lambda t: layer(t, mask=mask), [xt])
+    layer(xt, mask=mask).sum().backward()
+    assert np.all(xt.grad.data[~mask] == 0) and np.all(np.isfinite(xt.grad.data))
+
+
+def test_embedding_mask_reaches_global_average_pooling_in_a_sequential():
+    """Embedding(mask_zero=True) -> GlobalAveragePooling1D: the average of each sequence's real tokens."""
+    gw.random.seed(14)
+    embedding = nn.Embedding(10, 3, mask_zero=True)
+    model = gw.Sequential([embedding, nn.GlobalAveragePooling1D()])
+    ids = np.array([[4, 2, 7, 0, 0], [1, 9, 3, 5, 8], [6, 0, 0, 0, 0]])
+    out = model(ids).data
+    table = embedding.embeddings.data
+    for i, row in enumerate(ids):
+        np.testing.assert_allclose(out[i], table[row[row != 0]].mean(axis=0), rtol=1e-6)
+    assert not np.allclose(out[0], table[ids[0]].mean(axis=0), atol=1e-4)   # the padding would change it
+
+
 @pytest.mark.parametrize("padding, pads", [(1, ((1, 1), (1, 1))), ((2, 0), ((2, 2), (0, 0))),
                                            (((0, 1), (2, 3)), ((0, 1), (2, 3)))])
 def test_zero_padding_accepts_keras_padding_forms(padding, pads):

@@ -96,6 +96,13 @@ def test_mask_zero_masks_the_padding_id():
     assert _layer().compute_mask(IDS) is None
     mask = _layer(mask_zero=True).compute_mask(IDS)
     np.testing.assert_array_equal(mask.data, IDS != 0)
+    for ids in (IDS.tolist(), gw.tensor(IDS)):                        # nested lists and tensors too
+        np.testing.assert_array_equal(_layer(mask_zero=True).compute_mask(ids).data, IDS != 0)
+
+
+def test_whole_numbers_of_any_type_are_accepted_as_sizes():
+    layer = nn.Embedding(np.int64(8), 3.0)
+    assert (layer.input_dim, layer.output_dim) == (8, 3) and type(layer.output_dim) is int
 
 
 def test_float_ids_from_a_model_build_are_accepted():
@@ -121,6 +128,10 @@ def test_bad_ids_are_errors_naming_the_layer(ids, error, pattern):
 @pytest.mark.parametrize("make, pattern", [
     (lambda: nn.Embedding(0, 3), r"Embedding: input_dim must be a positive integer, got 0"),
     (lambda: nn.Embedding(5, 2.5), r"Embedding: output_dim must be a positive integer, got 2.5"),
+    (lambda: nn.Embedding(True, 3), r"Embedding: input_dim must be a positive integer, got True"),
+    (lambda: nn.Embedding("5", 3), r"Embedding: input_dim must be a positive integer, got '5'"),
+    (lambda: nn.Embedding(5, None), r"Embedding: output_dim must be a positive integer, got None"),
+    (lambda: nn.Embedding(np.int64(-2), 3), r"Embedding: input_dim must be a positive integer, got -2"),
     (lambda: F.embedding(IDS, np.zeros(8)), r"embedding: weight must be a \(vocabulary, dim\) table"),
 ])
 def test_bad_arguments(make, pattern):

@@ -264,6 +264,10 @@ def test_shape_errors_name_the_layer_what_it_expected_and_what_it_got(make, x, p
     (lambda: nn.Dense(0), r"Dense: units must be a positive integer, got 0"),
     (lambda: nn.Dropout(1.0), r"Dropout: rate must be in \[0, 1\), got 1.0"),
     (lambda: nn.Dropout(-0.1), r"Dropout: rate must be in \[0, 1\)"),
+    (lambda: nn.Dropout(float("nan")), r"Dropout: rate must be in \[0, 1\), got nan"),
+    (lambda: nn.Dropout("0.5"), r"Dropout: rate must be in \[0, 1\), got '0.5'"),
+    (lambda: nn.Dropout(np.float32(1.5)), r"Dropout: rate must be in \[0, 1\), got 1.5"),
+    (lambda: nn.Dense(2.5), r"Dense: units must be a positive integer, got 2.5"),
     (lambda: nn.InputLayer(), r"Input needs shape="),
 ])
 def test_bad_constructor_arguments(make, pattern):

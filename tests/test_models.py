@@ -90,12 +90,56 @@ def test_the_first_batch_of_a_lazily_built_model_trains_like_an_eager_twin():
     assert len(lazy.optimizer.get_state()) == 1 + 4   # iterations and a velocity for each weight
 
 
+def _lazy_batch_norm_model():
+    gw.random.seed(0)
+    model = gw.Sequential([nn.Dense(4), nn.BatchNormalization(), nn.Dense(2)], name="lazy")
+    model.compile("adam", gw.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+
+
+def _initial_weights(model):
+    twin = _lazy_batch_norm_model()
+    twin.build(model.build_input_shape)
+    return twin.get_weights()                          # the same seed: kernels as drawn, moving mean 0, var 1
+
+
+def test_a_lazily_built_model_checks_y_before_its_first_batch_changes_anything():
+    model = _lazy_batch_norm_model()
+    assert model.metrics_names == ["loss"] and model.compiled_metrics == []   # tied to the outputs when known
+    x, y = _data(16)
+    with pytest.raises(ValueError, match="lazy: the model has one output, but y is a list of 2 arrays"):
+        model.fit(x, [y, y], verbose=0)
+    assert model.built and model.metrics_names == ["loss", "accuracy"]
+    assert _same(model.get_weights(), _initial_weights(model)) and model.optimizer.iterations == 0
+    model.fit(x, y, batch_size=16, verbose=0)
+    assert not _same(model.get_weights(), _initial_weights(model))
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_a_nan_loss_on_the_first_batch_of_a_lazily_built_model_leaves_it_as_built():
+    model = _lazy_batch_norm_model()
+    x, y = _data(16)
+    x[3, 0] = np.nan
+    with pytest.raises(FloatingPointError, match="lazy: the loss became nan"):
+        model.fit(x, y, batch_size=16, verbose=0)
+    assert _same(model.get_weights(), _initial_weights(model))   # the moving statistics too
+    assert model.optimizer.iterations == 0
+
+
 def test_a_failed_first_call_does_not_pin_the_input_shape():
     model = gw.Sequential([nn.Dense(4)])
     with pytest.raises(ValueError, match="batch axis and a feature axis"):
         model(np.ones(3, np.float32))                 # no batch axis
     assert not model.built and model.build_input_shape is None
     assert model.predict(np.ones((2, 3), np.float32), verbose=0).shape == (2, 4)
+
+
+def test_build_with_something_that_is_not_a_shape_names_the_model():
+    model = gw.Sequential([nn.Dense(4)], name="net")
+    for bad in ("abc", [(None, 2), 3]):
+        with pytest.raises(ValueError, match="net: expected an input shape or a list/dict of input shapes"):
+            model.build(bad)
+        assert not model.built
 
 
 def test_sequential_add_pop_and_input_position():
@@ -111,6 +155,23 @@ def test_sequential_add_pop_and_input_position():
         model.add(nn.Input(shape=(4,)))
     with pytest.raises(TypeError, match="add\\(\\) expects a Layer, got int"):
         model.add(3)
+
+
+def test_sequential_pop_updates_the_output_shape_and_weights_as_add_does():
+    model = gw.Sequential([nn.Input(shape=(3,)), nn.Dense(4), nn.Dense(2)], name="stack")
+    model.pop()
+    assert model.built and model.output_shape == (None, 4) and model.count_params() == 3 * 4 + 4
+    assert [w.shape for w in model.weights] == [(3, 4), (4,)]
+    model.add(nn.Dense(5))
+    assert model.output_shape == (None, 5)
+    lazy = gw.Sequential([nn.Dense(4), nn.Dense(2)])
+    lazy(np.ones((1, 3), np.float32))
+    lazy.pop()
+    assert lazy.output_shape == (None, 4)
+    lazy.pop()
+    assert not lazy.built and lazy.output_shape is None and lazy.build_input_shape is None
+    with pytest.raises(TypeError, match=r"sequential(_\d+)?: pop\(\) on a model with no layers"):
+        lazy.pop()
 
 
 class Encoder(nn.Layer):
@@ -257,10 +318,16 @@ def test_validation_split_holds_out_the_last_fraction_before_shuffling(n, split,
 
 def test_validation_split_that_leaves_nothing_is_an_error():
     model, _ = _recording_model()
-    with pytest.raises(ValueError, match="leaves an empty set"):
+    model.name = "net"
+    with pytest.raises(ValueError, match="net: validation_split=0.8 of 3 samples leaves an empty set"):
         model.fit(np.zeros((3, 1), np.float32), np.zeros(3), validation_split=0.8, verbose=0)
-    with pytest.raises(ValueError, match=r"validation_split must be in \(0, 1\)"):
+    with pytest.raises(ValueError, match=r"net: validation_split must be in \(0, 1\)"):
         model.fit(np.zeros((3, 1), np.float32), np.zeros(3), validation_split=1.5, verbose=0)
+
+
+@pytest.mark.parametrize("n, split, sizes", [(10, 0.2, (8, 2)), (10, 0.25, (7, 3)), (3, 0.8, (0, 3)), (7, 0.0, (7, 0))])
+def test_split_sizes_counts_what_fit_holds_out(n, split, sizes):
+    assert gw.models.training.split_sizes(n, split) == sizes
 
 
 def test_validation_data_is_evaluated_in_inference_mode_every_epoch():
@@ -360,6 +427,23 @@ def test_evaluate_predict_and_batch_methods_return_keras_conventions():
     model.compile("sgd", gw.losses.SparseCategoricalCrossentropy(from_logits=True))    # no metrics
     assert isinstance(model.evaluate(x, y, verbose=0), float)
     assert isinstance(model.train_on_batch(x, y), float)
+
+
+def test_predict_on_no_samples_gives_the_output_shape_with_no_samples():
+    model = _mlp(classes=3)
+    empty = model.predict(np.zeros((0, 2), np.float32), verbose=0)
+    assert empty.shape == (0, 3) and empty.dtype == np.float32
+    lazy = gw.Sequential([nn.Embedding(10, 4), nn.Dense(5)])             # unbuilt: built as a batch would
+    empty = lazy.predict(np.zeros((0, 7), np.int64), verbose=0)
+    assert empty.shape == (0, 7, 5) and lazy.build_input_shape == (None, 7)
+
+
+def test_sample_weight_as_a_list_of_numbers_is_one_array():
+    x, y = _data(8)
+    weights = [1.0, 2.0, 0.0, 1.0, 3.0, 1.0, 1.0, 0.5]
+    as_list = _mlp().train_on_batch(x, y, sample_weight=weights)
+    as_array = _mlp().train_on_batch(x, y, sample_weight=np.array(weights))
+    assert as_list == as_array and as_list != _mlp().train_on_batch(x, y)
 
 
 def test_verbose_fit_prints_epochs_and_verbose_0_prints_nothing(capsys):

@@ -147,6 +147,8 @@ def test_one_loss_and_a_flat_metric_list_apply_to_every_output():
     assert given.name == "mean_absolute_error"              # the object given is copied, not renamed
     a, b = model.predict(x, verbose=0)
     assert isinstance(model.predict(x, verbose=0), tuple)  # the structure the model returns
+    empty = model.predict(x[:0], verbose=0)
+    assert isinstance(empty, tuple) and [e.shape for e in empty] == [(0, 2), (0, 2)]
     assert logs["output_1_loss"] == pytest.approx((a.astype(np.float64) ** 2).mean(), rel=1e-5)
     assert logs["output_2_loss"] == pytest.approx(((b.astype(np.float64) - 1) ** 2).mean(), rel=1e-5)
     assert logs["loss"] == pytest.approx(logs["output_1_loss"] + logs["output_2_loss"], rel=1e-6)
@@ -181,14 +183,16 @@ def test_batches_shuffling_and_validation_take_the_same_samples_from_every_array
     x, y = [a, 10 * a], [a + 1000, a + 2000]
     gw.random.seed(3)
     model.fit(x, y, epochs=2, batch_size=6, validation_split=0.25, shuffle=True, verbose=0)
-    trained = [(seen_a, seen_b) for training, seen_a, seen_b in model.seen if training]
-    validated = [(seen_a, seen_b) for training, seen_a, seen_b in model.seen if not training]
+    build, *seen = model.seen               # unbuilt: first built by the first sample, in inference mode
+    assert build[0] is False and build[1].tolist() == [0.0] and build[2].tolist() == [0.0]
+    trained = [(seen_a, seen_b) for training, seen_a, seen_b in seen if training]
+    validated = [(seen_a, seen_b) for training, seen_a, seen_b in seen if not training]
     assert all(np.array_equal(sb, 10 * sa) for sa, sb in trained + validated)      # pairs stay together
     first_epoch = np.concatenate([sa for sa, _ in trained[:3]])
     assert sorted(first_epoch) == list(range(15)) and list(first_epoch) != list(range(15))   # shuffled
     assert np.array_equal(np.concatenate([sa for sa, _ in validated]), np.tile(np.arange(15, 20), 2))
-    assert len(targets) == 2 * len(model.seen)                      # two outputs per batch
-    for (_, seen_a, _), t1, t2 in zip(model.seen, targets[0::2], targets[1::2]):
+    assert len(targets) == 2 * len(seen)                            # two outputs per batch
+    for (_, seen_a, _), t1, t2 in zip(seen, targets[0::2], targets[1::2]):
         assert np.array_equal(t1 - 1000, seen_a) and np.array_equal(t2 - 2000, seen_a)   # y sliced alike
 
 
@@ -208,6 +212,8 @@ def test_dict_inputs_and_outputs_with_a_loss_dict_weights_and_metrics_by_name():
     out = model.predict(x, batch_size=8, verbose=0)
     assert isinstance(out, dict) and {k: v.shape for k, v in out.items()} == {
         "match": (30, 1), "kind": (30, 2), "aux": (30, 2)}
+    empty = model.predict({k: v[:0] for k, v in x.items()}, verbose=0)
+    assert {k: v.shape for k, v in empty.items()} == {"match": (0, 1), "kind": (0, 2), "aux": (0, 2)}
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     mse = ((out["match"].astype(np.float64) - y["match"]) ** 2).mean()
     xent = _xent(out["kind"], y["kind"]).mean()

@@ -240,7 +240,8 @@ def test_float32_in_float32_out_and_integer_averages_are_not_truncated():
     (lambda: F.max_pool2d(np.zeros((1, 7, 6, 3)), 2, (2, 0)),
      r"strides must be a positive integer .* got \(2, 0\)"),
     (lambda: F.max_pool1d(np.zeros((1, 7, 6, 3))),
-     r"expected inputs of shape \(batch, steps, channels\), got \(1, 7, 6, 3\)"),
+     r"max_pool1d: expected inputs of shape \(batch, steps, channels\), got \(1, 7, 6, 3\)"),
+    (lambda: F.avg_pool1d(np.zeros((7, 3))), r"avg_pool1d: expected inputs of shape \(batch, steps, channels\)"),
     (lambda: F.avg_pool1d(np.zeros((1, 3, 2)), 4), r"a window of 4 pixels does not fit in an input of 3"),
 ])
 def test_bad_arguments_raise_clear_value_errors(call, pattern):

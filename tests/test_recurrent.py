@@ -405,6 +405,89 @@ def test_embedding_mask_zero_travels_through_sequential_to_stacked_rnns():
 
 
 
+@pytest.mark.parametrize("cls", [nn.SimpleRNN, nn.LSTM], ids=lambda c: c.__name__)
+def test_go_backwards_sequence_carries_the_reversed_mask(cls):
+    """The returned sequence of go_backwards runs from the last step to the first, so its mask does too
+    (Keras keeps the input's order there; gradwork keeps each output with its own mask entry)."""
+    x, mask = _padded(np.random.default_rng(23), [5, 2, 4], 5, 3)
+    layer = _built_layer(cls, "float64", 3, seed=24, go_backwards=True, return_sequences=True,
+                         zero_output_for_mask=True)
+    out_mask = layer.compute_mask(x, mask)
+    np.testing.assert_array_equal(out_mask, mask[:, ::-1])
+    out = layer(x, mask=mask).data
+    np.testing.assert_array_equal(out[~out_mask], 0)              # the zeroed outputs are where it says
+    assert np.all(np.abs(out[out_mask]) > 0)
+    reversed_tensor = layer.compute_mask(x, gw.tensor(mask))
+    assert isinstance(reversed_tensor, gw.Tensor)
+    np.testing.assert_array_equal(reversed_tensor.data, mask[:, ::-1])
+    forwards = _built_layer(cls, "float64", 3, seed=24, return_sequences=True)
+    assert forwards.compute_mask(x, mask) is mask
+    assert _built_layer(cls, "float64", 3, seed=24, go_backwards=True).compute_mask(x, mask) is None
+
+
+def test_rnn_masks_take_0_1_numbers_and_reject_other_floats():
+    x, mask = _padded(np.random.default_rng(25), [4, 2], 4, 3)
+    layer = _built_layer(nn.GRU, "float64", 3, seed=26, return_sequences=True)
+    np.testing.assert_array_equal(layer(x, mask=mask.astype(np.float32)).data, layer(x, mask=mask).data)
+    layer.name = "enc"
+    with pytest.raises(TypeError, match=r"enc: expected a boolean mask \(True = a step to take\)"):
+        layer(x, mask=np.where(mask, 0.0, -np.inf))
+
+
+def test_recurrence_keeps_its_backward_buffers_only_when_a_graph_is_recorded(monkeypatch):
+    """The rows h_prev that met the recurrent kernel are kept for backward only: not under no_grad."""
+    from gradwork.nn.functional import recurrent as module
+
+    runs = []
+
+    class Recording(module._Run):
+        def __init__(self, *args):
+            super().__init__(*args)
+            runs.append(self)
+
+    monkeypatch.setattr(module, "_Run", Recording)
+    rng = np.random.default_rng(27)
+    x, kernel, rk = (gw.tensor(rng.standard_normal(s), requires_grad=True) for s in ((2, 3, 4), (4, 12), (3, 12)))
+    recorded = recurrence(LSTMCell(), x, kernel, rk)[-1]
+    with gw.no_grad():
+        inferred = recurrence(LSTMCell(), x, kernel, rk)[-1]
+    plain = recurrence(LSTMCell(), x.data, kernel.data, rk.data)[-1]     # nothing needs a gradient
+    assert runs[0].hd is not None and runs[1].hd is None and runs[2].hd is None
+    np.testing.assert_array_equal(inferred.data, recorded.data)
+    np.testing.assert_array_equal(plain.data, recorded.data)
+    assert recorded.requires_grad and not inferred.requires_grad
+
+
+def test_gru_reset_before_rejects_a_recurrent_bias():
+    rng = np.random.default_rng(28)
+    x, kernel, rk = rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 9)), rng.standard_normal((3, 9))
+    with pytest.raises(ValueError, match=r"GRUCell\(reset_after=False\) takes no recurrent bias .* got one of "
+                                         r"shape \(9,\)"):
+        recurrence(GRUCell(reset_after=False), x, kernel, rk, recurrent_bias=np.zeros(9))
+
+
+def test_bidirectional_zeroes_masked_steps_without_changing_the_given_layers():
+    x, mask = _padded(np.random.default_rng(29), [4, 2], 4, 3)
+    backward = nn.GRU(2, go_backwards=True, return_sequences=True, dtype="float64")
+    bi = nn.Bidirectional(nn.GRU(2, return_sequences=True, dtype="float64"), backward_layer=backward,
+                          merge_mode=None, dtype="float64")
+    forward_out, backward_out = bi(x, mask=mask)
+    assert not backward.zero_output_for_mask and not bi.forward_layer.zero_output_for_mask
+    for out in (forward_out.data, backward_out.data):
+        np.testing.assert_array_equal(out[~mask], 0)
+        assert np.all(np.abs(out[mask]) > 0)
+    np.testing.assert_array_equal(forward_out.data[mask], bi.forward_layer(x, mask=mask).data[mask])
+
+
+def test_bidirectional_initial_state_must_be_a_list():
+    bi = nn.Bidirectional(nn.GRU(2), name="bi")
+    with pytest.raises(TypeError, match=r"bi: initial_state must be a list of states, the forward layer's then "
+                                        r"the backward layer's; got a Tensor"):
+        bi(np.zeros((2, 3, 1)), initial_state=gw.zeros(2, 2))
+    out = bi(np.zeros((2, 3, 1)), initial_state=(np.ones((2, 2)), np.zeros((2, 2))))
+    assert out.shape == (2, 4)
+
+
 @pytest.mark.parametrize("between", [lambda: nn.Dropout(0.5), lambda: nn.Dense(4, activation="tanh"),
                                      lambda: nn.Activation("relu"), lambda: nn.LeakyReLU()])
 def test_step_by_step_layers_pass_the_mask_on(between):
@@ -517,12 +600,13 @@ def test_keras_weight_layouts_and_initial_values():
 
 
 def test_bidirectional_names_copies_and_round_trips_its_backward_layer():
-    bi = nn.Bidirectional(nn.GRU(2, name="enc", return_sequences=True),
-                          backward_layer=nn.GRU(2, go_backwards=True, return_sequences=True, name="rev"))
-    assert bi.forward_layer.name == "forward_enc" and bi.backward_layer.name == "rev"
+    rev = nn.GRU(2, go_backwards=True, return_sequences=True, name="rev")
+    bi = nn.Bidirectional(nn.GRU(2, name="enc", return_sequences=True), backward_layer=rev)
+    assert bi.forward_layer.name == "forward_enc" and bi.backward_layer is rev
+    assert not rev.zero_output_for_mask and "zero_output_for_mask" not in rev.get_config()  # left as given
     clone = nn.Bidirectional.from_config(json.loads(json.dumps(bi.get_config())))
     assert clone.forward_layer.name == "forward_enc" and clone.backward_layer.name == "rev"
-    assert clone.backward_layer.go_backwards and clone.forward_layer.zero_output_for_mask
+    assert clone.backward_layer.go_backwards
     x = np.random.default_rng(19).standard_normal((2, 3, 4)).astype(np.float32)
     out = bi(x, initial_state=[np.ones((2, 2), np.float32), np.zeros((2, 2), np.float32)])
     assert out.shape == (2, 3, 4)

@@ -43,9 +43,13 @@ def build_parser():
         default=None,
         help="shift and flip the training images at random (default: on for cnn-bn only)",
     )
+    train.add_argument(
+        "--shift", type=float, default=0.1,
+        help="with --augment: the largest random shift, as a fraction of the image size (default 0.1; 0: flips only)",
+    )
     train.add_argument("--limit", type=int, help=argparse.SUPPRESS)  # the first N train/test samples (tests)
     train.add_argument(
-        "--dropout", type=float, default=0.5, help="dropout rate before the cnn's last layer (default 0.5)"
+        "--dropout", type=float, help="dropout rate before the last layer of the cnn models (default 0.5)"
     )
     train.add_argument("--epochs", type=int, default=10)
     train.add_argument("--batch-size", type=int, default=128)

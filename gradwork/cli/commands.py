@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import memory, models, optimizers, random
 from ..callbacks import CSVLogger
+from ..models.training import split_sizes
 from ..nn import (
     Activation,
     BatchNormalization,
@@ -27,21 +28,24 @@ MODELS = ("mlp", "linear", "cnn", "cnn-bn")
 CNN_MODELS = ("cnn", "cnn-bn")
 
 
-def augmentation_layers():
-    """Shifts of up to 10% of the image (black fill) and left-right flips, while training only."""
-    return [RandomTranslation(0.1, 0.1, fill_mode="constant"), RandomFlip("horizontal")]
+def augmentation_layers(shift=0.1):
+    """Random shifts of up to `shift` of the image size (black fill; none for 0) and left-right flips,
+    while training only."""
+    shifts = [RandomTranslation(shift, shift, fill_mode="constant")] if shift else []
+    return shifts + [RandomFlip("horizontal")]
 
 
-def build_model(kind, input_shape, n_classes, hidden=(), pixel_scale=1.0, augment=False, dropout=0.5):
+def build_model(kind, input_shape, n_classes, hidden=(), pixel_scale=1.0, augment=False, dropout=0.5, shift=0.1):
     """The network for `--model`: an MLP (ReLU hidden layers), a linear softmax classifier, or a CNN.
 
-    augment : put the augmentation layers (random shifts and flips, images only) right after the input.
+    augment : put the augmentation layers (random shifts of up to `shift` and flips, images only)
+        right after the input.
     """
     if kind in CNN_MODELS:
-        return build_cnn(input_shape, n_classes, pixel_scale, kind == "cnn-bn", augment, dropout)
+        return build_cnn(input_shape, n_classes, pixel_scale, kind == "cnn-bn", augment, dropout, shift)
     layers = [Input(shape=input_shape)]
     if augment:
-        layers += augmentation_layers()
+        layers += augmentation_layers(shift)
     if pixel_scale != 1:
         layers.append(Rescaling(pixel_scale))
     if len(input_shape) > 1:
@@ -52,7 +56,7 @@ def build_model(kind, input_shape, n_classes, hidden=(), pixel_scale=1.0, augmen
     return models.Sequential(layers, name=kind)
 
 
-def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment=False, dropout=0.5):
+def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment=False, dropout=0.5, shift=0.1):
     """Two convolution blocks and a dense head, for (H, W) or (H, W, C) images:
 
     Conv2D(32, 3, same, relu) -> MaxPooling2D -> Conv2D(64, 3, same, relu) -> MaxPooling2D -> Flatten
@@ -63,7 +67,8 @@ def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment
         (an average over about the last 10 batches): Keras's 0.99 takes several hundred steps to
         forget the initial variance of 1, far more than the first convolution's outputs have
         (about 0.003), so a short run would be scored with wrong statistics.
-    augment : random shifts and flips of the training images, before the pixels are rescaled.
+    augment : random shifts (up to `shift` of the image size) and flips of the training images, before
+        the pixels are rescaled.
     Grey images (H, W) get a channel axis first, by a Reshape layer.
     """
     if len(input_shape) not in (2, 3):
@@ -75,7 +80,7 @@ def build_cnn(input_shape, n_classes, pixel_scale=1.0, batch_norm=False, augment
     if len(input_shape) == 2:
         layers.append(Reshape(tuple(input_shape) + (1,)))
     if augment:
-        layers += augmentation_layers()
+        layers += augmentation_layers(shift)
     if pixel_scale != 1:
         layers.append(Rescaling(pixel_scale))
     for filters in (32, 64):
@@ -113,7 +118,7 @@ def _make_optimizer(name, lr, schedule="constant", total_steps=1):
 
 def _total_steps(args, n_samples):
     """The number of optimizer steps `fit` will take (validation samples held out)."""
-    n_train = int(n_samples * (1 - args.validation_split)) if args.validation_split else n_samples
+    n_train = split_sizes(n_samples, args.validation_split)[0]
     return args.epochs * -(-n_train // args.batch_size)
 
 
@@ -124,6 +129,8 @@ def _limit(source, count):
 
 
 def train_command(args):
+    if args.dropout is not None and args.model not in CNN_MODELS:
+        raise UsageError(f"--dropout applies to the cnn models ({', '.join(CNN_MODELS)}), not --model {args.model}")
     memory.keep_freed_memory()  # a whole process of training steps: reuse freed pages (15-25% faster)
     random.seed(args.seed)
     source = load_source(args.dataset, args.subset, args.target, args.seed)
@@ -146,7 +153,8 @@ def train_command(args):
         _hidden_sizes(args.hidden),
         source.pixel_scale,
         augment=augment,
-        dropout=args.dropout,
+        dropout=0.5 if args.dropout is None else args.dropout,
+        shift=args.shift,
     )
     model.metadata = {"dataset": source.name, "class_names": source.class_names, "augment": augment}
     model.compile(

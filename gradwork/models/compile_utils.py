@@ -54,7 +54,6 @@ class CompileSpec:
         self.metrics_kind, self.metrics = self._checked_metrics(metrics)
         for identifier in self._metric_identifiers():
             metrics_module.get(identifier)  # unknown names raise now, before compile changes anything
-        self.simple = not _per_output(loss) and loss_weights is None and self.metrics_kind == "all"
 
     def _checked_weights(self, weights):
         if weights is None:
@@ -199,7 +198,7 @@ class CompiledOutputs:
         self._heads = heads  # (index, name, key, loss or None, weight or None, loss tracker or None)
         self._metrics = metrics  # (index, name, key, Metric)
         self.metrics = [m for *_, m in metrics]
-        self.trackers = [h[5] for h in heads if h[5] is not None]
+        self.log_metrics = [h[5] for h in heads if h[5] is not None] + self.metrics  # as fit logs them
         self.single = heads[0][2] is None  # the model returns one tensor, not a list or dict
         self._needs_target = {name for _, name, _, loss, _, _ in heads if loss is not None}
         self._needs_target.update(name for _, name, _, _ in metrics)
@@ -242,11 +241,13 @@ class CompiledOutputs:
         for index, name, key, loss, weight, tracker in self._heads:
             if loss is None:
                 continue
-            out = y_pred if key is None else y_pred[key]
-            weights = structure.part(sample_weight, name, index)
-            value = loss(structure.part(y, name, index), out, sample_weight=weights)
+            if key is None:  # the model's one output: y, y_pred and sample_weight whole
+                value = loss(y, y_pred, sample_weight=sample_weight)
+            else:
+                value = loss(structure.part(y, name, index), y_pred[key],
+                             sample_weight=structure.part(sample_weight, name, index))
             if tracker is not None:
-                batch = len(out) if batch is None else batch
+                batch = len(y_pred[key]) if batch is None else batch
                 tracker.update_state(float(value.data), sample_weight=batch)
             if weight is not None:
                 value = value * weight
@@ -256,5 +257,8 @@ class CompiledOutputs:
     def update_metrics(self, y, y_pred, sample_weight=None):
         """Update every output's metrics from y, the predicted arrays and the sample weights."""
         for index, name, key, metric in self._metrics:
-            metric.update_state(structure.part(y, name, index), y_pred if key is None else y_pred[key],
-                                structure.part(sample_weight, name, index))
+            if key is None:  # the model's one output
+                metric.update_state(y, y_pred, sample_weight)
+            else:
+                metric.update_state(structure.part(y, name, index), y_pred[key],
+                                    structure.part(sample_weight, name, index))

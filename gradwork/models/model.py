@@ -8,7 +8,7 @@ The loop itself (batches, callbacks, validation) is in `training.py`; saving is 
 
 import numpy as np
 
-from .. import metrics as metrics_module, optimizers
+from .. import optimizers
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
 from . import structure, training
@@ -34,16 +34,13 @@ class Model(Layer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.optimizer = None
-        self.loss = None
-        self.compiled_metrics = []
         self.stop_training = False
         self.history = None
         self.build_input_shape = None
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
         self._groups = None
-        self._compile_spec = None
-        self._outputs = None  # CompiledOutputs when the losses are tied to several outputs (else one loss)
-        self._outputs_pending = False  # compiled, but the losses not yet tied to the outputs
+        self._compile_spec = None  # compile's arguments (CompileSpec)
+        self._outputs = None  # ...tied to the model's outputs (CompiledOutputs), once they are known
 
     def __call__(self, inputs, *args, **kwargs):
         if self.built:
@@ -67,17 +64,17 @@ class Model(Layer):
         """Build by running one zero batch of `input_shape` (a shape, or a list/dict of them) through it.
         Axes declared None stay free: inputs of any size on them are accepted (see `run_zero_batches`)."""
         self.run_zero_batches(input_shape)
-        self.build_input_shape = structure.declared_shapes(input_shape)
+        self.build_input_shape = structure.declared_shapes(input_shape, self.name)
 
     def run_zero_batches(self, input_shape):
         """Run one zero sample of `input_shape` through the model (building it), in inference mode.
         With axes declared None (Input(shape=(None, 20))), a second sample of another size on them checks
         that no weight depends on that size, and every layer's `output_shape` gets None on the axes that
         follow it (what `summary` shows)."""
-        free, was_built = structure.has_free_axes(input_shape), self.built
+        free, was_built = structure.has_free_axes(input_shape, self.name), self.built
         outputs = []
         for size in structure.FREE_AXIS_SIZES if free else structure.FREE_AXIS_SIZES[:1]:
-            sample = structure.zero_batch(input_shape, self.dtype, size)
+            sample = structure.zero_batch(input_shape, self.dtype, self.name, size)
             try:
                 with no_grad():
                     self(sample, training=False)
@@ -103,20 +100,32 @@ class Model(Layer):
 
         Several outputs: `loss` is one loss for all, a list, or a dict by output name; `loss_weights`
         a list or dict of floats; `metrics` a list for all outputs, a list of lists, or a dict (see
-        `gradwork.models.compile_utils`). Nothing changes if an argument is wrong.
+        `gradwork.models.compile_utils`). Nothing changes if an argument is wrong. A built model ties
+        them to its outputs now (`compiled_metrics`); an unbuilt one when its outputs are known.
         """
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
         spec = CompileSpec(self.name, loss, loss_weights, metrics)
-        known = self.built and self.output_shape is not None and spec.loss is not None
-        outputs = spec.bind(self.output_shape) if known else None  # several outputs checked now
-        self._compile_spec = spec
-        self.optimizer, self.loss = optimizer, spec.loss
-        metrics = spec.metrics if spec.simple else []  # else made per output when the outputs are known
-        self.compiled_metrics = [metrics_module.get(m, loss=spec.loss) for m in metrics]
-        self._outputs, self._outputs_pending = None, True
-        if outputs is not None:
-            self._use_outputs(outputs)
-        self._groups = None
+        outputs = spec.bind(self.output_shape) if self.built and spec.loss is not None else None
+        self.optimizer, self._compile_spec, self._outputs, self._groups = optimizer, spec, outputs, None
+
+    @property
+    def loss(self):
+        """The compiled loss: one Loss, or a list/dict of them by output (None before `compile`)."""
+        return None if self._compile_spec is None else self._compile_spec.loss
+
+    @property
+    def compiled_metrics(self):
+        """The compiled Metric objects, once tied to the outputs (named "<output>_<metric>" for several)."""
+        return [] if self._outputs is None else self._outputs.metrics
+
+    @property
+    def _log_metrics(self):
+        """The metrics that `fit`/`evaluate` log after the loss: per-output losses, then compiled metrics."""
+        return [] if self._outputs is None else self._outputs.log_metrics
+
+    @property
+    def metrics_names(self):
+        return ["loss"] + [m.name for m in self._log_metrics]
 
     @property
     def _compile_config(self):
@@ -131,42 +140,21 @@ class Model(Layer):
                 "and metrics to save the whole model, or use save_weights()"
             ) from None
 
-    def _use_outputs(self, outputs):
-        """Tie the compiled losses and metrics to the outputs (a single tensor keeps the plain path)."""
-        if not (outputs.single and self._compile_spec.simple):  # else self.loss and compiled_metrics serve
-            self._outputs = outputs
-            self.compiled_metrics = outputs.metrics
-        self._outputs_pending = False
-
-    def _check_targets(self, y, sample_weight=None):
-        """Raise (before anything changes) unless y and sample_weight fit the model's outputs."""
-        if self._outputs_pending and self.built and self.output_shape is not None:
-            self._use_outputs(self._compile_spec.bind(self.output_shape))
-        if self._outputs is not None:
-            self._outputs.check_targets(y, sample_weight)
-        elif not self._outputs_pending and structure.is_nested(y):
-            raise ValueError(
-                f"{self.name}: the model has one output, but y is a {type(y).__name__} of arrays"
-            )
-
-    @property
-    def _log_metrics(self):
-        """The metrics that `fit`/`evaluate` log after the loss: per-output losses, then compiled metrics."""
+    def _bound(self):
+        """The compiled losses and metrics tied to the outputs (`CompiledOutputs`), bound on first use
+        from `output_shape`, which every forward pass sets."""
         if self._outputs is None:
-            return self.compiled_metrics
-        return self._outputs.trackers + self.compiled_metrics
+            self._outputs = self._compile_spec.bind(self.output_shape)
+        return self._outputs
 
-    @property
-    def metrics_names(self):
-        return ["loss"] + [m.name for m in self._log_metrics]
-
-    def _update_metrics(self, y, y_pred, sample_weight=None):
-        """Update the compiled metrics with one batch (y_pred: arrays)."""
-        if self._outputs is None:
-            for m in self.compiled_metrics:
-                m.update_state(y, y_pred, sample_weight)
-        else:
-            self._outputs.update_metrics(y, y_pred, sample_weight)
+    def _check_targets(self, x, y, sample_weight=None):
+        """Raise unless y and sample_weight fit the model's outputs. An unbuilt model is built first, by
+        x's first sample in inference mode, so that a bad y raises before anything trains (weights,
+        optimizer, moving statistics)."""
+        if not self.built:
+            with no_grad():
+                self(structure.take(x, slice(0, 1)), training=False)
+        self._bound().check_targets(y, sample_weight)
 
     def _check_compiled(self, what):
         if self.optimizer is None or self.loss is None:
@@ -175,14 +163,9 @@ class Model(Layer):
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y, y_pred, sample_weight=None):
         """The compiled loss (summed over the outputs with their weights) plus every weight
-        regularizer's penalty (as Keras reports it)."""
-        if self._outputs_pending:  # a lazily built model: its outputs are known only now
-            self._use_outputs(self._compile_spec.bind(y_pred))
-            self._check_targets(y, sample_weight)
-        if self._outputs is None:
-            total = self.loss(y, y_pred, sample_weight=sample_weight)
-        else:
-            total = self._outputs.loss(y, y_pred, sample_weight)
+        regularizer's penalty (as Keras reports it). y, y_pred, sample_weight: an array (Tensor for
+        y_pred) or one per output, as the model returns them."""
+        total = self._bound().loss(y, y_pred, sample_weight)
         for p in self._weight_groups()[2]:
             total = total + p.regularizer(p)
         return total
@@ -200,17 +183,17 @@ class Model(Layer):
         return self._groups
 
     def train_step(self, x, y, sample_weight=None):
-        """Forward, loss, backward and one optimizer update on one batch; returns the loss value."""
-        built = self.built
-        saved = [(p, p.data.copy()) for p in self._weight_groups()[1]] if built else []  # moving statistics
+        """Forward, loss, backward and one optimizer update on one batch (an unbuilt model is built and
+        y checked first); returns (the loss value, the predicted arrays)."""
+        if not self.built:
+            self._check_targets(x, y, sample_weight)
+        params, buffers, _ = self._weight_groups()
+        saved = [p.data.copy() for p in buffers]  # moving statistics, restored if the loss is not finite
         y_pred = self(x, training=True)
-        if not built:  # a lazily built model has its weights only now
-            self._groups = None
-        params = self._weight_groups()[0]
         loss = self.compute_loss(y, y_pred, sample_weight)
         value = float(loss.data)
         if not np.isfinite(value):
-            for p, data in saved:  # undo what the forward pass updated
+            for p, data in zip(buffers, saved):
                 p.data[...] = data
             raise FloatingPointError(
                 f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
@@ -227,12 +210,12 @@ class Model(Layer):
         self._check_compiled("train_on_batch")
         x, y = training.as_arrays(self, x, y)
         sample_weight = training.sample_weights(self, y, sample_weight, class_weight)
-        self._check_targets(y, sample_weight)
+        self._check_targets(x, y, sample_weight)
         for m in self._log_metrics:
             m.reset_state()
         self._groups = None
         loss, y_pred = self.train_step(x, y, sample_weight)
-        self._update_metrics(y, y_pred, sample_weight)
+        self._outputs.update_metrics(y, y_pred, sample_weight)
         return training.format_result({"loss": loss, **{m.name: m.result() for m in self._log_metrics}},
                                       return_dict)
 
@@ -313,7 +296,8 @@ class Model(Layer):
 
     def predict(self, x, batch_size=32, verbose="auto", callbacks=None):
         """Outputs for every sample of x, in batches, in inference mode, as a NumPy array (a list or
-        dict of arrays, like the model's output, for several outputs)."""
+        dict of arrays, like the model's output, for several outputs; with 0 samples on the first axis
+        when x has none)."""
         return training.predict(self, x, batch_size, verbose, callbacks)
 
     # ----- inspection and saving --------------------------------------------------------------

@@ -35,8 +35,19 @@ class Sequential(Model):
             self.build(self.build_input_shape)
 
     def pop(self):
-        """Remove the last layer."""
-        layer = self._sublayers["layers"].pop()
+        """Remove and return the last layer; a built model is built again, as after `add`, so that its
+        `output_shape` is the new last layer's (an emptied model becomes unbuilt)."""
+        stack = self._sublayers["layers"]
+        if not stack:
+            raise TypeError(f"{self.name}: pop() on a model with no layers")
+        layer = stack.pop()
+        self._groups = None
+        if self.built:
+            self.built = False
+            if stack:
+                self.build(self.build_input_shape)
+            else:
+                self.build_input_shape = self.output_shape = None
         return layer
 
     def call(self, inputs, training=None, mask=None):

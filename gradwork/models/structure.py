@@ -102,34 +102,36 @@ def batch_shapes(inputs):
 FREE_AXIS_SIZES = (32, 64)
 
 
-def map_shapes(fn, input_shape):
-    """fn applied to one shape, or to each of a list/dict of shapes (the same structure back)."""
+def map_shapes(fn, input_shape, name):
+    """fn applied to one shape, or to each of a list/dict of shapes (the same structure back); `name`
+    (the model's) starts the error for anything else."""
     if is_shape(input_shape):
         return fn(tuple(input_shape))
     if isinstance(input_shape, dict):
-        return {k: map_shapes(fn, s) for k, s in input_shape.items()}
+        return {k: map_shapes(fn, s, name) for k, s in input_shape.items()}
     if isinstance(input_shape, (list, tuple)) and input_shape and all(is_shape(s) for s in input_shape):
         return [fn(tuple(s)) for s in input_shape]
-    raise ValueError(f"expected an input shape or a list/dict of input shapes, got {input_shape!r}")
+    raise ValueError(f"{name}: expected an input shape or a list/dict of input shapes, got {input_shape!r}")
 
 
-def declared_shapes(input_shape):
+def declared_shapes(input_shape, name):
     """The shape(s) a model is built for, batch axis None: (None, *sample shape), or a list/dict of them."""
-    return map_shapes(lambda s: (None,) + s[1:], input_shape)
+    return map_shapes(lambda s: (None,) + s[1:], input_shape, name)
 
 
-def has_free_axes(input_shape):
+def has_free_axes(input_shape, name):
     """True when a shape (or one of a list/dict of them) has an axis besides the batch axis declared None."""
     free = []
-    map_shapes(lambda s: free.append(None in s[1:]), input_shape)
+    map_shapes(lambda s: free.append(None in s[1:]), input_shape, name)
     return any(free)
 
 
-def zero_batch(input_shape, dtype, free_size=FREE_AXIS_SIZES[0]):
+def zero_batch(input_shape, dtype, name, free_size=FREE_AXIS_SIZES[0]):
     """One sample of zeros for one shape or a list/dict of shapes (batch axis first, may be None);
     `free_size` steps on every other axis declared None."""
     return map_shapes(
-        lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape
+        lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape,
+        name,
     )
 
 

@@ -17,7 +17,7 @@ def summary(model, print_fn=print, line_length=80):
             f"{model.name} has not been built yet: call it on a batch, call build(input_shape), "
             "or give the input shape (Input(shape=...) or input_shape=...)"
         )
-    if model.build_input_shape is not None and has_free_axes(model.build_input_shape):
+    if model.build_input_shape is not None and has_free_axes(model.build_input_shape, model.name):
         model.run_zero_batches(model.build_input_shape)  # output shapes with None, not the last batch's sizes
     rows = []
     for layer in dict.fromkeys(model.layers):  # a layer assigned to two attributes is shared: one row

@@ -101,6 +101,8 @@ def sample_weights(model, y, sample_weight=None, class_weight=None):
     if class_weight is None:
         if sample_weight is None:
             return None
+        if not structure.is_nested(sample_weight):  # one array (or a list of numbers)
+            return np.asarray(sample_weight, dtype=np.float32)
         return structure.map_nested(lambda w: np.asarray(w, dtype=np.float32), sample_weight)
     if structure.is_nested(y):
         raise ValueError(f"{model.name}: class_weight is only supported for a model with a single output; "
@@ -126,14 +128,20 @@ def _verbosity(verbose):
     return 1 if verbose == "auto" else int(verbose)
 
 
-def _split_validation(x, y, sample_weight, validation_split):
+def split_sizes(n, validation_split):
+    """(training, validation) sample counts when `fit` holds out the last `validation_split` of n samples."""
+    cut = int(n * (1 - validation_split))
+    return cut, n - cut
+
+
+def _split_validation(model, x, y, sample_weight, validation_split):
     """Hold out the last `validation_split` fraction (before any shuffling), as Keras does."""
     if not 0 < validation_split < 1:
-        raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
+        raise ValueError(f"{model.name}: validation_split must be in (0, 1), got {validation_split}")
     n = structure.num_samples(x)
-    cut = int(n * (1 - validation_split))
-    if cut == 0 or cut == n:
-        raise ValueError(f"validation_split={validation_split} of {n} samples leaves an empty set")
+    cut, held_out = split_sizes(n, validation_split)
+    if cut == 0 or held_out == 0:
+        raise ValueError(f"{model.name}: validation_split={validation_split} of {n} samples leaves an empty set")
     head, tail = slice(None, cut), slice(cut, None)
     sw = (None, None) if sample_weight is None else (take(sample_weight, head), take(sample_weight, tail))
     return (take(x, head), take(y, head), sw[0]), (take(x, tail), take(y, tail), sw[1])
@@ -143,15 +151,15 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
         class_weight, sample_weight, initial_epoch):
     x, y = as_arrays(model, x, y)
     weights = sample_weights(model, y, sample_weight, class_weight)
-    model._check_targets(y, weights)
+    model._check_targets(x, y, weights)
     val = None
     if validation_data is not None:
         xv, yv = as_arrays(model, *validation_data[:2])
         wv = sample_weights(model, yv, validation_data[2] if len(validation_data) > 2 else None)
-        model._check_targets(yv, wv)
+        model._check_targets(xv, yv, wv)
         val = (xv, yv, wv)
     elif validation_split:
-        (x, y, weights), val = _split_validation(x, y, weights, validation_split)
+        (x, y, weights), val = _split_validation(model, x, y, weights, validation_split)
     n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
     verbose = _verbosity(verbose)
@@ -174,7 +182,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
             wb = None if weights is None else take(weights, idx)
             loss, y_pred = model.train_step(xb, yb, wb)
             loss_tracker.update_state(loss, sample_weight=len(idx))
-            model._update_metrics(yb, y_pred, wb)
+            model._outputs.update_metrics(yb, y_pred, wb)
             logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
@@ -192,7 +200,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
 def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
     x, y = as_arrays(model, x, y)
     weights = sample_weights(model, y, sample_weight)
-    model._check_targets(y, weights)
+    model._check_targets(x, y, weights)
     n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
     cbs = callbacks_module.CallbackList(callbacks, add_history=False, add_progbar=False, model=model,
@@ -211,7 +219,7 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
             y_pred = model(xb, training=False)
             count = min(batch_size, n - step * batch_size)
             loss_tracker.update_state(float(model.compute_loss(yb, y_pred, wb).data), sample_weight=count)
-            model._update_metrics(yb, structure.as_data(y_pred), wb)
+            model._outputs.update_metrics(yb, structure.as_data(y_pred), wb)
             logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
             cbs.on_test_batch_end(step, logs)
     cbs.on_test_end(logs)
@@ -233,4 +241,8 @@ def predict(model, x, batch_size, verbose, callbacks):
             outputs.append(out)
             cbs.on_predict_batch_end(step, {"outputs": out})
     cbs.on_predict_end()
-    return structure.concatenate(outputs) if outputs else np.zeros((0,))
+    if outputs:
+        return structure.concatenate(outputs)
+    with no_grad():  # no samples: the outputs of one zero sample, less the sample (the model's structure)
+        out = model(structure.map_nested(lambda a: np.zeros((1,) + a.shape[1:], a.dtype), x), training=False)
+    return structure.take(structure.as_data(out), slice(0, 0))

@@ -9,8 +9,9 @@ import math
 import numpy as np
 
 from ...autograd.function import Function
-from ...tensor import Tensor, as_tensor
+from ...tensor import as_tensor
 from .layers import dropout
+from .masking import as_array
 
 
 class AttentionSoftmax(Function):
@@ -57,7 +58,7 @@ def broadcasts_to(shape, target):
 
 def _mask_arrays(mask, scores_shape, where):
     """A mask as (keep, bias) arrays: a boolean mask is `keep` (True = take part), a float one is `bias`."""
-    mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    mask = as_array(mask)
     if not broadcasts_to(mask.shape, scores_shape):
         raise ValueError(f"{where}: the mask of shape {mask.shape} does not broadcast to the attention "
                          f"scores' shape {tuple(scores_shape)} (..., target length, source length)")

@@ -14,6 +14,7 @@ import numpy as np
 
 from ...autograd.function import Function, dispatch
 from ...tensor import as_tensor
+from ._reduce import column_sums
 from .windows import Geometry
 
 
@@ -39,12 +40,6 @@ def patches_of(x, geometry):
     patches = np.empty(windows.shape, dtype=x.dtype)
     np.copyto(patches, windows)
     return patches.reshape(rows, -1)
-
-
-def column_sums(rows):
-    """The column sums (F,) of a matrix rows (M, F), as one matrix-vector product with ones: 4-8x
-    faster than `rows.sum(axis=0)` on the tall float32 matrices of a CNN's activations."""
-    return np.ones(rows.shape[0], dtype=rows.dtype) @ rows
 
 
 class Conv2D(Function):

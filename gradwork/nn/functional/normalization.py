@@ -1,7 +1,8 @@
-"""Batch normalization as one fused operation, with Keras's conventions.
+"""Batch normalization as one fused operation: `batch_norm` (torch's conventions, features last) and
+the shared `normalize` that the BatchNormalization layer (Keras's conventions) calls too.
 
-Training normalizes each feature (the `axis`, last by default) with the batch's mean and biased
-variance, then scales by gamma and shifts by beta: one graph node instead of the ten or so a
+Training normalizes each feature (the `axis`) with the batch's mean and biased variance, then
+scales by gamma and shifts by beta: one graph node instead of the ten or so a
 composition of elementwise operations records, whose backward is the closed form
 
     dx = gamma / sqrt(var + eps) * (g - mean(g) - x_hat * mean(g * x_hat)),
@@ -15,8 +16,8 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...ops.reduction import normalize_axes
-from ...tensor import as_tensor, get_default_dtype
-from .conv import column_sums
+from ...tensor import Tensor, as_tensor, get_default_dtype
+from ._reduce import column_sums
 
 
 def _as_rows(a, axis):
@@ -93,32 +94,68 @@ class BatchNorm(Function):
         return gx, g_gamma, g.sum(axis=axes) if needs[2] else None
 
 
-def batch_norm(
-    x, moving_mean, moving_variance, gamma=None, beta=None, training=False, momentum=0.99, epsilon=1e-3,
-    axis=-1,
-):
-    """Batch normalization of x over every axis but `axis` (Keras's conventions, torch's argument order).
+def normalize(x, running_mean, running_var, gamma, beta, training, momentum, epsilon, axis, unbiased):
+    """Batch normalization of x over every axis but `axis`, with every convention explicit.
 
-    x (..., C, ...); moving_mean, moving_variance: arrays (C,); gamma, beta (C,) or None.
-    Training: normalize with the batch's mean and biased variance, and update the moving arrays in
-    place, moving = momentum * moving + (1 - momentum) * batch statistic (Keras's momentum, and its
-    biased variance; torch's momentum is 1 - this one and it stores the unbiased variance).
-    Inference: normalize with the moving statistics.
+    x (..., C, ...); running_mean, running_var: arrays (C,), or None (training only: no running
+    statistics); gamma, beta (C,) or None. Training: normalize with the batch's mean and biased
+    variance and update the running arrays in place, running = (1 - momentum) * running +
+    momentum * batch statistic, where the variance's batch statistic is the unbiased one
+    (N / (N - 1) times the biased; torch) if `unbiased`, else the biased one (Keras).
+    Inference: normalize with the running statistics.
     """
     x = as_tensor(x)
     axis = normalize_axes(axis, x.ndim)[0]
+    _check_statistics(x.shape[axis], running_mean, running_var)
     if training:
         fn = BatchNorm(axis, epsilon)
         out = fn(x, gamma, beta)
-        m = np.asarray(momentum, dtype=moving_mean.dtype)
-        moving_mean[...] = m * moving_mean + (1 - m) * fn.mean
-        moving_variance[...] = m * moving_variance + (1 - m) * fn.variance
+        if running_mean is not None:
+            n = x.size // x.shape[axis]
+            variance = fn.variance * (n / (n - 1)) if unbiased else fn.variance
+            m = np.asarray(momentum, dtype=running_mean.dtype)
+            running_mean[...] = (1 - m) * running_mean + m * fn.mean
+            running_var[...] = (1 - m) * running_var + m * variance
         return out
     shape = tuple(x.shape[i] if i == axis else 1 for i in range(x.ndim))
     dtype = x.dtype if x.dtype.kind == "f" else get_default_dtype()
-    inv_std = (1 / np.sqrt(moving_variance + epsilon)).astype(dtype, copy=False)
+    inv_std = (1 / np.sqrt(running_var + epsilon)).astype(dtype, copy=False)
     scale = inv_std if gamma is None else gamma * inv_std  # then one product and one sum over x
-    shift = -moving_mean.astype(dtype, copy=False) * scale
+    shift = -running_mean.astype(dtype, copy=False) * scale
     if beta is not None:
         shift = shift + beta
     return x * as_tensor(scale).reshape(shape) + as_tensor(shift).reshape(shape)
+
+
+def _check_statistics(features, running_mean, running_var):
+    """Both running arrays are given (as (features,) ndarrays, updated in place) or neither."""
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: give both running_mean and running_var, or neither")
+    for what, a in (("running_mean", running_mean), ("running_var", running_var)):
+        if a is not None and (not isinstance(a, np.ndarray) or a.shape != (features,)):
+            raise ValueError(f"batch_norm: {what} must be an array of shape ({features},) (one value per "
+                             f"feature), got {type(a).__name__} of shape {np.shape(a)}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Batch normalization as `torch.nn.functional.batch_norm`, but with the features on the LAST axis
+    (channels last, as the rest of gradwork's functional API).
+
+    input (..., C); running_mean, running_var: (C,) arrays or Tensors, updated in place in training,
+    or None (training only); weight (gamma), bias (beta): (C,) or None. Training normalizes with the
+    batch's mean and biased variance and updates running = (1 - momentum) * running + momentum *
+    batch statistic, with the UNBIASED batch variance (as torch; the BatchNormalization layer keeps
+    Keras's conventions instead: momentum on the old value, biased variance). Inference normalizes
+    with the running statistics.
+    """
+    x = as_tensor(input)
+    stats = [s.data if isinstance(s, Tensor) else s for s in (running_mean, running_var)]
+    if x.ndim < 1:
+        raise ValueError(f"batch_norm: expected input (..., features), got a scalar of shape {x.shape}")
+    if not training and stats[0] is None:
+        raise ValueError("batch_norm: inference (training=False) needs running_mean and running_var")
+    if training and x.size <= x.shape[-1]:
+        raise ValueError(f"batch_norm: training needs more than one value per feature, got input of shape "
+                         f"{x.shape}")
+    return normalize(x, *stats, weight, bias, training, momentum, eps, -1, unbiased=True)

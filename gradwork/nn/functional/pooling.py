@@ -210,11 +210,11 @@ def avg_pool2d(x, pool_size=2, strides=None, padding="valid"):
     return AvgPool2D(_geometry(x, pool_size, strides, padding))(x)
 
 
-def _as_2d(x, pool_size, strides, fn, padding):
-    """Run a 2-D pooling on (N, L, C) as an image of height 1."""
+def _as_2d(x, pool_size, strides, fn, padding, name):
+    """Run the 2-D pooling `fn` on x (N, L, C) as an image of height 1; `name` for errors."""
     x = as_tensor(x)
     if x.ndim != 3:
-        raise ValueError(f"expected inputs of shape (batch, steps, channels), got {x.shape}")
+        raise ValueError(f"{name}: expected inputs of shape (batch, steps, channels), got {x.shape}")
     strides = pool_size if strides is None else strides
     out = fn(
         x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), (1, int(pool_size)), (1, int(strides)), padding
@@ -224,9 +224,9 @@ def _as_2d(x, pool_size, strides, fn, padding):
 
 def max_pool1d(x, pool_size=2, strides=None, padding="valid"):
     """Max pooling of x (N, L, C) along the steps."""
-    return _as_2d(x, pool_size, strides, max_pool2d, padding)
+    return _as_2d(x, pool_size, strides, max_pool2d, padding, "max_pool1d")
 
 
 def avg_pool1d(x, pool_size=2, strides=None, padding="valid"):
     """Average pooling of x (N, L, C) along the steps."""
-    return _as_2d(x, pool_size, strides, avg_pool2d, padding)
+    return _as_2d(x, pool_size, strides, avg_pool2d, padding, "avg_pool1d")

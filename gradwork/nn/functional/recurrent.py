@@ -23,12 +23,13 @@ import numpy as np
 
 from ...autograd.engine import grad
 from ...autograd.function import Function
-from ...autograd.grad_mode import enable_grad, no_grad
+from ...autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ...ops.elementwise import where
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor
 from .activations import sigmoid, tanh
 from .layers import Affine
+from .masking import boolean_mask
 
 
 # ----- cells --------------------------------------------------------------------------------------
@@ -168,7 +169,8 @@ class GRUCell(Cell):
     """Gates in Keras's order z, r, h; h = z h_prev + (1 - z) hh.
 
     reset_after=True (Keras's default, cuDNN's and PyTorch's form): hh = tanh(x_h + r (h_prev U_h + b_h)),
-    with a recurrent bias; reset_after=False: hh = tanh(x_h + (r h_prev) U_h), composed ops only.
+    with a recurrent bias; reset_after=False: hh = tanh(x_h + (r h_prev) U_h), composed ops only and
+    no recurrent bias (passing one is an error).
     """
 
     gates = 3
@@ -186,6 +188,9 @@ class GRUCell(Cell):
             z, r = zr[:, :u], zr[:, u:]
             hh = activation(xp_t[:, 2 * u :] + r * inner[:, 2 * u :])
         else:
+            if bias is not None:
+                raise ValueError(f"GRUCell(reset_after=False) takes no recurrent bias (the reset gate comes "
+                                 f"before the recurrent matmul), got one of shape {tuple(bias.shape)}")
             zr = recurrent_activation(xp_t[:, : 2 * u] + hd @ kernel[:, : 2 * u])
             z, r = zr[:, :u], zr[:, u:]
             hh = activation(xp_t[:, 2 * u :] + (r * hd) @ kernel[:, 2 * u :])
@@ -227,15 +232,16 @@ class _Run:
     """What the steps of one recurrence share: the cell, sizes, masks, activations, and the
     gradient buffers that the steps' first-order backward fills (see the module docstring)."""
 
-    def __init__(self, cell, xp_shape, units, time_index, mask, rec_mask, activation, recurrent_activation):
-        self.cell, self.units, self.time_index = cell, units, time_index
+    def __init__(self, cell, xp_shape, units, time_index, mask, rec_mask, activation, recurrent_activation,
+                 records):
+        self.cell, self.units, self.time_index, self.records = cell, units, time_index, records
         self.mask, self.rec_mask = mask, rec_mask
         self.activation, self.recurrent_activation = activation, recurrent_activation
         self.fused = cell.fused and _is(activation, "tanh") and (
             not cell.uses_recurrent_activation or _is(recurrent_activation, "sigmoid")
         )
         self.xp_shape = xp_shape
-        self.hd = None  # (batch, time, units): the rows h_prev * dropout that met recurrent_kernel
+        self.hd = None  # (batch, time, units): the rows h_prev * dropout that met recurrent_kernel (if records)
         self.d_xp = self.d_inner = None
 
     def step_mask(self, t):
@@ -294,9 +300,10 @@ class RecurrentStep(Function):
             if bias is not None:
                 inner += bias
             new, self.saved = run.cell.fused_forward(xp_t, inner, state)
-            if run.hd is None:
-                run.hd = np.empty(xp.shape[:2] + (u,), dtype=xp.dtype)
-            run.hd[:, run.time_index[self.t]] = hd
+            if run.records:  # only a backward pass reads them
+                if run.hd is None:
+                    run.hd = np.empty(xp.shape[:2] + (u,), dtype=xp.dtype)
+                run.hd[:, run.time_index[self.t]] = hd
         else:
             with no_grad():
                 new = self._compose(*map(Tensor._make, (xp_t, state, kernel)), bias).data
@@ -383,9 +390,12 @@ def recurrence(cell, x, kernel, recurrent_kernel, bias=None, recurrent_bias=None
     if initial_state is None:
         initial_state = Tensor._make(np.zeros((batch, cell.state_factor * units), dtype=xp.dtype))
     time_index = list(range(steps))[::-1] if go_backwards else list(range(steps))
-    mask = None if mask is None else np.asarray(mask.data if isinstance(mask, Tensor) else mask, dtype=bool)
-    run = _Run(cell, xp.shape, units, time_index, mask, recurrent_mask, activation, recurrent_activation)
+    mask = None if mask is None else boolean_mask(mask, "recurrence", "True = a step to take")
     operands = (recurrent_kernel,) if recurrent_bias is None else (recurrent_kernel, recurrent_bias)
+    records = is_grad_enabled() and any(
+        isinstance(a, Tensor) and a.requires_grad for a in (xp, initial_state, *operands))
+    run = _Run(cell, xp.shape, units, time_index, mask, recurrent_mask, activation, recurrent_activation,
+               records)
     state, states = initial_state, []
     for t in range(steps):
         state = RecurrentStep(run, t)(xp, state, *operands)

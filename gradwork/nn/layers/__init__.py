@@ -16,5 +16,6 @@ from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
 from .reshaping import (
     Cropping1D, Cropping2D, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 )
-from .transformer import PositionEmbedding, SinePositionEncoding, TransformerEncoder
+from .position import PositionEmbedding, SinePositionEncoding
+from .transformer import TransformerEncoder
 from .wrappers import Bidirectional, TimeDistributed

@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 
-from ...tensor import Tensor
 from ..functional.attention import HeadMerge, HeadProjection, attention, broadcasts_to, causal_mask
+from ..functional.masking import boolean_mask
 from ..layer import Layer
+from . import _checks
 from .core import _ser
 
 
@@ -21,7 +22,8 @@ class MultiHeadAttention(Layer):
     with bias output_shape.
 
     Call: query (B, T, dim); value (B, S, dim_v); key (B, S, dim_k), default value; attention_mask:
-    boolean (B, T, S) (or broadcastable to it), True = may attend; use_causal_mask: query i sees
+    boolean (B, T, S) (or broadcastable to it), True = may attend (0/1 numbers are accepted; a float
+    mask with other values, such as PyTorch's additive 0 / -inf one, is a TypeError); use_causal_mask: query i sees
     keys j <= i (combined with attention_mask). Returns (B, T, *output_shape), and the attention
     weights (B, num_heads, T, S) with `return_attention_scores=True`. A query that may attend to
     nothing gets zero weights (output: the output bias), not NaN.
@@ -42,14 +44,10 @@ class MultiHeadAttention(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for what, n in (("num_heads", num_heads), ("key_dim", key_dim), ("value_dim", value_dim or key_dim)):
-            if int(n) != n or n <= 0:
-                raise ValueError(f"{type(self).__name__}: {what} must be a positive integer, got {n}")
-        if not 0 <= dropout < 1:
-            raise ValueError(f"{type(self).__name__}: dropout must be in [0, 1), got {dropout}")
-        self.num_heads, self.key_dim = int(num_heads), int(key_dim)
-        self.value_dim = int(value_dim) if value_dim is not None else self.key_dim
-        self.dropout, self.use_bias = float(dropout), bool(use_bias)
+        self.num_heads = _checks.positive_int(self, "num_heads", num_heads)
+        self.key_dim = _checks.positive_int(self, "key_dim", key_dim)
+        self.value_dim = self.key_dim if value_dim is None else _checks.positive_int(self, "value_dim", value_dim)
+        self.dropout, self.use_bias = _checks.rate(self, "dropout", dropout), bool(use_bias)
         if isinstance(output_shape, (int, np.integer)):
             output_shape = (output_shape,)
         self.attention_output_shape = None if output_shape is None else tuple(int(n) for n in output_shape)
@@ -105,12 +103,11 @@ class MultiHeadAttention(Layer):
         """The boolean mask to attend with, with an axis for the heads; None when everything is seen."""
         keep = None
         if attention_mask is not None:
-            keep = np.asarray(attention_mask.data if isinstance(attention_mask, Tensor) else attention_mask)
+            keep = boolean_mask(attention_mask, self.name, "True = may attend")
             full = (batch, target_length, source_length)
             if keep.ndim > 3 or not broadcasts_to(keep.shape, full):
                 raise ValueError(f"{self.name}: attention_mask must have shape (batch, target length, source "
                                  f"length) = {full} (or broadcast to it), got {keep.shape}")
-            keep = keep.astype(bool, copy=False)
         if use_causal_mask:
             causal = causal_mask(target_length, source_length)
             keep = causal if keep is None else keep & causal

@@ -4,6 +4,7 @@ from ... import activations
 from ..functional.conv import conv1d, conv2d
 from ..functional.windows import _pair
 from ..layer import Layer
+from . import _checks
 from .core import _ser
 
 
@@ -29,11 +30,9 @@ class _Conv(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if int(filters) <= 0:
-            raise ValueError(f"{type(self).__name__}: filters must be a positive integer, got {filters}")
         if padding not in ("valid", "same"):
             raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
-        self.filters = int(filters)
+        self.filters = _checks.positive_int(self, "filters", filters)
         self.kernel_size = self._tuple(kernel_size, "kernel_size")
         self.strides = self._tuple(strides, "strides")
         self.dilation_rate = self._tuple(dilation_rate, "dilation_rate")

@@ -5,6 +5,7 @@ import numpy as np
 from ... import activations
 from ..functional.layers import Affine
 from ..layer import Layer
+from . import _checks
 
 
 def matches_shape(declared, shape):
@@ -68,9 +69,7 @@ class Dense(Layer):
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
-        if int(units) <= 0:
-            raise ValueError(f"Dense: units must be a positive integer, got {units}")
-        self.units = int(units)
+        self.units = _checks.positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer

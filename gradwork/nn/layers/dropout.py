@@ -2,6 +2,7 @@
 
 from ..functional.layers import dropout
 from ..layer import Layer
+from . import _checks
 
 
 class Dropout(Layer):
@@ -12,9 +13,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
-            raise ValueError(f"{type(self).__name__}: rate must be in [0, 1), got {rate}")
-        self.rate = float(rate)
+        self.rate = _checks.rate(self, "rate", rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
 
     def call(self, inputs, training=None):

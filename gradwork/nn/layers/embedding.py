@@ -1,10 +1,10 @@
 """Embedding: integer ids -> learned vectors (Keras's layer)."""
 
-import numpy as np
-
 from ...tensor import Tensor
 from ..functional.embedding import embedding
+from ..functional.masking import as_array
 from ..layer import Layer
+from . import _checks
 from .core import _ser
 
 
@@ -19,10 +19,8 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  mask_zero=False, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if int(value) != value or value <= 0:
-                raise ValueError(f"Embedding: {name} must be a positive integer, got {value}")
-        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.input_dim = _checks.positive_int(self, "input_dim", input_dim)
+        self.output_dim = _checks.positive_int(self, "output_dim", output_dim)
         self.embeddings_initializer = embeddings_initializer
         self.embeddings_regularizer = embeddings_regularizer
         self.mask_zero = bool(mask_zero)
@@ -41,8 +39,7 @@ class Embedding(Layer):
         """(batch, ...) booleans, False where the id is 0 (only with mask_zero)."""
         if not self.mask_zero:
             return None
-        ids = inputs.data if isinstance(inputs, Tensor) else np.asarray(inputs)
-        return Tensor._make(ids != 0)
+        return Tensor._make(as_array(inputs) != 0)
 
     def get_config(self):
         return {

@@ -1,7 +1,7 @@
 """Batch normalization with Keras's conventions."""
 
 from ...ops.reduction import normalize_axes
-from ..functional.normalization import batch_norm
+from ..functional.normalization import normalize
 from ..layer import Layer
 from .core import _ser
 
@@ -14,7 +14,8 @@ class BatchNormalization(Layer):
     moving = momentum * moving + (1 - momentum) * batch_statistic, using that same biased variance
     (Keras's convention; PyTorch stores the unbiased one and its momentum is 1 - Keras's).
     Inference uses the moving statistics. They are non-trainable weights, saved with the model.
-    Training runs as one fused operation (`gradwork.nn.functional.batch_norm`).
+    Training runs as one fused operation (`gradwork.nn.functional.normalization.normalize`, which
+    `F.batch_norm` shares with torch's conventions).
     A frozen layer (`trainable=False`) always runs in inference mode, as in Keras, so fine-tuning
     a model around it leaves its statistics alone.
     """
@@ -60,10 +61,10 @@ class BatchNormalization(Layer):
                 f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                 f"got {inputs.shape}"
             )
-        return batch_norm(
+        return normalize(
             inputs, self.moving_mean.data, self.moving_variance.data, self.gamma, self.beta,
-            training=bool(training and self.trainable), momentum=self.momentum, epsilon=self.epsilon,
-            axis=self.feature_axis,
+            training=bool(training and self.trainable), momentum=1 - self.momentum, epsilon=self.epsilon,
+            axis=self.feature_axis, unbiased=False,
         )
 
     def get_config(self):

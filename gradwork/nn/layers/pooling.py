@@ -1,5 +1,10 @@
 """Pooling layers, channels last: max and average over windows, and their global forms."""
 
+import numpy as np
+
+from ...ops.elementwise import where
+from ...tensor import as_tensor
+from ..functional.masking import boolean_mask
 from ..functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..layer import Layer
 
@@ -87,9 +92,37 @@ class GlobalMaxPooling2D(_GlobalPooling):
         return x.max(axis=axes, keepdims=self.keepdims)
 
 
-class GlobalAveragePooling1D(GlobalAveragePooling2D):
-    """The mean over the steps: (N, steps, C) -> (N, C)."""
+class _GlobalPooling1D(_GlobalPooling):
+    """Global pooling over the steps of (N, steps, C) that takes a Keras mask (N, steps), True = a
+    step that counts: masked steps are left out (an Embedding's padding, say). A sample with every
+    step masked gives zeros."""
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        if inputs.ndim != 3:
+            raise ValueError(f"{self.name}: expected inputs of shape (batch, steps, channels), got {inputs.shape}")
+        keep = boolean_mask(mask, self.name, "True = a step that counts")
+        if keep.shape != inputs.shape[:2]:
+            raise ValueError(f"{self.name}: expected a mask of shape (batch, steps) = {inputs.shape[:2]}, "
+                             f"got {keep.shape}")
+        if inputs.dtype.kind != "f":
+            inputs = inputs.astype(self.dtype)
+        return self.masked_reduce(inputs, keep[:, :, None])
 
 
-class GlobalMaxPooling1D(GlobalMaxPooling2D):
-    """The maximum over the steps: (N, steps, C) -> (N, C)."""
+class GlobalAveragePooling1D(_GlobalPooling1D, GlobalAveragePooling2D):
+    """The mean over the steps: (N, steps, C) -> (N, C); with a mask, over the unmasked steps only."""
+
+    def masked_reduce(self, x, keep):
+        weights = keep.astype(x.dtype)
+        count = np.maximum(weights.sum(axis=1, keepdims=self.keepdims), 1)  # all masked: 0 / 1, not NaN
+        return (x * as_tensor(weights)).sum(axis=1, keepdims=self.keepdims) / as_tensor(count)
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D, GlobalMaxPooling2D):
+    """The maximum over the steps: (N, steps, C) -> (N, C); with a mask, over the unmasked steps only."""
+
+    def masked_reduce(self, x, keep):
+        top = where(keep, x, -np.inf).max(axis=1, keepdims=self.keepdims)
+        return where(keep.any(axis=1, keepdims=self.keepdims), top, 0)  # all masked: 0, not -inf

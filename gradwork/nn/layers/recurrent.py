@@ -8,8 +8,10 @@ from ...random import get_generator
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor
 from ..functional.layers import dropout as dropout_fn
+from ..functional.masking import as_array, boolean_mask
 from ..functional.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
 from ..layer import Layer
+from . import _checks
 from .core import _ser
 
 
@@ -37,13 +39,9 @@ class RNNBase(Layer):
                  bias_regularizer=None, dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
                  return_state=False, go_backwards=False, zero_output_for_mask=False, **kwargs):
         super().__init__(**kwargs)
-        kind = type(self).__name__
-        if int(units) != units or units <= 0:
-            raise ValueError(f"{kind}: units must be a positive integer, got {units}")
-        for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not 0 <= rate < 1:
-                raise ValueError(f"{kind}: {name} must be in [0, 1), got {rate}")
-        self.units = int(units)
+        self.units = _checks.positive_int(self, "units", units)
+        self.dropout = _checks.rate(self, "dropout", dropout)
+        self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
@@ -51,7 +49,6 @@ class RNNBase(Layer):
         self.bias_initializer = bias_initializer
         self.kernel_regularizer, self.recurrent_regularizer = kernel_regularizer, recurrent_regularizer
         self.bias_regularizer = bias_regularizer
-        self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
 
@@ -126,10 +123,10 @@ class RNNBase(Layer):
     def _check_mask(self, mask, batch, steps):
         if mask is None:
             return None
-        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        mask = boolean_mask(mask, self.name, "True = a step to take")
         if mask.shape != (batch, steps):
             raise ValueError(f"{self.name}: expected a mask of shape ({batch}, {steps}), got {mask.shape}")
-        return mask.astype(bool)
+        return mask
 
     def _outputs(self, states, mask):
         units, last = self.units, states[-1]
@@ -148,8 +145,16 @@ class RNNBase(Layer):
         return [output, last[:, :units], last[:, units:]] if wide else [output, last]
 
     def compute_mask(self, inputs, mask=None):
-        """The input mask for a returned sequence, else None (and None for each returned state)."""
+        """The input mask for a returned sequence, else None (and None for each returned state).
+
+        With go_backwards the returned sequence is in reversed time order, so its mask is the input
+        mask reversed too. (Keras 3 returns the input mask unchanged there, which then no longer
+        lines up with the outputs; gradwork keeps each output step with its own mask entry.)
+        """
         output_mask = mask if self.return_sequences else None
+        if output_mask is not None and self.go_backwards:
+            flipped = as_array(output_mask)[:, ::-1]
+            output_mask = Tensor._make(flipped) if isinstance(mask, Tensor) else flipped
         return [output_mask] + [None] * self.cell.state_factor if self.return_state else output_mask
 
     def get_config(self):

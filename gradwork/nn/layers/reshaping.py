@@ -5,6 +5,7 @@ import numpy as np
 
 from ...ops.shape_ops import pad
 from ..layer import Layer
+from . import _checks
 
 _LAYOUTS = {1: "(batch, steps, features)", 2: "(batch, height, width, channels)"}
 
@@ -170,9 +171,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(n, (int, np.integer)) or n <= 0:
-            raise ValueError(f"RepeatVector: n must be a positive integer, got {n!r}")
-        self.n = int(n)
+        self.n = _checks.positive_int(self, "n", n)
 
     def call(self, inputs):
         if inputs.ndim != 2:

@@ -1,10 +1,9 @@
-"""The Transformer's encoder block and its position encodings (keras_hub's layers)."""
-
-import numpy as np
+"""The Transformer's encoder block (keras_hub's layer); the position encodings are in position.py."""
 
 from ... import activations
-from ...tensor import Tensor
+from ..functional.masking import boolean_mask
 from ..layer import Layer
+from . import _checks
 from .attention import MultiHeadAttention
 from .core import Dense, _ser
 from .dropout import Dropout
@@ -22,9 +21,10 @@ class TransformerEncoder(Layer):
 
     Call: inputs (B, T, hidden_dim); padding_mask (B, T), True for real tokens (padded keys are not
     attended to); attention_mask (B, T, T), True = may attend; both may be given (they are
-    combined); mask: the Keras mask the inputs carry (Sequential passes an Embedding's), the
-    padding_mask when none is given, and kept for the output. Returns (B, T, hidden_dim), and the
-    attention weights (B, num_heads, T, T) with `return_attention_scores=True`.
+    combined), as booleans or 0/1 numbers (a float mask with other values, such as PyTorch's
+    additive 0 / -inf one, is a TypeError); mask: the Keras mask the inputs carry (Sequential passes
+    an Embedding's), the padding_mask when none is given, and kept for the output. Returns
+    (B, T, hidden_dim), and the attention weights (B, num_heads, T, T) with `return_attention_scores=True`.
     """
 
     supports_masking = True
@@ -44,11 +44,9 @@ class TransformerEncoder(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for what, n in (("intermediate_dim", intermediate_dim), ("num_heads", num_heads)):
-            if int(n) != n or n <= 0:
-                raise ValueError(f"TransformerEncoder: {what} must be a positive integer, got {n}")
-        self.intermediate_dim, self.num_heads = int(intermediate_dim), int(num_heads)
-        self.dropout = float(dropout)
+        self.intermediate_dim = _checks.positive_int(self, "intermediate_dim", intermediate_dim)
+        self.num_heads = _checks.positive_int(self, "num_heads", num_heads)
+        self.dropout = _checks.rate(self, "dropout", dropout)
         self.activation = activations.get(activation)
         self.layer_norm_epsilon = float(layer_norm_epsilon)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
@@ -105,13 +103,13 @@ class TransformerEncoder(Layer):
         batch, length = shape[:2]
         mask = None
         if padding_mask is not None:
-            padding = _bool_array(padding_mask)
+            padding = boolean_mask(padding_mask, self.name, "True = a real token")
             if padding.shape != (batch, length):
                 raise ValueError(f"{self.name}: padding_mask must have shape (batch, length) = {(batch, length)}, "
                                  f"got {padding.shape}")
             mask = padding[:, None, :]
         if attention_mask is not None:
-            full = _bool_array(attention_mask)
+            full = boolean_mask(attention_mask, self.name, "True = may attend")
             if full.shape != (batch, length, length):
                 raise ValueError(f"{self.name}: attention_mask must have shape (batch, length, length) = "
                                  f"{(batch, length, length)}, got {full.shape}")
@@ -132,73 +130,3 @@ class TransformerEncoder(Layer):
             "bias_regularizer": _ser(self.bias_regularizer),
             "normalize_first": self.normalize_first,
         }
-
-
-def _bool_array(mask):
-    """A mask (Tensor, array or nested list; booleans or 0/1) as a boolean ndarray."""
-    return np.asarray(mask.data if isinstance(mask, Tensor) else mask).astype(bool, copy=False)
-
-
-def sine_position_encoding(length, hidden_dim, max_wavelength=10000, start_index=0):
-    """The Transformer's sinusoids, (length, hidden_dim) in float64: position p, feature i gets
-    sin(p / max_wavelength^(2k / hidden_dim)) for even i = 2k and cos(...) of the same angle for odd i = 2k + 1."""
-    positions = np.arange(start_index, start_index + length, dtype=np.float64)[:, None]
-    features = np.arange(hidden_dim)
-    angles = positions * max_wavelength ** (-2.0 * (features // 2) / hidden_dim)
-    return np.where(features % 2 == 0, np.sin(angles), np.cos(angles))
-
-
-class SinePositionEncoding(Layer):
-    """The fixed sinusoidal position encoding, broadcast to the input's shape (keras_hub's layer).
-
-    It returns the encoding only (add it to the input yourself: `x + SinePositionEncoding()(x)`).
-    inputs: (..., length, hidden_dim), only the shape is used -> the same shape, no gradient.
-    start_index: the position of the first step (for decoding one step at a time).
-    """
-
-    def __init__(self, max_wavelength=10000, **kwargs):
-        super().__init__(**kwargs)
-        self.max_wavelength = float(max_wavelength)
-
-    def call(self, inputs, start_index=0):
-        if inputs.ndim < 2:
-            raise ValueError(f"{self.name}: expected inputs of shape (..., length, hidden_dim), got {inputs.shape}")
-        encoding = sine_position_encoding(*inputs.shape[-2:], self.max_wavelength, start_index)
-        return Tensor._make(np.broadcast_to(encoding.astype(self.dtype), inputs.shape))
-
-    def get_config(self):
-        return {**super().get_config(), "max_wavelength": self.max_wavelength}
-
-
-class PositionEmbedding(Layer):
-    """A learned embedding per position, broadcast to the input's shape (keras_hub's layer).
-
-    It returns the embeddings only (add them to the input yourself). Weight: embeddings
-    (sequence_length, hidden_dim). inputs: (..., length, hidden_dim) with start_index + length <=
-    sequence_length -> the same shape, rows start_index ... start_index + length - 1.
-    """
-
-    def __init__(self, sequence_length, initializer="glorot_uniform", **kwargs):
-        super().__init__(**kwargs)
-        if sequence_length is None or int(sequence_length) <= 0:
-            raise ValueError(f"{type(self).__name__}: sequence_length must be a positive integer, "
-                             f"got {sequence_length}")
-        self.sequence_length = int(sequence_length)
-        self.initializer = initializer
-
-    def build(self, input_shape):
-        if len(input_shape) < 2:
-            raise ValueError(f"{self.name}: expected inputs of shape (..., length, hidden_dim), got {input_shape}")
-        self.embeddings = self.add_weight("embeddings", (self.sequence_length, input_shape[-1]), self.initializer)
-
-    def call(self, inputs, start_index=0):
-        length, features = inputs.shape[-2:] if inputs.ndim >= 2 else (None, None)
-        if features != self.embeddings.shape[1] or not 0 <= start_index <= self.sequence_length - length:
-            raise ValueError(f"{self.name}: expected inputs of shape (..., length, {self.embeddings.shape[1]}) "
-                             f"with start_index + length <= sequence_length {self.sequence_length}, got shape "
-                             f"{inputs.shape} and start_index {start_index}")
-        return self.embeddings[start_index:start_index + length].broadcast_to(inputs.shape)
-
-    def get_config(self):
-        return {**super().get_config(), "sequence_length": self.sequence_length,
-                "initializer": _ser(self.initializer)}

@@ -1,6 +1,8 @@
 """Layers that wrap another layer: Bidirectional (an RNN both ways) and TimeDistributed (per time step)."""
 
 from ...ops.shape_ops import concatenate
+from ...tensor import as_tensor
+from ..functional.masking import boolean_mask
 from ..layer import Layer, deserialize, serialize
 from .recurrent import RNNBase
 
@@ -27,8 +29,9 @@ class Bidirectional(Layer):
     (batch, 2*units) with "concat", (batch, units) with the other modes, with a time axis after
     the batch axis under return_sequences.
     With return_sequences the backward outputs are put back in time order before merging, and
-    masked steps output zeros (as Keras); with return_state the result is
-    [output, *forward states, *backward states]; `initial_state` is split the same way.
+    masked steps output zeros (as Keras; done here, so the wrapped layers' own zero_output_for_mask
+    is left as given); with return_state the result is [output, *forward states, *backward states];
+    `initial_state` is a list split the same way.
     """
 
     supports_masking = True
@@ -53,12 +56,13 @@ class Bidirectional(Layer):
         self.backward_layer = backward_layer
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
-        for rnn in (self.forward_layer, self.backward_layer):
-            rnn.zero_output_for_mask = self.return_sequences
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
         forward_state = backward_state = None
         if initial_state is not None:
+            if not isinstance(initial_state, (list, tuple)):
+                raise TypeError(f"{self.name}: initial_state must be a list of states, the forward layer's "
+                                f"then the backward layer's; got a {type(initial_state).__name__}")
             half = len(initial_state) // 2
             if len(initial_state) % 2:
                 raise ValueError(f"{self.name}: initial_state needs the forward and the backward states, "
@@ -72,6 +76,9 @@ class Bidirectional(Layer):
             states = forward_states + backward_states
         if self.return_sequences:
             y_rev = y_rev[:, ::-1]
+            if mask is not None:  # zeros at the masked steps, whatever the layers' zero_output_for_mask
+                keep = as_tensor(boolean_mask(mask, self.name)[:, :, None].astype(y.dtype))
+                y, y_rev = y * keep, y_rev * keep
         output = self._merge(y, y_rev)
         if not self.return_state:
             return output

@@ -1,0 +1,27 @@
+"""Masks given as Tensors, arrays or nested lists, as the NumPy arrays the masked operations use."""
+
+import numpy as np
+
+from ...tensor import Tensor
+
+
+def as_array(x):
+    """A Tensor's data (no copy), or an array-like as an ndarray."""
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def boolean_mask(mask, where, meaning="True = keep"):
+    """A mask as a boolean ndarray: booleans as they are, or integers / floats that are all 0 or 1.
+
+    Anything else raises a TypeError naming `where` (the layer or function): a float mask with
+    other values is most likely PyTorch's additive form (0 = keep, -inf = drop), which a plain
+    conversion to booleans would silently invert. `meaning` says what True means, for the message.
+    """
+    array = as_array(mask)
+    if array.dtype == bool:
+        return array
+    if array.dtype.kind in "iuf" and np.isin(array, (0, 1)).all():
+        return array.astype(bool)
+    hint = " (an additive 0 / -inf mask? pass mask == 0 instead)" if array.dtype.kind == "f" else ""
+    raise TypeError(f"{where}: expected a boolean mask ({meaning}) or one of 0/1 numbers, got dtype "
+                    f"{array.dtype} with other values{hint}")

@@ -1,0 +1,27 @@
+"""Checks of layer constructor arguments, with errors that name the layer."""
+
+import numbers
+
+import numpy as np
+
+
+def _shown(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def positive_int(layer, name, value):
+    """`value` as an int; a ValueError naming `layer`'s class unless it is a whole number >= 1."""
+    try:
+        whole = not isinstance(value, bool) and int(value) == value
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole or value <= 0:
+        raise ValueError(f"{type(layer).__name__}: {name} must be a positive integer, got {_shown(value)!r}")
+    return int(value)
+
+
+def rate(layer, name, value):
+    """`value` as a float; a ValueError naming `layer`'s class unless 0 <= value < 1 (a dropout rate)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{type(layer).__name__}: {name} must be in [0, 1), got {_shown(value)!r}")
+    return float(value)
