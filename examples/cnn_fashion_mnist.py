@@ -3,19 +3,22 @@
 The network (Keras's layers, channels last):
 
     Input (28, 28) raw pixels -> Reshape (28, 28, 1)           add the channel axis
-    [--bn: RandomTranslation(0.1, 0.1) -> RandomFlip]          augmentation, training only
+    [--bn: RandomFlip("horizontal")]                           augmentation, training only
     -> Rescaling(1/255)                                        pixels to [0, 1] inside the model
     -> Conv2D(32, 3x3, same) [-> BatchNormalization] -> ReLU -> MaxPooling2D    28x28 -> 14x14
     -> Conv2D(64, 3x3, same) [-> BatchNormalization] -> ReLU -> MaxPooling2D    14x14 -> 7x7
-    -> Flatten -> Dense(128, relu) -> Dropout(0.5) -> Dense(10, softmax)
+    -> Flatten -> Dense(128, relu) -> Dropout(0.25) -> Dense(10, softmax)
+
+Trained with Adam, its learning rate 2e-3 decaying along a cosine to 0 over the whole run.
 
 Why each piece: a 3x3 convolution looks at a small neighbourhood with the same weights
 everywhere, so it finds an edge or a texture wherever it is; pooling halves the resolution and
 makes the next layer see a wider area; dropout keeps the dense head from memorising. With `--bn`
 each convolution is normalised per channel over the batch (training is steadier and tolerates a
-larger learning rate), and every training batch is shifted by up to 10% (3 pixels) and mirrored
-left-right at random, so the network sees a slightly different picture of each garment every
-epoch and overfits later. Both augmentation layers are the identity at test time.
+larger learning rate), and every training image is mirrored left-right at random, so the network
+sees a slightly different picture of each garment every epoch and overfits later (the flip is the
+identity at test time). Random shifts too (`RandomTranslation`, `gradwork train --shift`) made this
+small network underfit: 0.9256 with shifts of up to 5% against 0.9285 with flips alone, 20 epochs.
 
 The run prints the test accuracy and the wall time and writes to --out: model.gw, curves.png
 (loss and accuracy per epoch), confusion_matrix.png, filters.png (the 32 learned 3x3 filters of
@@ -23,13 +26,13 @@ the first layer) and feature_maps.png (what both convolution blocks compute for 
 
 Data: the full 60,000 + 10,000 images when they can be found or downloaded (see
 `gw.datasets.fashion_mnist`), else, or with `--subset mini`, the embedded 6,000 + 1,000. It is all
-NumPy on the CPU: an epoch of the subset took about 13 s on one core of a busy 2-core machine, and
-one of the full set takes about ten times that. Two epochs on the subset reach a test accuracy of
-0.80 (0.76 with --bn: augmentation and dropout slow the first epochs down and pay off in longer
-runs). `--limit N` keeps the first N training and test images for a quick check. The same network
-is `gradwork train --model cnn` (and `--model cnn-bn`), which gives the same numbers for the same seed.
+NumPy on the CPU: an epoch of the full set takes about a minute. `--limit N` keeps the first N
+training and test images for a quick check. The same recipe on all 60,000 training images (this
+script holds out 10% for the validation curves) is `gradwork train --model cnn --dropout 0.25 --lr 2e-3
+--lr-schedule cosine --validation-split 0`: test accuracy 0.9252 after 10 epochs; with
+`--model cnn-bn --shift 0 --epochs 20`, 0.9285.
 
-Run: python examples/cnn_fashion_mnist.py [--epochs 15] [--subset mini] [--bn]
+Run: python examples/cnn_fashion_mnist.py [--epochs 10] [--subset mini] [--bn]
                                           [--out runs/examples/cnn_fashion_mnist]
 """
 import argparse
@@ -42,16 +45,16 @@ import gradwork as gw
 from gradwork.nn import (
     Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Rescaling, Reshape,
 )
-from gradwork.nn.layers.augmentation import RandomFlip, RandomTranslation
+from gradwork.nn.layers.augmentation import RandomFlip
 from gradwork.plot import plot_confusion_matrix, plot_history
 from gradwork.plot.features import plot_feature_maps, plot_filters
 
 
 def build_cnn(batch_norm=False, num_classes=10):
-    """The network above; `batch_norm` adds batch normalization and the augmentation layers."""
+    """The network above; `batch_norm` adds batch normalization and the random flips."""
     layers = [Input(shape=(28, 28)), Reshape((28, 28, 1))]
     if batch_norm:
-        layers += [RandomTranslation(0.1, 0.1, fill_mode="constant"), RandomFlip("horizontal")]
+        layers.append(RandomFlip("horizontal"))
     layers.append(Rescaling(1 / 255))
     for filters in (32, 64):
         # With batch norm the convolution needs no bias (the normalization's beta replaces it), and
@@ -63,7 +66,7 @@ def build_cnn(batch_norm=False, num_classes=10):
         else:
             layers.append(Conv2D(filters, 3, padding="same", activation="relu"))
         layers.append(MaxPooling2D(2))
-    layers += [Flatten(), Dense(128, activation="relu"), Dropout(0.5),
+    layers += [Flatten(), Dense(128, activation="relu"), Dropout(0.25),
                Dense(num_classes, activation="softmax")]
     return gw.Sequential(layers, name="cnn_bn" if batch_norm else "cnn")
 
@@ -92,11 +95,11 @@ def block_outputs(model):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--subset", choices=["mini"], help="train on the embedded 6,000-image subset")
     parser.add_argument("--bn", action="store_true", help="batch normalization and data augmentation")
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
+    parser.add_argument("--lr", type=float, default=2e-3, help="Adam's initial learning rate")
     parser.add_argument("--limit", type=int, help="keep the first N training and test images (a quick check)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
@@ -107,7 +110,9 @@ def main(argv=None):
     (x, y), (x_test, y_test), name = load(args.subset, args.limit)
     print(f"Fashion-MNIST, {name}: {len(x)} training and {len(x_test)} test images")
     model = build_cnn(batch_norm=args.bn)
-    model.compile(optimizer=gw.optimizers.Adam(args.lr), loss="sparse_categorical_crossentropy",
+    steps = args.epochs * -(-int(len(x) * 0.9) // args.batch_size)  # 10% held out for validation
+    schedule = gw.optimizers.schedules.CosineDecay(args.lr, decay_steps=steps)
+    model.compile(optimizer=gw.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     model.summary()
 

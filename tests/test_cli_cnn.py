@@ -134,6 +134,30 @@ def test_augment_switches_the_augmentation_layers_on_and_off(tmp_path):
     assert sorted(os.listdir(tmp_path / "mlp")) == ["history.csv", "model.gw"]
 
 
+
+def test_shift_sets_the_translation_range_and_zero_leaves_flips_only(tmp_path):
+    code, printed = _train(tmp_path / "s", "--model", "cnn-bn", "--shift", "0.05", "--no-plots")
+    assert code == 0, printed
+    shifted = gw.load_model(tmp_path / "s" / "model.gw")
+    translation = next(layer for layer in shifted.layers if type(layer).__name__ == "RandomTranslation")
+    assert translation.get_config()["height_factor"] == [-0.05, 0.05]
+    code, printed = _train(tmp_path / "f", "--model", "cnn-bn", "--shift", "0", "--no-plots")
+    assert code == 0, printed
+    types = _layer_types(gw.load_model(tmp_path / "f" / "model.gw"))
+    assert "RandomTranslation" not in types and "RandomFlip" in types
+
+
+def test_cosine_schedule_decays_to_zero_over_every_training_step(tmp_path):
+    code, printed = _train(tmp_path, "--model", "cnn", "--lr", "0.004", "--lr-schedule", "cosine",
+                           "--validation-split", "0.25", "--no-plots")
+    assert code == 0, printed
+    optimizer = gw.load_model(tmp_path / "model.gw").optimizer
+    schedule = optimizer.get_config()["learning_rate"]
+    assert schedule["class_name"] == "CosineDecay"
+    # 64 images, 48 after the validation split, batches of 32: 2 steps in the one epoch
+    assert schedule["config"]["decay_steps"] == 2 and schedule["config"]["initial_learning_rate"] == 0.004
+    assert optimizer.learning_rate == 0.0  # both steps taken: the end of the cosine
+
 @pytest.mark.parametrize("argv, pattern", [
     (["--model", "cnn", "--dataset", "blobs"],
      r"a CNN needs images of shape \(height, width\).*got samples of shape \(2,\)"),
@@ -162,4 +186,4 @@ def test_the_example_trains_scores_and_draws_at_tiny_size(tmp_path, capsys):
                                                                      "feature_maps.png", "filters.png"]
     for name in ("confusion_matrix.png", "curves.png", "feature_maps.png", "filters.png"):
         _assert_png(tmp_path / name)
-    assert "RandomTranslation" in _layer_types(gw.load_model(tmp_path / "model.gw"))
+    assert "RandomFlip" in _layer_types(gw.load_model(tmp_path / "model.gw"))
