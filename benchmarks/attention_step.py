@@ -10,14 +10,12 @@ round); the table gives medians and the median of per-round ratios.
 Run:  python benchmarks/attention_step.py            (about 20 s)
       python benchmarks/attention_step.py --quick    (a few seconds)
 """
-import argparse
-import os
 
 import numpy as np
 import torch
 
 import gradwork as gw
-from harness import CLOCKS, measure, prepare, print_table
+from harness import CLOCKS, argument_parser, measure, prepare, print_table
 
 BATCH, LENGTH, DIM, HEADS = 32, 64, 64, 4
 
@@ -74,11 +72,7 @@ def torch_step(module, x, v):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few, short rounds")
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
-                        help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
+    parser = argument_parser(__doc__)
     args = parser.parse_args(argv)
     rounds, block_s = (5, 0.2) if args.quick else (15, 0.5)
     prepare(args.threads)

@@ -19,10 +19,8 @@ Run:  python benchmarks/autograd_overhead.py                 (about 25 s)
       python benchmarks/autograd_overhead.py --profile       (and a cProfile of gradwork's XOR step)
       python benchmarks/autograd_overhead.py --clock thread  (CPU time, for a heavily loaded machine)
 """
-import argparse
 import cProfile
 import gc
-import os
 import pstats
 import time
 
@@ -32,7 +30,7 @@ import torch.nn.functional as TF
 
 import gradwork as gw
 from gradwork.nn import functional as F
-from harness import CLOCKS, measure, prepare, print_table
+from harness import CLOCKS, argument_parser, measure, prepare, print_table
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 XOR_TARGETS = np.array([[0], [1], [1], [0]], dtype=np.float32)
@@ -284,14 +282,8 @@ def profile_xor(steps, top):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few, short rounds: a few seconds in all")
+    parser = argument_parser(__doc__)
     parser.add_argument("--rounds", type=int, help="rounds per workload (default 41, or 7 with --quick)")
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
-                        help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
-                        help="wall: time.perf_counter (default); thread: this thread's CPU time, for a "
-                             "machine so loaded that wall-clock medians mostly measure waiting")
     parser.add_argument("--profile", action="store_true", help="also cProfile gradwork's XOR step")
     args = parser.parse_args(argv)
     rounds = args.rounds or (7 if args.quick else 41)

@@ -11,9 +11,7 @@ Run:  python benchmarks/cnn_fashion_mnist.py                 (about a minute)
       python benchmarks/cnn_fashion_mnist.py --profile       (and a cProfile of gradwork's batches)
 """
 
-import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import time
@@ -23,7 +21,7 @@ import torch
 
 import gradwork as gw
 from gradwork.nn import Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D
-from harness import prepare
+from harness import argument_parser, prepare
 
 BATCH_SIZE = 128
 PREDICT_BATCH = 1000
@@ -76,10 +74,9 @@ class TorchCNN(torch.nn.Module):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__, timed_rounds=False)
     parser.add_argument("--batches", type=int, default=60, help="batches that stand for an epoch, per round")
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)

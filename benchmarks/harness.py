@@ -4,6 +4,7 @@ The machines are noisy (about +-20% minute to minute), so implementations are al
 rounds, the order reversed every other round, and ratios are medians of per-round ratios.
 """
 import ctypes
+import argparse
 import os
 import platform
 import statistics
@@ -109,6 +110,19 @@ def _quartiles(values):
 
 
 # ----- report -----------------------------------------------------------------------------------
+def argument_parser(doc, timed_rounds=True):
+    """The command line every benchmark shares: --threads; with `timed_rounds`, --quick and --clock."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
+                        help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
+    if timed_rounds:
+        parser.add_argument("--quick", action="store_true", help="few, short rounds")
+        parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                            help="wall: time.perf_counter (default); thread: this thread's CPU time, for a "
+                                 "machine so loaded that wall-clock medians mostly measure waiting")
+    return parser
+
+
 def prepare(threads):
     """Set the thread counts, keep freed memory in the process (`gw.memory.keep_freed_memory`, for
     both libraries: they share the C allocator), and print the environment."""

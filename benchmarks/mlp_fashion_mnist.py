@@ -13,9 +13,7 @@ Run:  python benchmarks/mlp_fashion_mnist.py               (10 epochs each, abou
       python benchmarks/mlp_fashion_mnist.py --profile     (and a cProfile of one gradwork epoch)
 """
 
-import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import time
@@ -25,7 +23,7 @@ import torch
 
 import gradwork as gw
 from gradwork.nn import Dense, Input
-from harness import prepare
+from harness import argument_parser, prepare
 
 BATCH_SIZE = 128
 PREDICT_BATCH = 1000
@@ -86,9 +84,8 @@ def torch_predict(model, x):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argument_parser(__doc__, timed_rounds=False)
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="cProfile one gradwork epoch at the end")
     args = parser.parse_args(argv)

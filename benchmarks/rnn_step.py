@@ -13,16 +13,14 @@ Run:  python benchmarks/rnn_step.py             (about 40 s)
       python benchmarks/rnn_step.py --quick     (about 10 s; noisy)
       python benchmarks/rnn_step.py --profile   (and a cProfile of gradwork's LSTM steps)
 """
-import argparse
 import cProfile
-import os
 import pstats
 
 import numpy as np
 import torch
 
 import gradwork as gw
-from harness import CLOCKS, measure, prepare, print_table
+from harness import CLOCKS, argument_parser, measure, prepare, print_table
 
 BATCH, STEPS, FEATURES, UNITS, CLASSES = 64, 50, 128, 128, 10
 KINDS = {"LSTM": (gw.nn.LSTM, torch.nn.LSTM), "GRU": (gw.nn.GRU, torch.nn.GRU)}
@@ -94,11 +92,7 @@ def torch_step(theirs, x, y):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few, short rounds")
-    parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
-                        help="threads for both OpenBLAS and PyTorch (default: min(2, CPUs))")
-    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
+    parser = argument_parser(__doc__)
     parser.add_argument("--profile", action="store_true", help="also cProfile 20 gradwork LSTM steps")
     args = parser.parse_args(argv)
     rounds, block_s = (5, 0.3) if args.quick else (11, 1.0)
