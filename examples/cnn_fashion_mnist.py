@@ -45,10 +45,13 @@ import gradwork as gw
 from gradwork.nn import (
     Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Rescaling, Reshape,
 )
+from gradwork.models.training import split_sizes
 from gradwork.nn.layers.augmentation import RandomFlip
 from gradwork.plot import plot_confusion_matrix, plot_history
 from gradwork.plot.features import plot_feature_maps, plot_filters
 
+
+VALIDATION_SPLIT = 0.1  # the last 10% of the training images, for the validation curves
 
 def build_cnn(batch_norm=False, num_classes=10):
     """The network above; `batch_norm` adds batch normalization and the random flips."""
@@ -110,7 +113,8 @@ def main(argv=None):
     (x, y), (x_test, y_test), name = load(args.subset, args.limit)
     print(f"Fashion-MNIST, {name}: {len(x)} training and {len(x_test)} test images")
     model = build_cnn(batch_norm=args.bn)
-    steps = args.epochs * -(-int(len(x) * 0.9) // args.batch_size)  # 10% held out for validation
+    n_train, _ = split_sizes(len(x), VALIDATION_SPLIT)  # as many samples as fit() will train on
+    steps = args.epochs * -(-n_train // args.batch_size)
     schedule = gw.optimizers.schedules.CosineDecay(args.lr, decay_steps=steps)
     model.compile(optimizer=gw.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
@@ -118,7 +122,7 @@ def main(argv=None):
 
     start = time.perf_counter()
     history = model.fit(x.astype(np.float32), y, batch_size=args.batch_size, epochs=args.epochs,
-                        validation_split=0.1, verbose=args.verbose)
+                        validation_split=VALIDATION_SPLIT, verbose=args.verbose)
     seconds = time.perf_counter() - start
     probabilities = model.predict(x_test.astype(np.float32), batch_size=500, verbose=0)
     y_pred = probabilities.argmax(axis=-1)
