@@ -30,5 +30,7 @@ def test_freed_large_blocks_are_reused_without_page_faults():
     applied, default, kept = out.split()
     if applied != "True":
         pytest.skip("the C library has no mallopt (not glibc)")
-    assert float(default) > 100  # glibc maps and unmaps a block this large on every round
-    assert float(kept) < float(default) / 20
+    # By default glibc maps and unmaps a block this large on every round: at least one fault per
+    # 2 MiB (NumPy asks for transparent huge pages; with 4 KiB pages it is thousands).
+    assert float(default) >= 16
+    assert float(kept) < 1  # kept in the heap: reused without faulting any page in again
