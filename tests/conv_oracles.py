@@ -25,6 +25,29 @@ F32_FORWARD = (1e-5, 3e-6)
 F32_GRAD = (1e-4, 3e-6)
 
 
+def tolerances(dtype):
+    """(forward, gradient) tolerances for a float64 or float32 comparison."""
+    return (F64, F64) if dtype == "float64" else (F32_FORWARD, F32_GRAD)
+
+
+def layer_vs_torch(layer, torch_fn, x, dtype, weights=(), seed=0):
+    """Output and input gradient of `layer` against `torch_fn` for one random cotangent, then each
+    (gradwork weight, torch parameter, torch -> gradwork layout) pair's gradient."""
+    forward, grad = tolerances(dtype)
+    x = x.astype(dtype)
+    xg = gw.tensor(x, requires_grad=True)
+    out = layer(xg, training=True)
+    v = np.random.default_rng(seed).standard_normal(out.shape).astype(dtype)
+    out.backward(gw.tensor(v))
+    xt = torch.tensor(x, requires_grad=True)
+    ref = torch_fn(xt)
+    ref.backward(torch.tensor(v))
+    assert_close(out.data, ref.detach().numpy(), forward, f"{layer.name}: forward")
+    assert_close(xg.grad.data, xt.grad.numpy(), grad, f"{layer.name}: input gradient")
+    for mine, theirs, layout in weights:
+        assert_close(mine.grad.data, layout(theirs.grad).numpy(), grad,
+                     f"{layer.name}: gradient of {mine.name}")
+
 def tf_pads(size, kernel, stride, dilation, padding):
     """(before, after) along one axis, as TensorFlow pads for `padding`."""
     if padding == "valid":
@@ -134,3 +157,84 @@ def compare_with_torch(gw_fn, torch_fn, arrays, dtype, what, seed=0):
     for i, (g, t) in enumerate(zip(got, want)):
         errors[f"grad {i}"] = assert_close(g.data, t.numpy(), grad, f"{what}: gradient of input {i}")
     return errors
+
+
+# ----------------------------------------------------------------------------------------------- transposed, depthwise
+def transpose_length(size, kernel, stride, dilation, padding, output_padding=None):
+    """Keras's output length of a transposed convolution along one axis, from an input of `size`."""
+    span = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        return (size - 1) * stride + max(span, stride) if padding == "valid" else size * stride
+    return (size - 1) * stride + (span if padding == "valid" else span % 2) + output_padding
+
+
+def transpose_window(size, kernel, stride, dilation, padding, output_padding=None):
+    """(top, length): the transposed convolution's output is rows [top, top + length) of torch's
+    unpadded ("full") one, of (size - 1) * stride + span rows, continued with zeros past its end.
+    top is the padding TF's forward convolution puts before an input of `length` rows, which maps
+    it back to `size` rows; a geometry where it does not (an even span under 'same' with
+    output_padding 0) has no such convolution to be the adjoint of, and is refused."""
+    length = transpose_length(size, kernel, stride, dilation, padding, output_padding)
+    if padding == "same" and math.ceil(length / stride) != size:
+        raise ValueError(f"no 'same' convolution maps {length} rows back to {size}")
+    return tf_pads(length, kernel, stride, dilation, padding)[0], length
+
+
+def _crop_full(full, window_h, window_w):
+    """full (N, C, Hf, Wf) -> NHWC rows [top, top + H), columns [left, left + W), zeros past its end."""
+    (top, h), (left, w) = window_h, window_w
+    full = tF.pad(full, (0, max(left + w - full.shape[3], 0), 0, max(top + h - full.shape[2], 0)))
+    return nhwc(full[:, :, top:top + h, left:left + w])
+
+
+def torch_conv2d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation=1):
+    """x (N, h, w, C_in), kernel (kh, kw, F, C_in) (Keras's layout) -> (N, H, W, F), through torch's
+    conv_transpose2d without padding, cropped as transpose_window says, then the bias."""
+    (sh, sw), (dh, dw) = pair(strides), pair(dilation)
+    oph, opw = (None, None) if output_padding is None else pair(output_padding)
+    weight = kernel.permute(3, 2, 0, 1).contiguous()  # (C_in, F, kh, kw): torch's (in, out, kh, kw)
+    full = tF.conv_transpose2d(nchw(x), weight, stride=(sh, sw), dilation=(dh, dw))
+    out = _crop_full(full, transpose_window(x.shape[1], kernel.shape[0], sh, dh, padding, oph),
+                     transpose_window(x.shape[2], kernel.shape[1], sw, dw, padding, opw))
+    return out if bias is None else out + bias
+
+
+def torch_conv2d_transpose_by_vjp(x, kernel, bias=None, strides=1, padding="valid", output_padding=None,
+                                  dilation=1):
+    """The same map by another route: the gradient of torch_conv2d with respect to its input, on an
+    input of the transposed convolution's output shape, for the output gradient x (differentiable)."""
+    (sh, sw), (dh, dw) = pair(strides), pair(dilation)
+    oph, opw = (None, None) if output_padding is None else pair(output_padding)
+    h = transpose_length(x.shape[1], kernel.shape[0], sh, dh, padding, oph)
+    w = transpose_length(x.shape[2], kernel.shape[1], sw, dw, padding, opw)
+    y = torch.zeros((x.shape[0], h, w, kernel.shape[2]), dtype=x.dtype, requires_grad=True)
+    conv = torch_conv2d(y, kernel, None, (sh, sw), padding, (dh, dw))
+    assert conv.shape == x.shape, f"conv2d maps {tuple(y.shape)} to {tuple(conv.shape)}, not {tuple(x.shape)}"
+    (out,) = torch.autograd.grad(conv, y, x, create_graph=True)
+    return out if bias is None else out + bias
+
+
+def torch_conv1d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_padding=None, dilation=1):
+    """x (N, L, C_in), kernel (k, F, C_in) -> (N, Lo, F), through torch's conv_transpose1d."""
+    top, length = transpose_window(x.shape[1], kernel.shape[0], stride, dilation, padding, output_padding)
+    full = tF.conv_transpose1d(x.permute(0, 2, 1), kernel.permute(2, 1, 0).contiguous(), stride=stride,
+                               dilation=dilation)
+    full = tF.pad(full, (0, max(top + length - full.shape[2], 0)))
+    out = full[:, :, top:top + length].permute(0, 2, 1)
+    return out if bias is None else out + bias
+
+
+def torch_depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation=1):
+    """x (N, H, W, C), kernel (kh, kw, C, M) -> (N, Ho, Wo, C * M), output channel c * M + m, through
+    torch's grouped conv2d (groups = C, whose group c owns output channels c * M to c * M + M - 1)."""
+    kh, kw, c, m = kernel.shape
+    xt = torch_pad_nchw(nchw(x), (kh, kw), strides, padding, pair(dilation))
+    weight = kernel.permute(2, 3, 0, 1).reshape(c * m, 1, kh, kw)
+    return nhwc(tF.conv2d(xt, weight, bias, stride=pair(strides), dilation=pair(dilation), groups=c))
+
+
+def torch_separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1, padding="valid",
+                           dilation=1):
+    """Depthwise (kh, kw, C, M), then a 1 x 1 convolution by pointwise_kernel (1, 1, C * M, F) and the bias."""
+    inner = torch_depthwise_conv2d(x, depthwise_kernel, None, strides, padding, dilation)
+    return nhwc(tF.conv2d(nchw(inner), pointwise_kernel.permute(3, 2, 0, 1).contiguous(), bias))

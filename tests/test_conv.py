@@ -190,9 +190,11 @@ def test_generated_geometries_match_torch(h, w, kh, kw, sh, sw, dh, dw, padding,
     (lambda: F.conv2d(np.zeros((1, 7, 6, 3)), np.zeros((3, 3, 3, 2)), strides=(1, 2, 3)),
      r"strides must be a positive integer or a pair of them, got \(1, 2, 3\)"),
     (lambda: F.conv1d(np.zeros((1, 7, 6, 3)), np.zeros((3, 3, 2))),
-     r"conv1d: expected x \(N, L, C\) and kernel \(k, C, F\), got \(1, 7, 6, 3\) and \(3, 3, 2\)"),
+     r"conv1d: input of shape \(1, 7, 6, 3\) \(N, L, C\) needs a kernel of shape \(k, 3, filters\), "
+     r"got \(3, 3, 2\)"),
     (lambda: F.conv1d(np.zeros((1, 9, 3)), np.zeros((3, 4, 2))),
-     r"\(kh, kw, 3, filters\), got \(1, 3, 4, 2\)"),
+     r"conv1d: input of shape \(1, 9, 3\) \(N, L, C\) needs a kernel of shape \(k, 3, filters\), "
+     r"got \(3, 4, 2\)"),
 ])
 def test_bad_arguments_raise_clear_value_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):

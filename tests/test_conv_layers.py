@@ -11,7 +11,7 @@ and that CNN learning on the embedded Fashion-MNIST subset.
 import numpy as np
 import pytest
 import torch
-from conv_oracles import F32_FORWARD, F32_GRAD, F64, assert_close, nchw, nhwc, torch_pad_nchw
+from conv_oracles import assert_close, layer_vs_torch, nchw, nhwc, tolerances, torch_pad_nchw
 from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
@@ -79,29 +79,6 @@ class TestImageAndSequenceLayers(LayerHarness):
 DTYPES = pytest.mark.parametrize("dtype", ["float64", "float32"])
 
 
-def _tolerances(dtype):
-    return (F64, F64) if dtype == "float64" else (F32_FORWARD, F32_GRAD)
-
-
-def _layer_vs_torch(layer, torch_fn, x, dtype, weights=(), seed=0):
-    """Output and input gradient of `layer` against `torch_fn` for one random cotangent, then each
-    (gradwork weight, torch parameter, torch -> gradwork layout) pair's gradient."""
-    forward, grad = _tolerances(dtype)
-    x = x.astype(dtype)
-    xg = gw.tensor(x, requires_grad=True)
-    out = layer(xg, training=True)
-    v = np.random.default_rng(seed).standard_normal(out.shape).astype(dtype)
-    out.backward(gw.tensor(v))
-    xt = torch.tensor(x, requires_grad=True)
-    ref = torch_fn(xt)
-    ref.backward(torch.tensor(v))
-    assert_close(out.data, ref.detach().numpy(), forward, f"{layer.name}: forward")
-    assert_close(xg.grad.data, xt.grad.numpy(), grad, f"{layer.name}: input gradient")
-    for mine, theirs, layout in weights:
-        assert_close(mine.grad.data, layout(theirs.grad).numpy(), grad,
-                     f"{layer.name}: gradient of {mine.name}")
-
-
 CONV2D_LAYERS = {
     "valid": dict(filters=4, kernel_size=(3, 2)),
     "same_s2_tanh": dict(filters=3, kernel_size=(2, 3), strides=2, padding="same", activation="tanh"),
@@ -139,7 +116,7 @@ def test_conv2d_layer_matches_torch_conv2d(name, dtype):
     weights = [(layer.kernel, conv.weight, lambda w: w.permute(2, 3, 1, 0))]
     if use_bias:
         weights.append((layer.bias, conv.bias, lambda b: b))
-    _layer_vs_torch(layer, torch_fn, x, dtype, weights)
+    layer_vs_torch(layer, torch_fn, x, dtype, weights)
 
 
 @DTYPES
@@ -166,7 +143,7 @@ def test_conv1d_layer_matches_torch_conv1d(config, dtype):
 
     weights = [(layer.kernel, conv.weight, lambda w: w.permute(2, 1, 0)),
                (layer.bias, conv.bias, lambda b: b)]
-    _layer_vs_torch(layer, torch_fn, x, dtype, weights)
+    layer_vs_torch(layer, torch_fn, x, dtype, weights)
 
 
 @DTYPES
@@ -187,7 +164,7 @@ def test_conv1d_layer_matches_torch_conv1d(config, dtype):
         "zero_padding", "up_sampling"])
 def test_image_layers_match_torch_modules(layer, torch_module, shape, dtype):
     x = np.random.default_rng(9).standard_normal(shape)
-    _layer_vs_torch(layer(dtype), lambda xt: nhwc(torch_module(nchw(xt))), x, dtype)
+    layer_vs_torch(layer(dtype), lambda xt: nhwc(torch_module(nchw(xt))), x, dtype)
 
 
 @DTYPES
@@ -201,7 +178,7 @@ def test_image_layers_match_torch_modules(layer, torch_module, shape, dtype):
 ], ids=["max_pool", "avg_pool", "avg_pool_same", "global_avg", "global_max"])
 def test_sequence_layers_match_torch_modules(layer, torch_module, dtype):
     x = np.random.default_rng(10).standard_normal((2, 9, 3))
-    _layer_vs_torch(layer(dtype), lambda xt: torch_module(xt.permute(0, 2, 1)).permute(0, 2, 1), x, dtype)
+    layer_vs_torch(layer(dtype), lambda xt: torch_module(xt.permute(0, 2, 1)).permute(0, 2, 1), x, dtype)
 
 
 def test_global_pooling_without_keepdims_drops_the_spatial_axes():
@@ -283,7 +260,7 @@ def test_batch_norm_on_images_matches_torch_batchnorm2d_per_channel(dtype):
     """Keras's axis=-1 on NHWC is torch's channel axis 1 on NCHW: statistics per channel over
     (N, H, W). Three training steps (gradients for x, gamma, beta; moving mean as torch's running
     mean; moving variance biased, as Keras), then inference with the moving statistics."""
-    forward, grad = _tolerances(dtype)
+    forward, grad = tolerances(dtype)
     rng = np.random.default_rng(12)
     momentum, eps = 0.8, 1e-3
     bn = nn.BatchNormalization(momentum=momentum, epsilon=eps, dtype=dtype)
@@ -299,7 +276,7 @@ def test_batch_norm_on_images_matches_torch_batchnorm2d_per_channel(dtype):
         x = rng.standard_normal((4, 5, 3, 3)) * np.array([1.0, 3.0, 0.5]) + np.array([0.0, 2.0, -1.0])
         bn.gamma.grad = bn.beta.grad = None
         tbn.zero_grad()
-        _layer_vs_torch(bn, lambda xt: nhwc(tbn.train()(nchw(xt))), x, dtype,
+        layer_vs_torch(bn, lambda xt: nhwc(tbn.train()(nchw(xt))), x, dtype,
                         [(bn.gamma, tbn.weight, lambda g: g), (bn.beta, tbn.bias, lambda b: b)], seed=step)
         batch_var = x.astype(dtype).var(axis=(0, 1, 2), dtype=np.float64)        # biased: divided by N
         moving_var = momentum * moving_var + (1 - momentum) * batch_var
@@ -372,14 +349,14 @@ def test_spatial_dropout_drops_whole_channels_like_torch_dropout2d():
     (lambda: nn.Conv2D(2, 3, name="c"), np.zeros((7, 6, 3)),
      r"c: expected inputs of shape \(batch, height, width, channels\), got shape \(7, 6, 3\)"),
     (lambda: nn.Conv2D(2, 5, name="c"), np.zeros((1, 4, 6, 3)),
-     r"c: inputs of shape \(1, 4, 6, 3\): a window of 5 pixels does not fit in an input of 4 "
+     r"c: inputs of shape \(1, 4, 6, 3\): conv2d: a window of 5 pixels does not fit in an input of 4 "
      r"\(padding='valid'\)"),
     (lambda: nn.Conv2D(2, 3, dilation_rate=3, name="c"), np.zeros((1, 7, 6, 3)),
-     r"c: inputs of shape \(1, 7, 6, 3\): a window of 7 pixels does not fit in an input of 6"),
+     r"c: inputs of shape \(1, 7, 6, 3\): conv2d: a window of 7 pixels does not fit in an input of 6"),
     (lambda: nn.Conv1D(2, 3, name="c1"), np.zeros((1, 7, 6, 3)),
      r"c1: expected inputs of shape \(batch, steps, channels\), got shape \(1, 7, 6, 3\)"),
     (lambda: nn.Conv1D(2, 4, name="c1"), np.zeros((1, 3, 2)),
-     r"c1: inputs of shape \(1, 3, 2\): a window of 4 pixels does not fit in an input of 3"),
+     r"c1: inputs of shape \(1, 3, 2\): conv1d: a window of 4 pixels does not fit in an input of 3"),
     (lambda: nn.MaxPooling2D(name="p"), np.zeros((7, 6, 3)),
      r"p: expected inputs of shape \(batch, height, width, channels\), got shape \(7, 6, 3\)"),
     (lambda: nn.AveragePooling2D(3, name="p"), np.zeros((1, 2, 6, 3)),

@@ -15,7 +15,7 @@ import numpy as np
 from ...autograd.function import Function, dispatch
 from ...tensor import as_tensor
 from ._reduce import column_sums
-from .windows import Geometry
+from .windows import Geometry, _pair, transposed_size
 
 
 _FEW_CHANNELS = 4  # below this many channels patches_of builds the transposed layout (faster, C = 1 to 3)
@@ -42,24 +42,55 @@ def patches_of(x, geometry):
     return patches.reshape(rows, -1)
 
 
-class Conv2D(Function):
-    """Cross-correlation of x with the kernel, plus an optional bias (what deep learning calls convolution)."""
+class Im2col:
+    """Ordinary convolution as arrays: every input channel feeds every filter, kernel (kh, kw, C, F).
+
+    The map and its two adjoints, each one matrix product: forward patches @ kernel; the input
+    gradient one product per kernel offset added back into the windows; the kernel gradient
+    patches^T @ g. `apply` also returns the patch matrix, which the kernel gradient reuses.
+    """
 
     def __init__(self, geometry):
         self.geometry = geometry
 
+    def apply(self, x, kernel):
+        patches = patches_of(x, self.geometry)
+        out = patches @ kernel.reshape(-1, kernel.shape[-1])
+        return out.reshape(x.shape[0], *self.geometry.out_hw, kernel.shape[-1]), patches
+
+    def input_grad(self, g, kernel):
+        c, f = kernel.shape[2:]
+        n, ho, wo, _ = g.shape
+        rows = g.reshape(-1, f)
+        # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
+        return self.geometry.add_windows(lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype)
+
+    def kernel_grad(self, x, g, kernel_shape, patches=None):
+        patches = patches if patches is not None else patches_of(x, self.geometry)
+        return (patches.T @ g.reshape(-1, g.shape[-1])).reshape(kernel_shape)
+
+
+class Convolution(Function):
+    """out = conv(x, kernel) + bias for a convolution map (`Im2col`, or `Depthwise` in depthwise.py).
+
+    The map is linear in x and in the kernel, so its gradients are its two adjoints, and theirs
+    are the map and the other adjoint: these three Functions close under differentiation.
+    """
+
+    def __init__(self, conv):
+        self.conv = conv
+
     def forward(self, x, kernel, bias=None):
-        self.patches = patches_of(x, self.geometry)
-        out = self.patches @ kernel.reshape(-1, kernel.shape[-1])
+        out, self.saved = self.conv.apply(x, kernel)
         if bias is not None:
             out += bias
-        return out.reshape(x.shape[0], *self.geometry.out_hw, kernel.shape[-1])
+        return out
 
     def backward(self, g):
         x, kernel = self.args[:2]
         needs = self.needs_input_grad
-        gx = dispatch(Conv2DInputGrad(self.geometry), g, kernel) if needs[0] else None
-        gk = dispatch(Conv2DKernelGrad(self.geometry, kernel.shape, self.patches), x, g) if needs[1] else None
+        gx = dispatch(ConvolutionInputGrad(self.conv), g, kernel) if needs[0] else None
+        gk = dispatch(ConvolutionKernelGrad(self.conv, kernel.shape, self.saved), x, g) if needs[1] else None
         gb = None
         if len(needs) > 2 and needs[2]:  # on arrays by BLAS; under create_graph a recorded sum
             is_array = isinstance(g, np.ndarray)
@@ -67,44 +98,37 @@ class Conv2D(Function):
         return gx, gk, gb
 
 
-class Conv2DInputGrad(Function):
-    """d(conv)/dx applied to an output gradient g: g @ kernel[i, j]^T added back at each kernel offset (i, j)."""
+class ConvolutionInputGrad(Function):
+    """d(conv)/dx applied to an output gradient g (N, Ho, Wo, F) -> (N, H, W, C): also the transposed convolution."""
 
-    def __init__(self, geometry):
-        self.geometry = geometry
+    def __init__(self, conv):
+        self.conv = conv
 
     def forward(self, g, kernel):
-        c, f = kernel.shape[2:]
-        n, ho, wo, _ = g.shape
-        rows = g.reshape(-1, f)
-        # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
-        return self.geometry.add_windows(
-            lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype
-        )
+        return self.conv.input_grad(g, kernel)
 
     def backward(self, gg):
         g, kernel = self.args
         need_g, need_k = self.needs_input_grad
-        dg = dispatch(Conv2D(self.geometry), gg, kernel) if need_g else None
-        dk = dispatch(Conv2DKernelGrad(self.geometry, kernel.shape), gg, g) if need_k else None
+        dg = dispatch(Convolution(self.conv), gg, kernel) if need_g else None
+        dk = dispatch(ConvolutionKernelGrad(self.conv, kernel.shape), gg, g) if need_k else None
         return dg, dk
 
 
-class Conv2DKernelGrad(Function):
-    """d(conv)/dkernel applied to an output gradient g: patches(x)^T @ g."""
+class ConvolutionKernelGrad(Function):
+    """d(conv)/dkernel applied to an output gradient g: x (N, H, W, C), g (N, Ho, Wo, F) -> the kernel's shape."""
 
-    def __init__(self, geometry, kernel_shape, patches=None):
-        self.geometry, self.kernel_shape, self.patches = geometry, tuple(kernel_shape), patches
+    def __init__(self, conv, kernel_shape, saved=None):
+        self.conv, self.kernel_shape, self.saved = conv, tuple(kernel_shape), saved
 
     def forward(self, x, g):
-        patches = self.patches if self.patches is not None else patches_of(x, self.geometry)
-        return (patches.T @ g.reshape(-1, g.shape[-1])).reshape(self.kernel_shape)
+        return self.conv.kernel_grad(x, g, self.kernel_shape, self.saved)
 
     def backward(self, gk):
         x, g = self.args
         need_x, need_g = self.needs_input_grad
-        dx = dispatch(Conv2DInputGrad(self.geometry), g, gk) if need_x else None
-        dg = dispatch(Conv2D(self.geometry), x, gk) if need_g else None
+        dx = dispatch(ConvolutionInputGrad(self.conv), g, gk) if need_x else None
+        dg = dispatch(Convolution(self.conv), x, gk) if need_g else None
         return dx, dg
 
 
@@ -114,33 +138,109 @@ def conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     padding "valid" (no padding) or "same" (output size ceil(H / stride), padded as Keras/TensorFlow do,
     the extra pixel at the bottom/right).
     """
-    x, kernel = as_tensor(x), as_tensor(kernel)
-    if kernel.ndim != 4 or x.ndim != 4 or kernel.shape[2] != x.shape[3]:
-        raise ValueError(
-            f"conv2d: input of shape {x.shape} (N, H, W, C) needs a kernel of shape "
-            f"(kh, kw, {x.shape[-1] if x.ndim else '?'}, filters), got {kernel.shape}"
-        )
-    geometry = Geometry.of(x.shape, kernel.shape[:2], strides, padding, dilation_rate)
-    operands = (x, kernel) if bias is None else (x, kernel, bias)
-    return Conv2D(geometry)(*operands)
+    x, kernel = _images("conv2d", x, kernel, "(kh, kw, {c}, filters)", channel_axis=2)
+    return _conv2d("conv2d", x, kernel, bias, strides, padding, dilation_rate)
+
+
+def conv2d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation_rate=1):
+    """Transposed convolution, channels last: x (N, h, w, C), kernel (kh, kw, F, C) (Keras's layout),
+    bias (F,) -> (N, H, W, F), H = h * stride for "same" (without output_padding).
+
+    The adjoint of `conv2d` with the same kernel: it spreads each input pixel over a kernel-sized
+    patch of the larger output, so it learns upsampling (decoders, DCGAN generators). The output
+    size follows Keras; `output_padding` (each < stride) adds rows/columns at the bottom/right.
+    """
+    x, kernel = _images("conv2d_transpose", x, kernel, "(kh, kw, filters, {c})", channel_axis=3)
+    return _conv2d_transpose("conv2d_transpose", x, kernel, bias, strides, padding, output_padding, dilation_rate)
 
 
 def conv1d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """1-D convolution, channels last: x (N, L, C), kernel (k, C, F) -> (N, Lo, F); a 2-D one of height 1."""
-    x, kernel = as_tensor(x), as_tensor(kernel)
-    if kernel.ndim != 3 or x.ndim != 3:
-        raise ValueError(
-            f"conv1d: expected x (N, L, C) and kernel (k, C, F), got {x.shape} and {kernel.shape}"
+    x, kernel = _sequences("conv1d", x, kernel, "(k, {c}, filters)", channel_axis=1)
+    out = _conv2d("conv1d", x, kernel, bias, (1, _single(strides)), padding, (1, _single(dilation_rate)))
+    return _steps(out)
+
+
+def conv1d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_padding=None, dilation_rate=1):
+    """Transposed 1-D convolution: x (N, l, C), kernel (k, F, C) -> (N, L, F); see `conv2d_transpose`."""
+    x, kernel = _sequences("conv1d_transpose", x, kernel, "(k, filters, {c})", channel_axis=2)
+    extra = None if output_padding is None else (0, _single(output_padding))
+    out = _conv2d_transpose("conv1d_transpose", x, kernel, bias, (1, _single(strides)), padding, extra,
+                            (1, _single(dilation_rate)))
+    return _steps(out)
+
+
+def _conv2d(name, x, kernel, bias, strides, padding, dilation_rate):
+    geometry = geometry_of(name, x.shape, kernel.shape[:2], strides, padding, dilation_rate)
+    return with_bias(Convolution(Im2col(geometry)), x, kernel, bias)
+
+
+def _conv2d_transpose(name, x, kernel, bias, strides, padding, output_padding, dilation_rate):
+    """The transposed convolution: the input gradient of the convolution that maps the Keras-sized output to x."""
+    try:
+        strides, dilation = _pair(strides, "strides"), _pair(dilation_rate, "dilation_rate")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+        extra = (None, None) if output_padding is None else _pair(output_padding, "output_padding", minimum=0)
+        out_hw = tuple(
+            transposed_size(x.shape[1 + a], kernel.shape[a], strides[a], dilation[a], padding, extra[a])
+            for a in (0, 1)
         )
-    out = conv2d(
-        x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]),
-        kernel.reshape(1, *kernel.shape),
-        bias,
-        (1, _single(strides)),
-        padding,
-        (1, _single(dilation_rate)),
-    )
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+    out_shape = (x.shape[0], *out_hw, kernel.shape[2])
+    geometry = geometry_of(name, out_shape, kernel.shape[:2], strides, padding, dilation)
+    if geometry.out_hw != x.shape[1:3]:  # "same" with an even kernel and output_padding 0
+        raise ValueError(
+            f"{name}: output_padding={output_padding} gives an output of {out_hw[0]}x{out_hw[1]}, "
+            f"which a 'same' convolution maps to {geometry.out_hw}, not the input's {x.shape[1:3]}"
+        )
+    return with_bias(ConvolutionInputGrad(Im2col(geometry)), x, kernel, bias, fused=False)
+
+
+def geometry_of(name, in_shape, kernel_size, strides, padding, dilation_rate):
+    """`Geometry.of`, its errors prefixed with `name`, the function the user called."""
+    try:
+        return Geometry.of(in_shape, kernel_size, strides, padding, dilation_rate)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+
+
+def check_kernel(name, x, kernel, layout, channel_axis, rank):
+    """A ValueError naming `name` unless x has `rank` + 2 axes and the kernel `rank` + 2 with x's channels
+    on `channel_axis`; `layout` shows the kernel's axes, "{c}" standing for x's channels."""
+    if kernel.ndim != rank + 2 or x.ndim != rank + 2 or kernel.shape[channel_axis] != x.shape[-1]:
+        axes = "(N, H, W, C)" if rank == 2 else "(N, L, C)"
+        channels = x.shape[-1] if x.ndim else "?"
+        raise ValueError(
+            f"{name}: input of shape {x.shape} {axes} needs a kernel of shape "
+            f"{layout.format(c=channels)}, got {kernel.shape}"
+        )
+
+
+def _images(name, x, kernel, layout, channel_axis):
+    x, kernel = as_tensor(x), as_tensor(kernel)
+    check_kernel(name, x, kernel, layout, channel_axis, rank=2)
+    return x, kernel
+
+
+def _sequences(name, x, kernel, layout, channel_axis):
+    """x (N, L, C) and a kernel (k, ., .), checked, as images (N, 1, L, C) and a kernel (1, k, ., .)."""
+    x, kernel = as_tensor(x), as_tensor(kernel)
+    check_kernel(name, x, kernel, layout, channel_axis, rank=1)
+    return x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), kernel.reshape(1, *kernel.shape)
+
+
+def _steps(out):
+    """Images of height 1 (N, 1, L, F) back to sequences (N, L, F)."""
     return out.reshape(out.shape[0], out.shape[2], out.shape[3])
+
+
+def with_bias(function, x, kernel, bias, fused=True):
+    """function(x, kernel) plus the bias: inside the Function where it takes one (`fused`), else added after."""
+    if bias is None:
+        return function(x, kernel)
+    return function(x, kernel, bias) if fused else function(x, kernel) + bias
 
 
 def _single(value):

@@ -14,10 +14,11 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 
-def _pair(value, name):
+def _pair(value, name, minimum=1):
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or any(int(v) < 1 for v in pair):
-        raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}")
+    if len(pair) != 2 or any(int(v) < minimum for v in pair):
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name} must be {kind} or a pair of them, got {value!r}")
     return int(pair[0]), int(pair[1])
 
 
@@ -33,6 +34,21 @@ def _padding_1d(size, kernel, stride, dilation, padding):
     out = -(-size // stride)  # ceil
     total = max((out - 1) * stride + span - size, 0)
     return total // 2, total - total // 2, out
+
+
+def transposed_size(size, kernel, stride, dilation, padding, output_padding=None):
+    """The output size along one axis of a transposed convolution, as Keras computes it: the largest
+    input a `padding` convolution maps back to `size` ("valid": (size - 1) * stride + span, at least
+    size * stride; "same": size * stride), or the size `output_padding` (< stride) asks for."""
+    span = (kernel - 1) * dilation + 1
+    if output_padding is not None and not 0 <= output_padding < stride:
+        raise ValueError(f"output_padding must be smaller than the stride {stride}, got {output_padding}")
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        return (size - 1) * stride + span + extra
+    if output_padding is None:
+        return size * stride
+    return (size - 1) * stride + span % 2 + output_padding
 
 
 @dataclass(frozen=True)
