@@ -21,8 +21,8 @@ output_padding=1 drops the first and keeps the last, so its output is gradwork's
 Rounds alternate the two libraries (order reversed every other round); the table gives medians
 and the median of per-round ratios.
 
-Run:  python benchmarks/conv_variants.py            (about 90 s)
-      python benchmarks/conv_variants.py --quick    (about 30 s; noisy)
+Run:  python benchmarks/conv_variants.py            (about 1 min)
+      python benchmarks/conv_variants.py --quick    (about 20 s; noisy)
       python benchmarks/conv_variants.py --profile  (and a cProfile of gradwork's training steps)
 """
 import cProfile
@@ -187,7 +187,7 @@ def main(argv=None):
     parser = argument_parser(__doc__)
     parser.add_argument("--profile", action="store_true", help="also cProfile 5 gradwork training steps per layer")
     args = parser.parse_args(argv)
-    rounds, block_s = (5, 0.3) if args.quick else (9, 0.6)
+    rounds, block_s = (5, 0.2) if args.quick else (9, 0.4)
     prepare(args.threads)
 
     rng = np.random.default_rng(0)

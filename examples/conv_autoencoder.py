@@ -2,9 +2,10 @@
 
 Encoder (28, 28, 1) -> Conv2D(16, 3x3, relu) -> MaxPooling2D -> Conv2D(8, 3x3, relu) -> MaxPooling2D:
 a code of 7 x 7 x 8 = 392 numbers. Decoder Conv2D(8) -> UpSampling2D -> Conv2D(16) -> UpSampling2D
--> Conv2D(1, sigmoid), back to (28, 28, 1) with pixels in [0, 1]. gradwork has no Conv2DTranspose:
-a nearest-neighbour UpSampling2D followed by a "same" convolution does the learned upsampling
-instead (and avoids a transposed convolution's checkerboard artefacts). Convolutions share their
+-> Conv2D(1, sigmoid), back to (28, 28, 1) with pixels in [0, 1]: a nearest-neighbour UpSampling2D
+followed by a "same" convolution does the learned upsampling (no checkerboard artefacts). With
+--decoder transpose, Conv2DTranspose(8 then 16, 3x3, strides 2, relu) does it in one layer each
+(the same 3,217 weights). Convolutions share their
 weights across the image, so the whole network has 3,217 weights where the dense autoencoder
 (examples/autoencoder.py) has 209,968; its code is larger, though (392 numbers, not 32).
 
@@ -15,13 +16,13 @@ image out). The denoiser cannot copy its input, so it has to learn what clothes 
 Measured (15 epochs, seed 0): test MSE 0.0114 for the autoencoder (the dense one's with a 32-number
 code: 0.0152; predicting the mean image: 0.0868); the noisy test images are 0.117 away from the
 clean ones, the denoiser's outputs 0.022 (blurred, but with the garment's shape back). Both are
-still improving at epoch 15.
+still improving at epoch 15. With --decoder transpose: autoencoder 0.0106, denoiser 0.0228.
 
 Writes reconstructions.png (one test image per class above its reconstruction), denoising.png
 (clean test images above their noisy versions and the denoiser's outputs, each row with its MSE to
 the clean row) and loss.png (test MSE per epoch). Takes 3.5 minutes of CPU time (one core; 16 minutes
 of wall time on a 2-core machine shared with other busy jobs); --quick: 10 s.
-Run: python examples/conv_autoencoder.py [--quick] [--epochs N] [--out DIR]
+Run: python examples/conv_autoencoder.py [--quick] [--epochs N] [--decoder upsample|transpose] [--out DIR]
 """
 import argparse
 import os
@@ -31,21 +32,25 @@ import numpy as np
 
 import gradwork as gw
 from gradwork.datasets import fashion_mnist
-from gradwork.nn import Conv2D, Input, MaxPooling2D, UpSampling2D
+from gradwork.nn import Conv2D, Conv2DTranspose, Input, MaxPooling2D, UpSampling2D
 from gradwork.plot.images import plot_reconstructions
 from gradwork.plot.optimization import plot_loss_curves
 
 
-def conv_autoencoder(name="conv_autoencoder", filters=(16, 8)):
-    """(autoencoder, encoder, decoder) on images (N, 28, 28, 1); the code is (N, 7, 7, filters[-1])."""
+def conv_autoencoder(name="conv_autoencoder", filters=(16, 8), decoder_kind="upsample"):
+    """(autoencoder, encoder, decoder) on images (N, 28, 28, 1); the code is (N, 7, 7, filters[-1]).
+    decoder_kind: "upsample" (Conv2D then UpSampling2D) or "transpose" (Conv2DTranspose, strides 2)."""
     encoder = gw.Sequential([Input(shape=(28, 28, 1))], name=f"{name}_encoder")
     for f in filters:
         encoder.add(Conv2D(f, 3, padding="same", activation="relu"))
         encoder.add(MaxPooling2D(2))
     decoder = gw.Sequential([Input(shape=(7, 7, filters[-1]))], name=f"{name}_decoder")
     for f in reversed(filters):
-        decoder.add(Conv2D(f, 3, padding="same", activation="relu"))
-        decoder.add(UpSampling2D(2))
+        if decoder_kind == "transpose":
+            decoder.add(Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu"))
+        else:
+            decoder.add(Conv2D(f, 3, padding="same", activation="relu"))
+            decoder.add(UpSampling2D(2))
     decoder.add(Conv2D(1, 3, padding="same", activation="sigmoid"))
     model = gw.Sequential([Input(shape=(28, 28, 1)), encoder, decoder], name=name)
     return model, encoder, decoder
@@ -57,11 +62,11 @@ def add_noise(images, factor, rng):
     return np.clip(noisy, 0.0, 1.0)
 
 
-def train(name, inputs, targets, test_inputs, test_targets, epochs, seed):
+def train(name, inputs, targets, test_inputs, test_targets, epochs, seed, decoder_kind):
     """Build and fit one conv autoencoder from `inputs` to `targets` (N, 28, 28, 1);
     returns (model, test MSE, test MSE per epoch, seconds)."""
     gw.random.seed(seed)
-    model, _, _ = conv_autoencoder(name)
+    model, _, _ = conv_autoencoder(name, decoder_kind=decoder_kind)
     model.compile(optimizer=gw.optimizers.Adam(learning_rate=1e-3), loss="mse")
     start = time.perf_counter()
     history = model.fit(inputs, targets, batch_size=64, epochs=epochs,
@@ -78,6 +83,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=None, help="default 15 (--quick: 2)")
     parser.add_argument("--train-size", type=int, default=None, help="training images (default 6000)")
     parser.add_argument("--noise", type=float, default=0.5, help="noise standard deviation for the denoiser")
+    parser.add_argument("--decoder", choices=("upsample", "transpose"), default="upsample",
+                        help="UpSampling2D + Conv2D, or Conv2DTranspose with strides 2")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join("runs", "examples", "conv_autoencoder"))
     args = parser.parse_args(argv)
@@ -91,10 +98,11 @@ def main(argv=None):
     x_noisy, x_test_noisy = add_noise(x, args.noise, rng), add_noise(x_test, args.noise, rng)
     print(f"{len(x)} training images, {len(x_test)} test images; {epochs} epochs of Adam 1e-3, batches of 64\n")
 
-    model, mse, curve, seconds = train("conv_autoencoder", x, x, x_test, x_test, epochs, args.seed)
+    model, mse, curve, seconds = train("conv_autoencoder", x, x, x_test, x_test, epochs, args.seed,
+                                           args.decoder)
     model.summary()
     denoiser, denoised_mse, denoised_curve, denoise_seconds = train(
-        "denoising_autoencoder", x_noisy, x, x_test_noisy, x_test, epochs, args.seed)
+        "denoising_autoencoder", x_noisy, x, x_test_noisy, x_test, epochs, args.seed, args.decoder)
     mean_mse = float(np.mean((x_test - x.mean(axis=0)) ** 2))
     noisy_mse = float(np.mean((x_test_noisy - x_test) ** 2))
     print(f"\nautoencoder: test MSE {mse:.4f}; predicting the mean image for every input gives {mean_mse:.4f}")

@@ -29,9 +29,11 @@ def test_conv_autoencoder(tmp_path, capsys):
     _assert_pngs(result["files"], tmp_path, ["reconstructions.png", "denoising.png", "loss.png"])
 
 
-def test_conv_autoencoder_shapes_and_noise():
+@pytest.mark.parametrize("decoder_kind", ["upsample", "transpose"])
+def test_conv_autoencoder_shapes_and_noise(decoder_kind):
     example = _load("conv_autoencoder")
-    model, encoder, decoder = example.conv_autoencoder()
+    model, encoder, decoder = example.conv_autoencoder(decoder_kind=decoder_kind)
+    assert model.count_params() == 3217
     x = np.random.default_rng(0).random((3, 28, 28, 1)).astype(np.float32)
     code = encoder.predict(x, verbose=0)
     assert code.shape == (3, 7, 7, 8)

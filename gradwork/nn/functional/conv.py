@@ -149,6 +149,8 @@ def conv2d_transpose(x, kernel, bias=None, strides=1, padding="valid", output_pa
     The adjoint of `conv2d` with the same kernel: it spreads each input pixel over a kernel-sized
     patch of the larger output, so it learns upsampling (decoders, DCGAN generators). The output
     size follows Keras; `output_padding` (each < stride) adds rows/columns at the bottom/right.
+    "same" pads as TensorFlow: the extra row goes to the bottom, so for kernel 3 and stride 2 the
+    output is PyTorch's ConvTranspose2d(padding=1, output_padding=1)'s shifted by one pixel.
     """
     x, kernel = _images("conv2d_transpose", x, kernel, "(kh, kw, filters, {c})", channel_axis=3)
     return _conv2d_transpose("conv2d_transpose", x, kernel, bias, strides, padding, output_padding, dilation_rate)

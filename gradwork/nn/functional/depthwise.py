@@ -4,10 +4,11 @@ A depthwise convolution filters each input channel on its own with `depth_multip
 (no mixing across channels): kernel (kh, kw, C, M) -> C*M output channels, channel c*M + m as in
 TensorFlow. A separable convolution follows it with a 1x1 convolution that mixes the channels:
 far fewer weights than a full convolution (MobileNet, Xception). The map below plugs into conv.py's
-three Functions, which give it gradients of every order; the loops are over kernel offsets only.
+three Functions, which give it gradients of every order; no Python loops at all.
 """
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ...tensor import as_tensor
 from .conv import Convolution, Im2col, check_kernel, geometry_of, with_bias
@@ -16,37 +17,64 @@ from .conv import Convolution, Im2col, check_kernel, geometry_of, with_bias
 class Depthwise:
     """Depthwise convolution as arrays: x (N, H, W, C), kernel (kh, kw, C, M) -> (N, Ho, Wo, C*M).
 
-    Each kernel offset contributes its window pixels times that offset's (C, M) weights, an
-    elementwise product over the whole batch; the adjoints read and write the same windows.
+    With M > 1 the input's channels are first repeated M times (channel c*M + m holds channel c),
+    which makes it a depthwise convolution with one kernel per channel. That is one `einsum` over a
+    strided view of rows (`_correlate`); the input gradient is the same correlation with the flipped
+    kernel run over the output gradient spread onto the padded input's grid; the kernel gradient is
+    one `einsum` over the windows.
     """
 
     def __init__(self, geometry):
         self.geometry = geometry
 
     def apply(self, x, kernel):
+        kh, kw, c, m = kernel.shape
+        padded = self.geometry.pad(_repeat_channels(x, m))
         g = self.geometry
-        n, (ho, wo), (c, m) = x.shape[0], g.out_hw, kernel.shape[2:]
-        padded = g.pad(x)
-        out = np.zeros((n, ho, wo, c, m), dtype=np.result_type(x, kernel))
-        term = np.empty_like(out)
-        for i, j, index in g.offsets():
-            out += np.multiply(padded[index][..., None], kernel[i, j], out=term)
-        return out.reshape(n, ho, wo, c * m), None
+        return _correlate(padded, kernel.reshape(kh, kw, c * m), g.strides, g.dilation, g.out_hw), None
 
-    def input_grad(self, g, kernel):
-        c, m = kernel.shape[2:]
-        per_channel = g.reshape(*g.shape[:3], c, m)
-        return self.geometry.add_windows(
-            lambda i, j: np.einsum("nhwcm,cm->nhwc", per_channel, kernel[i, j]), c, g.dtype
-        )
+    def input_grad(self, grad, kernel):
+        kh, kw, c, m = kernel.shape
+        g = self.geometry
+        n, ho, wo, _ = grad.shape
+        (top, bottom), (left, right) = g.pads
+        h, w = g.in_shape[1:3]
+        padded_hw = (h + top + bottom, w + left + right)
+        spans = [(k - 1) * d for k, d in zip((kh, kw), g.dilation)]  # span - 1 along each axis
+        # grad[o] came from padded input pixels o * stride + i * dilation: put it at o * stride, with
+        # span - 1 zeros before, so that a stride-1 correlation with the flipped kernel collects it
+        spread = np.zeros((n, padded_hw[0] + spans[0], padded_hw[1] + spans[1], c * m), dtype=grad.dtype)
+        (sh, sw) = g.strides
+        spread[:, spans[0] : spans[0] + (ho - 1) * sh + 1 : sh, spans[1] : spans[1] + (wo - 1) * sw + 1 : sw] = grad
+        flipped = kernel[::-1, ::-1].reshape(kh, kw, c * m)
+        full = _correlate(spread, flipped, (1, 1), g.dilation, padded_hw)
+        inside = full[:, top : top + h, left : left + w]
+        return inside.reshape(n, h, w, c, m).sum(axis=-1) if m > 1 else np.ascontiguousarray(inside)
 
-    def kernel_grad(self, x, g, kernel_shape, saved=None):
-        padded = self.geometry.pad(x)
-        per_channel = g.reshape(*g.shape[:3], *kernel_shape[2:])
-        out = np.empty(kernel_shape, dtype=np.result_type(x, g))
-        for i, j, index in self.geometry.offsets():
-            out[i, j] = np.einsum("nhwc,nhwcm->cm", padded[index], per_channel)
-        return out
+    def kernel_grad(self, x, grad, kernel_shape, saved=None):
+        windows = self.geometry.windows(self.geometry.pad(_repeat_channels(x, kernel_shape[-1])))
+        return np.einsum("nhwijc,nhwc->ijc", windows, grad).reshape(kernel_shape)
+
+
+def _repeat_channels(x, times):
+    """x (N, H, W, C) with each channel repeated `times` times in place: (N, H, W, C*times)."""
+    return x if times == 1 else np.repeat(x, times, axis=-1)
+
+
+def _correlate(padded, kernel, strides, dilation, out_hw):
+    """Each channel of padded (N, Hp, Wp, C) correlated with its own kernel (kh, kw, C) -> (N, Ho, Wo, C).
+
+    One einsum over a view (N, Ho, kh, kw, W1*C) whose last axis runs along whole rows (every column
+    from the first output's to the last's, then strided): NumPy's inner loop is a row long, not C.
+    """
+    padded = np.ascontiguousarray(padded)
+    n, _, _, c = padded.shape
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel.shape[:2], strides, dilation, out_hw
+    columns = (wo - 1) * sw + 1
+    s0, s1, s2, s3 = padded.strides
+    rows = as_strided(padded, (n, ho, kh, kw, columns * c), (s0, s1 * sh, s1 * dh, s2 * dw, s3), writeable=False)
+    out = np.einsum("nhijk,ijk->nhk", rows, np.tile(kernel, (1, 1, columns))).reshape(n, ho, columns, c)
+    return out if sw == 1 else np.ascontiguousarray(out[:, :, ::sw])
 
 
 def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
