@@ -9,7 +9,7 @@ float32; Keras's argument forms; and the errors that name the layer.
 import numpy as np
 import pytest
 import torch.nn.functional as tF
-from test_conv_layers import _layer_vs_torch
+from conv_oracles import layer_vs_torch
 from layer_harness import LayerCase, LayerHarness
 
 from gradwork import nn
@@ -56,7 +56,7 @@ def _pixels_last(fn):
         "up_sampling1d", "repeat_vector"])
 def test_matches_torch_forward_and_backward(make, torch_fn, shape, dtype):
     x = np.random.default_rng(0).standard_normal(shape)
-    _layer_vs_torch(make(dtype), torch_fn, x, dtype)
+    layer_vs_torch(make(dtype), torch_fn, x, dtype)
 
 
 # ----------------------------------------------------------------------------------------------- arguments
