@@ -1,9 +1,10 @@
-"""Convolution on NHWC images as one matrix product (im2col), with gradients to any order.
+"""Convolution on NHWC images, ordinary and transposed, with gradients to any order.
 
-Three operations close under differentiation: the convolution itself, its gradient with
-respect to the input (the adjoint: a product then `add_windows`), and its gradient with respect
-to the kernel (patches^T @ grad). Each one's backward is written with the other two, so
-`create_graph=True` works through a CNN too.
+Three Functions close under differentiation for any convolution map (linear in the input and in
+the kernel): the convolution, its gradient with respect to the input (the adjoint, which used
+forward is the transposed convolution) and its gradient with respect to the kernel. Each one's
+backward is written with the other two, so `create_graph=True` works through a CNN too. The map
+does the arrays: `Im2col` here (ordinary convolution, one matrix product), `Depthwise` in depthwise.py.
 
 Shapes: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
 """
