@@ -28,10 +28,11 @@ class Depthwise:
         self.geometry = geometry
 
     def apply(self, x, kernel):
+        """(out, the padded input with repeated channels, which the kernel gradient reuses)."""
         kh, kw, c, m = kernel.shape
-        padded = self.geometry.pad(_repeat_channels(x, m))
         g = self.geometry
-        return _correlate(padded, kernel.reshape(kh, kw, c * m), g.strides, g.dilation, g.out_hw), None
+        padded = g.pad(_repeat_channels(x, m))
+        return _correlate(padded, kernel.reshape(kh, kw, c * m), g.strides, g.dilation, g.out_hw), padded
 
     def input_grad(self, grad, kernel):
         kh, kw, c, m = kernel.shape
@@ -51,8 +52,10 @@ class Depthwise:
         inside = full[:, top : top + h, left : left + w]
         return inside.reshape(n, h, w, c, m).sum(axis=-1) if m > 1 else np.ascontiguousarray(inside)
 
-    def kernel_grad(self, x, grad, kernel_shape, saved=None):
-        windows = self.geometry.windows(self.geometry.pad(_repeat_channels(x, kernel_shape[-1])))
+    def kernel_grad(self, x, grad, kernel_shape, padded=None):
+        if padded is None:
+            padded = self.geometry.pad(_repeat_channels(x, kernel_shape[-1]))
+        windows = self.geometry.windows(padded)
         return np.einsum("nhwijc,nhwc->ijc", windows, grad).reshape(kernel_shape)
 
 
@@ -67,7 +70,7 @@ def _correlate(padded, kernel, strides, dilation, out_hw):
     One einsum over a view (N, Ho, kh, kw, W1*C) whose last axis runs along whole rows (every column
     from the first output's to the last's, then strided): NumPy's inner loop is a row long, not C.
     """
-    padded = np.ascontiguousarray(padded)
+    padded = np.ascontiguousarray(padded)  # its last axes (columns, channels) merge into one
     n, _, _, c = padded.shape
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel.shape[:2], strides, dilation, out_hw
     columns = (wo - 1) * sw + 1
