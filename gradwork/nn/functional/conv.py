@@ -182,8 +182,6 @@ def _conv2d_transpose(name, x, kernel, bias, strides, padding, output_padding, d
     """The transposed convolution: the input gradient of the convolution that maps the Keras-sized output to x."""
     try:
         strides, dilation = _pair(strides, "strides"), _pair(dilation_rate, "dilation_rate")
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
         extra = (None, None) if output_padding is None else _pair(output_padding, "output_padding", minimum=0)
         out_hw = tuple(
             transposed_size(x.shape[1 + a], kernel.shape[a], strides[a], dilation[a], padding, extra[a])

@@ -49,7 +49,7 @@ class Depthwise:
         spread[:, spans[0] : spans[0] + (ho - 1) * sh + 1 : sh, spans[1] : spans[1] + (wo - 1) * sw + 1 : sw] = grad
         flipped = kernel[::-1, ::-1].reshape(kh, kw, c * m)
         full = _correlate(spread, flipped, (1, 1), g.dilation, padded_hw)
-        inside = full[:, top : top + h, left : left + w]
+        inside = g.crop(full)
         return inside.reshape(n, h, w, c, m).sum(axis=-1) if m > 1 else np.ascontiguousarray(inside)
 
     def kernel_grad(self, x, grad, kernel_shape, padded=None):

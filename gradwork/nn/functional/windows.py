@@ -40,6 +40,8 @@ def transposed_size(size, kernel, stride, dilation, padding, output_padding=None
     """The output size along one axis of a transposed convolution, as Keras computes it: the largest
     input a `padding` convolution maps back to `size` ("valid": (size - 1) * stride + span, at least
     size * stride; "same": size * stride), or the size `output_padding` (< stride) asks for."""
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
     span = (kernel - 1) * dilation + 1
     if output_padding is not None and not 0 <= output_padding < stride:
         raise ValueError(f"output_padding must be smaller than the stride {stride}, got {output_padding}")
