@@ -46,7 +46,8 @@ def test_options_are_the_config_and_round_trip(layer, fn, options):
 def test_relu_is_zero_at_the_threshold_as_in_keras():
     x = np.array([-10.0, -5.0, 0.0, 5.0, 10.0])                # Keras's documented example
     assert nn.ReLU(threshold=5.0)(x).tolist() == [0, 0, 0, 0, 10]
-    assert nn.ReLU(threshold=1.0)(np.array([1.0])).item() == A.relu(np.array([1.0]), threshold=1.0).item() == 0.0
+    one = np.array([1.0])
+    assert nn.ReLU(threshold=1.0)(one).item() == A.relu(one, threshold=1.0).item() == 0.0
 
 
 def test_softmax_layer_leaves_its_logits_for_the_loss_without_a_graph():
