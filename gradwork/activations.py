@@ -1,8 +1,14 @@
 """Activation functions by Keras name: `get("relu")`, `serialize(fn) -> "relu"`.
 
-Each function takes a Tensor (or array) and returns a Tensor, built on `gradwork.nn.functional`.
-Defaults follow `keras.activations`, which differ from PyTorch's in places: `leaky_relu` has slope
-0.2 and `gelu` is the exact erf form unless `approximate=True`.
+This module holds names and Keras's defaults, not math: each function is one call into (or a
+composition of) the kernels behind `gradwork.nn.functional` and `gradwork.ops`, so a layer or a
+loss that uses an activation from here computes exactly what the kernel computes. Defaults follow
+`keras.activations`, which differ from PyTorch's in places: `leaky_relu` has slope 0.2 and `gelu`
+is the exact erf form unless `approximate=True`.
+
+Every function takes a Tensor or array `x` of any shape and returns a Tensor of the same shape,
+elementwise, except `softmax`/`log_softmax` (normalised along `axis`) and `crelu` (the last axis
+doubles).
 
 `softmax` and `sigmoid` remember their input, so a probability-based cross-entropy can use the
 logits instead (exact, and finite when the probabilities saturate to 0 or 1). When the graph is
@@ -14,6 +20,8 @@ exists, so these two functions keep a weak note from output to logits for the lo
 tensor([0., 2.])
 """
 import weakref
+
+from numpy.typing import ArrayLike
 
 from .nn import functional as F
 from .ops.elementwise import exp as _exp
@@ -37,7 +45,7 @@ def _remember_logits(output, logits, kind, axis=None):
     return output
 
 
-def source_logits(output, kind):
+def source_logits(output: Tensor, kind: str) -> tuple[Tensor, int | None] | None:
     """(logits, axis) if `output` came from `softmax` (kind "softmax") or `sigmoid` without a
     recorded graph, else None. Used by the cross-entropy losses."""
     entry = _LOGITS.get(id(output))
@@ -46,62 +54,65 @@ def source_logits(output, kind):
     return entry[1], entry[3]
 
 
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """max(x, 0), with Keras's options.
+def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> Tensor:
+    """The rectified linear unit with Keras's options (`gw.nn.ReLU` is this function as a layer).
 
-    negative_slope: slope below the threshold; max_value: upper clip; threshold: values below it
-    are set to 0 (or follow the negative slope from it).
+    f(x) = min(x, max_value) where x > threshold, else negative_slope * (x - threshold). At
+    x == threshold the output is 0 (Keras's rule: the rectifier turns on strictly above it).
+
+    Parameters
+    ----------
+    x : Tensor or array, any shape.
+    negative_slope : slope below the threshold; 0 sets those values to 0.
+    max_value : upper clip of the part above the threshold, or None for no cap.
+    threshold : where the rectifier turns on.
+
+    Returns
+    -------
+    Tensor of x's shape.
     """
-    if negative_slope == 0 and max_value is None and threshold == 0:
-        return F.relu(x)
-    if negative_slope != 0 and max_value is None and threshold == 0:
-        return F.leaky_relu(x, negative_slope)
     x = as_tensor(x)
-    if negative_slope != 0:
-        below = F.relu(threshold - x) if threshold != 0 else F.relu(-x)
-    if threshold != 0:
-        out = x * (x.data > threshold).astype(x.dtype)
-    else:
-        out = F.relu(x)
+    if threshold == 0 and max_value is None:
+        return F.leaky_relu(x, negative_slope) if negative_slope else F.relu(x)
+    above = x * (x.data > threshold).astype(x.dtype) if threshold else F.relu(x)
     if max_value is not None:
-        out = out.clip(None, max_value)
-    if negative_slope != 0:
-        out = out - negative_slope * below
-    return out
+        above = above.clip(None, max_value)
+    return above - negative_slope * F.relu(threshold - x) if negative_slope else above
 
 
-def leaky_relu(x, negative_slope=0.2):
-    """x for x > 0, else negative_slope * x (Keras's default slope 0.2)."""
+def leaky_relu(x: Tensor | ArrayLike, negative_slope: float = 0.2) -> Tensor:
+    """x for x > 0, else negative_slope * x (Keras's default slope 0.2; PyTorch's is 0.01)."""
     return F.leaky_relu(x, negative_slope)
 
 
-def relu6(x):
+def relu6(x: Tensor | ArrayLike) -> Tensor:
     """min(max(x, 0), 6)."""
-    return F.relu(x).clip(None, 6.0)
+    return relu(x, max_value=6.0)
 
 
-def elu(x, alpha=1.0):
+def elu(x: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     """x for x > 0, else alpha * (e^x - 1)."""
     return F.elu(x, alpha)
 
 
-def selu(x):
+def selu(x: Tensor | ArrayLike) -> Tensor:
     """Scaled ELU with the self-normalizing constants."""
     return F.selu(x)
 
 
-def softplus(x):
+def softplus(x: Tensor | ArrayLike) -> Tensor:
     """log(1 + e^x), stable for large |x|."""
     return F.softplus(x)
 
 
-def softsign(x):
+def softsign(x: Tensor | ArrayLike) -> Tensor:
     """x / (1 + |x|)."""
     x = as_tensor(x)
     return x / (1 + x.abs())
 
 
-def silu(x):
+def silu(x: Tensor | ArrayLike) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
     return F.silu(x)
 
@@ -109,31 +120,32 @@ def silu(x):
 swish = silu
 
 
-def gelu(x, approximate=False):
+def gelu(x: Tensor | ArrayLike, approximate: bool = False) -> Tensor:
     """x * Phi(x) (exact, with erf); approximate=True uses the tanh formula."""
     return F.gelu(x, "tanh" if approximate else "none")
 
 
-def tanh(x):
+def tanh(x: Tensor | ArrayLike) -> Tensor:
+    """The hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x)."""
     return F.tanh(x)
 
 
-def sigmoid(x):
+def sigmoid(x: Tensor | ArrayLike) -> Tensor:
     """1 / (1 + e^-x). A following binary cross-entropy uses x itself, for exactness."""
     return _remember_logits(F.sigmoid(x), x, "sigmoid")
 
 
-def exponential(x):
+def exponential(x: Tensor | ArrayLike) -> Tensor:
     """e^x."""
     return _exp(x)
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: Tensor | ArrayLike) -> Tensor:
     """A piecewise-linear sigmoid, relu6(x + 3) / 6 (Keras 3's definition)."""
     return relu6(as_tensor(x) + 3.0) / 6.0
 
 
-def hard_silu(x):
+def hard_silu(x: Tensor | ArrayLike) -> Tensor:
     """x * hard_sigmoid(x) (also called hard swish)."""
     x = as_tensor(x)
     return x * hard_sigmoid(x)
@@ -142,29 +154,30 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-def mish(x):
+def mish(x: Tensor | ArrayLike) -> Tensor:
     """x * tanh(softplus(x))."""
     x = as_tensor(x)
     return x * F.tanh(F.softplus(x))
 
 
-def linear(x):
-    """The identity (what `activation=None` means)."""
+def linear(x: Tensor | ArrayLike) -> Tensor | ArrayLike:
+    """The identity (what `activation=None` means): `x` itself is returned."""
     return x
 
 
-def softmax(x, axis=-1):
-    """e^x / sum(e^x) along `axis`. A following categorical cross-entropy uses x itself, for exactness."""
+def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
+    """e^x / sum(e^x) along `axis` (x of any shape; the output sums to 1 along `axis`).
+    A following categorical cross-entropy uses x itself, for exactness."""
     return _remember_logits(F.softmax(x, axis), x, "softmax", axis)
 
 
-def log_softmax(x, axis=-1):
-    """log(softmax(x)), computed as x - logsumexp(x)."""
+def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
+    """log(softmax(x)) along `axis`, computed as x - logsumexp(x)."""
     return F.log_softmax(x, axis)
 
 
-def crelu(x):
-    """Concatenated ReLU: [relu(x), relu(-x)] along the last axis (doubles the features)."""
+def crelu(x: Tensor | ArrayLike) -> Tensor:
+    """Concatenated ReLU: [relu(x), relu(-x)] along the last axis; x (..., n) -> (..., 2n)."""
     x = as_tensor(x)
     return concatenate([F.relu(x), F.relu(-x)], axis=-1)
 

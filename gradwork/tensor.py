@@ -327,11 +327,13 @@ class Tensor:
     def abs(self):
         return elementwise.Abs()(self)
 
+    # The activations below are the kernels of `gw.tanh`, `gw.sigmoid` and `gw.nn.functional.relu`
+    # (also behind `gw.activations`): one formula each, in `ops/elementwise.py`.
     def tanh(self):
-        return elementwise.Tanh()(self)
+        return elementwise.tanh(self)
 
     def sigmoid(self):
-        return elementwise.Sigmoid()(self)
+        return elementwise.sigmoid(self)
 
     def relu(self):
         return elementwise.ReLU()(self)

@@ -206,7 +206,7 @@ def test_activation_and_shape_layers_match_torch(layer, torch_fn):
 def test_relu_with_threshold_and_slope_follows_keras_formula():
     layer = nn.ReLU(max_value=2.0, negative_slope=0.1, threshold=0.5)
     x = np.array([[-3.0, 0.0, 0.49, 0.5, 1.0, 2.0, 5.0]])
-    expected = np.where(x >= 0.5, np.minimum(x, 2.0), 0.1 * (x - 0.5))
+    expected = np.where(x > 0.5, np.minimum(x, 2.0), 0.1 * (x - 0.5))   # Keras: 0 at x == threshold
     np.testing.assert_allclose(layer(x).data, expected, rtol=1e-6)
 
 

@@ -6,6 +6,11 @@ returns the gradients with respect to its inputs (the chain rule, one node at a 
 write into `dout` or into arrays they saved. These are the hand-written counterparts of gradwork's
 autograd `Function`s, for reading and for checking against them.
 
+The lesson is the backward pass, so every backward is written out here. A forward value that the
+library already computes (relu, sigmoid, log-softmax) comes from the library's kernel through
+`gradwork.nn.functional`, so each formula has one home and the node agrees with the library by
+construction; each node's docstring names the library's version to use in real models.
+
 >>> apple, tax = MulLayer(), MulLayer()
 >>> price = tax.forward(apple.forward(100.0, 2.0), 1.1)     # 2 apples at 100, 10% tax
 >>> d_apple_price, d_tax = tax.backward(1.0)
@@ -14,6 +19,8 @@ autograd `Function`s, for reading and for checking against them.
 (220.0, 2.2, 110.0, 200.0)
 """
 import numpy as np
+
+from ..nn import functional as F
 
 
 def _sum_to(grad, shape):
@@ -34,7 +41,7 @@ def _unwrap(value, like):
 
 class MulLayer:
     """out = x * y (elementwise, with broadcasting). d out/dx = y, d out/dy = x: each input's
-    gradient is the upstream gradient times the *other* input."""
+    gradient is the upstream gradient times the *other* input. In the library: `x * y` on tensors."""
 
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -47,7 +54,8 @@ class MulLayer:
 
 
 class AddLayer:
-    """out = x + y (with broadcasting). An add node passes the upstream gradient to both inputs unchanged."""
+    """out = x + y (with broadcasting). An add node passes the upstream gradient to both inputs unchanged.
+    In the library: `x + y` on tensors."""
 
     def forward(self, x, y):
         self.x, self.y = x, y
@@ -62,12 +70,14 @@ class AddLayer:
 
 
 class ReluLayer:
-    """out = max(x, 0). The gradient passes where x > 0 and is blocked (0) elsewhere."""
+    """out = max(x, 0). The gradient passes where x > 0 and is blocked (0) elsewhere, so the
+    forward keeps that mask for the backward. The values are the library's relu kernel
+    (`gw.nn.functional.relu`; in models `gw.activations.relu`, `gw.nn.ReLU`). x: any shape."""
 
     def forward(self, x):
         x = np.asarray(x)
-        self.mask = x <= 0
-        return np.where(self.mask, 0, x).astype(x.dtype, copy=False)
+        self.mask = x <= 0                                  # where backward blocks the gradient
+        return F.relu(x).data
 
     def backward(self, dout):
         dout = np.asarray(dout)
@@ -75,12 +85,14 @@ class ReluLayer:
 
 
 class SigmoidLayer:
-    """out = 1 / (1 + e^-x). Its derivative is written with its output: d out/dx = out (1 - out)."""
+    """out = 1 / (1 + e^-x). Its derivative is written with its output: d out/dx = out (1 - out),
+    so the forward keeps `out`. The values are the library's sigmoid kernel (`gw.sigmoid`, stable for
+    any x; in models `gw.activations.sigmoid`). x: any shape; integers are computed in float64."""
 
     def forward(self, x):
         x = np.asarray(x)
-        dtype = x.dtype if x.dtype.kind == "f" else np.float64
-        self.out = np.exp(-np.logaddexp(0, -x)).astype(dtype, copy=False)     # no overflow for any x
+        x = x if x.dtype.kind == "f" else x.astype(np.float64)
+        self.out = F.sigmoid(x).data
         return self.out
 
     def backward(self, dout):
@@ -88,7 +100,7 @@ class SigmoidLayer:
 
 
 class AffineLayer:
-    """out = x @ W + b, the fully connected layer.
+    """out = x @ W + b, the fully connected layer (in models: `gw.nn.Dense`, `gw.nn.functional.linear`).
 
     W : (in, out). b : (out,). x : (batch, in), or (batch, ...) flattened to (batch, in) as the
     course does. backward returns dx (the shape of x) and stores `dW` (in, out) and `db` (out,):
@@ -131,7 +143,9 @@ class SoftmaxWithLoss:
     forward(x, t): x logits (batch, classes) (or one sample (classes,)); t integer labels (batch,)
     or target probabilities (batch, classes), e.g. one-hot. Returns the loss (a float) and keeps
     y = softmax(x) (attribute `y`). Fused, the backward is simply (y - t) / batch, t as
-    probabilities: the softmax's and the log's derivatives cancel to that.
+    probabilities: the softmax's and the log's derivatives cancel to that. log y is the library's
+    log-softmax kernel (log-sum-exp: no overflow). In models: `gw.losses.CategoricalCrossentropy(
+    from_logits=True)` or `gw.nn.functional.cross_entropy`.
     """
 
     def forward(self, x, t):
@@ -149,8 +163,7 @@ class SoftmaxWithLoss:
                 raise ValueError(f"SoftmaxWithLoss: expected {x.shape[0]} integer labels in "
                                  f"[0, {x.shape[1]}) or probabilities of shape {x.shape}, got {t!r}")
             target = np.eye(x.shape[1], dtype=x.dtype)[labels]
-        shifted = x - x.max(axis=-1, keepdims=True)                      # log-sum-exp: no overflow
-        log_y = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        log_y = F.log_softmax(x, axis=-1).data
         self.y, self.t = np.exp(log_y), target
         self.loss = float(-(target * log_y).sum(axis=-1).mean())
         return self.loss

@@ -1,6 +1,9 @@
 """Pictures of activations: each function with its derivative (from autograd), histograms of a deep
 network's hidden activations, and per-layer quantities such as gradient norms.
 
+The curves are `gw.activations` itself (plus the perceptron's step function) and every derivative
+is taken by autograd, so a picture shows exactly what a model computes: no formula is written here.
+
 >>> plot_activations(["sigmoid", "tanh", "relu", "softmax"], "activations.png")     # doctest: +SKIP
 """
 import math
@@ -54,7 +57,7 @@ def _evaluate(fn, x):
 def softmax_jacobian(z):
     """The Jacobian d softmax(z)_i / d z_j of a vector z, row by row with autograd; shape (n, n)."""
     t = _tensor(np.asarray(z, dtype=np.float64), requires_grad=True)
-    y = F.softmax(t)
+    y = _activations.softmax(t)
     rows = []
     for i in range(len(y.data)):
         onehot = np.zeros(len(y.data))
@@ -66,7 +69,7 @@ def softmax_jacobian(z):
 
 def _softmax_panel(ax, z):
     z = np.asarray(z, dtype=np.float64)
-    values = np.asarray(F.softmax(_tensor(z)).data)
+    values = np.asarray(_activations.softmax(_tensor(z)).data)
     diag = np.diag(softmax_jacobian(z))
     pos = np.arange(len(z))
     ax.bar(pos - 0.2, values, width=0.4, label="softmax(z)")

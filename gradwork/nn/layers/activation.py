@@ -1,74 +1,79 @@
-"""Activation layers with parameters: ReLU, LeakyReLU, ELU, Softmax (Keras names and defaults)."""
-from ...ops.elementwise import where
-from ..functional import activations as A
+"""Activation layers with options: ReLU, LeakyReLU, ELU, Softmax (Keras names and defaults).
+
+Each layer is its options plus one call into `gradwork.activations`, so a layer and the function of
+the same name cannot disagree (`nn.ReLU(threshold=1)` is `gw.activations.relu(x, threshold=1)`).
+`Activation("name")` (in `core.py`) covers the activations without options.
+"""
+from typing import Any
+
+from ... import activations
+from ...tensor import Tensor
 from ..layer import Layer
 
 
-class ReLU(Layer):
-    """max(x, 0), optionally capped at `max_value`, with `negative_slope` below `threshold` (Keras)."""
+class _ActivationLayer(Layer):
+    """An activation function with named options: `call` is `function(inputs, **options)` and the
+    options are the layer's config. Subclasses name the function and spell their options (with
+    Keras's defaults) in their constructor; the options are attributes of the layer."""
 
     supports_masking = True  # works step by step: a sequence's mask passes through
+    # The name of the `gradwork.activations` function the layer applies. A name, looked up at call
+    # time, because `gradwork.activations` is still loading when this module is first imported.
+    function_name: str
 
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+    def __init__(self, options: dict[str, Any], **kwargs):
         super().__init__(**kwargs)
-        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+        self._option_names = tuple(options)
+        for name, value in options.items():
+            setattr(self, name, value)
 
-    def call(self, inputs):
-        if self.negative_slope == 0 and self.threshold == 0:
-            out = A.relu(inputs)
-        else:
-            shifted = inputs - self.threshold
-            out = where(inputs.data >= self.threshold, inputs, self.negative_slope * shifted)
-        return out.clip(None, self.max_value) if self.max_value is not None else out
+    def _options(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._option_names}
 
-    def get_config(self):
-        return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope,
-                "threshold": self.threshold}
+    def call(self, inputs: Tensor) -> Tensor:
+        return getattr(activations, self.function_name)(inputs, **self._options())
 
-
-class LeakyReLU(Layer):
-    """x for x > 0, else negative_slope * x (Keras's default slope is 0.3)."""
-
-    supports_masking = True  # works step by step: a sequence's mask passes through
-
-    def __init__(self, negative_slope=0.3, **kwargs):
-        super().__init__(**kwargs)
-        self.negative_slope = negative_slope
-
-    def call(self, inputs):
-        return A.leaky_relu(inputs, self.negative_slope)
-
-    def get_config(self):
-        return {**super().get_config(), "negative_slope": self.negative_slope}
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), **self._options()}
 
 
-class ELU(Layer):
-    """x for x > 0, else alpha * (exp(x) - 1)."""
+class ReLU(_ActivationLayer):
+    """`gw.activations.relu` as a layer: min(x, max_value) where x > threshold, else
+    negative_slope * (x - threshold); 0 at x == threshold, as in Keras. Input and output: any
+    shape, the same."""
 
-    supports_masking = True  # works step by step: a sequence's mask passes through
+    function_name = "relu"
 
-    def __init__(self, alpha=1.0, **kwargs):
-        super().__init__(**kwargs)
-        self.alpha = alpha
-
-    def call(self, inputs):
-        return A.elu(inputs, self.alpha)
-
-    def get_config(self):
-        return {**super().get_config(), "alpha": self.alpha}
+    def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
+                 **kwargs):
+        super().__init__({"max_value": max_value, "negative_slope": negative_slope, "threshold": threshold},
+                         **kwargs)
 
 
-class Softmax(Layer):
-    """exp(x) / sum(exp(x)) along `axis`."""
+class LeakyReLU(_ActivationLayer):
+    """`gw.activations.leaky_relu` as a layer: x for x > 0, else negative_slope * x. The layer's
+    default slope is Keras's layer default, 0.3 (the function's is 0.2). Any shape."""
 
-    supports_masking = True  # works step by step: a sequence's mask passes through
+    function_name = "leaky_relu"
 
-    def __init__(self, axis=-1, **kwargs):
-        super().__init__(**kwargs)
-        self.axis = axis
+    def __init__(self, negative_slope: float = 0.3, **kwargs):
+        super().__init__({"negative_slope": negative_slope}, **kwargs)
 
-    def call(self, inputs):
-        return A.softmax(inputs, self.axis)
 
-    def get_config(self):
-        return {**super().get_config(), "axis": self.axis}
+class ELU(_ActivationLayer):
+    """`gw.activations.elu` as a layer: x for x > 0, else alpha * (exp(x) - 1). Any shape."""
+
+    function_name = "elu"
+
+    def __init__(self, alpha: float = 1.0, **kwargs):
+        super().__init__({"alpha": alpha}, **kwargs)
+
+
+class Softmax(_ActivationLayer):
+    """`gw.activations.softmax` as a layer: exp(x) / sum(exp(x)) along `axis`. Any shape, the same.
+    Like `Activation("softmax")`, a following categorical cross-entropy uses the logits."""
+
+    function_name = "softmax"
+
+    def __init__(self, axis: int = -1, **kwargs):
+        super().__init__({"axis": axis}, **kwargs)
