@@ -45,7 +45,7 @@ import gradwork as gw
 from gradwork.nn import (
     Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Rescaling, Reshape,
 )
-from gradwork.models.training import split_sizes
+from gradwork.data import split_sizes
 from gradwork.nn.layers.augmentation import RandomFlip
 from gradwork.plot import plot_confusion_matrix, plot_history
 from gradwork.plot.features import plot_feature_maps, plot_filters

@@ -327,7 +327,7 @@ def test_validation_split_that_leaves_nothing_is_an_error():
 
 @pytest.mark.parametrize("n, split, sizes", [(10, 0.2, (8, 2)), (10, 0.25, (7, 3)), (3, 0.8, (0, 3)), (7, 0.0, (7, 0))])
 def test_split_sizes_counts_what_fit_holds_out(n, split, sizes):
-    assert gw.models.training.split_sizes(n, split) == sizes
+    assert gw.data.split_sizes(n, split) == sizes
 
 
 def test_validation_data_is_evaluated_in_inference_mode_every_epoch():
