@@ -35,8 +35,7 @@ def as_arrays(model, x, y=None):
     x = _array(x, model.dtype)
     if x.ndim == 0:
         raise ValueError(f"{model.name}: x must have a batch axis, got a scalar")
-    if expected is not None and not matches_shape(expected[1:], x.shape[1:]):
-        raise _shape_error(model, "inputs", expected, x)
+    _check_input_shapes(model, x, several=False)
     if y is None:
         return x, None
     y = _array(y, model.dtype)
@@ -66,13 +65,18 @@ def _as_nested_arrays(model, x, y):
 
 
 def _check_input_shapes(model, x, several):
-    """Raise unless x has the structure and shapes the model was built for."""
+    """Raise unless x (one array, or a list/dict of them when `several`) has the structure and shapes
+    the model was built for."""
     expected = model.build_input_shape
     if expected is None:
         return
     if structure.is_shape(expected):
-        raise ValueError(f"{model.name}: expected one input of shape {expected}, got a {type(x).__name__} "
-                         f"of {len(x)} arrays")
+        if several:
+            raise ValueError(f"{model.name}: expected one input of shape {expected}, got a {type(x).__name__} "
+                             f"of {len(x)} arrays")
+        if not matches_shape(expected[1:], x.shape[1:]):
+            raise _shape_error(model, "inputs", expected, x)
+        return
     if not several:
         raise ValueError(f"{model.name}: expected {len(expected)} inputs {expected}, got one array")
     if isinstance(expected, dict) != isinstance(x, dict) or (
