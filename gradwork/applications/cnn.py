@@ -5,7 +5,7 @@ from .inputs import input_layers
 
 
 def cnn(input_shape: tuple, classes: int, rescale: float = 1.0, augment: bool = False, shift: float = 0.1,
-        dropout: float = 0.5, classifier_activation: str = "softmax", name: str = "cnn") -> Sequential:
+        dropout: float = 0.5, classifier_activation: str | None = "softmax", name: str = "cnn") -> Sequential:
     """Two convolution blocks and a dense head, for (H, W) or (H, W, C) images:
 
     Conv2D(32, 3, same, relu) -> MaxPooling2D -> Conv2D(64, 3, same, relu) -> MaxPooling2D -> Flatten
@@ -18,17 +18,11 @@ def cnn(input_shape: tuple, classes: int, rescale: float = 1.0, augment: bool = 
     input_shape : tuple of int
         The shape of one image without the batch axis: (H, W) grey images get a channel axis first
         (a Reshape layer), (H, W, C) images are used as they are (channels last).
-    classes : int
-        The number of classes (units of the last layer).
-    rescale, augment, shift
-        The first layers, as `input_layers` takes them: random shifts and flips of the training
-        images come before the pixels are rescaled.
     dropout : float
         The dropout rate before the last layer.
-    classifier_activation : str or callable
-        The last layer's activation; None gives logits.
-    name : str
-        The model's name.
+    classes, rescale, augment, shift, classifier_activation, name
+        As `mlp` takes them: random shifts and flips of the training images (augment) come before
+        the pixels are rescaled.
 
     Returns
     -------
@@ -40,7 +34,7 @@ def cnn(input_shape: tuple, classes: int, rescale: float = 1.0, augment: bool = 
 
 
 def cnn_bn(input_shape: tuple, classes: int, rescale: float = 1.0, augment: bool = False, shift: float = 0.1,
-           dropout: float = 0.5, classifier_activation: str = "softmax", name: str = "cnn_bn") -> Sequential:
+           dropout: float = 0.5, classifier_activation: str | None = "softmax", name: str = "cnn_bn") -> Sequential:
     """`cnn` with batch normalization: each convolution (without its bias, which the normalization's
     beta replaces) is followed by BatchNormalization and then the ReLU; same arguments as `cnn`.
 

@@ -5,7 +5,7 @@ from .inputs import input_layers
 
 
 def mlp(input_shape: tuple, classes: int, hidden_units: tuple = (256, 128), rescale: float = 1.0,
-        augment: bool = False, shift: float = 0.1, classifier_activation: str = "softmax",
+        augment: bool = False, shift: float = 0.1, classifier_activation: str | None = "softmax",
         name: str = "mlp") -> Sequential:
     """A multilayer perceptron: the inputs flattened, one Dense(units, relu) per entry of
     `hidden_units`, then Dense(classes, classifier_activation).
@@ -42,6 +42,6 @@ def mlp(input_shape: tuple, classes: int, hidden_units: tuple = (256, 128), resc
 
 
 def linear(input_shape: tuple, classes: int, rescale: float = 1.0, augment: bool = False, shift: float = 0.1,
-           classifier_activation: str = "softmax", name: str = "linear") -> Sequential:
+           classifier_activation: str | None = "softmax", name: str = "linear") -> Sequential:
     """A linear classifier (softmax regression): `mlp` with no hidden layer; same arguments."""
     return mlp(input_shape, classes, (), rescale, augment, shift, classifier_activation, name)
