@@ -42,11 +42,8 @@ import time
 import numpy as np
 
 import gradwork as gw
-from gradwork.nn import (
-    Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Rescaling, Reshape,
-)
-from gradwork.models.training import split_sizes
-from gradwork.nn.layers.augmentation import RandomFlip
+from gradwork.data import split_sizes
+from gradwork.nn import Conv2D, MaxPooling2D
 from gradwork.plot import plot_confusion_matrix, plot_history
 from gradwork.plot.features import plot_feature_maps, plot_filters
 
@@ -54,24 +51,13 @@ from gradwork.plot.features import plot_feature_maps, plot_filters
 VALIDATION_SPLIT = 0.1  # the last 10% of the training images, for the validation curves
 
 def build_cnn(batch_norm=False, num_classes=10):
-    """The network above; `batch_norm` adds batch normalization and the random flips."""
-    layers = [Input(shape=(28, 28)), Reshape((28, 28, 1))]
+    """The network above, from `gw.applications`; `batch_norm` adds batch normalization and the random
+    flips. With batch norm the convolutions have no bias (the normalization's beta replaces it), and
+    momentum 0.9 lets the moving statistics settle in a few dozen steps (see `gw.applications.cnn_bn`)."""
     if batch_norm:
-        layers.append(RandomFlip("horizontal"))
-    layers.append(Rescaling(1 / 255))
-    for filters in (32, 64):
-        # With batch norm the convolution needs no bias (the normalization's beta replaces it), and
-        # momentum 0.9 lets the moving statistics settle in a few dozen steps: Keras's 0.99 needs
-        # several hundred to forget the initial variance of 1 (the first layer's is about 0.003).
-        if batch_norm:
-            layers += [Conv2D(filters, 3, padding="same", use_bias=False), BatchNormalization(momentum=0.9),
-                       Activation("relu")]
-        else:
-            layers.append(Conv2D(filters, 3, padding="same", activation="relu"))
-        layers.append(MaxPooling2D(2))
-    layers += [Flatten(), Dense(128, activation="relu"), Dropout(0.25),
-               Dense(num_classes, activation="softmax")]
-    return gw.Sequential(layers, name="cnn_bn" if batch_norm else "cnn")
+        return gw.applications.cnn_bn(input_shape=(28, 28), classes=num_classes, rescale=1 / 255, augment=True,
+                                      shift=0, dropout=0.25)
+    return gw.applications.cnn(input_shape=(28, 28), classes=num_classes, rescale=1 / 255, dropout=0.25)
 
 
 def load(subset=None, limit=None):

@@ -25,6 +25,7 @@ from . import activations, initializers, losses, metrics, nn, optimizers, random
 from . import callbacks, classic, data, datasets, saving
 from .models import Model, Sequential, load_model
 from . import memory, models, plot
+from . import applications
 
 float32, float64, float16 = _np.float32, _np.float64, _np.float16
 int32, int64, bool_ = _np.int32, _np.int64, _np.bool_

@@ -340,3 +340,20 @@ def test_plot_functions_write_png_files(tmp_path):
     images = np.random.default_rng(0).integers(0, 255, (5, 12, 12, 1)).astype(np.uint8)
     gw.plot.plot_predictions(images, [0, 1, 0, 1, 0], [0, 1, 1, 1, 0], tmp_path / "p.png", columns=3)
     _assert_png(tmp_path / "p.png")
+
+
+def test_the_optimizer_is_created_with_its_rate_or_schedule():
+    from gradwork.cli.commands import make_optimizer
+
+    sgd = make_optimizer("SGD", 0.05)
+    assert isinstance(sgd, gw.optimizers.SGD) and sgd.get_config()["learning_rate"] == 0.05
+    adam = make_optimizer("adam", 0.004, "cosine", total_steps=7)
+    schedule = adam.get_config()["learning_rate"]
+    assert isinstance(adam, gw.optimizers.Adam) and schedule["class_name"] == "CosineDecay"
+    assert schedule["config"]["decay_steps"] == 7 and schedule["config"]["initial_learning_rate"] == 0.004
+
+
+def test_an_unknown_optimizer_is_a_one_line_error(capsys, tmp_path):
+    code, out, err = _run(capsys, "train", "--dataset", "moons", "--optimizer", "nope", "--epochs", 1,
+                          "--out", tmp_path, "--verbose", 0)
+    _assert_one_line_error(code, out, err, r"Unknown optimizer: 'nope'")

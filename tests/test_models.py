@@ -327,7 +327,7 @@ def test_validation_split_that_leaves_nothing_is_an_error():
 
 @pytest.mark.parametrize("n, split, sizes", [(10, 0.2, (8, 2)), (10, 0.25, (7, 3)), (3, 0.8, (0, 3)), (7, 0.0, (7, 0))])
 def test_split_sizes_counts_what_fit_holds_out(n, split, sizes):
-    assert gw.models.training.split_sizes(n, split) == sizes
+    assert gw.data.split_sizes(n, split) == sizes
 
 
 def test_validation_data_is_evaluated_in_inference_mode_every_epoch():
@@ -628,3 +628,25 @@ def test_sequential_config_round_trip_rebuilds_the_same_network():
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_one_input_model_with_several_outputs_trains_again_once_built():
+    """A built model with one input and a dict of outputs takes one array x again (fit, evaluate)."""
+
+    class TwoOut(gw.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.a, self.b = gw.nn.Dense(3, activation="softmax"), gw.nn.Dense(1)
+
+        def call(self, x, training=False):
+            return {"a": self.a(x), "b": self.b(x)}
+
+    x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
+    y = {"a": np.arange(8) % 3, "b": x[:, :1]}
+    model = TwoOut()
+    model.compile("sgd", loss={"a": "sparse_categorical_crossentropy", "b": "mse"})
+    model.fit(x, y, epochs=1, verbose=0)
+    assert len(model.fit(x, y, epochs=1, verbose=0).history["loss"]) == 1
+    assert np.isfinite(model.evaluate(x, y, verbose=0)[0])
+    with pytest.raises(ValueError, match=r"expected inputs of shape \(None, 4\), got \(None, 5\)"):
+        model.fit(np.zeros((8, 5), np.float32), y, verbose=0)

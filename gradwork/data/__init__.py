@@ -8,10 +8,10 @@
 from .augmentation import flip_images, random_flip, random_shift, shift_images
 from .batching import DataLoader, batches, num_batches
 from .preprocessing import Standardizer, normalize, standardize
-from .utils import as_generator, to_categorical, train_test_split
+from .utils import as_generator, split_sizes, to_categorical, train_test_split
 
 __all__ = [
-    "to_categorical", "train_test_split", "Standardizer", "standardize", "normalize",
+    "to_categorical", "train_test_split", "split_sizes", "Standardizer", "standardize", "normalize",
     "batches", "DataLoader", "num_batches", "as_generator",
     "random_shift", "random_flip", "shift_images", "flip_images",
 ]

@@ -1,4 +1,5 @@
-"""Label and split helpers: `to_categorical` (Keras) and `train_test_split` (scikit-learn's order).
+"""Label and split helpers: `to_categorical` (Keras), `train_test_split` (scikit-learn's order) and
+`split_sizes` (how `Model.fit(validation_split=...)` divides the samples).
 
 >>> to_categorical([0, 2, 1])
 array([[1., 0., 0.],
@@ -137,3 +138,21 @@ def train_test_split(x, y=None, test_size=0.25, shuffle=True, seed=None, stratif
     if y is None:
         return x[train_idx], x[test_idx]
     return x[train_idx], x[test_idx], y[train_idx], y[test_idx]
+
+
+def split_sizes(n: int, validation_split: float) -> tuple:
+    """(training, validation) sample counts when `Model.fit` holds out the last `validation_split` of n.
+
+    Parameters
+    ----------
+    n : int
+        The number of samples.
+    validation_split : float
+        The fraction held out for validation (0 holds out none); the training part is rounded down,
+        as Keras does.
+
+    >>> split_sizes(10, 0.25)
+    (7, 3)
+    """
+    cut = int(n * (1 - validation_split))
+    return cut, n - cut

@@ -3,7 +3,13 @@
 Subclass it and write `call(self, inputs, training=False)`, or use `Sequential`. `inputs` may be
 one array or a list/tuple/dict of arrays (several inputs), and `call` may return one tensor or a
 list/tuple/dict of tensors (several outputs; see `compile_utils` for their losses and log names).
-The loop itself (batches, callbacks, validation) is in `training.py`; saving is in `gradwork.saving`.
+The loop itself (batches, callbacks, validation) is in `training.py`, which uses the model's public
+methods only (`check_targets`, `train_step`, `compute_loss`, `compute_metrics`, `reset_metrics`).
+
+Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`,
+`load_weights` call it; `gradwork.models.load_model` is saving's), and `gradwork.saving` never imports
+`gradwork.models`: it reads and restores the compile settings through `get_compile_config` and
+`compile_from_config`, which turn them to JSON and back here.
 """
 
 import numpy as np
@@ -11,8 +17,9 @@ import numpy as np
 from .. import optimizers
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
+from ..saving import model_io
 from . import structure, training
-from .compile_utils import CompileSpec
+from .compile_utils import CompileSpec, compile_arguments
 from .summary import summary as _summary
 
 
@@ -127,10 +134,10 @@ class Model(Layer):
     def metrics_names(self):
         return ["loss"] + [m.name for m in self._log_metrics]
 
-    @property
-    def _compile_config(self):
-        """compile's arguments as JSON, for saving."""
-        if self._compile_spec is None:
+    def get_compile_config(self):
+        """`compile`'s arguments as a JSON-ready dict (None before `compile`), for saving; see
+        `compile_from_config`. Raises ValueError for custom losses or metrics, which cannot be rebuilt."""
+        if self.optimizer is None or self._compile_spec is None:
             return None
         try:
             return self._compile_spec.get_config(self.optimizer)
@@ -140,6 +147,11 @@ class Model(Layer):
                 "and metrics to save the whole model, or use save_weights()"
             ) from None
 
+    def compile_from_config(self, config):
+        """Compile with the settings `get_compile_config` returned (a fresh optimizer: its state is
+        restored separately, by `optimizer.set_state`)."""
+        self.compile(**compile_arguments(config))
+
     def _bound(self):
         """The compiled losses and metrics tied to the outputs (`CompiledOutputs`), bound on first use
         from `output_shape`, which every forward pass sets."""
@@ -147,10 +159,14 @@ class Model(Layer):
             self._outputs = self._compile_spec.bind(self.output_shape)
         return self._outputs
 
-    def _check_targets(self, x, y, sample_weight=None):
+    def check_targets(self, x, y, sample_weight=None):
         """Raise unless y and sample_weight fit the model's outputs. An unbuilt model is built first, by
         x's first sample in inference mode, so that a bad y raises before anything trains (weights,
-        optimizer, moving statistics)."""
+        optimizer, moving statistics).
+
+        x, y, sample_weight : arrays (y, sample_weight may be None), or lists/dicts of arrays for
+            several inputs or outputs, as `fit` takes them.
+        """
         if not self.built:
             with no_grad():
                 self(structure.take(x, slice(0, 1)), training=False)
@@ -170,6 +186,22 @@ class Model(Layer):
             total = total + p.regularizer(p)
         return total
 
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with one batch and return every logged metric's result after
+        the loss ({name: float}: per-output losses, then metrics), as Keras's `compute_metrics`.
+
+        x : the batch's inputs (unused here; an override may need them).
+        y, y_pred, sample_weight : arrays, or lists/dicts of arrays for several outputs; y_pred is
+            the predicted arrays (not Tensors).
+        """
+        self._bound().update_metrics(y, y_pred, sample_weight)
+        return {m.name: m.result() for m in self._log_metrics}
+
+    def reset_metrics(self):
+        """Reset every logged metric (per-output loss trackers and compiled metrics) to its empty state."""
+        for m in self._log_metrics:
+            m.reset_state()
+
     def _weight_groups(self):
         """(trainable, buffers, regularized) parameter lists. Cached from one `fit`/`train_on_batch` call to
         its end, as the structure cannot change inside one (changing `trainable` takes effect at the next fit)."""
@@ -186,7 +218,7 @@ class Model(Layer):
         """Forward, loss, backward and one optimizer update on one batch (an unbuilt model is built and
         y checked first); returns (the loss value, the predicted arrays)."""
         if not self.built:
-            self._check_targets(x, y, sample_weight)
+            self.check_targets(x, y, sample_weight)
         params, buffers, _ = self._weight_groups()
         saved = [p.data.copy() for p in buffers]  # moving statistics, restored if the loss is not finite
         y_pred = self(x, training=True)
@@ -208,15 +240,11 @@ class Model(Layer):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
         """One update on one batch; returns the loss (and metrics) on that batch."""
         self._check_compiled("train_on_batch")
-        x, y = training.as_arrays(self, x, y)
-        sample_weight = training.sample_weights(self, y, sample_weight, class_weight)
-        self._check_targets(x, y, sample_weight)
-        for m in self._log_metrics:
-            m.reset_state()
+        x, y, sample_weight = training.prepare(self, x, y, sample_weight, class_weight)
+        self.reset_metrics()
         self._groups = None
         loss, y_pred = self.train_step(x, y, sample_weight)
-        self._outputs.update_metrics(y, y_pred, sample_weight)
-        return training.format_result({"loss": loss, **{m.name: m.result() for m in self._log_metrics}},
+        return training.format_result({"loss": loss, **self.compute_metrics(x, y, y_pred, sample_weight)},
                                       return_dict)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
@@ -307,19 +335,14 @@ class Model(Layer):
 
     def save(self, filepath):
         """Write architecture, weights, and optimizer state to one zip file, atomically."""
-        from ..saving import model_io
-
         model_io.save_model(self, filepath)
 
     def save_weights(self, filepath):
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
-        from ..saving import model_io
-
         model_io.save_weights(self, filepath)
 
     def load_weights(self, filepath):
-        from ..saving import model_io
-
+        """Copy the weights of an .npz file written by `save_weights` into this model."""
         model_io.load_weights(self, filepath)
 
     def get_config(self):

@@ -1,6 +1,8 @@
 """The loops behind `Model.fit`, `evaluate` and `predict`: batches, callbacks, validation, metrics.
 
-x and y may be arrays or lists/dicts of arrays (several inputs or outputs; see `structure`).
+x and y may be arrays or lists/dicts of arrays (several inputs or outputs; see `structure`). The loops
+use the model's public methods only: `check_targets`, `train_step`, `compute_loss`, `compute_metrics`,
+`reset_metrics`.
 """
 import math
 
@@ -8,8 +10,9 @@ import numpy as np
 
 from .. import callbacks as callbacks_module
 from ..autograd.grad_mode import no_grad
-from ..nn.layers.core import matches_shape
+from ..data.utils import split_sizes
 from ..metrics import Mean
+from ..nn.shapes import matches_shape
 from ..random import get_generator
 from ..tensor import Tensor
 from . import structure
@@ -32,8 +35,7 @@ def as_arrays(model, x, y=None):
     x = _array(x, model.dtype)
     if x.ndim == 0:
         raise ValueError(f"{model.name}: x must have a batch axis, got a scalar")
-    if expected is not None and not matches_shape(expected[1:], x.shape[1:]):
-        raise _shape_error(model, "inputs", expected, x)
+    _check_input_shapes(model, x, several=False)
     if y is None:
         return x, None
     y = _array(y, model.dtype)
@@ -63,13 +65,18 @@ def _as_nested_arrays(model, x, y):
 
 
 def _check_input_shapes(model, x, several):
-    """Raise unless x has the structure and shapes the model was built for."""
+    """Raise unless x (one array, or a list/dict of them when `several`) has the structure and shapes
+    the model was built for."""
     expected = model.build_input_shape
     if expected is None:
         return
     if structure.is_shape(expected):
-        raise ValueError(f"{model.name}: expected one input of shape {expected}, got a {type(x).__name__} "
-                         f"of {len(x)} arrays")
+        if several:
+            raise ValueError(f"{model.name}: expected one input of shape {expected}, got a {type(x).__name__} "
+                             f"of {len(x)} arrays")
+        if not matches_shape(expected[1:], x.shape[1:]):
+            raise _shape_error(model, "inputs", expected, x)
+        return
     if not several:
         raise ValueError(f"{model.name}: expected {len(expected)} inputs {expected}, got one array")
     if isinstance(expected, dict) != isinstance(x, dict) or (
@@ -116,6 +123,15 @@ def sample_weights(model, y, sample_weight=None, class_weight=None):
     return weights if sample_weight is None else weights * np.asarray(sample_weight, dtype=np.float32)
 
 
+def prepare(model, x, y, sample_weight=None, class_weight=None):
+    """(x, y, per-sample weights) as arrays, checked against the model (built first if it is not):
+    what `fit`, `evaluate` and `train_on_batch` work on."""
+    x, y = as_arrays(model, x, y)
+    weights = sample_weights(model, y, sample_weight, class_weight)
+    model.check_targets(x, y, weights)
+    return x, y, weights
+
+
 def format_result(logs, return_dict):
     """Keras's return convention: a dict, a single float, or [loss, *metrics]."""
     if return_dict:
@@ -126,12 +142,6 @@ def format_result(logs, return_dict):
 
 def _verbosity(verbose):
     return 1 if verbose == "auto" else int(verbose)
-
-
-def split_sizes(n, validation_split):
-    """(training, validation) sample counts when `fit` holds out the last `validation_split` of n samples."""
-    cut = int(n * (1 - validation_split))
-    return cut, n - cut
 
 
 def _split_validation(model, x, y, sample_weight, validation_split):
@@ -149,15 +159,10 @@ def _split_validation(model, x, y, sample_weight, validation_split):
 
 def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
         class_weight, sample_weight, initial_epoch):
-    x, y = as_arrays(model, x, y)
-    weights = sample_weights(model, y, sample_weight, class_weight)
-    model._check_targets(x, y, weights)
+    x, y, weights = prepare(model, x, y, sample_weight, class_weight)
     val = None
     if validation_data is not None:
-        xv, yv = as_arrays(model, *validation_data[:2])
-        wv = sample_weights(model, yv, validation_data[2] if len(validation_data) > 2 else None)
-        model._check_targets(xv, yv, wv)
-        val = (xv, yv, wv)
+        val = prepare(model, *validation_data[:2], validation_data[2] if len(validation_data) > 2 else None)
     elif validation_split:
         (x, y, weights), val = _split_validation(model, x, y, weights, validation_split)
     n = structure.num_samples(x)
@@ -171,8 +176,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     logs = {}
     for epoch in range(initial_epoch, epochs):
         loss_tracker.reset_state()
-        for m in model._log_metrics:
-            m.reset_state()
+        model.reset_metrics()
         cbs.on_epoch_begin(epoch)
         order = get_generator().permutation(n) if shuffle else np.arange(n)
         for step in range(steps):
@@ -182,8 +186,7 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
             wb = None if weights is None else take(weights, idx)
             loss, y_pred = model.train_step(xb, yb, wb)
             loss_tracker.update_state(loss, sample_weight=len(idx))
-            model._outputs.update_metrics(yb, y_pred, wb)
-            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
+            logs = {"loss": loss_tracker.result(), **model.compute_metrics(xb, yb, y_pred, wb)}
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
@@ -198,16 +201,13 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
 
 
 def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
-    x, y = as_arrays(model, x, y)
-    weights = sample_weights(model, y, sample_weight)
-    model._check_targets(x, y, weights)
+    x, y, weights = prepare(model, x, y, sample_weight)
     n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
     cbs = callbacks_module.CallbackList(callbacks, add_history=False, add_progbar=False, model=model,
                                         verbose=_verbosity(verbose), epochs=1, steps=steps)
     loss_tracker = Mean(name="loss")
-    for m in model._log_metrics:
-        m.reset_state()
+    model.reset_metrics()
     cbs.on_test_begin()
     logs = {}
     with no_grad():
@@ -219,8 +219,7 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
             y_pred = model(xb, training=False)
             count = min(batch_size, n - step * batch_size)
             loss_tracker.update_state(float(model.compute_loss(yb, y_pred, wb).data), sample_weight=count)
-            model._outputs.update_metrics(yb, structure.as_data(y_pred), wb)
-            logs = {"loss": loss_tracker.result(), **{m.name: m.result() for m in model._log_metrics}}
+            logs = {"loss": loss_tracker.result(), **model.compute_metrics(xb, yb, structure.as_data(y_pred), wb)}
             cbs.on_test_batch_end(step, logs)
     cbs.on_test_end(logs)
     return logs

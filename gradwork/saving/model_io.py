@@ -9,6 +9,11 @@
 
 Files are written to a temporary file beside the target and renamed over it, so a crash never
 leaves a half-written model.
+
+Dependencies run one way: `gradwork.models` imports this module (`Model.save` calls `save_model`,
+`gradwork.models.load_model` is `load_model`), and this module never imports `gradwork.models`. It
+talks to a model only through public methods: `get_config`/`from_config`, `build`, `state_dict`/
+`load_state_dict`, and `get_compile_config`/`compile_from_config` for the "compile" entry.
 """
 
 import io
@@ -71,7 +76,7 @@ def save_model(model, filepath):
         "gradwork_version": __version__,
         "model": {"class_name": registered_name(type(model)), "config": model.get_config()},
         "build_input_shape": model.build_input_shape,  # a shape, or a list/dict of them (several inputs)
-        "compile": model._compile_config if model.optimizer is not None else None,
+        "compile": model.get_compile_config(),
         "metadata": model.metadata,
     }
     text = json.dumps(config, indent=2)
@@ -91,8 +96,6 @@ def save_model(model, filepath):
 def load_model(filepath, compile=True):
     """Rebuild a model saved by `model.save`: same architecture, weights, and (compiled) optimizer state,
     so it predicts identically and resumes training identically."""
-    from ..models.compile_utils import compile_arguments
-
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"no model file at {filepath}")
@@ -113,7 +116,7 @@ def load_model(filepath, compile=True):
     model.metadata = config.get("metadata") or {}
     compiled = config.get("compile")
     if compile and compiled is not None:
-        model.compile(**compile_arguments(compiled))
+        model.compile_from_config(compiled)
         if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
             model.optimizer.set_state(opt_state)
             model.optimizer.build(model.trainable_weights)

@@ -5,13 +5,8 @@ import numpy as np
 from ... import activations
 from ..functional.layers import Affine
 from ..layer import Layer
+from ..shapes import matches_shape
 from . import _checks
-
-
-def matches_shape(declared, shape):
-    """True when `shape` has as many axes as `declared` and its sizes wherever `declared` gives one
-    (None: any size, as in Input(shape=(None, 20)) for sequences of any length)."""
-    return len(declared) == len(shape) and all(d is None or d == n for d, n in zip(declared, shape))
 
 
 class InputLayer(Layer):
