@@ -20,7 +20,6 @@ caller's gradient arrays are never written to (see `clipping`).
 """
 
 import abc
-import math
 import numbers
 import re
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
@@ -43,6 +42,7 @@ def _optional_float(name, value):
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise TypeError(f"`{name}` must be a float or None, got {type(value).__name__}: {value!r}")
     return value
+
 
 LearningRate = Union[float, schedules.LearningRateSchedule, Callable[[], float]]
 
@@ -86,7 +86,7 @@ class Optimizer(abc.ABC):
     set `scratch_count` to the temporaries its rule needs, and implement `update_step`; override
     `step_constants` to compute, once per step, values every variable's update shares:
 
-    >>> class HeavyBall(Optimizer):                 # w <- w - lr * v, v <- momentum * v + g
+    >>> class HeavyBall(Optimizer):                 # v <- momentum * v + g ;  w <- w - lr * v
     ...     hyperparameter_names = ("momentum",)
     ...     def __init__(self, learning_rate=0.01, momentum=0.9, name="heavy_ball", **kwargs):
     ...         super().__init__(learning_rate, name=name, **kwargs)

@@ -45,7 +45,9 @@ class VariableState:
     scratch: tuple[np.ndarray, ...] = ()
 
     @classmethod
-    def create(cls, index: int, variable: Any, slot_specs: dict[str, float], decay: bool) -> "VariableState":
+    def create(
+        cls, index: int, variable: Any, slot_specs: dict[str, float], decay: bool
+    ) -> "VariableState":
         """The state of a new `variable` (a gradwork Tensor or a floating-point ndarray), with each
         slot of `slot_specs` ({name: initial value}) filled with its initial value; no scratch yet."""
         array = variable if isinstance(variable, np.ndarray) else getattr(variable, "data", None)
@@ -77,14 +79,12 @@ class ScratchPool:
 
     def attach(self, state: VariableState, states: list[VariableState]) -> None:
         """Give `state` its scratch views; if it is the largest of its dtype so far, grow the arrays
-        and give new views to every state in `states` of that dtype."""
+        and give new views to every state in `states` (which holds `state`) of that dtype."""
         arrays = self.arrays.get(state.dtype)
         size = math.prod(state.shape)
         if arrays is not None and arrays[0].size >= size:
             state.view_scratch(arrays)
             return
-        if arrays is not None:
-            size = max(size, arrays[0].size)
         arrays = [np.empty(size, dtype=state.dtype) for _ in range(self.count)]
         self.arrays[state.dtype] = arrays
         for other in states:
