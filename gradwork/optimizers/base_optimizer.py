@@ -28,7 +28,7 @@ import numpy as np
 
 from . import schedules
 from .clipping import global_scale, prepare_gradient
-from .state_io import copy_into, read_state
+from .state_io import copy_into, read_state, write_state
 from .variable_state import ScratchPool, VariableState
 
 
@@ -262,16 +262,9 @@ class Optimizer(abc.ABC):
     def get_state(self) -> dict[str, np.ndarray]:
         """Copies of the whole state, by name: "iterations", optimizer-wide entries, then "<i>/<slot>"
         for the i-th variable seen. `set_state` on an equal optimizer resumes bit for bit."""
-        state = {"iterations": np.array(self._iterations, dtype=np.int64)}
-        for name, arr in self._globals.items():
-            state[name] = arr.copy()
-        for var_state in self._states:
-            for name, arr in var_state.slots.items():
-                state[f"{var_state.index}/{name}"] = arr.copy()
-        for i in sorted(self._pending):  # loaded, but its variable not seen yet: pass it on unchanged
-            for name in self.slot_specs():
-                state[f"{i}/{name}"] = self._pending[i][name].copy()
-        return state
+        # a loaded entry whose variable is not seen yet is passed on unchanged
+        per_var = [s.slots for s in self._states] + [self._pending[i] for i in sorted(self._pending)]
+        return write_state(self._iterations, self._globals, per_var)
 
     def set_state(self, state: dict[str, np.ndarray]) -> None:
         """Restore what `get_state` returned (a dict or an `np.load`ed npz). Entries for variables
@@ -342,6 +335,7 @@ class Optimizer(abc.ABC):
         clipnorm = self.clipnorm if self.clipnorm and self.clipnorm > 0 else None
         clipvalue = self.clipvalue if self.clipvalue and self.clipvalue > 0 else None
         decay = lr * self.weight_decay if self.weight_decay else 0.0
+        clipping = clipnorm is not None or scale != 1.0 or clipvalue is not None
         update = self.update_step
         constants = None
         if grads is None:
@@ -352,9 +346,12 @@ class Optimizer(abc.ABC):
             if constants is None:
                 constants = self.step_constants(lr, self._iterations + 1)
             array = variable if isinstance(variable, np.ndarray) else variable.data
-            gradient = prepare_gradient(
-                gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue, state.index
-            )
+            if clipping or not (  # the usual gradient needs no preparing: spare the call
+                isinstance(gradient, np.ndarray) and gradient.shape == array.shape and gradient.dtype == array.dtype
+            ):
+                gradient = prepare_gradient(
+                    gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue, state.index
+                )
             if decay and state.decay:
                 tmp = state.scratch[0]
                 np.multiply(array, decay, out=tmp)

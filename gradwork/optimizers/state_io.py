@@ -1,10 +1,22 @@
-"""Checking a saved optimizer state before `Optimizer.set_state` changes anything.
+"""The saved optimizer state: writing it for `Optimizer.get_state`, and checking it before
+`Optimizer.set_state` changes anything.
 
-The format (what `Optimizer.get_state` writes, and what model files hold): "iterations", the
-optimizer-wide entries by name, then "<i>/<slot>" for the i-th variable the optimizer has seen.
+The format (what model files hold): "iterations", the optimizer-wide entries by name, then
+"<i>/<slot>" for the i-th variable the optimizer has seen.
 """
 
 import numpy as np
+
+
+def write_state(
+    iterations: int, global_entries: dict[str, np.ndarray], per_var: list[dict[str, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """Copies of the state, in the saved format and order: `per_var[i]` holds variable i's slots."""
+    state = {"iterations": np.array(iterations, dtype=np.int64)}
+    state.update({name: arr.copy() for name, arr in global_entries.items()})
+    for i, slots in enumerate(per_var):
+        state.update({f"{i}/{name}": arr.copy() for name, arr in slots.items()})
+    return state
 
 
 def read_state(
@@ -30,7 +42,8 @@ def read_state(
     state : dict of str to ndarray
         Every entry as an array.
     per_var : dict of int to dict of str to ndarray
-        The slots of variables 0, 1, ... (at least one entry per built variable when there are slots).
+        The slots of variables 0, 1, ..., each in `slot_names` order (at least one entry per built
+        variable when there are slots).
 
     Raises
     ------
@@ -76,7 +89,7 @@ def read_state(
                     f"optimizer state '{i}/{name}' has shape {per_var[i][name].shape}, "
                     f"but variable {i} has shape {slot.shape}"
                 )
-    return state, {i: per_var[i] for i in sorted(per_var)}
+    return state, {i: {name: per_var[i][name] for name in slot_names} for i in sorted(per_var)}
 
 
 def copy_into(target: np.ndarray, value, key: str) -> None:
