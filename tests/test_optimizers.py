@@ -798,3 +798,45 @@ def test_argument_checks():
         optimizers.Lion(beta_1=0.0)
     with pytest.raises(TypeError, match="clipnorm"):
         optimizers.SGD(clipnorm="big")
+
+
+def test_learning_rate_schedule_says_what_the_optimizer_holds():
+    lr = schedules.ExponentialDecay(1.0, 1, 0.5)
+    assert optimizers.SGD(learning_rate=lr).learning_rate_schedule is lr
+    fn = lambda: 0.5  # noqa: E731
+    assert optimizers.Adam(learning_rate=fn).learning_rate_schedule is fn
+    assert optimizers.Adam(learning_rate=0.1).learning_rate_schedule is None
+
+
+def test_writing_an_optimizer_with_the_public_hooks():
+    """The example in `Optimizer`'s docstring: slots by name, named constants, shared kwargs, config."""
+
+    class HeavyBall(optimizers.Optimizer):
+        hyperparameter_names = ("momentum",)
+
+        def __init__(self, learning_rate=0.01, momentum=0.9, name="heavy_ball", **kwargs):
+            super().__init__(learning_rate, name=name, **kwargs)
+            self.momentum = momentum
+
+        def slot_specs(self):
+            return {"velocity": 0.0}
+
+        def update_step(self, gradient, variable, state, constants):
+            v = state.slots["velocity"]
+            v *= self.momentum
+            v += gradient
+            variable -= np.multiply(v, constants.learning_rate, out=state.scratch[0])
+
+    init, grads = _problem(9)
+    got = _run_gradwork(HeavyBall(0.1, momentum=0.5, clipvalue=10.0), init, grads)
+    want, v = [a.copy() for a in init], [np.zeros(s) for s in SHAPES]
+    for gs in grads:
+        for w, vel, g in zip(want, v, gs):
+            vel *= 0.5
+            vel += g
+            w -= 0.1 * vel
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    config = HeavyBall(0.1, momentum=0.5, clipvalue=10.0).get_config()
+    assert config["momentum"] == 0.5 and config["clipvalue"] == 10.0 and config["name"] == "heavy_ball"
+    assert HeavyBall.from_config(config).get_config() == config

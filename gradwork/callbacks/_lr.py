@@ -9,10 +9,16 @@ def _optimizer(model, owner):
 
 
 def _holds_schedule(optimizer):
-    # gradwork optimizers keep what they were given in `_learning_rate` and evaluate a schedule
-    # in the `learning_rate` getter, so the getter alone would hide it; a plain optimizer
-    # object holds the schedule in `learning_rate` itself.
-    for stored in (getattr(optimizer, "_learning_rate", None), optimizer.learning_rate):
+    """The type name of the schedule or callable the optimizer holds as its rate, or None."""
+    if hasattr(optimizer, "learning_rate_schedule"):
+        # gradwork optimizers evaluate a schedule in the `learning_rate` getter, so the getter
+        # alone would hide it: they say what they hold in this public, read-only property
+        held = (optimizer.learning_rate_schedule,)
+    else:
+        # other optimizers: Keras 3's (and older gradwork's) keep what they were given in
+        # `_learning_rate` behind the same kind of getter; a plain object holds it in `learning_rate`
+        held = (getattr(optimizer, "_learning_rate", None), optimizer.learning_rate)
+    for stored in held:
         if callable(stored):
             return type(stored).__name__
     return None

@@ -21,61 +21,37 @@ class Adadelta(Optimizer):
     ----------
     learning_rate : float or schedule, default 0.001
     rho : float, default 0.95;  epsilon : float, default 1e-7
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "adadelta"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
-    _n_tmp = 2
+    hyperparameter_names = ("rho", "epsilon")
+    scratch_count = 2
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        rho=0.95,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="adadelta",
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
-        self.rho = rho
-        self.epsilon = epsilon
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
 
-    def _slot_specs(self):
-        return (("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0))
+    def slot_specs(self):
+        return {"accumulated_grad": 0.0, "accumulated_delta_var": 0.0}
 
-    def _prepare_step(self, lr, t):
-        return lr, self.rho, 1.0 - self.rho, self.epsilon
-
-    def _update_step(self, var, grad, slots, tmps, c):
-        lr, rho, one_minus_rho, eps = c
-        a, d = slots
-        delta, tmp = tmps
+    def update_step(self, gradient, variable, state, constants):
+        a, d = state.slots["accumulated_grad"], state.slots["accumulated_delta_var"]
+        delta, tmp = state.scratch
+        rho, eps = self.rho, self.epsilon
         a *= rho
-        np.multiply(grad, grad, out=tmp)
-        tmp *= one_minus_rho
+        np.multiply(gradient, gradient, out=tmp)
+        tmp *= 1.0 - rho
         a += tmp
         np.add(d, eps, out=delta)
         np.sqrt(delta, out=delta)
         np.add(a, eps, out=tmp)
         np.sqrt(tmp, out=tmp)
         delta /= tmp
-        delta *= grad
+        delta *= gradient
         d *= rho
         np.multiply(delta, delta, out=tmp)
-        tmp *= one_minus_rho
+        tmp *= 1.0 - rho
         d += tmp
-        delta *= lr
-        var -= delta
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"rho": self.rho, "epsilon": self.epsilon})
-        return config
+        delta *= constants.learning_rate
+        variable -= delta

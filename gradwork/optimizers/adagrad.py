@@ -21,49 +21,28 @@ class Adagrad(Optimizer):
     learning_rate : float or schedule, default 0.001
     initial_accumulator_value : float, default 0.1
     epsilon : float, default 1e-7
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "adagrad"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
+    hyperparameter_names = ("initial_accumulator_value", "epsilon")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        initial_accumulator_value=0.1,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="adagrad",
+        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="adagrad", **kwargs
     ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
+        super().__init__(learning_rate, name=name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
-    def _slot_specs(self):
-        return (("accumulator", self.initial_accumulator_value),)
+    def slot_specs(self):
+        return {"accumulator": self.initial_accumulator_value}
 
-    def _prepare_step(self, lr, t):
-        return lr, self.epsilon
-
-    def _update_step(self, var, grad, slots, tmps, c):
-        lr, eps = c
-        s, tmp = slots[0], tmps[0]
-        np.multiply(grad, grad, out=tmp)
+    def update_step(self, gradient, variable, state, constants):
+        s, tmp = state.slots["accumulator"], state.scratch[0]
+        np.multiply(gradient, gradient, out=tmp)
         s += tmp
-        np.add(s, eps, out=tmp)
+        np.add(s, self.epsilon, out=tmp)
         np.sqrt(tmp, out=tmp)
-        np.divide(grad, tmp, out=tmp)
-        tmp *= lr
-        var -= tmp
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon})
-        return config
+        np.divide(gradient, tmp, out=tmp)
+        tmp *= constants.learning_rate
+        variable -= tmp

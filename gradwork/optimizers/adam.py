@@ -1,10 +1,38 @@
 """`Adam`: adaptive moment estimation (Kingma & Ba, 2014), Keras's formulation."""
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from .base_optimizer import Optimizer
+
+
+def update_moments(
+    gradient: np.ndarray, m: np.ndarray, v: np.ndarray, beta_1: float, beta_2: float, out: np.ndarray
+) -> None:
+    """Adam's moments in place: `m <- m + (1 - beta_1) * (g - m)`, `v <- v + (1 - beta_2) * (g**2 - v)`.
+
+    Parameters
+    ----------
+    gradient, m, v : ndarray, all of one shape
+    beta_1, beta_2 : float
+    out : ndarray of that shape
+        Scratch, overwritten.
+    """
+    np.subtract(gradient, m, out=out)
+    out *= 1.0 - beta_1
+    m += out
+    np.multiply(gradient, gradient, out=out)
+    out -= v
+    out *= 1.0 - beta_2
+    v += out
+
+
+class AdamStep(NamedTuple):
+    """Adam's constant for step t."""
+
+    alpha: float  # lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
 
 
 class Adam(Optimizer):
@@ -27,71 +55,40 @@ class Adam(Optimizer):
     learning_rate : float or schedule, default 0.001
     beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
     amsgrad : bool, default False (use the running maximum of v; slot "velocity_hat")
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`. Weight decay is
-    decoupled (as `AdamW`), not PyTorch Adam's L2 term.
+    name : str, default "adam"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
+        Weight decay is decoupled (as `AdamW`), not PyTorch Adam's L2 term.
 
     >>> opt = Adam(learning_rate=1e-3)
     >>> loss.backward(); opt.step(params); opt.zero_grad(params)     # doctest: +SKIP
     """
 
+    hyperparameter_names = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="adam",
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam", **kwargs
     ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.amsgrad = amsgrad
         self._use_amsgrad = bool(amsgrad)
 
-    def _slot_specs(self):
-        specs = (("momentum", 0.0), ("velocity", 0.0))
-        return specs + (("velocity_hat", 0.0),) if self._use_amsgrad else specs
+    def slot_specs(self):
+        slots = {"momentum": 0.0, "velocity": 0.0}
+        return {**slots, "velocity_hat": 0.0} if self._use_amsgrad else slots
 
-    def _prepare_step(self, lr, t):
-        b1, b2 = self.beta_1, self.beta_2
-        alpha = lr * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
-        return 1.0 - b1, 1.0 - b2, alpha, self.epsilon
+    def step_constants(self, learning_rate, iteration):
+        t = iteration
+        return AdamStep(alpha=learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t))
 
-    def _update_step(self, var, grad, slots, tmps, c):
-        one_minus_b1, one_minus_b2, alpha, eps = c
-        m, v = slots[0], slots[1]
-        tmp = tmps[0]
-        np.subtract(grad, m, out=tmp)
-        tmp *= one_minus_b1
-        m += tmp
-        np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= one_minus_b2
-        v += tmp
-        if len(slots) == 3:
-            v = np.maximum(slots[2], v, out=slots[2])
+    def update_step(self, gradient, variable, state, constants):
+        m, v = state.slots["momentum"], state.slots["velocity"]
+        tmp = state.scratch[0]
+        update_moments(gradient, m, v, self.beta_1, self.beta_2, tmp)
+        if self._use_amsgrad:
+            v = np.maximum(state.slots["velocity_hat"], v, out=state.slots["velocity_hat"])
         np.sqrt(v, out=tmp)
-        tmp += eps
+        tmp += self.epsilon
         np.divide(m, tmp, out=tmp)
-        tmp *= alpha
-        var -= tmp
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad}
-        )
-        return config
+        tmp *= constants.alpha
+        variable -= tmp

@@ -1,8 +1,16 @@
 """`Adamax`: Adam with the infinity norm in place of the second moment (Kingma & Ba, section 7)."""
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .base_optimizer import Optimizer
+
+
+class AdamaxStep(NamedTuple):
+    """Adamax's constant for step t."""
+
+    step_size: float  # lr / (1 - beta_1**t)
 
 
 class Adamax(Optimizer):
@@ -21,54 +29,31 @@ class Adamax(Optimizer):
     ----------
     learning_rate : float or schedule, default 0.001
     beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "adamax"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="adamax",
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+    hyperparameter_names = ("beta_1", "beta_2", "epsilon")
 
-    def _slot_specs(self):
-        return (("momentum", 0.0), ("norm", 0.0))
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adamax", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    def _prepare_step(self, lr, t):
-        return 1.0 - self.beta_1, self.beta_2, lr / (1.0 - self.beta_1**t), self.epsilon
+    def slot_specs(self):
+        return {"momentum": 0.0, "norm": 0.0}
 
-    def _update_step(self, var, grad, slots, tmps, c):
-        one_minus_b1, b2, step_size, eps = c
-        m, u = slots
-        tmp = tmps[0]
-        np.subtract(grad, m, out=tmp)
-        tmp *= one_minus_b1
+    def step_constants(self, learning_rate, iteration):
+        return AdamaxStep(step_size=learning_rate / (1.0 - self.beta_1**iteration))
+
+    def update_step(self, gradient, variable, state, constants):
+        m, u = state.slots["momentum"], state.slots["norm"]
+        tmp = state.scratch[0]
+        np.subtract(gradient, m, out=tmp)
+        tmp *= 1.0 - self.beta_1
         m += tmp
-        u *= b2
-        np.maximum(u, np.abs(grad, out=tmp), out=u)
-        np.add(u, eps, out=tmp)
+        u *= self.beta_2
+        np.maximum(u, np.abs(gradient, out=tmp), out=u)
+        np.add(u, self.epsilon, out=tmp)
         np.divide(m, tmp, out=tmp)
-        tmp *= step_size
-        var -= tmp
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config
+        tmp *= constants.step_size
+        variable -= tmp

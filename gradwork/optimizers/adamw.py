@@ -21,7 +21,8 @@ class AdamW(Adam):
     weight_decay : float, default 0.004
     beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
     amsgrad : bool, default False
-    clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "adamw"
+    **kwargs : `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     def __init__(
@@ -32,22 +33,11 @@ class AdamW(Adam):
         beta_2=0.999,
         epsilon=1e-7,
         amsgrad=False,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
         name="adamw",
+        **kwargs,
     ):
         if weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
         super().__init__(
-            learning_rate=learning_rate,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            amsgrad=amsgrad,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
+            learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay, name=name, **kwargs
         )

@@ -6,28 +6,30 @@ One update, for every variable that has a gradient, in this order (as Keras):
    scaled by one factor so their joint norm is at most that), or `clipvalue` (each element into
    [-clipvalue, clipvalue]); at most one of the three may be set;
 2. decoupled weight decay, `var <- var - var * weight_decay * lr` (not an L2 term in the loss);
-3. the optimizer's own rule (`_update_step`), in place on the variable's array;
+3. the optimizer's own rule (`update_step`), in place on the variable's array;
 
 then `iterations` goes up by one. `lr` is the learning rate evaluated at the current `iterations`
 (0 for the first update) when it is a schedule.
 
 Speed: the variables are updated in place (their ndarrays stay the same objects, so views held by
 a model stay valid); the state has each variable's dtype (float32 stays float32) and is created
-once; the gradient buffer and the temporaries are views of a few scratch arrays reused by every
-step, so a step allocates no arrays (unless a gradient has another dtype than its variable, or
-`clipnorm`/`global_clipnorm` compute a norm of a non-contiguous gradient). The caller's gradient
-arrays are never written to.
+once; the gradient buffer and the temporaries are views of scratch arrays reused by every step
+(see `variable_state`), so a step allocates no arrays (unless a gradient has another dtype than
+its variable, or `clipnorm`/`global_clipnorm` compute a norm of a non-contiguous gradient). The
+caller's gradient arrays are never written to (see `clipping`).
 """
 
 import abc
-import math
 import numbers
 import re
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
 
 import numpy as np
 
-from ..tensor import Tensor
 from . import schedules
+from .clipping import global_scale, prepare_gradient
+from .state_io import copy_into, read_state, write_state
+from .variable_state import ScratchPool, VariableState
 
 
 def _snake_case(name):
@@ -42,10 +44,15 @@ def _optional_float(name, value):
     return value
 
 
-def _squared_norm(g):
-    """Sum of squares of an ndarray or Tensor gradient, as a Python float."""
-    g = g.data if isinstance(g, Tensor) else np.asarray(g)
-    return float(np.vdot(g, g))
+LearningRate = Union[float, schedules.LearningRateSchedule, Callable[[], float]]
+
+
+class Step(NamedTuple):
+    """The constants of one update that every variable shares (what `Optimizer.step_constants`
+    returns unless an optimizer needs more)."""
+
+    learning_rate: float
+    iteration: int  # 1 for the first update
 
 
 class Optimizer(abc.ABC):
@@ -67,21 +74,43 @@ class Optimizer(abc.ABC):
     name : str, optional
         Defaults to the class name in snake case.
 
-    Variables are gradwork Tensors (or ndarrays); gradients may be Tensors or ndarrays of the same
-    shape. The state of each variable (its "slots") is created the first time the variable is
-    seen, keyed by the variable's identity; `get_state()` lists it in that order.
+    Every optimizer takes `weight_decay`, `clipnorm`, `clipvalue` and `global_clipnorm` as keyword
+    arguments (its `**kwargs`), as documented here.
 
-    Writing an optimizer: set `_n_tmp` (scratch arrays the rule needs), implement
-    `_slot_specs()` -> ((name, initial value), ...), `_prepare_step(lr, t)` -> constants for this
-    step (t = iterations + 1; called once per step), and `_update_step(var, grad, slots, tmps, c)`,
-    which updates the ndarrays `var` and `slots` in place, may overwrite the arrays in `tmps`, and
-    must not write to `grad`.
+    Variables are gradwork Tensors (or ndarrays); gradients may be Tensors or ndarrays of the same
+    shape. The state of each variable (a `VariableState` holding its "slots") is created the first
+    time the variable is seen, keyed by the variable's identity; `get_state()` lists it in that order.
+
+    Writing an optimizer: list its own constructor arguments in `hyperparameter_names` (saved by
+    `get_config`, read back as attributes of the same names), return its slots from `slot_specs()`,
+    set `scratch_count` to the temporaries its rule needs, and implement `update_step`; override
+    `step_constants` to compute, once per step, values every variable's update shares:
+
+    >>> class HeavyBall(Optimizer):                 # v <- momentum * v + g ;  w <- w - lr * v
+    ...     hyperparameter_names = ("momentum",)
+    ...     def __init__(self, learning_rate=0.01, momentum=0.9, name="heavy_ball", **kwargs):
+    ...         super().__init__(learning_rate, name=name, **kwargs)
+    ...         self.momentum = momentum
+    ...     def slot_specs(self):
+    ...         return {"velocity": 0.0}
+    ...     def update_step(self, gradient, variable, state, constants):
+    ...         v = state.slots["velocity"]
+    ...         v *= self.momentum
+    ...         v += gradient
+    ...         variable -= np.multiply(v, constants.learning_rate, out=state.scratch[0])
     """
 
-    _n_tmp = 1
+    hyperparameter_names: ClassVar[tuple[str, ...]] = ()
+    scratch_count: ClassVar[int] = 1
 
     def __init__(
-        self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name=None
+        self,
+        learning_rate: LearningRate,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        name: str | None = None,
     ):
         given = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         if sum(v is not None for v in given.values()) > 1:
@@ -89,6 +118,8 @@ class Optimizer(abc.ABC):
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
                 + ", ".join(f"{k}={v}" for k, v in given.items())
             )
+        if not isinstance(name, (str, type(None))):
+            raise TypeError(f"`name` must be a string or None, got {type(name).__name__}: {name!r}")
         self.name = _snake_case(type(self).__name__) if name is None else name
         self.weight_decay = _optional_float("weight_decay", weight_decay)
         self.clipnorm = _optional_float("clipnorm", clipnorm)
@@ -98,23 +129,17 @@ class Optimizer(abc.ABC):
         self.learning_rate = learning_rate
         self._iterations = 0
         self._globals = {}  # optimizer-wide state arrays (Nadam's running product), by name
-        self._vars = []  # the variables, in the order first seen (references keep ids unique)
-        self._index = {}  # id(variable) -> its position in _vars
-        self._slots = []  # per variable: tuple of state arrays, in _slot_specs() order
-        self._gbufs = []  # per variable: view of the scratch gradient buffer
-        self._tmps = []  # per variable: tuple of scratch views for _update_step
-        self._decay = []  # per variable: weight decay applies to it
-        self._shapes = []  # per variable: (shape, dtype) when it was built
-        self._scratch = {}  # dtype -> list of 1-d scratch arrays
-        self._index_cache = {}  # tuple of ids of a variables list -> their positions
+        self._states: list[VariableState] = []  # one per variable, in the order first seen
+        self._state_by_id: dict[int, VariableState] = {}
+        self._scratch = ScratchPool(1 + self.scratch_count)
+        self._states_cache = {}  # tuple of ids of a variables list -> their states
         self._pending = {}  # state loaded before its variables were seen: index -> {slot: array}
-        self._exclude_ids = set()
         self._exclude_vars = []
         self._exclude_pattern = None
 
     # ----- learning rate and step count ---------------------------------------------------------
     @property
-    def learning_rate(self):
+    def learning_rate(self) -> float:
         """The learning rate for the next update (a schedule is evaluated at `iterations`)."""
         lr = self._learning_rate
         if isinstance(lr, schedules.LearningRateSchedule):
@@ -124,7 +149,7 @@ class Optimizer(abc.ABC):
         return lr
 
     @learning_rate.setter
-    def learning_rate(self, value):
+    def learning_rate(self, value: LearningRate) -> None:
         if isinstance(value, schedules.LearningRateSchedule) or callable(value):
             self._learning_rate = value
             return
@@ -143,172 +168,121 @@ class Optimizer(abc.ABC):
         self._learning_rate = float(value)
 
     @property
-    def iterations(self):
+    def learning_rate_schedule(self) -> schedules.LearningRateSchedule | Callable[[], float] | None:
+        """The schedule (or callable) this optimizer was given as its learning rate, or None when
+        it holds a plain number. `learning_rate` gives the rate it evaluates to now; only a plain
+        number can be replaced by another number (what `ReduceLROnPlateau` does)."""
+        lr = self._learning_rate
+        return lr if callable(lr) else None
+
+    @property
+    def iterations(self) -> int:
         """Number of updates applied so far."""
         return self._iterations
 
+    # ----- the rule, implemented by each optimizer -------------------------------------------------
+    def slot_specs(self) -> dict[str, float]:
+        """The slots each variable's state holds: {slot name: initial value}, in saving order."""
+        return {}
+
+    def step_constants(self, learning_rate: float, iteration: int) -> tuple:
+        """Values shared by every variable's update in one step, as a NamedTuple; called once per
+        step (iteration: 1 for the first update). The default holds the two arguments."""
+        return Step(learning_rate, iteration)
+
+    @abc.abstractmethod
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: tuple
+    ) -> None:
+        """Update `variable` in place with `gradient` (never written to).
+
+        Parameters
+        ----------
+        gradient, variable : ndarray, both of the variable's shape and dtype
+        state : VariableState
+            The variable's slots (`state.slots[name]`, updated in place) and its temporaries
+            (`state.scratch`, free to overwrite).
+        constants : NamedTuple
+            What `step_constants` returned for this step.
+        """
+
     # ----- variables and state --------------------------------------------------------------------
-    def _slot_specs(self):
-        """((slot name, initial value), ...) for each variable's state."""
-        return ()
-
-    def build(self, variables):
+    def build(self, variables: Iterable) -> None:
         """Create the state for `variables` now (otherwise it is made on their first update)."""
-        self._indices(list(variables))
+        self._states_of(list(variables))
 
-    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+    def exclude_from_weight_decay(
+        self, var_list: list | None = None, var_names: list[str] | None = None
+    ) -> None:
         """Exempt variables from weight decay: those in `var_list`, and those whose `name` contains
         one of the strings in `var_names` (e.g. `var_names=["bias"]`). Call before they are built."""
-        if self._vars:
+        if self._states:
             raise ValueError("exclude_from_weight_decay() must be called before the optimizer is built")
         self._exclude_vars = list(var_list or [])
-        self._exclude_ids = {id(v) for v in self._exclude_vars}
         self._exclude_pattern = re.compile("|".join(map(re.escape, var_names))) if var_names else None
 
-    def _indices(self, variables):
-        """Positions of `variables` in the state, creating the state of any not seen before."""
+    def _states_of(self, variables):
+        """The states of `variables`, creating those of any not seen before."""
         key = tuple(map(id, variables))
-        idx = self._index_cache.get(key)
-        if idx is None:
-            idx = [self._register(v) for v in variables]
-            if len(self._index_cache) >= 16:
-                self._index_cache.clear()
-            self._index_cache[key] = idx
-        return idx
+        states = self._states_cache.get(key)
+        if states is None:
+            states = [self._state_by_id.get(id(v)) or self._register(v) for v in variables]
+            if len(self._states_cache) >= 16:
+                self._states_cache.clear()
+            self._states_cache[key] = states
+        return states
 
     def _register(self, var):
-        i = self._index.get(id(var))
-        if i is not None:
-            return i
-        arr = var if isinstance(var, np.ndarray) else getattr(var, "data", None)
-        if not isinstance(arr, np.ndarray):
-            raise TypeError(
-                f"optimizer variables must be gradwork Tensors or ndarrays, got {type(var).__name__}"
-            )
-        if arr.dtype.kind != "f":
-            raise TypeError(
-                f"optimizer variables must be floating point, got a variable of dtype {arr.dtype}"
-            )
-        i = len(self._vars)
-        slots = tuple(np.full(arr.shape, init, dtype=arr.dtype) for _, init in self._slot_specs())
+        name = getattr(var, "name", None)
+        excluded = any(v is var for v in self._exclude_vars) or (
+            self._exclude_pattern is not None and isinstance(name, str) and self._exclude_pattern.search(name)
+        )
+        i = len(self._states)
+        state = VariableState.create(i, var, self.slot_specs(), decay=not excluded)
         if self._pending:
             saved = self._pending.get(i)
             if saved is None:
                 raise ValueError(
-                    f"the loaded optimizer state has no entry for variable {i} (shape {arr.shape}): "
+                    f"the loaded optimizer state has no entry for variable {i} (shape {state.shape}): "
                     "the state was saved for a different list of variables"
                 )
-            for (slot_name, _), slot in zip(self._slot_specs(), slots):
-                self._copy_into(slot, saved[slot_name], f"{i}/{slot_name}")
+            for slot_name, slot in state.slots.items():
+                copy_into(slot, saved[slot_name], f"{i}/{slot_name}")
             del self._pending[i]
-        name = getattr(var, "name", None)
-        excluded = id(var) in self._exclude_ids or (
-            self._exclude_pattern is not None and isinstance(name, str) and self._exclude_pattern.search(name)
-        )
-        self._vars.append(var)
-        self._index[id(var)] = i
-        self._slots.append(slots)
-        self._decay.append(not excluded)
-        self._shapes.append((arr.shape, arr.dtype))
-        self._gbufs.append(None)
-        self._tmps.append(None)
-        self._attach_scratch(i, arr)
-        return i
-
-    def _attach_scratch(self, i, arr):
-        """Give variable i views of the scratch arrays of its dtype, growing them if it is the largest."""
-        bufs = self._scratch.get(arr.dtype)
-        if bufs is None or bufs[0].size < arr.size:
-            size = arr.size if bufs is None else max(arr.size, bufs[0].size)
-            bufs = [np.empty(size, dtype=arr.dtype) for _ in range(1 + self._n_tmp)]
-            self._scratch[arr.dtype] = bufs
-            members = [j for j, (_, dtype) in enumerate(self._shapes) if dtype == arr.dtype]
-        else:
-            members = [i]
-        for j in members:
-            shape = self._shapes[j][0]
-            n = math.prod(shape)
-            views = [b[:n].reshape(shape) for b in bufs]
-            self._gbufs[j], self._tmps[j] = views[0], tuple(views[1:])
-
-    @property
-    def variables(self):
-        """The optimizer's state arrays (live, not copies), in `get_state()` order, without `iterations`."""
-        return list(self._globals.values()) + [s for slots in self._slots for s in slots]
-
-    def get_state(self):
-        """Copies of the whole state, by name: "iterations", optimizer-wide entries, then "<i>/<slot>"
-        for the i-th variable seen. `set_state` on an equal optimizer resumes bit for bit."""
-        state = {"iterations": np.array(self._iterations, dtype=np.int64)}
-        for name, arr in self._globals.items():
-            state[name] = arr.copy()
-        names = [n for n, _ in self._slot_specs()]
-        for i, slots in enumerate(self._slots):
-            for name, arr in zip(names, slots):
-                state[f"{i}/{name}"] = arr.copy()
-        for i in sorted(self._pending):  # loaded, but its variable not seen yet: pass it on unchanged
-            for name in names:
-                state[f"{i}/{name}"] = self._pending[i][name].copy()
+        self._states.append(state)
+        self._state_by_id[id(var)] = state
+        self._scratch.attach(state, self._states)
         return state
 
-    def set_state(self, state):
+    @property
+    def variables(self) -> list[np.ndarray]:
+        """The optimizer's state arrays (live, not copies), in `get_state()` order, without `iterations`."""
+        return list(self._globals.values()) + [s for state in self._states for s in state.slots.values()]
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        """Copies of the whole state, by name: "iterations", optimizer-wide entries, then "<i>/<slot>"
+        for the i-th variable seen. `set_state` on an equal optimizer resumes bit for bit."""
+        # a loaded entry whose variable is not seen yet is passed on unchanged
+        per_var = [s.slots for s in self._states] + [self._pending[i] for i in sorted(self._pending)]
+        return write_state(self._iterations, self._globals, per_var)
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
         """Restore what `get_state` returned (a dict or an `np.load`ed npz). Entries for variables
-        not seen yet are kept and used when those variables are first built, in the same order."""
-        state = {str(k): np.asarray(state[k]) for k in state}
-        if "iterations" not in state:
-            raise ValueError(f"optimizer state must have an 'iterations' entry; got keys {sorted(state)}")
-        names = [n for n, _ in self._slot_specs()]
-        per_var, unknown = {}, []
-        for key, value in state.items():
-            if key == "iterations" or key in self._globals:
-                continue
-            head, _, slot = key.partition("/")
-            if not head.isdigit() or slot not in names:
-                unknown.append(key)
-                continue
-            per_var.setdefault(int(head), {})[slot] = value
-        missing = [g for g in self._globals if g not in state]
-        if unknown or missing:
-            raise ValueError(
-                f"optimizer state does not fit this {type(self).__name__}: unexpected keys {unknown}, "
-                f"missing {missing}; "
-                f"expected 'iterations', {list(self._globals)} and '<i>/<slot>' for slots {names}"
-            )
-        for i, slots in per_var.items():
-            if set(slots) != set(names):
-                raise ValueError(
-                    f"optimizer state for variable {i} has slots {sorted(slots)}, expected {names}"
-                )
-        count = max(per_var, default=-1) + 1
-        if names and (sorted(per_var) != list(range(count)) or count < len(self._vars)):
-            raise ValueError(
-                f"optimizer state holds slots for variables {sorted(per_var)}, but this optimizer "
-                f"tracks {len(self._vars)} variables (it needs entries 0..{max(count, len(self._vars)) - 1})"
-            )
-        for i in range(min(count, len(self._vars))):  # check every shape before changing anything
-            for name, slot in zip(names, self._slots[i]):
-                if per_var[i][name].shape != slot.shape:
-                    raise ValueError(
-                        f"optimizer state '{i}/{name}' has shape {per_var[i][name].shape}, "
-                        f"but variable {i} has shape {slot.shape}"
-                    )
+        not seen yet are kept and used when those variables are first built, in the same order.
+        Everything is checked before anything changes."""
+        state, per_var = read_state(
+            state, self.slot_specs(), self._globals, [s.slots for s in self._states], type(self).__name__
+        )
         for name, arr in self._globals.items():
-            self._copy_into(arr, state[name], name)
-        for i in range(min(count, len(self._vars))):
-            for name, slot in zip(names, self._slots[i]):
-                self._copy_into(slot, per_var[i][name], f"{i}/{name}")
-        self._pending = {i: per_var[i] for i in range(len(self._vars), count)}
+            copy_into(arr, state[name], name)
+        for var_state in self._states:
+            for name, slot in var_state.slots.items():
+                copy_into(slot, per_var[var_state.index][name], f"{var_state.index}/{name}")
+        self._pending = {i: per_var[i] for i in range(len(self._states), len(per_var))}
         self._iterations = int(state["iterations"])
 
-    @staticmethod
-    def _copy_into(target, value, key):
-        value = np.asarray(value)
-        if value.shape != target.shape:
-            raise ValueError(f"optimizer state '{key}' has shape {value.shape}, expected {target.shape}")
-        np.copyto(target, value, casting="same_kind")
-
     # ----- applying gradients ---------------------------------------------------------------------
-    def apply_gradients(self, grads_and_vars):
+    def apply_gradients(self, grads_and_vars: Iterable[tuple]) -> int:
         """Apply `(gradient, variable)` pairs (gradients None are skipped); returns `iterations`."""
         pairs = list(grads_and_vars)
         if pairs:
@@ -316,104 +290,84 @@ class Optimizer(abc.ABC):
             self.apply(list(grads), list(variables))
         return self._iterations
 
-    def apply(self, grads, variables=None):
+    def apply(self, grads: Iterable, variables: Iterable | None = None) -> None:
         """Update `variables` with `grads` (same order; None gradients are skipped). Without
         `variables`, the gradients are for the variables the optimizer was built with, in order."""
         grads = list(grads)
         if variables is None:
-            if not self._vars:
+            if not self._states:
                 raise ValueError(
                     "apply(grads) without variables needs an optimizer already built on a list of "
                     "variables: call optimizer.build(variables) first, or pass the variables"
                 )
-            variables = self._vars
+            variables = self._built_variables()
         else:
             variables = list(variables)
         if len(grads) != len(variables):
             raise ValueError(f"got {len(grads)} gradients for {len(variables)} variables: they must pair up")
         self._run(variables, grads)
 
-    def step(self, params=None):
+    def step(self, params: Iterable | None = None) -> None:
         """Update each parameter from its `.grad` (parameters whose `.grad` is None are skipped).
         Without `params`, every variable the optimizer has been built with."""
-        params = self._vars if params is None else (params if isinstance(params, list) else list(params))
-        self._run(params, None)
+        if params is None:
+            params = self._built_variables()
+        self._run(params if isinstance(params, list) else list(params), None)
 
-    def zero_grad(self, params=None):
+    def zero_grad(self, params: Iterable | None = None) -> None:
         """Set `.grad = None` on each parameter (default: every variable the optimizer has seen)."""
-        for p in self._vars if params is None else params:
+        for p in self._built_variables() if params is None else params:
             if not isinstance(p, np.ndarray):
                 p.grad = None
 
-    def _global_scale(self, grads, clip):
-        total = math.sqrt(sum(_squared_norm(g) for g in grads if g is not None))
-        if not math.isfinite(total):
-            return math.nan
-        return 1.0 if total <= clip else clip / total
+    def _built_variables(self):
+        return [state.variable for state in self._states]
 
     def _run(self, variables, grads):
         """The update: one pass over the variables (two with `global_clipnorm`)."""
-        idxs = self._indices(variables)
+        states = self._states_of(variables)
         lr = self.learning_rate
         scale = 1.0
         if self.global_clipnorm and self.global_clipnorm > 0:
             if grads is None:
                 grads = [v.grad for v in variables]
-            scale = self._global_scale(grads, self.global_clipnorm)
+            scale = global_scale(grads, self.global_clipnorm)
         clipnorm = self.clipnorm if self.clipnorm and self.clipnorm > 0 else None
         clipvalue = self.clipvalue if self.clipvalue and self.clipvalue > 0 else None
-        wd = lr * self.weight_decay if self.weight_decay else 0.0
-        gbufs, tmps_all, slots_all, decay = self._gbufs, self._tmps, self._slots, self._decay
-        update = self._update_step
-        consts = None
-        grad_iter = (v.grad for v in variables) if grads is None else grads
-        for v, g, i in zip(variables, grad_iter, idxs):
-            if g is None:
+        decay = lr * self.weight_decay if self.weight_decay else 0.0
+        clipping = clipnorm is not None or scale != 1.0 or clipvalue is not None
+        update = self.update_step
+        constants = None
+        if grads is None:
+            grads = (v.grad for v in variables)
+        for variable, gradient, state in zip(variables, grads, states):
+            if gradient is None:
                 continue
-            if consts is None:
-                consts = self._prepare_step(lr, self._iterations + 1)
-            arr = v if isinstance(v, np.ndarray) else v.data
-            gbuf, tmps = gbufs[i], tmps_all[i]
-            if not isinstance(g, np.ndarray):
-                g = g.data if isinstance(g, Tensor) else np.asarray(g)
-            if g.shape != arr.shape:
-                raise ValueError(
-                    f"a gradient has shape {g.shape} but its variable (number {i}) has shape {arr.shape}"
+            if constants is None:
+                constants = self.step_constants(lr, self._iterations + 1)
+            array = variable if isinstance(variable, np.ndarray) else variable.data
+            if clipping or not (  # the usual gradient needs no preparing: spare the call
+                isinstance(gradient, np.ndarray) and gradient.shape == array.shape and gradient.dtype == array.dtype
+            ):
+                gradient = prepare_gradient(
+                    gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue, state.index
                 )
-            if g.dtype != arr.dtype:
-                np.copyto(gbuf, g, casting="same_kind")
-                g = gbuf
-            if clipnorm is not None:
-                norm = math.sqrt(float(np.vdot(g, g)))
-                if norm > clipnorm:
-                    g = np.multiply(g, clipnorm / norm, out=gbuf)
-            elif scale != 1.0:
-                g = np.multiply(g, scale, out=gbuf)
-            elif clipvalue is not None:
-                g = np.clip(g, -clipvalue, clipvalue, out=gbuf)
-            if wd and decay[i]:
-                tmp = tmps[0]
-                np.multiply(arr, wd, out=tmp)
-                arr -= tmp
-            update(arr, g, slots_all[i], tmps, consts)
-        if consts is not None:
+            if decay and state.decay:
+                tmp = state.scratch[0]
+                np.multiply(array, decay, out=tmp)
+                array -= tmp
+            update(gradient, array, state, constants)
+        if constants is not None:
             self._iterations += 1
 
-    def _prepare_step(self, lr, t):
-        """Constants shared by every variable's update in this step (t: the 1-based step number)."""
-        return lr
-
-    @abc.abstractmethod
-    def _update_step(self, var, grad, slots, tmps, c):
-        """Subclasses implement this."""
-
     # ----- configuration --------------------------------------------------------------------------
-    def get_config(self):
-        """The constructor arguments (JSON-ready unless the learning rate is a plain callable)."""
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments (JSON-ready unless the learning rate is a plain callable): the
+        shared ones, then the optimizer's `hyperparameter_names`."""
         lr = self._learning_rate
         if isinstance(lr, schedules.LearningRateSchedule):
             lr = schedules.serialize(lr)
-        return {
+        config = {
             "name": self.name,
             "learning_rate": lr,
             "weight_decay": self.weight_decay,
@@ -421,9 +375,11 @@ class Optimizer(abc.ABC):
             "global_clipnorm": self.global_clipnorm,
             "clipvalue": self.clipvalue,
         }
+        config.update({key: getattr(self, key) for key in self.hyperparameter_names})
+        return config
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config: dict[str, Any], custom_objects: dict | None = None) -> "Optimizer":
         """An optimizer (with fresh state) built from `get_config()`'s output."""
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
@@ -436,3 +392,4 @@ class Optimizer(abc.ABC):
         lr = self._learning_rate
         lr = lr if isinstance(lr, float) else type(lr).__name__
         return f"{type(self).__name__}(name={self.name!r}, learning_rate={lr}, iterations={self._iterations})"
+

@@ -1,8 +1,19 @@
 """`Nadam`: Adam with Nesterov momentum (Dozat, 2016), Keras's formulation."""
 
+from typing import NamedTuple
+
 import numpy as np
 
+from .adam import update_moments
 from .base_optimizer import Optimizer
+
+
+class NadamStep(NamedTuple):
+    """Nadam's constants for step t (u_t and P_t as in `Nadam`)."""
+
+    gradient_coefficient: float  # lr * (1 - u_t) / (1 - P_t)
+    momentum_coefficient: float  # lr * u_{t+1} / (1 - P_t * u_{t+1})
+    velocity_correction: float  # 1 / (1 - beta_2**t)
 
 
 class Nadam(Optimizer):
@@ -24,72 +35,45 @@ class Nadam(Optimizer):
     ----------
     learning_rate : float or schedule, default 0.001
     beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "nadam"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
-    _n_tmp = 2
+    hyperparameter_names = ("beta_1", "beta_2", "epsilon")
+    scratch_count = 2
 
-    def __init__(
-        self,
-        learning_rate=0.001,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="nadam",
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="nadam", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self._globals["u_product"] = np.ones((), dtype=np.float64)
 
-    def _slot_specs(self):
-        return (("momentum", 0.0), ("velocity", 0.0))
+    def slot_specs(self):
+        return {"momentum": 0.0, "velocity": 0.0}
 
-    def _prepare_step(self, lr, t):
-        b1, b2 = self.beta_1, self.beta_2
+    def step_constants(self, learning_rate, iteration):
+        """Also advances the running product P_t (once per step)."""
+        b1, t = self.beta_1, iteration
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
         u_next = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
         product = self._globals["u_product"]
         product *= u_t
         p = float(product)
-        coef_m = lr * u_next / (1.0 - p * u_next)
-        coef_g = lr * (1.0 - u_t) / (1.0 - p)
-        return 1.0 - b1, 1.0 - b2, 1.0 / (1.0 - b2**t), coef_m, coef_g, self.epsilon
+        return NadamStep(
+            gradient_coefficient=learning_rate * (1.0 - u_t) / (1.0 - p),
+            momentum_coefficient=learning_rate * u_next / (1.0 - p * u_next),
+            velocity_correction=1.0 / (1.0 - self.beta_2**t),
+        )
 
-    def _update_step(self, var, grad, slots, tmps, c):
-        one_minus_b1, one_minus_b2, inv_bc2, coef_m, coef_g, eps = c
-        m, v = slots
-        denom, tmp = tmps
-        np.subtract(grad, m, out=tmp)
-        tmp *= one_minus_b1
-        m += tmp
-        np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= one_minus_b2
-        v += tmp
-        np.multiply(v, inv_bc2, out=denom)
+    def update_step(self, gradient, variable, state, constants):
+        m, v = state.slots["momentum"], state.slots["velocity"]
+        denom, tmp = state.scratch
+        update_moments(gradient, m, v, self.beta_1, self.beta_2, tmp)
+        np.multiply(v, constants.velocity_correction, out=denom)
         np.sqrt(denom, out=denom)
-        denom += eps
-        np.multiply(grad, coef_g, out=tmp)
+        denom += self.epsilon
+        np.multiply(gradient, constants.gradient_coefficient, out=tmp)
         tmp /= denom
-        var -= tmp
-        np.multiply(m, coef_m, out=tmp)
+        variable -= tmp
+        np.multiply(m, constants.momentum_coefficient, out=tmp)
         tmp /= denom
-        var -= tmp
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config
+        variable -= tmp

@@ -26,80 +26,52 @@ class RMSprop(Optimizer):
     learning_rate : float or schedule, default 0.001
     rho : float, default 0.9;  momentum : float, default 0.0;  epsilon : float, default 1e-7
     centered : bool, default False (divide by an estimate of the gradient's variance instead)
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "rmsprop"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
+    hyperparameter_names = ("rho", "momentum", "epsilon", "centered")
+
     def __init__(
-        self,
-        learning_rate=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-7,
-        centered=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="rmsprop",
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name="rmsprop", **kwargs
     ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
-        self.rho = rho
-        self.momentum = momentum
-        self.epsilon = epsilon
-        self.centered = centered
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
         self._use_momentum = momentum > 0
         self._use_centered = bool(centered)
 
-    def _slot_specs(self):
-        specs = [("velocity", 0.0)]
+    def slot_specs(self):
+        slots = {"velocity": 0.0}
         if self._use_momentum:
-            specs.append(("momentum", 0.0))
+            slots["momentum"] = 0.0
         if self._use_centered:
-            specs.append(("average_gradient", 0.0))
-        return tuple(specs)
+            slots["average_gradient"] = 0.0
+        return slots
 
-    def _prepare_step(self, lr, t):
-        return lr, self.rho, 1.0 - self.rho, self.momentum, self.epsilon
-
-    def _update_step(self, var, grad, slots, tmps, c):
-        lr, rho, one_minus_rho, momentum, eps = c
-        tmp = tmps[0]
-        v = slots[0]
+    def update_step(self, gradient, variable, state, constants):
+        rho, tmp = self.rho, state.scratch[0]
+        v = state.slots["velocity"]
         v *= rho
-        np.multiply(grad, grad, out=tmp)
-        tmp *= one_minus_rho
+        np.multiply(gradient, gradient, out=tmp)
+        tmp *= 1.0 - rho
         v += tmp
         if self._use_centered:
-            a = slots[-1]
+            a = state.slots["average_gradient"]
             a *= rho
-            np.multiply(grad, one_minus_rho, out=tmp)
+            np.multiply(gradient, 1.0 - rho, out=tmp)
             a += tmp
             np.multiply(a, a, out=tmp)
             np.subtract(v, tmp, out=tmp)
-            tmp += eps
+            tmp += self.epsilon
         else:
-            np.add(v, eps, out=tmp)
+            np.add(v, self.epsilon, out=tmp)
         np.sqrt(tmp, out=tmp)
-        np.divide(grad, tmp, out=tmp)
-        tmp *= lr
+        np.divide(gradient, tmp, out=tmp)
+        tmp *= constants.learning_rate
         if self._use_momentum:
-            b = slots[1]
-            b *= momentum
+            b = state.slots["momentum"]
+            b *= self.momentum
             b += tmp
-            var -= b
+            variable -= b
         else:
-            var -= tmp
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon, "centered": self.centered}
-        )
-        return config
+            variable -= tmp

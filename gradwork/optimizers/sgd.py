@@ -26,59 +26,36 @@ class SGD(Optimizer):
     learning_rate : float or schedule, default 0.01
     momentum : float in [0, 1], default 0.0
     nesterov : bool, default False
-    weight_decay, clipnorm, clipvalue, global_clipnorm, name : see `Optimizer`.
+    name : str, default "SGD"
+    **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
 
     >>> opt = SGD(learning_rate=0.1, momentum=0.9)
     >>> loss.backward(); opt.step(params); opt.zero_grad(params)     # doctest: +SKIP
     """
 
-    def __init__(
-        self,
-        learning_rate=0.01,
-        momentum=0.0,
-        nesterov=False,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-        name="SGD",
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            name=name,
-        )
+    hyperparameter_names = ("momentum", "nesterov")
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
         if not isinstance(momentum, numbers.Real) or isinstance(momentum, bool) or not 0 <= momentum <= 1:
             raise ValueError(f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
         self.momentum = momentum
         self.nesterov = nesterov
         self._use_momentum = momentum != 0
 
-    def _slot_specs(self):
-        return (("momentum", 0.0),) if self._use_momentum else ()
+    def slot_specs(self):
+        return {"momentum": 0.0} if self._use_momentum else {}
 
-    def _prepare_step(self, lr, t):
-        return lr, self.momentum, self.nesterov
-
-    def _update_step(self, var, grad, slots, tmps, c):
-        lr, mu, nesterov = c
-        step = np.multiply(grad, lr, out=tmps[0])
-        if not slots:
-            var -= step
+    def update_step(self, gradient, variable, state, constants):
+        step = np.multiply(gradient, constants.learning_rate, out=state.scratch[0])
+        if not self._use_momentum:
+            variable -= step
             return
-        v = slots[0]
+        mu, v = self.momentum, state.slots["momentum"]
         v *= mu
         v -= step
-        if nesterov:
-            var -= step
-            var += np.multiply(v, mu, out=step)
+        if self.nesterov:
+            variable -= step
+            variable += np.multiply(v, mu, out=step)
         else:
-            var += v
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
-        return config
+            variable += v

@@ -1,0 +1,65 @@
+"""Gradient preparation before an update: the cast to the variable's dtype and the three clippings.
+
+At most one clipping applies (the optimizer's constructor checks): `clipnorm` rescales each
+gradient to at most that L2 norm, `global_clipnorm` rescales all of them by one factor
+(`global_scale`), `clipvalue` clips each element. A changed gradient is written into the
+variable's gradient buffer, never into the caller's array.
+"""
+
+import math
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def as_array(gradient) -> np.ndarray:
+    """An ndarray or Tensor gradient (or anything `np.asarray` takes) as an ndarray, without a copy."""
+    if isinstance(gradient, np.ndarray):
+        return gradient
+    return gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+
+
+def global_scale(gradients: list, clip: float) -> float:
+    """The factor that brings the joint L2 norm of `gradients` (None entries skipped) to at most
+    `clip`: 1.0 when it already is, NaN when the norm is not finite (as Keras, to make it visible)."""
+    total = math.sqrt(sum(_squared_norm(as_array(g)) for g in gradients if g is not None))
+    if not math.isfinite(total):
+        return math.nan
+    return 1.0 if total <= clip else clip / total
+
+
+def prepare_gradient(
+    gradient,
+    variable: np.ndarray,
+    buffer: np.ndarray,
+    clipnorm: float | None,
+    scale: float,
+    clipvalue: float | None,
+    index: int,
+) -> np.ndarray:
+    """`gradient` (ndarray or Tensor) as an ndarray of `variable`'s dtype, clipped (in `buffer`, of
+    the variable's shape and dtype, when that changes it). `index` names the variable in errors."""
+    if not isinstance(gradient, np.ndarray):
+        gradient = as_array(gradient)
+    if gradient.shape != variable.shape:
+        raise ValueError(
+            f"a gradient has shape {gradient.shape} but its variable (number {index}) "
+            f"has shape {variable.shape}"
+        )
+    if gradient.dtype != variable.dtype:
+        np.copyto(buffer, gradient, casting="same_kind")
+        gradient = buffer
+    if clipnorm is not None:
+        norm = math.sqrt(_squared_norm(gradient))
+        if norm > clipnorm:
+            gradient = np.multiply(gradient, clipnorm / norm, out=buffer)
+    elif scale != 1.0:
+        gradient = np.multiply(gradient, scale, out=buffer)
+    elif clipvalue is not None:
+        gradient = np.clip(gradient, -clipvalue, clipvalue, out=buffer)
+    return gradient
+
+
+def _squared_norm(g):
+    return float(np.vdot(g, g))
