@@ -26,12 +26,9 @@ import re
 
 import numpy as np
 
+from ..registry import snake_case as _snake_case
 from ..tensor import Tensor
 from . import schedules
-
-
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _optional_float(name, value):

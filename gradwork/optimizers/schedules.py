@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from ..registry import Configurable, Registry
+
 
 def _value(x):
     """A Python float for a scalar result, the array itself for an array of steps."""
@@ -35,37 +37,24 @@ def _check_positive(name, value):
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}")
 
 
-class LearningRateSchedule(abc.ABC):
+class LearningRateSchedule(Configurable, abc.ABC):
     """Base class: a learning rate as a function of the optimizer step.
 
-    Subclasses implement `__call__(step)` (returning a float for a scalar step) and `get_config()`
-    (the constructor's arguments, so `from_config(get_config())` rebuilds an equal schedule).
+    Subclasses implement `__call__(step)` (returning a float for a scalar step). The config
+    (`get_config()`, from which `from_config` rebuilds an equal schedule) is the constructor's
+    arguments, read back from the attributes of the same names; a subclass that keeps them
+    otherwise writes its own `get_config()`.
 
     >>> class Halving(LearningRateSchedule):
     ...     def __init__(self, initial_learning_rate):
     ...         self.initial_learning_rate = initial_learning_rate
     ...     def __call__(self, step):
     ...         return self.initial_learning_rate / (step + 1)
-    ...     def get_config(self):
-    ...         return {"initial_learning_rate": self.initial_learning_rate}
     """
 
     @abc.abstractmethod
     def __call__(self, step):
         """Subclasses implement this."""
-
-    @abc.abstractmethod
-    def get_config(self):
-        """Subclasses implement this."""
-
-    @classmethod
-    def from_config(cls, config):
-        """A schedule built from `get_config()`'s output."""
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class _DecayEverySteps(LearningRateSchedule):
@@ -85,15 +74,6 @@ class _DecayEverySteps(LearningRateSchedule):
         if self.staircase:
             p = np.floor(p)
         return _value(self._decay(p))
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class ExponentialDecay(_DecayEverySteps):
@@ -157,9 +137,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), _steps(step), side="left")
         return _value(np.asarray(self.values, dtype=np.float64)[index])
 
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
-
 
 class PolynomialDecay(LearningRateSchedule):
     """Polynomial decay from `initial_learning_rate` to `end_learning_rate` over `decay_steps` steps.
@@ -200,16 +177,6 @@ class PolynomialDecay(LearningRateSchedule):
         fraction = 1.0 - s / decay_steps
         span = self.initial_learning_rate - self.end_learning_rate
         return _value(span * np.power(fraction, float(self.power)) + self.end_learning_rate)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "end_learning_rate": self.end_learning_rate,
-            "power": self.power,
-            "cycle": self.cycle,
-            "name": self.name,
-        }
 
 
 def _cosine(fraction, alpha):
@@ -272,16 +239,6 @@ class CosineDecay(LearningRateSchedule):
         ) + self.initial_learning_rate
         return _value(np.where(s < warmup_steps, warm, decayed))
 
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
-
 
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR).
@@ -319,58 +276,25 @@ class CosineDecayRestarts(LearningRateSchedule):
         decayed = (1.0 - self.alpha) * m_factor * 0.5 * (1.0 + np.cos(math.pi * fraction)) + self.alpha
         return _value(self.initial_learning_rate * decayed)
 
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "first_decay_steps": self.first_decay_steps,
-            "t_mul": self.t_mul,
-            "m_mul": self.m_mul,
-            "alpha": self.alpha,
-            "name": self.name,
-        }
 
-
-_SCHEDULES = {
-    cls.__name__: cls
-    for cls in (
-        ExponentialDecay,
-        InverseTimeDecay,
-        PiecewiseConstantDecay,
-        PolynomialDecay,
-        CosineDecay,
+_SCHEDULES = Registry(
+    "learning rate schedule",
+    LearningRateSchedule,
+    entries=(
+        ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay,
         CosineDecayRestarts,
-    )
-}
+    ),
+    module="gradwork.optimizers.schedules",
+    heading="Unknown {kind}: {name!r}",
+    hint=", or pass your own class in custom_objects={name: cls}",
+)
 
 
 def serialize(learning_rate_schedule):
     """A JSON-ready dict `{"module", "class_name", "config"}` describing the schedule."""
-    if not isinstance(learning_rate_schedule, LearningRateSchedule):
-        raise TypeError(
-            f"serialize expects a LearningRateSchedule, got {type(learning_rate_schedule).__name__}: "
-            f"{learning_rate_schedule!r}"
-        )
-    return {
-        "module": "gradwork.optimizers.schedules",
-        "class_name": type(learning_rate_schedule).__name__,
-        "config": learning_rate_schedule.get_config(),
-    }
+    return _SCHEDULES.serialize(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
     """The schedule `serialize` described. `custom_objects` maps class names to your own subclasses."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "deserialize expects a dict with keys 'class_name' and 'config' (as serialize returns), "
-            f"got {config!r}"
-        )
-    name = config["class_name"]
-    known = dict(_SCHEDULES)
-    known.update(custom_objects or {})
-    cls = known.get(name)
-    if cls is None:
-        raise ValueError(
-            f"Unknown learning rate schedule: {name!r}. Expected one of {sorted(_SCHEDULES)}, "
-            "or pass your own class in custom_objects={name: cls}."
-        )
-    return cls.from_config(dict(config.get("config", {})))
+    return _SCHEDULES.deserialize(config, custom_objects)

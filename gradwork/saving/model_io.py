@@ -19,7 +19,7 @@ import zipfile
 
 import numpy as np
 
-from .registry import get_registered_class, registered_name
+from ..registry import get_registered_class, registered_name
 
 FORMAT = "gradwork-model/1"
 
