@@ -133,6 +133,13 @@ class Registry:
             self.lookup(obj.__name__)  # the entry must exist
             self._name_of[obj] = obj.__name__
 
+    def is_entry(self, obj):
+        """Whether `obj` is one of the table's own objects (not a registered or custom one)."""
+        try:
+            return obj in self._name_of
+        except TypeError:  # unhashable
+            return False
+
     def name_of(self, obj):
         """The name `obj` is saved under: its registered name, its entry's name, or None."""
         try:
@@ -183,18 +190,19 @@ class Registry:
         return {**head, "class_name": class_name(type(obj)), "config": obj.get_config()}
 
     def deserialize(self, config, custom_objects=None):
-        """The object a name or a `serialize` dict describes: a class is built (from the dict's
-        "config" by `from_config`), a function returned. A dict whose "config" is a name names a function."""
+        """The object a name or a `serialize` dict describes: a class found by name is built (from the
+        dict's "config" by `from_config`), a function returned. A dict whose "config" is a name (how
+        Keras saves a function) means that name."""
         if isinstance(config, dict) and isinstance(config.get("config"), str):
-            return self.lookup(config["config"], custom_objects)
-        if isinstance(config, dict) and isinstance(config.get("class_name"), str):
-            found = self.lookup(config["class_name"], custom_objects)
-            if isinstance(found, type):
-                return found.from_config(dict(config.get("config") or {}))
-            return found
+            config = config["config"]
         if isinstance(config, str):
             found = self.lookup(config, custom_objects)
             return found() if isinstance(found, type) else found
+        if isinstance(config, dict) and isinstance(config.get("class_name"), str):
+            body = config.get("config")
+            if body is None or isinstance(body, dict):
+                found = self.lookup(config["class_name"], custom_objects)
+                return found.from_config(dict(body or {})) if isinstance(found, type) else found
         raise ValueError(
             f"cannot deserialize {self.kind} from {config!r}: expected a name or a dict with 'class_name' "
             "and 'config' (as serialize returns)"
