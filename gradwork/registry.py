@@ -86,6 +86,8 @@ class Registry:
     aliases : dict, further names -> one of the entries.
     ignore_case : names match whatever their capitalisation ("SGD", "sgd").
     snake_case_aliases : each class also answers to its snake-case name ("glorot_uniform").
+    takes_custom_objects : the kind's `deserialize` takes `custom_objects`; its unknown-name error
+        says so, in Keras's words ("Unknown optimizer: 'adamm'; ...").
     module : str, optional, written into configs as "module" (information only: never imported).
     heading : the start of the unknown-name error, a format string with {kind}, {name} and
         {plain} (the name after any "package>").
@@ -94,11 +96,14 @@ class Registry:
     """
 
     def __init__(self, kind, base=None, entries=(), aliases=None, *, ignore_case=False,
-                 snake_case_aliases=False, module=None, heading="unknown {kind} {name!r}", list_names=True,
-                 hint=""):
+                 snake_case_aliases=False, takes_custom_objects=False, module=None,
+                 heading="unknown {kind} {name!r}", list_names=True, hint=""):
         self.kind, self.base, self.module = kind, base, module
         self._ignore_case, self._snake_case_aliases = ignore_case, snake_case_aliases
         self._heading, self._list_names, self._hint = heading, list_names, hint
+        if takes_custom_objects:
+            self._heading = "Unknown {kind}: {name!r}"
+            self._hint = ", or pass your own class in custom_objects={name: cls}"
         self._by_name = {}  # name (lower case if ignore_case) -> object
         self._name_of = {}  # object -> the name it is saved under
         for entry in entries:
@@ -217,7 +222,7 @@ class Registry:
             return self.deserialize(identifier)
         if self.base is not None and isinstance(identifier, type) and issubclass(identifier, self.base):
             return identifier()
-        if callable(identifier):
+        if callable(identifier) or (self.base is not None and isinstance(identifier, self.base)):
             return identifier
         raise ValueError(
             f"could not interpret {self.kind} identifier {identifier!r}: expected a name, a config dict "

@@ -32,9 +32,8 @@ _OPTIMIZERS = Registry(
     Optimizer,
     entries=(SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion),
     ignore_case=True,
+    takes_custom_objects=True,
     module="gradwork.optimizers",
-    heading="Unknown {kind}: {name!r}",
-    hint=", or pass your own class in custom_objects={name: cls}",
 )
 
 

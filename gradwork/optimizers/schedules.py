@@ -63,11 +63,8 @@ class _DecayEverySteps(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name or type(self).__name__
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name or type(self).__name__
 
     def __call__(self, step):
         p = _steps(step) / self.decay_steps
@@ -129,9 +126,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             )
         if any(later <= earlier for earlier, later in itertools.pairwise(boundaries)):
             raise ValueError(f"boundaries must be strictly increasing, got {boundaries}")
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+        self.boundaries, self.values, self.name = boundaries, values, name
 
     def __call__(self, step):
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), _steps(step), side="left")
@@ -149,22 +144,11 @@ class PolynomialDecay(LearningRateSchedule):
     >= step (decay_steps itself at step 0), and `s = step`.
     """
 
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        end_learning_rate=0.0001,
-        power=1.0,
-        cycle=False,
-        name="PolynomialDecay",
-    ):
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
+                 name="PolynomialDecay"):
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power, self.cycle, self.name = end_learning_rate, power, cycle, name
 
     def __call__(self, step):
         s = _steps(step)
@@ -204,24 +188,13 @@ class CosineDecay(LearningRateSchedule):
     fraction of the rate the decay starts from; warmup_target : float or None; warmup_steps : int
     """
 
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        alpha=0.0,
-        name="CosineDecay",
-        warmup_target=None,
-        warmup_steps=0,
-    ):
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
+                 warmup_steps=0):
         _check_positive("decay_steps", decay_steps)
         if warmup_steps < 0:
             raise ValueError(f"Argument `warmup_steps` must be >= 0. Received: warmup_steps={warmup_steps!r}")
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
+        self.initial_learning_rate, self.decay_steps, self.alpha = initial_learning_rate, decay_steps, alpha
+        self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
 
     def __call__(self, step):
         s = _steps(step)
@@ -254,12 +227,8 @@ class CosineDecayRestarts(LearningRateSchedule):
         self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
     ):
         _check_positive("first_decay_steps", first_decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
-        self.t_mul = t_mul
-        self.m_mul = m_mul
-        self.alpha = alpha
-        self.name = name
+        self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
+        self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
 
     def __call__(self, step):
         fraction = _steps(step) / float(self.first_decay_steps)
@@ -284,9 +253,8 @@ _SCHEDULES = Registry(
         ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay,
         CosineDecayRestarts,
     ),
+    takes_custom_objects=True,
     module="gradwork.optimizers.schedules",
-    heading="Unknown {kind}: {name!r}",
-    hint=", or pass your own class in custom_objects={name: cls}",
 )
 
 
