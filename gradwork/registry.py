@@ -15,8 +15,8 @@ imported and no code from a file runs: a saved file can only name what the progr
 ...         return np.full(shape, 0.5)
 >>> gw.initializers.serialize(Halve())
 {'class_name': 'demo>Halve', 'config': {}}
->>> type(gw.initializers.get("demo>Halve"))
-<class 'Halve'>
+>>> gw.initializers.get("demo>Halve")     # found by its registered name
+Halve()
 """
 import inspect
 import re
@@ -67,7 +67,7 @@ def class_name(cls: type) -> str:
     return _custom_name(cls) or cls.__name__
 
 
-def serialize_object(obj):
+def serialize_object(obj) -> str | dict | None:
     """A constructor argument as it goes into a config: None, names and config dicts (a layer rebuilt
     from a config holds those) as they are; any other object as {"class_name", "config"}."""
     if obj is None or isinstance(obj, (str, dict)):
@@ -95,9 +95,12 @@ class Registry:
     hint : the end of that error (what else the user can do).
     """
 
-    def __init__(self, kind, base=None, entries=(), aliases=None, *, ignore_case=False,
-                 snake_case_aliases=False, takes_custom_objects=False, module=None,
-                 heading="unknown {kind} {name!r}", list_names=True, hint=""):
+    def __init__(
+        self, kind: str, base: type | None = None, entries: tuple = (), aliases: dict | None = None, *,
+        ignore_case: bool = False, snake_case_aliases: bool = False, takes_custom_objects: bool = False,
+        module: str | None = None, heading: str = "unknown {kind} {name!r}", list_names: bool = True,
+        hint: str = "",
+    ):
         self.kind, self.base, self.module = kind, base, module
         self._ignore_case, self._snake_case_aliases = ignore_case, snake_case_aliases
         self._heading, self._list_names, self._hint = heading, list_names, hint
@@ -121,7 +124,7 @@ class Registry:
             raise ValueError(f"the {self.kind} name {name!r} is already taken by {taken!r}")
         self._by_name[key] = obj
 
-    def add(self, obj, *aliases):
+    def add(self, obj, *aliases: str):
         """Register `obj` under its `__name__` (the name it is saved under) and `aliases`; returns `obj`."""
         self._bind(obj.__name__, obj)
         self._name_of[obj] = obj.__name__
@@ -138,21 +141,21 @@ class Registry:
             self.lookup(obj.__name__)  # the entry must exist
             self._name_of[obj] = obj.__name__
 
-    def is_entry(self, obj):
+    def is_entry(self, obj) -> bool:
         """Whether `obj` is one of the table's own objects (not a registered or custom one)."""
         try:
             return obj in self._name_of
         except TypeError:  # unhashable
             return False
 
-    def name_of(self, obj):
+    def name_of(self, obj) -> str | None:
         """The name `obj` is saved under: its registered name, its entry's name, or None."""
         try:
             return _custom_name(obj) or self._name_of.get(obj)
         except TypeError:  # unhashable
             return None
 
-    def lookup(self, name, custom_objects=None):
+    def lookup(self, name: str, custom_objects: dict | None = None):
         """The object called `name`: from `custom_objects`, this table, or `register_serializable`."""
         if custom_objects and name in custom_objects:
             return custom_objects[name]
@@ -167,14 +170,14 @@ class Registry:
             raise self.unknown_name_error(name)
         return found
 
-    def unknown_name_error(self, name):
+    def unknown_name_error(self, name: str) -> ValueError:
         """The ValueError for a name that is not found."""
         message = self._heading.format(kind=self.kind, name=name, plain=name.split(">")[-1])
         if self._list_names:
             message += f"; valid names are: {self.valid_names()}"
         return ValueError(message + self._hint)
 
-    def valid_names(self):
+    def valid_names(self) -> str:
         """The names for messages: the lower-case ones (noting the class names when there are both),
         else all."""
         names = sorted(self._by_name)
@@ -184,7 +187,7 @@ class Registry:
             text += " (or the class names)"
         return text + (" (any capitalisation)" if self._ignore_case else "")
 
-    def serialize(self, obj):
+    def serialize(self, obj) -> dict:
         """{"class_name", "config"} (and "module" when the kind has one) for an instance of `base`."""
         if not isinstance(obj, self.base):
             article = "an" if self.base.__name__[0] in "AEIOU" else "a"
@@ -194,7 +197,7 @@ class Registry:
         head = {} if self.module is None else {"module": self.module}
         return {**head, "class_name": class_name(type(obj)), "config": obj.get_config()}
 
-    def deserialize(self, config, custom_objects=None):
+    def deserialize(self, config: str | dict, custom_objects: dict | None = None):
         """The object a name or a `serialize` dict describes: a class found by name is built (from the
         dict's "config" by `from_config`), a function returned. A dict whose "config" is a name (how
         Keras saves a function) means that name."""
@@ -237,7 +240,7 @@ class Configurable:
     name; a class that keeps its arguments otherwise writes its own `get_config`.
     """
 
-    def get_config(self):
+    def get_config(self) -> dict:
         """{argument: value} for each argument of the constructor."""
         config = {}
         for name, parameter in inspect.signature(type(self).__init__).parameters.items():
@@ -253,7 +256,7 @@ class Configurable:
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict):
         """An object built from `get_config()`'s output."""
         return cls(**config)
 
@@ -273,12 +276,12 @@ LAYERS = Registry(
 )
 
 
-def register_builtin(cls):
+def register_builtin(cls: type) -> type:
     """Register one of gradwork's own layer or model classes under its class name."""
     return LAYERS.add(cls)
 
 
-def registered_name(cls):
+def registered_name(cls: type) -> str:
     """The name a layer or model class is saved under (a TypeError for an unregistered custom class)."""
     name = LAYERS.name_of(cls)
     if name is None:
@@ -289,7 +292,7 @@ def registered_name(cls):
     return name
 
 
-def get_registered_class(name):
+def get_registered_class(name: str) -> type:
     """The layer or model class saved as `name`; a clear error if its code has not registered it."""
     return LAYERS.lookup(name)
 
