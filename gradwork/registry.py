@@ -265,6 +265,29 @@ class Configurable:
         return f"{type(self).__name__}({args})"
 
 
+class FunctionWrapperConfig:
+    """The config of a wrapper of a per-sample function `fn(y_true, y_pred, **fn_kwargs)` (Keras's
+    LossFunctionWrapper and MeanMetricWrapper): the keyword arguments join the config; the wrapper
+    class itself, the one that names `functions` (the Registry of the functions it may hold), also
+    saves `fn` by name and finds it there on loading. Its subclasses fix `fn` and save their settings."""
+
+    functions = None  # set by the wrapper class
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        if "functions" in vars(type(self)):
+            config["fn"] = self.functions.name_of(self.fn) or getattr(self.fn, "__name__", repr(self.fn))
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if "functions" in vars(cls) and isinstance(config.get("fn"), str):
+            config["fn"] = cls.functions.lookup(config["fn"])
+        return cls(**config)
+
+
 # ----- layers and models --------------------------------------------------------------------------
 
 LAYERS = Registry(
@@ -298,6 +321,6 @@ def get_registered_class(name: str) -> type:
 
 
 __all__ = [
-    "Configurable", "LAYERS", "Registry", "class_name", "get_registered_class", "register_builtin",
+    "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name", "get_registered_class", "register_builtin",
     "register_serializable", "registered_name", "serialize_object", "snake_case",
 ]

@@ -4,7 +4,7 @@ import abc
 
 import numpy as np
 
-from ..registry import snake_case
+from ..registry import FunctionWrapperConfig, snake_case
 from ..tensor import as_tensor
 from .functions import (
     LOSS_FUNCTIONS, binary_crossentropy, categorical_crossentropy, huber, mean_absolute_error,
@@ -50,8 +50,10 @@ class Loss(abc.ABC):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
 
 
-class LossFunctionWrapper(Loss):
+class LossFunctionWrapper(FunctionWrapperConfig, Loss):
     """A Loss from a per-sample function `fn(y_true, y_pred, **kwargs)`."""
+
+    functions = LOSS_FUNCTIONS
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype)
@@ -63,21 +65,6 @@ class LossFunctionWrapper(Loss):
             return self.fn(y_true, y_pred, **self._fn_kwargs)
         y_true, y_pred = squeeze_or_expand_to_same_rank(target(y_true, y_pred), y_pred)
         return as_tensor(self.fn(y_true, y_pred, **self._fn_kwargs))
-
-    def get_config(self):
-        config = super().get_config()
-        if type(self) is LossFunctionWrapper:
-            config["fn"] = LOSS_FUNCTIONS.name_of(self.fn) or getattr(self.fn, "__name__", repr(self.fn))
-        config.update(self._fn_kwargs)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if cls is LossFunctionWrapper:
-            fn = config.pop("fn")
-            config["fn"] = LOSS_FUNCTIONS.lookup(fn) if isinstance(fn, str) else fn
-        return cls(**config)
 
 
 class MeanSquaredError(LossFunctionWrapper):

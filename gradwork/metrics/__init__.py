@@ -79,8 +79,8 @@ def serialize(metric):
                 f"cannot serialize the custom metric class {type(metric).__name__}: register it with "
                 "@gw.saving.register_serializable()"
             )
-        if METRIC_FUNCTIONS.name_of(metric._fn) is None:
-            raise ValueError(f"cannot serialize a metric wrapping the custom function {metric._fn!r}")
+        if METRIC_FUNCTIONS.name_of(metric.fn) is None:
+            raise ValueError(f"cannot serialize a metric wrapping the custom function {metric.fn!r}")
     return _METRICS.serialize(metric)
 
 

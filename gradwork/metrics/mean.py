@@ -3,6 +3,7 @@ mean squared / absolute error metrics."""
 import numpy as np
 
 from ..losses import squeeze_or_expand_to_same_rank
+from ..registry import FunctionWrapperConfig
 from .base import Metric, as_array
 from .functions import METRIC_FUNCTIONS, mean_absolute_error, mean_squared_error
 
@@ -50,31 +51,18 @@ class Mean(Metric):
         return self.total / self.count if self.count else 0.0
 
 
-class MeanMetricWrapper(Mean):
+class MeanMetricWrapper(FunctionWrapperConfig, Mean):
     """Running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`."""
 
+    functions = METRIC_FUNCTIONS
+
     def __init__(self, fn, name=None, dtype=None, **kwargs):
-        self._fn = fn
+        self.fn = fn
         self._fn_kwargs = kwargs
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
-
-    def get_config(self):
-        config = super().get_config()
-        if type(self) is MeanMetricWrapper:
-            config["fn"] = METRIC_FUNCTIONS.name_of(self._fn) or getattr(self._fn, "__name__", repr(self._fn))
-        config.update(self._fn_kwargs)
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if cls is MeanMetricWrapper:
-            fn = config.pop("fn")
-            config["fn"] = METRIC_FUNCTIONS.lookup(fn) if isinstance(fn, str) else fn
-        return cls(**config)
+        super().update_state(self.fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
 
 class MeanSquaredError(MeanMetricWrapper):
