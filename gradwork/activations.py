@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from .nn import functional as F
 from .ops.elementwise import exp as _exp
 from .ops.shape_ops import concatenate
+from .registry import Registry
 from .tensor import Tensor, as_tensor
 
 # id(output) -> (weak reference to output, logits, kind, axis): see `source_logits`.
@@ -182,67 +183,40 @@ def crelu(x: Tensor | ArrayLike) -> Tensor:
     return concatenate([F.relu(x), F.relu(-x)], axis=-1)
 
 
-_BY_NAME = {
-    fn.__name__: fn
-    for fn in (
+_ACTIVATIONS = Registry(
+    "activation",
+    entries=(
         crelu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_softmax, mish, relu,
         relu6, selu, sigmoid, silu, softmax, softplus, softsign, tanh,
-    )
-}
-_BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
+    ),
+    aliases={"swish": silu, "hard_swish": hard_silu},
+)
 # The functional forms with identical semantics serialize under the same names.
-_NAME_OF = {fn: name for name, fn in _BY_NAME.items() if fn.__name__ == name}
-_NAME_OF.update({
-    F.relu: "relu", F.sigmoid: "sigmoid", F.tanh: "tanh", F.softmax: "softmax", F.log_softmax: "log_softmax",
-    F.elu: "elu", F.selu: "selu", F.softplus: "softplus", F.silu: "silu", F.gelu: "gelu",
-})
-
-
-def _lookup(name):
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        names = ", ".join(sorted(_BY_NAME))
-        raise ValueError(f"unknown activation {name!r}; valid names are: {names}") from None
+_ACTIVATIONS.add_equivalents(F.relu, F.sigmoid, F.tanh, F.softmax, F.log_softmax, F.elu, F.selu, F.softplus,
+                             F.silu, F.gelu)
 
 
 def get(identifier):
     """An activation function from a name, None (-> linear), a serialized dict, or a callable (as is)."""
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"could not interpret activation identifier {identifier!r}: give a name or a callable")
+    return linear if identifier is None else _ACTIVATIONS.get(identifier)
 
 
 def serialize(activation):
     """The name of a built-in activation ("relu"); None serializes as "linear"."""
     if activation is None:
         return "linear"
-    try:
-        return _NAME_OF[activation]
-    except (KeyError, TypeError):
-        pass
-    raise ValueError(
-        f"cannot serialize activation {activation!r}: only the built-in activations have names "
-        f"({', '.join(sorted(_BY_NAME))})"
-    )
+    name = _ACTIVATIONS.name_of(activation)
+    if name is None:
+        raise ValueError(
+            f"cannot serialize activation {activation!r}: only the built-in activations have names "
+            f"({_ACTIVATIONS.valid_names()})"
+        )
+    return name
 
 
 def deserialize(config):
     """The activation function from a name, or from a dict whose 'config' (or 'class_name') is the name."""
-    if isinstance(config, dict):
-        name = config.get("config")
-        if not isinstance(name, str):
-            name = config.get("class_name")
-        if not isinstance(name, str):
-            raise ValueError(f"cannot deserialize activation from {config!r}")
-        return _lookup(name)
-    if isinstance(config, str):
-        return _lookup(config)
-    raise ValueError(f"cannot deserialize activation from {config!r}")
+    return _ACTIVATIONS.deserialize(config)
 
 
 __all__ = [

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from .random import get_generator
+from .registry import Configurable, Registry
 from .tensor import get_default_dtype
 
 # Standard deviation of a standard normal truncated to [-2, 2]: dividing by it restores unit variance.
@@ -79,26 +80,16 @@ def _truncated_standard_normal(rng, shape):
     return z
 
 
-class Initializer(abc.ABC):
-    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config()`."""
+class Initializer(Configurable, abc.ABC):
+    """Base class: subclasses implement `__call__(shape, dtype=None)`; the config is the constructor's
+    arguments (see `gradwork.registry.Configurable`)."""
 
     @abc.abstractmethod
     def __call__(self, shape, dtype=None):
         """Subclasses implement this."""
 
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
     def clone(self):
         return type(self).from_config(self.get_config())
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class _RandomInitializer(Initializer):
@@ -108,9 +99,6 @@ class _RandomInitializer(Initializer):
     def _rng(self):
         """A fresh generator for a seeded initializer (same values each call), else gradwork's own."""
         return get_generator() if self.seed is None else np.random.default_rng(self.seed)
-
-    def get_config(self):
-        return {"seed": self.seed}
 
 
 # ----- constants ----------------------------------------------------------------------------------
@@ -141,9 +129,6 @@ class Constant(Initializer):
     def __call__(self, shape, dtype=None):
         return np.full(_shape(shape), self.value, dtype=get_default_dtype() if dtype is None else dtype)
 
-    def get_config(self):
-        return {"value": self.value}
-
 
 class Identity(Initializer):
     """`gain` times the identity matrix (2-d shapes only; rectangular allowed)."""
@@ -156,9 +141,6 @@ class Identity(Initializer):
         if len(shape) != 2:
             raise ValueError(f"Identity needs a 2-d shape, got {shape}")
         return (self.gain * np.eye(*shape)).astype(_float_dtype(dtype, "Identity"))
-
-    def get_config(self):
-        return {"gain": self.gain}
 
 
 # ----- plain random -------------------------------------------------------------------------------
@@ -175,9 +157,6 @@ class RandomNormal(_RandomInitializer):
         dtype = _float_dtype(dtype, "RandomNormal")
         return (self.mean + self.stddev * self._rng().standard_normal(_shape(shape))).astype(dtype)
 
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
-
 
 class RandomUniform(_RandomInitializer):
     """Uniform draws in [minval, maxval)."""
@@ -191,9 +170,6 @@ class RandomUniform(_RandomInitializer):
     def __call__(self, shape, dtype=None):
         dtype = _float_dtype(dtype, "RandomUniform")
         return self._rng().uniform(self.minval, self.maxval, _shape(shape)).astype(dtype)
-
-    def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
 class TruncatedNormal(_RandomInitializer):
@@ -211,9 +187,6 @@ class TruncatedNormal(_RandomInitializer):
         dtype = _float_dtype(dtype, "TruncatedNormal")
         z = _truncated_standard_normal(self._rng(), _shape(shape))
         return (self.mean + self.stddev * z).astype(dtype)
-
-    def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
 # ----- variance scaling ---------------------------------------------------------------------------
@@ -261,9 +234,6 @@ class VarianceScaling(_RandomInitializer):
             values = rng.uniform(-limit, limit, shape)
         return values.astype(dtype)
 
-    def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
-
 
 class _NamedVarianceScaling(VarianceScaling):
     """A VarianceScaling with fixed settings; its config is only the seed."""
@@ -272,9 +242,6 @@ class _NamedVarianceScaling(VarianceScaling):
 
     def __init__(self, seed=None):
         super().__init__(*self._settings, seed=seed)
-
-    def get_config(self):
-        return {"seed": self.seed}
 
 
 class GlorotUniform(_NamedVarianceScaling):
@@ -337,69 +304,41 @@ class Orthogonal(_RandomInitializer):
             q = q.T
         return (self.gain * q).reshape(shape).astype(dtype)
 
-    def get_config(self):
-        return {"gain": self.gain, "seed": self.seed}
-
 
 OrthogonalInitializer = Orthogonal
 
 # ----- lookup -------------------------------------------------------------------------------------
 
-_CLASSES = (
-    Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
-    Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros,
-)
-_BY_NAME = {cls.__name__: cls for cls in _CLASSES}
-_BY_NAME.update({
-    "constant": Constant, "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform,
-    "he_normal": HeNormal, "he_uniform": HeUniform, "identity": Identity, "lecun_normal": LecunNormal,
-    "lecun_uniform": LecunUniform, "ones": Ones, "orthogonal": Orthogonal, "random_normal": RandomNormal,
-    "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-    "zeros": Zeros,
+_INITIALIZERS = Registry(
+    "initializer",
+    Initializer,
+    entries=(
+        Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal, LecunUniform, Ones,
+        Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros,
+    ),
     # aliases Keras accepts
-    "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal, "uniform": RandomUniform,
-    "normal": RandomNormal, "one": Ones, "zero": Zeros,
-})
-
-
-def _lookup(name):
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        names = ", ".join(sorted(n for n in _BY_NAME if n.islower()))
-        raise ValueError(
-            f"unknown initializer {name!r}; valid names are: {names} (or the class names)"
-        ) from None
+    aliases={
+        "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal, "uniform": RandomUniform,
+        "normal": RandomNormal, "one": Ones, "zero": Zeros,
+    },
+    snake_case_aliases=True,
+)
 
 
 def serialize(initializer):
     """{'class_name': ..., 'config': {...}}: enough for `deserialize` to rebuild it."""
-    if not isinstance(initializer, Initializer):
-        raise TypeError(f"serialize expects an Initializer, got {type(initializer).__name__}")
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    return _INITIALIZERS.serialize(initializer)
 
 
 def deserialize(config):
     """An initializer from `serialize`'s dict (or from a name)."""
-    if isinstance(config, str):
-        return _lookup(config)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"deserialize expects a dict with 'class_name' and 'config', got {config!r}")
-    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
+    return _INITIALIZERS.deserialize(config)
 
 
 def get(identifier):
     """An initializer from a name ("he_normal"), a config dict, a class, or an instance or
     callable (returned as is). None gives None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"could not interpret initializer identifier {identifier!r}")
+    return _INITIALIZERS.get(identifier)
 
 
 __all__ = [

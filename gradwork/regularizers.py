@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .registry import Configurable, Registry
 from .tensor import Tensor, as_tensor
 
 
@@ -26,22 +27,12 @@ def _penalty_factor(value, name):
     return value
 
 
-class Regularizer:
-    """Base class: subclasses implement `__call__(weight) -> scalar Tensor` and `get_config()`."""
+class Regularizer(Configurable):
+    """Base class: subclasses implement `__call__(weight) -> scalar Tensor`; the config is the
+    constructor's arguments (see `gradwork.registry.Configurable`). The base penalty is 0."""
 
     def __call__(self, x):
         return Tensor._make(np.zeros((), dtype=as_tensor(x).dtype))
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1(Regularizer):
@@ -53,9 +44,6 @@ class L1(Regularizer):
     def __call__(self, x):
         return self.l1 * as_tensor(x).abs().sum()
 
-    def get_config(self):
-        return {"l1": self.l1}
-
 
 class L2(Regularizer):
     """l2 * sum(x^2)."""
@@ -66,9 +54,6 @@ class L2(Regularizer):
     def __call__(self, x):
         x = as_tensor(x)
         return self.l2 * (x * x).sum()
-
-    def get_config(self):
-        return {"l2": self.l2}
 
 
 class L1L2(Regularizer):
@@ -88,51 +73,27 @@ class L1L2(Regularizer):
             penalty = term if penalty is None else penalty + term
         return super().__call__(x) if penalty is None else penalty
 
-    def get_config(self):
-        return {"l1": self.l1, "l2": self.l2}
-
 
 # Keras's lower-case aliases are the classes themselves.
 l1, l2, l1_l2 = L1, L2, L1L2
 
-_BY_NAME = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
-
-
-def _lookup(name):
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        names = ", ".join(sorted(_BY_NAME))
-        raise ValueError(f"unknown regularizer {name!r}; valid names are: {names}") from None
+_REGULARIZERS = Registry("regularizer", Regularizer, entries=(L1, L2, L1L2), aliases={"l1_l2": L1L2},
+                         snake_case_aliases=True)
 
 
 def serialize(regularizer):
     """{'class_name': ..., 'config': {...}}."""
-    if not isinstance(regularizer, Regularizer):
-        raise TypeError(f"serialize expects a Regularizer, got {type(regularizer).__name__}")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return _REGULARIZERS.serialize(regularizer)
 
 
 def deserialize(config):
     """A regularizer from `serialize`'s dict or from a name (with default factors)."""
-    if isinstance(config, str):
-        return _lookup(config)()
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"deserialize expects a dict with 'class_name' and 'config', got {config!r}")
-    return _lookup(config["class_name"]).from_config(dict(config.get("config") or {}))
+    return _REGULARIZERS.deserialize(config)
 
 
 def get(identifier):
     """A regularizer from a name ("l2"), a config dict, a class, or a callable (as is). None gives None."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"could not interpret regularizer identifier {identifier!r}")
+    return _REGULARIZERS.get(identifier)
 
 
 __all__ = ["L1", "L1L2", "L2", "Regularizer", "deserialize", "get", "l1", "l1_l2", "l2", "serialize"]

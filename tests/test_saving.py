@@ -12,7 +12,8 @@ import pytest
 
 import gradwork as gw
 from gradwork import nn
-from gradwork.saving import model_io, registry
+from gradwork import registry
+from gradwork.saving import model_io
 
 
 def _weights_equal(a, b):

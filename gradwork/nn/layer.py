@@ -6,14 +6,13 @@ whether it is training. Subclasses write `call(inputs, training=None)`.
 """
 
 import inspect
-import re
 import threading
 from collections import OrderedDict
 
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..saving.registry import get_registered_class, register_builtin, registered_name
+from ..registry import get_registered_class, register_builtin, registered_name, snake_case
 from ..tensor import Tensor, as_tensor, get_default_dtype
 from .parameter import Parameter
 
@@ -25,11 +24,6 @@ def _unique_name(base):
     n = _name_counts.get(base, 0)
     _name_counts[base] = n + 1
     return base if n == 0 else f"{base}_{n}"
-
-
-def _snake_case(name):
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class _CallContext(threading.local):
@@ -57,7 +51,7 @@ class Layer:
             raise TypeError(f"{type(self).__name__} got unexpected arguments: {', '.join(sorted(kwargs))}")
         self.__dict__["_sublayers"] = OrderedDict()
         self.__dict__["_params"] = OrderedDict()
-        self.name = name or _unique_name(_snake_case(type(self).__name__))
+        self.name = name or _unique_name(snake_case(type(self).__name__))
         self._trainable = trainable
         self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
         self.built = False

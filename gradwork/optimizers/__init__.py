@@ -14,6 +14,7 @@ or Keras style, `opt.apply(grads, variables)` / `opt.apply_gradients(zip(grads, 
 names and configs into optimizers and back; `get_state`/`set_state` save and restore the state.
 """
 
+from ..registry import Registry
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -26,36 +27,26 @@ from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-_OPTIMIZERS = {
-    cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion)
-}
+_OPTIMIZERS = Registry(
+    "optimizer",
+    Optimizer,
+    entries=(SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion),
+    ignore_case=True,
+    takes_custom_objects=True,
+    module="gradwork.optimizers",
+)
 
 
 def serialize(optimizer):
     """A JSON-ready dict `{"module", "class_name", "config"}` describing the optimizer (not its state)."""
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"serialize expects an Optimizer, got {type(optimizer).__name__}: {optimizer!r}")
-    return {
-        "module": "gradwork.optimizers",
-        "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(),
-    }
-
-
-def _lookup(name, custom_objects):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    cls = _OPTIMIZERS.get(name.lower())
-    if cls is None:
-        raise ValueError(
-            f"Unknown optimizer: {name!r}. Expected one of {sorted(_OPTIMIZERS)} (any capitalisation), "
-            "or pass your own class in custom_objects={name: cls}."
-        )
-    return cls
+    return _OPTIMIZERS.serialize(optimizer)
 
 
 def deserialize(config, custom_objects=None):
-    """The optimizer `serialize` described (fresh state). Class names are matched without regard to case."""
+    """The optimizer `serialize` described (fresh state). Class names are matched without regard to case.
+
+    `custom_objects` maps class names to your own optimizer (and schedule) classes.
+    """
     if not isinstance(config, dict):
         raise TypeError(
             f"deserialize expects a dict (as serialize returns), got {type(config).__name__}: {config!r}"
@@ -65,7 +56,7 @@ def deserialize(config, custom_objects=None):
             "deserialize expects a dict with a string 'class_name' and a 'config' dict (as serialize "
             f"returns), got {config!r}"
         )
-    cls = _lookup(config["class_name"], custom_objects)
+    cls = _OPTIMIZERS.lookup(config["class_name"], custom_objects)
     return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
 
 
@@ -75,7 +66,7 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
-        return _lookup(identifier, None)()
+        return _OPTIMIZERS.lookup(identifier)()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):

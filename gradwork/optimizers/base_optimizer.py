@@ -26,14 +26,11 @@ from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
 
 import numpy as np
 
+from ..registry import snake_case
 from . import schedules
 from .clipping import global_scale, prepare_gradient
 from .state_io import copy_into, read_state, write_state
 from .variable_state import ScratchPool, VariableState
-
-
-def _snake_case(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _optional_float(name, value):
@@ -120,7 +117,7 @@ class Optimizer(abc.ABC):
             )
         if not isinstance(name, (str, type(None))):
             raise TypeError(f"`name` must be a string or None, got {type(name).__name__}: {name!r}")
-        self.name = _snake_case(type(self).__name__) if name is None else name
+        self.name = snake_case(type(self).__name__) if name is None else name
         self.weight_decay = _optional_float("weight_decay", weight_decay)
         self.clipnorm = _optional_float("clipnorm", clipnorm)
         self.clipvalue = _optional_float("clipvalue", clipvalue)

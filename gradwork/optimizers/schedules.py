@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from ..registry import Configurable, Registry
+
 
 def _value(x):
     """A Python float for a scalar result, the array itself for an array of steps."""
@@ -35,37 +37,24 @@ def _check_positive(name, value):
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value!r}")
 
 
-class LearningRateSchedule(abc.ABC):
+class LearningRateSchedule(Configurable, abc.ABC):
     """Base class: a learning rate as a function of the optimizer step.
 
-    Subclasses implement `__call__(step)` (returning a float for a scalar step) and `get_config()`
-    (the constructor's arguments, so `from_config(get_config())` rebuilds an equal schedule).
+    Subclasses implement `__call__(step)` (returning a float for a scalar step). The config
+    (`get_config()`, from which `from_config` rebuilds an equal schedule) is the constructor's
+    arguments, read back from the attributes of the same names; a subclass that keeps them
+    otherwise writes its own `get_config()`.
 
     >>> class Halving(LearningRateSchedule):
     ...     def __init__(self, initial_learning_rate):
     ...         self.initial_learning_rate = initial_learning_rate
     ...     def __call__(self, step):
     ...         return self.initial_learning_rate / (step + 1)
-    ...     def get_config(self):
-    ...         return {"initial_learning_rate": self.initial_learning_rate}
     """
 
     @abc.abstractmethod
     def __call__(self, step):
         """Subclasses implement this."""
-
-    @abc.abstractmethod
-    def get_config(self):
-        """Subclasses implement this."""
-
-    @classmethod
-    def from_config(cls, config):
-        """A schedule built from `get_config()`'s output."""
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class _DecayEverySteps(LearningRateSchedule):
@@ -74,26 +63,14 @@ class _DecayEverySteps(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name or type(self).__name__
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name or type(self).__name__
 
     def __call__(self, step):
         p = _steps(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
         return _value(self._decay(p))
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class ExponentialDecay(_DecayEverySteps):
@@ -149,16 +126,11 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             )
         if any(later <= earlier for earlier, later in itertools.pairwise(boundaries)):
             raise ValueError(f"boundaries must be strictly increasing, got {boundaries}")
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+        self.boundaries, self.values, self.name = boundaries, values, name
 
     def __call__(self, step):
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), _steps(step), side="left")
         return _value(np.asarray(self.values, dtype=np.float64)[index])
-
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
 class PolynomialDecay(LearningRateSchedule):
@@ -172,22 +144,11 @@ class PolynomialDecay(LearningRateSchedule):
     >= step (decay_steps itself at step 0), and `s = step`.
     """
 
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        end_learning_rate=0.0001,
-        power=1.0,
-        cycle=False,
-        name="PolynomialDecay",
-    ):
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
+                 name="PolynomialDecay"):
         _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power, self.cycle, self.name = end_learning_rate, power, cycle, name
 
     def __call__(self, step):
         s = _steps(step)
@@ -200,16 +161,6 @@ class PolynomialDecay(LearningRateSchedule):
         fraction = 1.0 - s / decay_steps
         span = self.initial_learning_rate - self.end_learning_rate
         return _value(span * np.power(fraction, float(self.power)) + self.end_learning_rate)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "end_learning_rate": self.end_learning_rate,
-            "power": self.power,
-            "cycle": self.cycle,
-            "name": self.name,
-        }
 
 
 def _cosine(fraction, alpha):
@@ -237,24 +188,13 @@ class CosineDecay(LearningRateSchedule):
     fraction of the rate the decay starts from; warmup_target : float or None; warmup_steps : int
     """
 
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        alpha=0.0,
-        name="CosineDecay",
-        warmup_target=None,
-        warmup_steps=0,
-    ):
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
+                 warmup_steps=0):
         _check_positive("decay_steps", decay_steps)
         if warmup_steps < 0:
             raise ValueError(f"Argument `warmup_steps` must be >= 0. Received: warmup_steps={warmup_steps!r}")
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
+        self.initial_learning_rate, self.decay_steps, self.alpha = initial_learning_rate, decay_steps, alpha
+        self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
 
     def __call__(self, step):
         s = _steps(step)
@@ -272,16 +212,6 @@ class CosineDecay(LearningRateSchedule):
         ) + self.initial_learning_rate
         return _value(np.where(s < warmup_steps, warm, decayed))
 
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
-
 
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR).
@@ -297,12 +227,8 @@ class CosineDecayRestarts(LearningRateSchedule):
         self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
     ):
         _check_positive("first_decay_steps", first_decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
-        self.t_mul = t_mul
-        self.m_mul = m_mul
-        self.alpha = alpha
-        self.name = name
+        self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
+        self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
 
     def __call__(self, step):
         fraction = _steps(step) / float(self.first_decay_steps)
@@ -319,58 +245,24 @@ class CosineDecayRestarts(LearningRateSchedule):
         decayed = (1.0 - self.alpha) * m_factor * 0.5 * (1.0 + np.cos(math.pi * fraction)) + self.alpha
         return _value(self.initial_learning_rate * decayed)
 
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "first_decay_steps": self.first_decay_steps,
-            "t_mul": self.t_mul,
-            "m_mul": self.m_mul,
-            "alpha": self.alpha,
-            "name": self.name,
-        }
 
-
-_SCHEDULES = {
-    cls.__name__: cls
-    for cls in (
-        ExponentialDecay,
-        InverseTimeDecay,
-        PiecewiseConstantDecay,
-        PolynomialDecay,
-        CosineDecay,
+_SCHEDULES = Registry(
+    "learning rate schedule",
+    LearningRateSchedule,
+    entries=(
+        ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay,
         CosineDecayRestarts,
-    )
-}
+    ),
+    takes_custom_objects=True,
+    module="gradwork.optimizers.schedules",
+)
 
 
 def serialize(learning_rate_schedule):
     """A JSON-ready dict `{"module", "class_name", "config"}` describing the schedule."""
-    if not isinstance(learning_rate_schedule, LearningRateSchedule):
-        raise TypeError(
-            f"serialize expects a LearningRateSchedule, got {type(learning_rate_schedule).__name__}: "
-            f"{learning_rate_schedule!r}"
-        )
-    return {
-        "module": "gradwork.optimizers.schedules",
-        "class_name": type(learning_rate_schedule).__name__,
-        "config": learning_rate_schedule.get_config(),
-    }
+    return _SCHEDULES.serialize(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
     """The schedule `serialize` described. `custom_objects` maps class names to your own subclasses."""
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "deserialize expects a dict with keys 'class_name' and 'config' (as serialize returns), "
-            f"got {config!r}"
-        )
-    name = config["class_name"]
-    known = dict(_SCHEDULES)
-    known.update(custom_objects or {})
-    cls = known.get(name)
-    if cls is None:
-        raise ValueError(
-            f"Unknown learning rate schedule: {name!r}. Expected one of {sorted(_SCHEDULES)}, "
-            "or pass your own class in custom_objects={name: cls}."
-        )
-    return cls.from_config(dict(config.get("config", {})))
+    return _SCHEDULES.deserialize(config, custom_objects)

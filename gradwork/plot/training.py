@@ -1,6 +1,8 @@
-"""Plots of a training run: learning curves, a confusion matrix, and predictions on test images."""
+"""Plots of a training run: learning curves, a confusion matrix (counted by `gw.metrics.confusion_matrix`,
+also importable from here), and predictions on test images."""
 import numpy as np
 
+from ..metrics import confusion_matrix
 from ._backend import pyplot, save
 
 
@@ -27,13 +29,6 @@ def plot_history(history, path):
         ax.grid(alpha=0.3)
         ax.legend()
     return save(fig, path)
-
-
-def confusion_matrix(y_true, y_pred, num_classes=None):
-    """Counts (num_classes, num_classes): row = true class, column = predicted class."""
-    y_true, y_pred = np.asarray(y_true).astype(np.int64), np.asarray(y_pred).astype(np.int64)
-    n = num_classes or int(max(y_true.max(), y_pred.max())) + 1
-    return np.bincount(y_true * n + y_pred, minlength=n * n).reshape(n, n)
 
 
 def plot_confusion_matrix(y_true, y_pred, path, class_names=None):

@@ -1,5 +1,5 @@
-"""Saving: the model file format and the registry of serializable classes."""
+"""Saving: the model file format, and the decorator that registers your classes (`gradwork.registry`)."""
 from .model_io import load_model, save_model
-from .registry import register_serializable
+from ..registry import register_serializable
 
 __all__ = ["load_model", "register_serializable", "save_model"]

@@ -24,7 +24,7 @@ import zipfile
 
 import numpy as np
 
-from .registry import get_registered_class, registered_name
+from ..registry import get_registered_class, registered_name
 
 FORMAT = "gradwork-model/1"
 

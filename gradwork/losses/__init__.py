@@ -1,0 +1,91 @@
+"""Keras losses: `loss(y_true, y_pred, sample_weight=None)` -> scalar Tensor (note Keras's argument order).
+
+Each loss is first computed per sample (averaged over the last axis for mean squared/absolute
+error, Huber and binary cross-entropy; summed over the class axis for the categorical ones),
+then weighted by `sample_weight` and reduced: "sum_over_batch_size" (the default; "mean" is the
+same) divides the weighted sum by the number of per-sample values, "sum" does not divide,
+"mean_with_sample_weight" divides by the summed weights, and None / "none" returns the values.
+
+Probabilities are clipped to [1e-7, 1 - 1e-7] before their logarithm, as Keras does. But when
+`y_pred` was produced by `softmax` (for the categorical losses, over the class axis) or by
+`sigmoid` (for binary cross-entropy), the loss is computed from the logits behind it instead:
+exactly what `from_logits=True` on those logits gives, and finite with the right gradient
+even where the probabilities have saturated to 0 or 1.
+
+The package's files, one job each: `shapes` (rank fix-ups and argument checks), `reduction`
+(sample weights and reductions), `logits` (the logits behind softmax/sigmoid outputs),
+`functions` (the per-sample functions), `classes` (`Loss` and the loss classes).
+
+>>> loss = gw.losses.get("sparse_categorical_crossentropy")
+>>> loss([2, 0], probs)                    # mean over the batch of -log(probs[i, y_i])
+"""
+from ..nn import functional as F
+from ..registry import Registry
+from .classes import (
+    BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss, LossFunctionWrapper, MeanAbsoluteError,
+    MeanSquaredError, SparseCategoricalCrossentropy,
+)
+from .functions import (
+    EPSILON, LOSS_FUNCTIONS, binary_crossentropy, categorical_crossentropy, huber, mean_absolute_error,
+    mean_squared_error, sparse_categorical_crossentropy,
+)
+from .reduction import reduce_values, reduce_weighted_values
+from .shapes import squeeze_or_expand_to_same_rank
+
+_LOSSES = Registry(
+    "loss",
+    Loss,
+    entries=(
+        BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError,
+        SparseCategoricalCrossentropy,
+    ),
+    aliases={
+        "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+        "huber_loss": Huber, "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+    },
+    snake_case_aliases=True,
+)
+
+
+def serialize(loss):
+    """{'class_name': ..., 'config': {...}} for a Loss (a built-in loss function serializes as its name)."""
+    if LOSS_FUNCTIONS.is_entry(loss):
+        return loss.__name__
+    if isinstance(loss, Loss) and _LOSSES.name_of(type(loss)) is None:
+        if type(loss) is LossFunctionWrapper and LOSS_FUNCTIONS.name_of(loss.fn) is None:
+            raise ValueError(f"cannot serialize a loss wrapping the custom function {loss.fn!r}")
+        if not isinstance(loss, LossFunctionWrapper):
+            raise ValueError(
+                f"cannot serialize the custom loss class {type(loss).__name__}: only built-in losses, and "
+                "classes registered with @gw.saving.register_serializable(), can be rebuilt"
+            )
+    return _LOSSES.serialize(loss)
+
+
+def deserialize(config):
+    """A Loss from `serialize`'s output or from a name."""
+    return _LOSSES.deserialize(config, custom_objects={"LossFunctionWrapper": LossFunctionWrapper})
+
+
+def get(identifier):
+    """A Loss instance from a name ("mse", "sparse_categorical_crossentropy", "BinaryCrossentropy"),
+    a config dict, a Loss class or instance, or a per-sample function fn(y_true, y_pred) (wrapped
+    in LossFunctionWrapper so reductions and sample weights work). None gives None."""
+    loss = _LOSSES.get(identifier)
+    if loss is None or isinstance(loss, Loss):
+        return loss
+    if getattr(loss, "__module__", "") == F.losses.__name__:
+        raise TypeError(
+            f"{loss.__name__} from gradwork.nn.functional takes (input, target) in PyTorch's "
+            "order; Keras losses take (y_true, y_pred): use a name such as 'mse' or a gw.losses function"
+        )
+    return LossFunctionWrapper(loss)
+
+
+__all__ = [
+    "BinaryCrossentropy", "CategoricalCrossentropy", "EPSILON", "Huber", "Loss", "LossFunctionWrapper",
+    "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy", "binary_crossentropy",
+    "categorical_crossentropy", "deserialize", "get", "huber", "mean_absolute_error", "mean_squared_error",
+    "reduce_values", "reduce_weighted_values", "serialize", "sparse_categorical_crossentropy",
+    "squeeze_or_expand_to_same_rank",
+]

@@ -1,0 +1,150 @@
+"""The Keras loss functions: `fn(y_true, y_pred, ...)` -> per-sample losses (a Tensor, one value per sample).
+
+Each is averaged over the last axis (mean squared/absolute error, Huber, binary cross-entropy) or
+summed over the class axis (the categorical ones). Probabilities are clipped to [EPSILON, 1 - EPSILON]
+before their logarithm, as Keras does, unless the logits behind them are known (see `logits.py`).
+
+Shapes: y_pred (batch, ..., d); y_true the same (a trailing axis of 1 may differ), or integer labels
+(batch, ...) for the sparse one; the result (batch, ...).
+"""
+import warnings
+
+import numpy as np
+
+from ..nn import functional as F
+from ..registry import Registry
+from .logits import logits_for
+from .shapes import integer_labels, matched, prediction, target
+
+EPSILON = 1e-7  # Keras's backend.epsilon(): the clip applied to probabilities
+
+
+def _mean_over(values, axis):
+    return values if values.ndim == 0 else values.mean(axis=axis)
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)^2) over the last axis: one value per sample."""
+    y_pred = prediction(y_pred)
+    y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_squared_error")
+    return _mean_over(F.mse(y_pred, y_true, reduction="none"), -1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|) over the last axis."""
+    y_pred = prediction(y_pred)
+    y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_absolute_error")
+    return _mean_over(F.mae(y_pred, y_true, reduction="none"), -1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Huber loss averaged over the last axis: 0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2."""
+    y_pred = prediction(y_pred)
+    y_true, y_pred = matched(target(y_true, y_pred), y_pred, "huber")
+    return _mean_over(F.huber(y_pred, y_true, delta=delta, reduction="none"), -1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-(t log p + (1 - t) log(1 - p)) averaged over `axis`, p clipped to [1e-7, 1 - 1e-7].
+
+    label_smoothing moves the targets towards 0.5: t (1 - s) + s / 2. With from_logits=True, or
+    when y_pred came from sigmoid, it is computed from the logits x as softplus(x) - t x.
+    """
+    y_pred = prediction(y_pred)
+    logits = logits_for(y_pred, from_logits, "sigmoid", "binary_crossentropy")
+    y_true, y_pred = matched(target(y_true, y_pred), y_pred, "binary_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if logits is not None:
+        logits = logits.reshape(y_pred.shape)
+        per_element = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
+    else:
+        per_element = F.binary_cross_entropy(y_pred.clip(EPSILON, 1.0 - EPSILON), y_true, reduction="none")
+    return _mean_over(per_element, axis)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-sum(t log p) over the class `axis`, for one-hot (or soft) targets of y_pred's shape.
+
+    Probabilities are renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7] (as Keras);
+    logits (from_logits=True, or y_pred from softmax over `axis`) go through log-softmax.
+    label_smoothing mixes the targets with the uniform distribution: t (1 - s) + s / classes.
+    """
+    y_pred = prediction(y_pred)
+    if y_pred.ndim == 0:
+        raise ValueError("categorical_crossentropy: y_pred needs a class axis, got a scalar")
+    if isinstance(axis, bool) or not -y_pred.ndim <= axis < y_pred.ndim:
+        raise ValueError(
+            f"categorical_crossentropy: axis {axis!r} is out of range for y_pred of shape {y_pred.shape}"
+        )
+    logits = logits_for(y_pred, from_logits, "softmax", "categorical_crossentropy", axis)
+    y_true = target(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"categorical_crossentropy: y_true must be one-hot (or soft) targets of y_pred's shape: expected "
+            f"{y_pred.shape}, got {y_true.shape}; for integer labels use sparse_categorical_crossentropy"
+        )
+    if y_pred.shape[axis] == 1:
+        warnings.warn(
+            f"categorical_crossentropy: y_pred has a single class (shape {y_pred.shape}), so the loss is "
+            "always 0; use binary_crossentropy for two classes",
+            stacklevel=3,
+        )
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    last = axis % y_pred.ndim == y_pred.ndim - 1
+    if logits is not None:
+        if last:
+            return F.cross_entropy(logits, y_true, reduction="none")
+        return -(y_true * F.log_softmax(logits, axis)).sum(axis=axis)
+    p = y_pred / y_pred.sum(axis=axis, keepdims=True)
+    return -(y_true * p.clip(EPSILON, 1.0 - EPSILON).log()).sum(axis=axis)
+
+
+def sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axis, name):
+    """(per-sample losses, mask of the labels that count, or None)."""
+    y_pred = prediction(y_pred)
+    if y_pred.ndim == 0:
+        raise ValueError(f"{name}: y_pred needs a class axis, got a scalar")
+    if isinstance(axis, bool) or axis not in (-1, y_pred.ndim - 1):
+        raise ValueError(f"{name}: only the last axis can hold the classes, got axis={axis!r}")
+    logits = logits_for(y_pred, from_logits, "softmax", name, -1)
+    labels = integer_labels(y_true, y_pred.shape, name)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != ignore_class
+        labels = np.where(valid, labels, 0)
+    n_classes = y_pred.shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[(labels < 0) | (labels >= n_classes)].flat[0]
+        raise ValueError(
+            f"{name}: label {bad} is out of range for {n_classes} classes (0 to {n_classes - 1})"
+        )
+    if logits is not None:
+        values = F.cross_entropy(logits, labels, reduction="none")
+    else:
+        p = y_pred / y_pred.sum(axis=-1, keepdims=True)
+        values = F.nll_loss(p.clip(EPSILON, 1.0 - EPSILON).log(), labels, reduction="none")
+    if valid is not None:
+        values = values * valid.astype(values.dtype)
+    return values, valid
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """-log p[label] per sample, for integer labels of shape y_pred.shape[:-1] (or with a trailing 1).
+
+    Probabilities are renormalized and clipped as in `categorical_crossentropy`; logits
+    (from_logits=True, or y_pred from softmax) go through log-softmax. Samples whose label equals
+    `ignore_class` get loss 0 (the loss classes also leave them out of the average).
+    """
+    name = "sparse_categorical_crossentropy"
+    return sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axis, name)[0]
+
+
+LOSS_FUNCTIONS = Registry(
+    "loss function",
+    entries=(
+        binary_crossentropy, categorical_crossentropy, huber, mean_absolute_error, mean_squared_error,
+        sparse_categorical_crossentropy,
+    ),
+)

@@ -1,0 +1,74 @@
+"""Shapes and dtypes of a loss's arguments: Keras's rank fix-up, and the checks that refuse silent
+broadcasting between `y_true` and `y_pred`."""
+import numpy as np
+
+from ..tensor import Tensor, as_tensor, get_default_dtype
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rank fix-up: when the ranks differ by one and the longer has a trailing axis of 1,
+    drop that axis (or, if the shorter is 1-d and `expand_rank_1`, give the shorter one).
+
+    x1, x2 : Tensors or arrays, shapes (*s) and (*s, 1) in either order (anything else is returned as is).
+    """
+    r1, r2 = len(x1.shape), len(x2.shape)
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = x2.reshape(x2.shape + (1,))
+        else:
+            x1 = x1.reshape(x1.shape[:-1])
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = x1.reshape(x1.shape + (1,))
+        else:
+            x2 = x2.reshape(x2.shape[:-1])
+    return x1, x2
+
+
+def prediction(y_pred, dtype=None):
+    """`y_pred` as a floating-point Tensor (of `dtype` if given)."""
+    y_pred = as_tensor(y_pred)
+    if dtype is not None and y_pred.dtype != dtype:
+        return y_pred.astype(dtype)
+    if y_pred.dtype.kind != "f":
+        return y_pred.astype(get_default_dtype())
+    return y_pred
+
+
+def target(y_true, like):
+    """`y_true` as a Tensor of `like`'s dtype (a Tensor stays in the graph)."""
+    if isinstance(y_true, Tensor):
+        return y_true if y_true.dtype == like.dtype else y_true.astype(like.dtype)
+    return Tensor._make(np.asarray(y_true, dtype=like.dtype))
+
+
+def matched(y_true, y_pred, name):
+    """Both after Keras's rank fix-up, checked to have one shape (no silent broadcasting)."""
+    shown = tuple(y_true.shape)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"{name}: y_true must have the shape of y_pred (a trailing axis of 1 may differ): expected "
+            f"{tuple(y_pred.shape)}, got {shown}"
+        )
+    return y_true, y_pred
+
+
+def integer_labels(y_true, pred_shape, name):
+    """Integer class labels of shape pred_shape[:-1] (a trailing axis of 1 is dropped) as an int64 array."""
+    t = y_true.data if isinstance(y_true, Tensor) else np.asarray(y_true)
+    shown = t.shape
+    if t.ndim == len(pred_shape) and t.ndim and t.shape[-1] == 1:
+        t = t.reshape(t.shape[:-1])
+    if t.shape != tuple(pred_shape[:-1]):
+        raise ValueError(
+            f"{name}: y_pred of shape {tuple(pred_shape)} (classes on the last axis) needs integer labels "
+            f"y_true of shape {tuple(pred_shape[:-1])} (or {tuple(pred_shape[:-1]) + (1,)}); expected "
+            f"{tuple(pred_shape[:-1])}, got {shown}"
+        )
+    if t.dtype.kind == "f":
+        if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
+            raise ValueError(f"{name}: y_true must hold whole-number class labels, got non-integer values")
+    elif t.dtype.kind not in "iub":
+        raise TypeError(f"{name}: y_true must hold integer class labels, got dtype {t.dtype}")
+    return t.astype(np.int64)

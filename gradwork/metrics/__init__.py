@@ -1,0 +1,101 @@
+"""Keras metrics: stateful running values for training logs (`update_state`, `result`, `reset_state`).
+
+Metrics read plain arrays (a Tensor's `.data`) and record no gradient. Most are running means of a
+per-sample value (accuracy is the mean of 0/1 matches); `sample_weight` weights each sample, and
+a weight of 0 leaves the sample out. Precision and recall count weighted true and false positives.
+
+`get(identifier, loss=None, output_shape=None)` resolves strings as Keras's `compile` does:
+"accuracy" / "acc" picks binary, categorical or sparse categorical accuracy from the loss (or,
+failing that, from the shapes of the targets and predictions), and the metric keeps the user's
+string as its `name`, which is the key in the training history.
+
+The package's files, one job each: `base` (`Metric`), `functions` (the per-sample functions),
+`mean` (running means), `accuracy_metrics` (the accuracies, and what "accuracy" means),
+`confusion` (the confusion matrix, precision and recall).
+
+>>> m = gw.metrics.get("accuracy", loss="sparse_categorical_crossentropy")
+>>> m.update_state([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
+>>> m.name, m.result()
+('accuracy', 0.5)
+"""
+from ..registry import Registry
+from .accuracy_metrics import (
+    ACCURACY_NAMES, Accuracy, BinaryAccuracy, CategoricalAccuracy, DeferredAccuracy,
+    SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy_metric,
+)
+from .base import Metric
+from .confusion import Precision, Recall, confusion_matrix
+from .functions import (
+    METRIC_FUNCTIONS, accuracy, binary_accuracy, categorical_accuracy, mean_absolute_error,
+    mean_squared_error, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError
+
+_METRICS = Registry(
+    "metric",
+    Metric,
+    entries=(
+        Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision,
+        Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
+    ),
+    aliases={
+        "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    },
+    snake_case_aliases=True,
+    hint="; 'acc' is short for 'accuracy'",
+)
+# The names `serialize` gives the two metrics that are not table entries.
+_SAVED_SPECIALLY = {"accuracy": DeferredAccuracy, "MeanMetricWrapper": MeanMetricWrapper}
+
+
+def get(identifier, loss=None, output_shape=None, target_shape=None):
+    """A Metric from a name, config dict, class, instance, or per-sample function fn(y_true, y_pred).
+
+    "accuracy" / "acc": sparse categorical accuracy after a sparse categorical cross-entropy loss,
+    categorical after categorical cross-entropy, binary after binary cross-entropy (threshold 0
+    when that loss takes logits); otherwise decided from `output_shape` (and `target_shape`) when
+    given, else from the first batch's shapes. A string identifier becomes the metric's name.
+    """
+    if isinstance(identifier, str):
+        if identifier.lower() in ACCURACY_NAMES:
+            return accuracy_metric(identifier, loss, output_shape, target_shape)
+        return _METRICS.lookup(identifier)(name=identifier)
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    metric = _METRICS.get(identifier)  # None, a class (instantiated), an instance or a function
+    if metric is None or isinstance(metric, Metric):
+        return metric
+    return MeanMetricWrapper(metric)
+
+
+def serialize(metric):
+    """{'class_name': ..., 'config': {...}} for a built-in metric."""
+    if isinstance(metric, DeferredAccuracy):
+        return {"class_name": "accuracy", "config": {"name": metric.name}}
+    if isinstance(metric, Metric) and _METRICS.name_of(type(metric)) is None:
+        if type(metric) is not MeanMetricWrapper:
+            raise ValueError(
+                f"cannot serialize the custom metric class {type(metric).__name__}: register it with "
+                "@gw.saving.register_serializable()"
+            )
+        if METRIC_FUNCTIONS.name_of(metric.fn) is None:
+            raise ValueError(f"cannot serialize a metric wrapping the custom function {metric.fn!r}")
+    return _METRICS.serialize(metric)
+
+
+def deserialize(config):
+    """A Metric from `serialize`'s output or from a name."""
+    if isinstance(config, str):
+        return get(config)
+    return _METRICS.deserialize(config, custom_objects=_SAVED_SPECIALLY)
+
+
+__all__ = [
+    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "Mean", "MeanAbsoluteError", "MeanMetricWrapper",
+    "MeanSquaredError", "Metric", "Precision", "Recall", "SparseCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy", "accuracy", "binary_accuracy",
+    "categorical_accuracy", "confusion_matrix", "deserialize", "get", "mean_absolute_error",
+    "mean_squared_error", "serialize", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+    "top_k_categorical_accuracy",
+]

@@ -1,0 +1,119 @@
+"""The Keras metric functions: `fn(y_true, y_pred)` -> one float64 value per sample (a NumPy array).
+
+Shapes: y_pred (batch, ..., d); y_true the same (one-hot or 0/1 targets; a trailing axis of 1 may
+differ), or integer labels (batch, ...) for the sparse ones; the result (batch, ...).
+"""
+import numpy as np
+
+from ..losses import squeeze_or_expand_to_same_rank
+from ..registry import Registry
+from .base import as_array
+
+
+def accuracy(y_true, y_pred):
+    """1 where y_pred equals y_true exactly, else 0 (averaged over the last axis)."""
+    y_pred = as_array(y_pred)
+    y_true = as_array(y_true, y_pred.dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    matches = (y_true == y_pred).astype(np.float64)
+    return matches if matches.ndim == 0 else matches.mean(axis=-1)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """1 where (y_pred > threshold) equals the 0/1 label y_true, averaged over the last axis."""
+    y_true, y_pred = squeeze_or_expand_to_same_rank(as_array(y_true), as_array(y_pred))
+    matches = (y_true == (y_pred > threshold)).astype(np.float64)
+    return matches if matches.ndim == 0 else matches.mean(axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """1 where argmax(y_pred) equals argmax(y_true) (one-hot targets), per sample."""
+    y_true, y_pred = as_array(y_true), as_array(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"categorical_accuracy: y_true must be one-hot of y_pred's shape {y_pred.shape}, got "
+            f"{y_true.shape}; for integer labels use sparse_categorical_accuracy"
+        )
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def _labels(y_true, y_pred, name):
+    """Integer labels matching y_pred.shape[:-1] (a trailing axis of 1 is dropped)."""
+    y_true = as_array(y_true)
+    if y_true.ndim == y_pred.ndim and y_true.ndim and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    if y_true.shape != y_pred.shape[:-1]:
+        raise ValueError(
+            f"{name}: y_pred of shape {y_pred.shape} needs integer labels of shape {y_pred.shape[:-1]} "
+            f"(or with a trailing 1), got {y_true.shape}"
+        )
+    return y_true
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """1 where argmax(y_pred) equals the integer label y_true, per sample."""
+    y_pred = as_array(y_pred)
+    y_true = _labels(y_true, y_pred, "sparse_categorical_accuracy")
+    return (y_true == np.argmax(y_pred, axis=-1)).astype(np.float64)
+
+
+def _in_top_k(labels, y_pred, k):
+    """Whether each label's score is among the k largest of its row (ties at the boundary count as in)."""
+    n_classes = y_pred.shape[-1]
+    if k >= n_classes:
+        return np.ones(labels.shape, dtype=np.float64)
+    kth_largest = -np.partition(-y_pred, k - 1, axis=-1)[..., k - 1]
+    picked = np.take_along_axis(y_pred, labels.astype(np.int64)[..., None], axis=-1)[..., 0]
+    return (picked >= kth_largest).astype(np.float64)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the one-hot target's class is among the k highest scores."""
+    y_true, y_pred = as_array(y_true), as_array(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"top_k_categorical_accuracy: y_true must have y_pred's shape {y_pred.shape}, got {y_true.shape}"
+        )
+    return _in_top_k(np.argmax(y_true, axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1 where the integer label is among the k highest scores."""
+    y_pred = as_array(y_pred)
+    labels = _labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
+    if labels.size and (labels.min() < 0 or labels.max() >= y_pred.shape[-1]):
+        raise ValueError(f"sparse_top_k_categorical_accuracy: labels must lie in [0, {y_pred.shape[-1] - 1}]")
+    return _in_top_k(labels, y_pred, k)
+
+
+def _regression_pair(y_true, y_pred, name):
+    y_pred = as_array(y_pred, np.float64)
+    y_true = as_array(y_true, np.float64)
+    shown = y_true.shape
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{name}: y_true must have y_pred's shape {y_pred.shape}, got {shown}")
+    return y_true, y_pred
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)^2) over the last axis."""
+    y_true, y_pred = _regression_pair(y_true, y_pred, "mean_squared_error")
+    sq = (y_true - y_pred) ** 2
+    return sq if sq.ndim == 0 else sq.mean(axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|) over the last axis."""
+    y_true, y_pred = _regression_pair(y_true, y_pred, "mean_absolute_error")
+    ab = np.abs(y_true - y_pred)
+    return ab if ab.ndim == 0 else ab.mean(axis=-1)
+
+
+METRIC_FUNCTIONS = Registry(
+    "metric function",
+    entries=(
+        accuracy, binary_accuracy, categorical_accuracy, mean_absolute_error, mean_squared_error,
+        sparse_categorical_accuracy, sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,
+    ),
+)
