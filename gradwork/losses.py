@@ -22,7 +22,7 @@ import numpy as np
 
 from . import activations as _activations
 from .nn import functional as F
-from .nn.functional.activations import Softmax
+from .ops.nn.softmax import made_by_softmax
 from .ops.elementwise import Sigmoid
 from .ops.shape_ops import Cast
 from .tensor import Tensor, as_tensor, get_default_dtype
@@ -160,7 +160,7 @@ def _producer_logits(y_pred, kind, axis=None):
     if inputs:
         if kind == "sigmoid" and isinstance(fn, Sigmoid):
             return as_tensor(inputs[0])
-        if kind == "softmax" and isinstance(fn, Softmax) and fn.axis % y_pred.ndim == axis % y_pred.ndim:
+        if kind == "softmax" and made_by_softmax(fn, axis, y_pred.ndim):
             return as_tensor(inputs[0])
         return None
     noted = _activations.source_logits(y_pred, kind)
