@@ -4,13 +4,12 @@ defaults, weight names and gate orders; the math is in the kernel `gradwork/ops/
 import numpy as np
 
 from ... import activations, initializers
-from ...random import get_generator
-from ...ops.shape_ops import concatenate
-from ...tensor import Tensor, as_tensor
 from ...ops.nn import activations as kernel_activations
-from ...ops.nn.dropout import dropout
+from ...ops.nn.dropout import dropout, dropout_mask
 from ...ops.nn.masking import as_array, boolean_mask
 from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
+from ...ops.shape_ops import concatenate
+from ...tensor import Tensor, as_tensor
 from ..layer import Layer
 from . import _checks
 from .core import _ser
@@ -103,8 +102,7 @@ class RNNBase(Layer):
             x = dropout(x, self.dropout, noise_shape=(batch, 1, features))
         rec_mask = None
         if training and self.recurrent_dropout:
-            keep = get_generator().random((batch, self.units)) >= self.recurrent_dropout
-            rec_mask = keep.astype(self.dtype) / np.asarray(1 - self.recurrent_dropout, dtype=self.dtype)
+            rec_mask = dropout_mask((batch, self.units), self.recurrent_dropout, self.dtype)
         bias, recurrent_bias = self._biases()
         states = recurrence(self.cell, x, self.kernel, self.recurrent_kernel, bias, recurrent_bias, state,
                             mask, self.go_backwards, rec_mask, _kernel_form(self.activation),

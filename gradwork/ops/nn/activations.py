@@ -2,7 +2,8 @@
 (except `step`). Softmax and log-softmax, which normalise along an axis, are in softmax.py.
 
 Every function takes x, a Tensor or array of any shape, and returns a Tensor of the same shape.
-No defaults stand for a library's convention: slopes and scales are arguments.
+No defaults stand for a library's convention: slopes and scales are arguments. `sigmoid` and
+`tanh` are the core elementwise operations (`gradwork.ops.elementwise`), named here with the rest.
 """
 
 import math
@@ -11,7 +12,7 @@ import numpy as np
 
 from ...autograd.function import Function, dispatch
 from ...tensor import Tensor, as_tensor, get_default_dtype
-from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where
+from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where, sigmoid, tanh  # noqa: F401 (sigmoid, tanh: kernels here)
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
@@ -20,16 +21,6 @@ SELU_SCALE = 1.0507009873554805
 def relu(x):
     """max(x, 0); the gradient at 0 is 0."""
     return ReLU()(x)
-
-
-def sigmoid(x):
-    """1 / (1 + e^-x), without overflow for large |x|."""
-    return Sigmoid()(x)
-
-
-def tanh(x):
-    """The hyperbolic tangent."""
-    return Tanh()(x)
 
 
 def step(x):

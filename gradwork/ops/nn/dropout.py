@@ -7,13 +7,19 @@ from ...random import get_generator
 from ...tensor import as_tensor
 
 
+def dropout_mask(shape, rate, dtype):
+    """Inverted-dropout multipliers, an array of `shape` and `dtype`: 0 with probability `rate`, else
+    1 / (1 - rate) (rate < 1), drawn from gradwork's generator."""
+    keep = get_generator().random(shape) >= rate
+    return keep.astype(dtype) / np.asarray(1 - rate, dtype=dtype)
+
+
 class _Dropout(Function):
     def __init__(self, rate, noise_shape=None):
         self.rate, self.noise_shape = rate, noise_shape
 
     def forward(self, a):
-        keep = get_generator().random(self.noise_shape or a.shape) >= self.rate
-        self.mask = keep.astype(a.dtype) / np.asarray(1 - self.rate, dtype=a.dtype)
+        self.mask = dropout_mask(self.noise_shape or a.shape, self.rate, a.dtype)
         return a * self.mask
 
     def backward(self, g):
