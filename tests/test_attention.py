@@ -22,7 +22,8 @@ from layer_harness import LayerCase, LayerHarness
 import gradwork as gw
 from gradwork import nn
 from gradwork.nn import functional as F
-from gradwork.nn.functional.attention import AttentionSoftmax, HeadMerge, HeadProjection
+from gradwork.ops.nn.attention import head_merge, head_projection
+from gradwork.ops.nn.softmax import masked_softmax
 from gradwork.nn.layers.position import sine_position_encoding
 
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
@@ -130,16 +131,16 @@ def test_fused_head_projections_gradcheck_and_second_derivatives():
     heads = gw.tensor(rng.standard_normal((2, 2, 3, 3)), requires_grad=True)
     out_kernel = gw.tensor(rng.standard_normal((2, 3, 5)), requires_grad=True)
     out_bias = gw.tensor(rng.standard_normal(5), requires_grad=True)
-    projected = HeadProjection()(x, kernel, bias)
+    projected = head_projection(x, kernel, bias)
     np.testing.assert_allclose(projected.data, np.einsum("btd,dhk->bhtk", x.data, kernel.data)
                                + bias.data[None, :, None, :], rtol=1e-12)
-    merged = HeadMerge()(heads, out_kernel, out_bias)
+    merged = head_merge(heads, out_kernel, out_bias)
     np.testing.assert_allclose(merged.data, np.einsum("bhtk,hko->bto", heads.data, out_kernel.data)
                                + out_bias.data, rtol=1e-12)
-    for fn, inputs in ((lambda *t: HeadProjection()(*t), (x, kernel, bias)),
-                       (lambda *t: HeadProjection()(*t), (x, kernel)),
-                       (lambda *t: HeadMerge()(*t), (heads, out_kernel, out_bias)),
-                       (lambda *t: HeadMerge()(*t), (heads, out_kernel))):
+    for fn, inputs in ((head_projection, (x, kernel, bias)),
+                       (head_projection, (x, kernel)),
+                       (head_merge, (heads, out_kernel, out_bias)),
+                       (head_merge, (heads, out_kernel))):
         assert gw.gradcheck(fn, inputs, atol=1e-7, rtol=1e-5)
         assert gw.gradgradcheck(fn, inputs, atol=1e-6, rtol=1e-4)
 
@@ -149,7 +150,7 @@ def test_attention_softmax_scale_and_bias_gradcheck():
     scores = gw.tensor(rng.standard_normal((2, 3, 4)), requires_grad=True)
     bias = rng.standard_normal((3, 4))
     keep = rng.random((2, 1, 4)) > 0.3
-    fn = lambda s: AttentionSoftmax(0.7, keep, bias)(s)  # noqa: E731
+    fn = lambda s: masked_softmax(s, 0.7, keep, bias)  # noqa: E731
     expected = np.exp(np.where(keep, 0.7 * scores.data + bias, -np.inf))
     np.testing.assert_allclose(fn(scores).data, expected / expected.sum(-1, keepdims=True), rtol=1e-12)
     assert gw.gradcheck(fn, (scores,), atol=1e-7, rtol=1e-5)

@@ -20,7 +20,7 @@ from layer_harness import LayerCase, LayerHarness
 import gradwork as gw
 from gradwork import nn
 from gradwork.nn import functional as F
-from gradwork.nn.functional.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
+from gradwork.ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
 
 torch = pytest.importorskip("torch")
 
@@ -436,7 +436,7 @@ def test_rnn_masks_take_0_1_numbers_and_reject_other_floats():
 
 def test_recurrence_keeps_its_backward_buffers_only_when_a_graph_is_recorded(monkeypatch):
     """The rows h_prev that met the recurrent kernel are kept for backward only: not under no_grad."""
-    from gradwork.nn.functional import recurrent as module
+    from gradwork.ops.nn import recurrent as module
 
     runs = []
 

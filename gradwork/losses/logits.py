@@ -4,7 +4,7 @@ right gradient even where the probabilities have saturated to 0 or 1."""
 import warnings
 
 from .. import activations
-from ..nn.functional.activations import Softmax
+from ..ops.nn.softmax import made_by_softmax
 from ..ops.elementwise import Sigmoid
 from ..ops.shape_ops import Cast
 from ..tensor import Tensor, as_tensor
@@ -23,7 +23,7 @@ def _producer_logits(y_pred, kind, axis=None):
     if inputs:
         if kind == "sigmoid" and isinstance(fn, Sigmoid):
             return as_tensor(inputs[0])
-        if kind == "softmax" and isinstance(fn, Softmax) and fn.axis % y_pred.ndim == axis % y_pred.ndim:
+        if kind == "softmax" and made_by_softmax(fn, axis, y_pred.ndim):
             return as_tensor(inputs[0])
         return None
     noted = activations.source_logits(y_pred, kind)

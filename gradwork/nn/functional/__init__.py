@@ -1,17 +1,20 @@
 """`gradwork.nn.functional` (import as `F`): activations, losses and layer operations as functions.
 
-Names and argument order follow `torch.nn.functional`, except that class and feature axes are
-last (channels-last, as Keras).
+The PyTorch-convention adapter over the kernels in `gradwork.ops.nn`: names, argument names,
+argument order and defaults follow `torch.nn.functional` (`input`, `weight`, `stride`,
+`kernel_size`, `dim`, `p`, `training`, `eps`, `momentum`, ...), except that class and feature axes
+are last (channels-last images (N, H, W, C), as Keras) and padding is "valid" or "same". Each
+function checks its arguments and makes one call into a kernel; where a name changed from the
+Keras spelling (`strides`, `pool_size`, `dilation_rate`, `axis`, ...) the old keyword still works.
 """
 from .activations import (
     elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
 )
 from .attention import scaled_dot_product_attention
-from .conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
-from .depthwise import depthwise_conv2d, separable_conv2d
-from .layers import dropout, linear
-from .normalization import batch_norm
-from .layer_norm import layer_norm
+from .conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv2d, separable_conv2d
+from .dropout import dropout
+from .linear import linear
+from .normalization import batch_norm, layer_norm
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .embedding import embedding
 from .losses import (

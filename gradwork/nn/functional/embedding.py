@@ -1,58 +1,15 @@
-"""The embedding lookup (integer ids -> rows of a table) and its gradient, a scatter-add of rows."""
+"""The embedding lookup with PyTorch's argument names."""
 
-import numpy as np
+from numpy.typing import ArrayLike
 
-from ...autograd.function import Function, dispatch
-from ...tensor import Tensor, as_tensor
-
-
-class EmbeddingLookup(Function):
-    """Rows of a (vocabulary, dim) table picked by integer ids: ids (...) -> (..., dim)."""
-
-    def __init__(self, ids):
-        self.ids = ids
-
-    def forward(self, weight):
-        self.rows = weight.shape[0]
-        return np.take(weight, self.ids, axis=0)
-
-    def backward(self, g):
-        return (dispatch(RowScatter(self.ids, self.rows), g),)
+from ...ops.nn import embedding as kernel
+from ...tensor import Tensor
+from ._renamed import renamed
 
 
-class RowScatter(Function):
-    """Zeros of (rows, dim) with each g[k] added to row ids[k]: the gradient of a lookup.
-
-    Repeated ids add up. Done by `np.add.at` on the flattened table, NumPy's fast 1-D path:
-    measured (3,200 ids, dim 128) 3-6x faster than `np.add.at` on the 2-D table, and faster
-    than np.bincount on flat indices or a sort with np.add.reduceat."""
-
-    def __init__(self, ids, rows):
-        self.ids, self.rows = ids, rows
-
-    def forward(self, g):
-        dim = g.shape[-1]
-        out = np.zeros((self.rows, dim), dtype=g.dtype)
-        flat = (self.ids.reshape(-1, 1) * dim + np.arange(dim)).reshape(-1)
-        np.add.at(out.reshape(-1), flat, g.reshape(-1))
-        return out
-
-    def backward(self, gg):
-        return (dispatch(EmbeddingLookup(self.ids), gg),)
-
-
-def embedding(ids, weight):
-    """Look up rows of `weight` (vocabulary, dim) for integer `ids` of any shape -> (*ids.shape, dim),
-    as `torch.nn.functional.embedding`. Float ids holding whole numbers are accepted."""
-    weight = as_tensor(weight)
-    ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids)
-    if weight.ndim != 2:
-        raise ValueError(f"embedding: weight must be a (vocabulary, dim) table, got shape {weight.shape}")
-    if ids.dtype.kind not in "iub" and not (ids.dtype.kind == "f" and np.all(ids == np.round(ids))):
-        raise TypeError(f"embedding: ids must be integers, got dtype {ids.dtype}")
-    ids = ids.astype(np.intp)
-    if ids.size and (ids.min() < 0 or ids.max() >= weight.shape[0]):
-        raise IndexError(
-            f"embedding: ids must be in [0, {weight.shape[0]}), got values from {ids.min()} to {ids.max()}"
-        )
-    return EmbeddingLookup(ids)(weight)
+@renamed(ids="input")
+def embedding(input: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
+    """Look up rows of `weight` (vocabulary, dim) for integer ids `input` of any shape -> (*input.shape, dim),
+    as `torch.nn.functional.embedding`. Float ids holding whole numbers are accepted. The old
+    spelling `ids=` is still accepted."""
+    return kernel.embedding(input, weight)

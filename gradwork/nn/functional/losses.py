@@ -1,15 +1,15 @@
 """Loss functions, `(input, target)` as in `torch.nn.functional`, with `reduction` 'mean' | 'sum' | 'none'.
 
-Cross-entropies are computed from logits through log-sum-exp, and the probability forms clamp
-their logarithms, so saturated predictions give finite losses and finite gradients.
+The per-element math is in `gradwork.ops.nn.losses`: cross-entropies are computed from logits
+through log-sum-exp, and the probability forms clamp their logarithms, so saturated predictions
+give finite losses and finite gradients. Here are PyTorch's argument checks, class weights,
+label smoothing and reductions.
 """
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
-from ...ops.elementwise import Log, Maximum, where
+from ...ops.nn import losses as K
 from ...tensor import Tensor, as_tensor
-from .activations import Softmax, log_softmax, softplus
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -35,59 +35,29 @@ def _pair(input, target, name):
 
 
 def mse(input, target, reduction="mean"):
-    """Mean squared error, mean((input - target)^2)."""
-    input, target = _pair(input, target, "mse")
-    d = input - target
-    return _reduce(d * d, reduction, "mse")
+    """Mean squared error, mean((input - target)^2); input, target: one shape."""
+    return _reduce(K.squared_error(*_pair(input, target, "mse")), reduction, "mse")
 
 
 def mae(input, target, reduction="mean"):
-    """Mean absolute error, mean(|input - target|) (`l1_loss` in PyTorch)."""
-    input, target = _pair(input, target, "mae")
-    return _reduce((input - target).abs(), reduction, "mae")
+    """Mean absolute error, mean(|input - target|) (`l1_loss` in PyTorch); input, target: one shape."""
+    return _reduce(K.absolute_error(*_pair(input, target, "mae")), reduction, "mae")
 
 
 def huber(input, target, delta=1.0, reduction="mean"):
     """Quadratic for |error| <= delta, linear beyond: 0.5 e^2 or delta (|e| - 0.5 delta)."""
-    input, target = _pair(input, target, "huber")
-    d = input - target
-    a = d.abs()
-    loss = where(a.data <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
-    return _reduce(loss, reduction, "huber")
+    return _reduce(K.huber(*_pair(input, target, "huber"), delta), reduction, "huber")
 
 
 mse_loss, l1_loss, huber_loss = mse, mae, huber
 
-_LOG_FLOOR = -100.0  # PyTorch's clamp on log(p) in binary cross-entropy
-_EPS = 1e-12
 
-
-def _clamped_log(p):
-    """max(log p, -100) on an array or a Tensor (for the rule's two modes)."""
-    return dispatch(Maximum(), dispatch(Log(), p), _LOG_FLOOR)
-
-
-class BinaryCrossEntropy(Function):
-    """-(t log p + (1 - t) log(1 - p)) with each log clamped at -100, as PyTorch does."""
-
-    def forward(self, p, t):
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), _LOG_FLOOR)
-            log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
-        return -(t * log_p + (1 - t) * log_q)
-
-    def backward(self, g):
-        p, t = self.args
-        need_p, need_t = self.needs_input_grad
-        gp = g * (p - t) / (p * (1 - p)).clip(_EPS) if need_p else None
-        gt = None
-        if need_t:
-            gt = g * (_clamped_log(1 - p) - _clamped_log(p))
-        return gp, gt
+def _weighted(loss, weight):
+    return loss if weight is None else loss * weight
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """Cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1].
+    """Cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1] (one shape).
 
     Prefer `binary_cross_entropy_with_logits` on the pre-sigmoid values: it is exact where this one clamps.
     """
@@ -97,9 +67,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
             "binary_cross_entropy: input must be probabilities in [0, 1]; for raw scores use "
             "binary_cross_entropy_with_logits"
         )
-    loss = BinaryCrossEntropy()(input, target)
-    if weight is not None:
-        loss = loss * weight
+    loss = _weighted(K.binary_cross_entropy(input, target), weight)
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
@@ -109,12 +77,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     pos_weight multiplies the loss of positive targets (as PyTorch): (1 + (w - 1) t) softplus(-x) + (1 - t) x.
     """
     input, target = _pair(input, target, "binary_cross_entropy_with_logits")
-    if pos_weight is None:
-        loss = softplus(input) - target * input
-    else:
-        loss = (1 + (pos_weight - 1) * target) * softplus(-input) + (1 - target) * input
-    if weight is not None:
-        loss = loss * weight
+    loss = _weighted(K.binary_cross_entropy_with_logits(input, target, pos_weight), weight)
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
@@ -147,31 +110,8 @@ def nll_loss(input, target, weight=None, reduction="mean"):
     """Negative log-likelihood of integer `target` under log-probabilities `input` (..., classes)."""
     input = as_tensor(input)
     t = _class_targets(target, input, "nll_loss")
-    flat = input.reshape(-1, input.shape[-1])
-    picked = -flat[np.arange(flat.shape[0]), t.reshape(-1)].reshape(t.shape)
     w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
-    return _weighted_reduce(picked, w, reduction, "nll_loss")
-
-
-class SoftmaxCrossEntropy(Function):
-    """The course's Softmax-with-Loss layer as one node: -log softmax(x)[target] per sample.
-
-    x: (..., C) logits; target: integer classes of shape x.shape[:-1] (a constant) -> (...,).
-    Forward goes through log-sum-exp; backward is the famous (softmax(x) - onehot(target)) * g.
-    """
-
-    def __init__(self, target):
-        self.target = target
-
-    def forward(self, x):
-        shifted = x - x.max(axis=-1, keepdims=True)
-        log_total = np.log(np.exp(shifted).sum(axis=-1))
-        return log_total - np.take_along_axis(shifted, self.target[..., None], axis=-1)[..., 0]
-
-    def backward(self, g):
-        x = self.args[0]
-        onehot = (np.arange(x.shape[-1]) == self.target[..., None]).astype(x.dtype)
-        return ((dispatch(Softmax(-1), x) - onehot) * g[..., None],)
+    return _weighted_reduce(K.negative_log_likelihood(input, t), w, reduction, "nll_loss")
 
 
 def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
@@ -190,7 +130,7 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
         t = _class_targets(target_data, input, "cross_entropy")
         if label_smoothing == 0:
             w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
-            return _weighted_reduce(SoftmaxCrossEntropy(t)(input), w, reduction, "cross_entropy")
+            return _weighted_reduce(K.softmax_cross_entropy(input, t), w, reduction, "cross_entropy")
         target = np.eye(input.shape[-1], dtype=input.dtype)[t]
         if weight is not None and reduction == "mean":
             normalizer = np.asarray(weight, dtype=input.dtype)[t].sum()
@@ -198,12 +138,10 @@ def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=
         raise ValueError(
             f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target_data.shape}"
         )
-    logp = log_softmax(input, axis=-1)
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / input.shape[-1]
-    if weight is not None:
-        logp = logp * np.asarray(weight, dtype=input.dtype)
-    loss = -(target * logp).sum(axis=-1)
+    class_weight = None if weight is None else np.asarray(weight, dtype=input.dtype)
+    loss = K.soft_cross_entropy(input, target, -1, class_weight)
     if normalizer is not None:
         return loss.sum() / normalizer
     return _reduce(loss, reduction, "cross_entropy")

@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from ..functional.attention import HeadMerge, HeadProjection, attention, broadcasts_to, causal_mask
-from ..functional.masking import boolean_mask
+from ...ops.nn.attention import attention, causal_mask, head_merge, head_projection
+from ...ops.nn.masking import boolean_mask, broadcasts_to
 from ..layer import Layer
 from . import _checks
 from .core import _ser
@@ -74,7 +74,7 @@ class MultiHeadAttention(Layer):
 
     def _project(self, fn, what, x):
         kernel, bias = getattr(self, f"{what}_kernel"), getattr(self, f"{what}_bias")
-        return fn(x, kernel, bias) if bias is not None else fn(x, kernel)
+        return fn(x, kernel, bias)
 
     def call(self, query, value, key=None, attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
@@ -82,11 +82,12 @@ class MultiHeadAttention(Layer):
         key = value if key is None else self._to_input(key)
         self._check_inputs(query, value, key)
         mask = self._mask(attention_mask, query.shape[0], query.shape[1], value.shape[1], use_causal_mask)
-        q = self._project(HeadProjection(), "query", query)
-        k = self._project(HeadProjection(), "key", key)
-        v = self._project(HeadProjection(), "value", value)
-        heads_out, weights = attention(q, k, v, mask, 1 / math.sqrt(self.key_dim), self.dropout, bool(training))
-        out = self._project(HeadMerge(), "output", heads_out)
+        q = self._project(head_projection, "query", query)
+        k = self._project(head_projection, "key", key)
+        v = self._project(head_projection, "value", value)
+        rate = self.dropout if training else 0.0
+        heads_out, weights = attention(q, k, v, mask, 1 / math.sqrt(self.key_dim), rate)
+        out = self._project(head_merge, "output", heads_out)
         return (out, weights) if return_attention_scores else out
 
     def _check_inputs(self, query, value, key):

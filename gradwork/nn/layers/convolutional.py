@@ -2,13 +2,13 @@
 SeparableConv2D.
 
 They share one shell (`_Conv`): the window arguments, the bias and activation, the checks and the
-config; each layer says which kernels it owns and which functional form it runs.
+config; each layer says which weights it owns and which convolution kernel (`gradwork.ops.nn`) it runs.
 """
 
 from ... import activations
-from ..functional.conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
-from ..functional.depthwise import depthwise_conv2d, separable_conv2d
-from ..functional.windows import _pair
+from ...ops.nn.conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
+from ...ops.nn.depthwise import depthwise_conv2d, separable_conv2d
+from ...ops.nn.windows import pair
 from ..layer import Layer
 from . import _checks
 from .core import _ser
@@ -18,7 +18,7 @@ class _Conv(Layer):
     """What the convolution layers share: strides, padding, dilation, bias, activation, checks, config.
 
     A subclass defines `kernel_specs(channels)` -> {weight name: (shape, initializer, regularizer)},
-    `output_channels(channels)` and `convolve(inputs)`, the functional form with its weights.
+    `output_channels(channels)` and `convolve(inputs)`, the kernel's call with its weights.
     """
 
     rank = None  # 1 or 2: the number of spatial axes
@@ -42,10 +42,10 @@ class _Conv(Layer):
         if self.rank == 1 and len(single) != 1:
             raise ValueError(f"{type(self).__name__}: {name} must be an integer or a 1-tuple, got {value!r}")
         try:
-            pair = _pair(value if self.rank == 2 else single[0], name, minimum)
+            both = pair(value if self.rank == 2 else single[0], name, minimum)
         except ValueError as error:
             raise ValueError(f"{type(self).__name__}: {error}") from None
-        return pair[: self.rank]
+        return both[: self.rank]
 
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:

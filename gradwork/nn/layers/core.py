@@ -3,7 +3,7 @@
 import numpy as np
 
 from ... import activations
-from ..functional.layers import Affine
+from ...ops.nn.linear import affine
 from ..layer import Layer
 from ..shapes import matches_shape
 from . import _checks
@@ -90,7 +90,7 @@ class Dense(Layer):
                 f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, "
                 f"got shape {inputs.shape}"
             )
-        out = Affine()(inputs, self.kernel, self.bias) if self.use_bias else Affine()(inputs, self.kernel)
+        out = affine(inputs, self.kernel, self.bias)
         return self.activation(out) if self.activation is not None else out
 
     def get_config(self):

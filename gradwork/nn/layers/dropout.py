@@ -1,6 +1,6 @@
 """Dropout: inverted, so inference needs no rescaling."""
 
-from ..functional.layers import dropout
+from ..functional import dropout
 from ..layer import Layer
 from . import _checks
 

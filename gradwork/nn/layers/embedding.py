@@ -1,8 +1,8 @@
 """Embedding: integer ids -> learned vectors (Keras's layer)."""
 
 from ...tensor import Tensor
-from ..functional.embedding import embedding
-from ..functional.masking import as_array
+from ...ops.nn.embedding import embedding
+from ...ops.nn.masking import as_array
 from ..layer import Layer
 from . import _checks
 from .core import _ser

@@ -1,7 +1,7 @@
 """Layer normalization with Keras's conventions."""
 
 from ...ops.reduction import normalize_axes
-from ..functional.layer_norm import LayerNorm
+from ...ops.nn.layer_norm import layer_norm
 from ..layer import Layer
 from .core import _ser
 
@@ -55,8 +55,7 @@ class LayerNormalization(Layer):
                              f"on axes {self.axes}, got shape {inputs.shape}")
         if inputs.dtype.kind != "f":
             inputs = inputs.astype(self.dtype)
-        params = [p for p in (self.gamma, self.beta) if p is not None]
-        return LayerNorm(self.axes, self.epsilon, (self.scale, self.center))(inputs, *params)
+        return layer_norm(inputs, self.axes, self.gamma, self.beta, self.epsilon)
 
     def get_config(self):
         return {

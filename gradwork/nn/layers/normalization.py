@@ -1,7 +1,7 @@
 """Batch normalization with Keras's conventions."""
 
 from ...ops.reduction import normalize_axes
-from ..functional.normalization import normalize
+from ...ops.nn.batch_norm import batch_norm
 from ..layer import Layer
 from .core import _ser
 
@@ -14,8 +14,8 @@ class BatchNormalization(Layer):
     moving = momentum * moving + (1 - momentum) * batch_statistic, using that same biased variance
     (Keras's convention; PyTorch stores the unbiased one and its momentum is 1 - Keras's).
     Inference uses the moving statistics. They are non-trainable weights, saved with the model.
-    Training runs as one fused operation (`gradwork.nn.functional.normalization.normalize`, which
-    `F.batch_norm` shares with torch's conventions).
+    Training runs as one fused operation (the kernel `gradwork.ops.nn.batch_norm.batch_norm`, which
+    `F.batch_norm` calls with torch's conventions).
     A frozen layer (`trainable=False`) always runs in inference mode, as in Keras, so fine-tuning
     a model around it leaves its statistics alone.
     """
@@ -61,7 +61,7 @@ class BatchNormalization(Layer):
                 f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                 f"got {inputs.shape}"
             )
-        return normalize(
+        return batch_norm(
             inputs, self.moving_mean.data, self.moving_variance.data, self.gamma, self.beta,
             training=bool(training and self.trainable), momentum=1 - self.momentum, epsilon=self.epsilon,
             axis=self.feature_axis, unbiased=False,

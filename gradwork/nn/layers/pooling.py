@@ -4,14 +4,14 @@ import numpy as np
 
 from ...ops.elementwise import where
 from ...tensor import as_tensor
-from ..functional.masking import boolean_mask
-from ..functional.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ...ops.nn.masking import boolean_mask
+from ...ops.nn.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..layer import Layer
 
 
 class _Pooling(Layer):
     rank = None
-    pool = None  # the functional form
+    pool = None  # the pooling kernel
 
     def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)
@@ -26,7 +26,8 @@ class _Pooling(Layer):
         if inputs.dtype.kind != "f":
             inputs = inputs.astype(self.dtype)
         try:
-            return type(self).pool(inputs, self.pool_size, self.strides, self.padding)
+            strides = self.pool_size if self.strides is None else self.strides
+            return type(self).pool(inputs, self.pool_size, strides, self.padding)
         except ValueError as error:  # the window geometry: say which layer and which inputs
             raise ValueError(f"{self.name}: inputs of shape {inputs.shape}: {error}") from None
 

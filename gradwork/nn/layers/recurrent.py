@@ -1,18 +1,31 @@
 """Recurrent layers over (batch, time, features) sequences: SimpleRNN, LSTM, GRU (Keras's names,
-defaults, weight names and gate orders; the math is in `functional/recurrent.py`)."""
+defaults, weight names and gate orders; the math is in the kernel `gradwork/ops/nn/recurrent.py`)."""
 
 import numpy as np
 
 from ... import activations, initializers
-from ...random import get_generator
+from ...ops.nn import activations as kernel_activations
+from ...ops.nn.dropout import dropout, dropout_mask
+from ...ops.nn.masking import as_array, boolean_mask
+from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor
-from ..functional.layers import dropout as dropout_fn
-from ..functional.masking import as_array, boolean_mask
-from ..functional.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
 from ..layer import Layer
 from . import _checks
 from .core import _ser
+
+
+_FUSED_FORMS = {"tanh": kernel_activations.tanh, "sigmoid": kernel_activations.sigmoid}
+
+
+def _kernel_form(activation):
+    """A Keras activation as the recurrence kernel takes it: tanh and sigmoid (under any spelling
+    `gradwork.activations` knows) as the kernel's own functions, whose steps it runs fused; any other
+    callable as it is."""
+    try:
+        return _FUSED_FORMS.get(activations.serialize(activation), activation)
+    except ValueError:  # a callable without a registered name
+        return activation
 
 
 class RNNBase(Layer):
@@ -31,7 +44,7 @@ class RNNBase(Layer):
     zero_output_for_mask: output zeros (not the previous output) at masked steps of a returned sequence.
     """
 
-    cell = None  # a functional Cell
+    cell = None  # a kernel Cell (gradwork.ops.nn.recurrent)
 
     def __init__(self, units, activation="tanh", recurrent_activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -86,14 +99,14 @@ class RNNBase(Layer):
         mask = self._check_mask(mask, batch, steps)
         x = inputs
         if training and self.dropout:
-            x = dropout_fn(x, self.dropout, training=True, noise_shape=(batch, 1, features))
+            x = dropout(x, self.dropout, noise_shape=(batch, 1, features))
         rec_mask = None
         if training and self.recurrent_dropout:
-            keep = get_generator().random((batch, self.units)) >= self.recurrent_dropout
-            rec_mask = keep.astype(self.dtype) / np.asarray(1 - self.recurrent_dropout, dtype=self.dtype)
+            rec_mask = dropout_mask((batch, self.units), self.recurrent_dropout, self.dtype)
         bias, recurrent_bias = self._biases()
         states = recurrence(self.cell, x, self.kernel, self.recurrent_kernel, bias, recurrent_bias, state,
-                            mask, self.go_backwards, rec_mask, self.activation, self.recurrent_activation)
+                            mask, self.go_backwards, rec_mask, _kernel_form(self.activation),
+                            _kernel_form(self.recurrent_activation))
         return self._outputs(states, mask)
 
     def _check_inputs(self, inputs):

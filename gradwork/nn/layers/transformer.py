@@ -1,7 +1,7 @@
 """The Transformer's encoder block (keras_hub's layer); the position encodings are in position.py."""
 
 from ... import activations
-from ..functional.masking import boolean_mask
+from ...ops.nn.masking import boolean_mask
 from ..layer import Layer
 from . import _checks
 from .attention import MultiHeadAttention

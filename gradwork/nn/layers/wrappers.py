@@ -2,7 +2,7 @@
 
 from ...ops.shape_ops import concatenate
 from ...tensor import as_tensor
-from ..functional.masking import boolean_mask
+from ...ops.nn.masking import boolean_mask
 from ..layer import Layer, deserialize, serialize
 from .recurrent import RNNBase
 

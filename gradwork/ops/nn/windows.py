@@ -14,12 +14,17 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 
-def _pair(value, name, minimum=1):
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or any(int(v) < minimum for v in pair):
+def pair(value, name, minimum=1):
+    """`value` (an integer, or a pair of them as a tuple or list) as a pair of ints, each >= `minimum`.
+
+    The one check of every window argument (kernel size, strides, dilation, output padding) of the
+    convolution and pooling kernels and layers; a ValueError names `name` and the value received.
+    """
+    both = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(both) != 2 or any(int(v) < minimum for v in both):
         kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(f"{name} must be {kind} or a pair of them, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    return int(both[0]), int(both[1])
 
 
 def _padding_1d(size, kernel, stride, dilation, padding):
@@ -65,15 +70,18 @@ class Geometry:
     out_hw: tuple
 
     @classmethod
-    def of(cls, in_shape, kernel_size, strides, padding, dilation_rate=1):
+    def of(cls, in_shape, kernel_size, strides, padding, dilation=1):
+        """The geometry of `kernel_size` windows every `strides` pixels, spread by `dilation`, on an input
+        of `in_shape` (N, H, W, C) padded as Keras pads it ("valid": none; "same": output size
+        ceil(size / stride), the extra pixel at the bottom/right); each size an int or a pair."""
         if len(in_shape) != 4:
             raise ValueError(
                 f"expected images of shape (batch, height, width, channels), got shape {in_shape}"
             )
         if padding not in ("valid", "same"):
             raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-        kernel, strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
-        dilation = _pair(dilation_rate, "dilation_rate")
+        kernel, strides = pair(kernel_size, "kernel_size"), pair(strides, "strides")
+        dilation = pair(dilation, "dilation")
         (top, bottom, ho), (left, right, wo) = (
             _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding) for a in (0, 1)
         )

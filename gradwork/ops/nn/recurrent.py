@@ -1,10 +1,12 @@
-"""Recurrent layers as functions: one recurrence of a SimpleRNN, LSTM or GRU cell.
+"""Recurrence kernels: one recurrence of a SimpleRNN, LSTM or GRU cell, and the cells' step math.
 
 A recurrence projects the inputs of all time steps in ONE matmul (x @ kernel + bias), then loops
-over time with one graph node per step, `RecurrentStep`: h_prev @ recurrent_kernel plus the cell's
+over time with one graph node per step, `_RecurrentStep`: h_prev @ recurrent_kernel plus the cell's
 gates, in a few in-place NumPy operations. With tanh/sigmoid activations the step's backward is
 array math written out by hand (`Cell.fused_backward`); with any other activation the step
-differentiates its composed form (`Cell.compose`, ordinary Tensor operations) locally.
+differentiates its composed form (`Cell.compose`, ordinary Tensor operations) locally. The
+activations are plain callables: the fused path runs when they are this package's own `tanh`
+and `sigmoid` (activations.py; `gw.nn.functional` exports those same functions).
 
 The steps of one recurrence share a `_Run`. A step's first-order backward writes its gradient
 with respect to the projected inputs into the run's (batch, time, gates) buffer instead of
@@ -24,11 +26,11 @@ import numpy as np
 from ...autograd.engine import grad
 from ...autograd.function import Function
 from ...autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
-from ...ops.elementwise import where
-from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor
+from ..elementwise import where
+from ..shape_ops import concatenate
 from .activations import sigmoid, tanh
-from .layers import Affine
+from .linear import affine
 from .masking import boolean_mask
 
 
@@ -237,8 +239,8 @@ class _Run:
         self.cell, self.units, self.time_index, self.records = cell, units, time_index, records
         self.mask, self.rec_mask = mask, rec_mask
         self.activation, self.recurrent_activation = activation, recurrent_activation
-        self.fused = cell.fused and _is(activation, "tanh") and (
-            not cell.uses_recurrent_activation or _is(recurrent_activation, "sigmoid")
+        self.fused = cell.fused and activation is tanh and (
+            not cell.uses_recurrent_activation or recurrent_activation is sigmoid
         )
         self.xp_shape = xp_shape
         self.hd = None  # (batch, time, units): the rows h_prev * dropout that met recurrent_kernel (if records)
@@ -271,16 +273,7 @@ class _Run:
         return (d_xp if needs[0] else None), d_kernel, d_bias
 
 
-def _is(activation, name):
-    from ... import activations  # gradwork.activations imports this package: resolve at call time
-
-    try:
-        return activations.serialize(activation) == name
-    except ValueError:
-        return False
-
-
-class RecurrentStep(Function):
+class _RecurrentStep(Function):
     """Step t of a recurrence: (xp (batch, time, gates*units), state (batch, S), recurrent_kernel
     (units, gates*units)[, recurrent bias (gates*units,)]) -> the next state (batch, S).
 
@@ -381,12 +374,14 @@ def recurrence(cell, x, kernel, recurrent_kernel, bias=None, recurrent_bias=None
     bias: (gates*units,) added to the input projection; recurrent_bias: (gates*units,) added to
     h_prev @ recurrent_kernel (GRU with reset_after); initial_state: (batch, state_factor*units),
     zeros if None; mask: (batch, time) booleans, False where a step is skipped (the state is kept);
-    recurrent_mask: (batch, units) multipliers of h_prev before the recurrent matmul (recurrent dropout).
+    recurrent_mask: (batch, units) multipliers of h_prev before the recurrent matmul (recurrent dropout);
+    activation, recurrent_activation: callables on Tensors (this module's `tanh` and `sigmoid` run fused).
+    Each state is (batch, state_factor*units).
     """
     x = as_tensor(x)
     batch, steps = x.shape[:2]
     units = recurrent_kernel.shape[0]
-    xp = Affine()(x, kernel, bias) if bias is not None else Affine()(x, kernel)
+    xp = affine(x, kernel, bias)
     if initial_state is None:
         initial_state = Tensor._make(np.zeros((batch, cell.state_factor * units), dtype=xp.dtype))
     time_index = list(range(steps))[::-1] if go_backwards else list(range(steps))
@@ -398,6 +393,6 @@ def recurrence(cell, x, kernel, recurrent_kernel, bias=None, recurrent_bias=None
                records)
     state, states = initial_state, []
     for t in range(steps):
-        state = RecurrentStep(run, t)(xp, state, *operands)
+        state = _RecurrentStep(run, t)(xp, state, *operands)
         states.append(state)
     return states

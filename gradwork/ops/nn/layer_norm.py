@@ -1,12 +1,12 @@
-"""Layer normalization as one graph node: each sample normalized over its own feature axes."""
+"""Layer normalization kernel, one graph node: each sample normalized over its own feature axes."""
 
 import numpy as np
 
 from ...autograd.function import Function
-from ...tensor import Tensor, as_tensor
+from ...tensor import Tensor
 
 
-class LayerNorm(Function):
+class _LayerNorm(Function):
     """(x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance over `axes`.
 
     x: any shape; weight, bias: the sizes of x on `axes` (in order), each optional (`affine` says
@@ -67,19 +67,19 @@ class LayerNorm(Function):
         return tuple(grads)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """Normalize over the last axes given by `normalized_shape`, as `torch.nn.functional.layer_norm`.
+def layer_norm(x, axes, weight, bias, eps):
+    """(x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance per sample over `axes`.
 
-    input: (..., *normalized_shape); weight, bias: normalized_shape (optional) -> input's shape.
+    Parameters
+    ----------
+    x : Tensor of any shape.
+    axes : tuple of non-negative ints, the axes normalised over (in order).
+    weight, bias : Tensors with x's sizes on `axes`, or None.
+    eps : float added to the variance.
+
+    Returns
+    -------
+    Tensor of x's shape, in one graph node.
     """
-    x = as_tensor(input)
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
-    if not shape or len(shape) > x.ndim or x.shape[x.ndim - len(shape):] != shape:
-        raise ValueError(f"layer_norm: normalized_shape {shape} must be the last axes of the input, "
-                         f"got an input of shape {x.shape}")
-    for what, p in (("weight", weight), ("bias", bias)):
-        if p is not None and tuple(np.shape(p)) != shape:
-            raise ValueError(f"layer_norm: {what} must have shape {shape}, got {tuple(np.shape(p))}")
     params = [p for p in (weight, bias) if p is not None]
-    axes = range(x.ndim - len(shape), x.ndim)
-    return LayerNorm(axes, eps, (weight is not None, bias is not None))(x, *params)
+    return _LayerNorm(axes, eps, (weight is not None, bias is not None))(x, *params)

@@ -1,4 +1,4 @@
-"""Depthwise and separable convolution on NHWC images, with gradients to any order.
+"""Depthwise and separable convolution kernels on NHWC images, with gradients to any order.
 
 A depthwise convolution filters each input channel on its own with `depth_multiplier` kernels
 (no mixing across channels): kernel (kh, kw, C, M) -> C*M output channels, channel c*M + m as in
@@ -11,7 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ...tensor import as_tensor
-from .conv import Convolution, Im2col, check_kernel, geometry_of, with_bias
+from .conv import Im2col, check_kernel, convolve, geometry_of
 
 
 class Depthwise:
@@ -80,31 +80,35 @@ def _correlate(padded, kernel, strides, dilation, out_hw):
     return out if sw == 1 else np.ascontiguousarray(out[:, :, ::sw])
 
 
-def depthwise_conv2d(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
-    """Depthwise 2-D convolution: x (N, H, W, C), kernel (kh, kw, C, M), bias (C*M,) -> (N, Ho, Wo, C*M).
+def depthwise_conv2d(x, kernel, bias, strides, padding, dilation):
+    """Depthwise 2-D convolution: output channel c*M + m is channel c filtered by kernel[..., c, m].
 
-    Output channel c*M + m is channel c filtered by kernel[..., c, m]; padding as `conv2d`.
+    x: Tensor (N, H, W, C); kernel: Tensor (kh, kw, C, M); bias: Tensor (C*M,) or None; strides,
+    dilation: an int or a pair; padding: "valid" or "same", as `conv2d` -> Tensor (N, Ho, Wo, C*M).
     """
-    return _depthwise("depthwise_conv2d", x, kernel, bias, strides, padding, dilation_rate)
+    return _depthwise("depthwise_conv2d", x, kernel, bias, strides, padding, dilation)
 
 
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias=None, strides=1, padding="valid",
-                     dilation_rate=1):
-    """Depthwise then 1x1 convolution: x (N, H, W, C), depthwise_kernel (kh, kw, C, M), pointwise_kernel
-    (1, 1, C*M, F), bias (F,) -> (N, Ho, Wo, F); strides, padding and dilation apply to the depthwise step."""
-    depthwise = _depthwise("separable_conv2d", x, depthwise_kernel, None, strides, padding, dilation_rate)
+def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias, strides, padding, dilation):
+    """A depthwise convolution, then a 1x1 convolution mixing the channels.
+
+    x: Tensor (N, H, W, C); depthwise_kernel: Tensor (kh, kw, C, M); pointwise_kernel: Tensor
+    (1, 1, C*M, F); bias: Tensor (F,) or None -> Tensor (N, Ho, Wo, F). strides, padding and
+    dilation apply to the depthwise step.
+    """
+    depthwise = _depthwise("separable_conv2d", x, depthwise_kernel, None, strides, padding, dilation)
     pointwise_kernel = as_tensor(pointwise_kernel)
     if pointwise_kernel.ndim != 4 or pointwise_kernel.shape[:3] != (1, 1, depthwise.shape[-1]):
         raise ValueError(
             f"separable_conv2d: a depthwise kernel of shape {tuple(depthwise_kernel.shape)} needs a pointwise "
             f"kernel of shape (1, 1, {depthwise.shape[-1]}, filters), got {pointwise_kernel.shape}"
         )
-    return with_bias(Convolution(Im2col(geometry_of("separable_conv2d", depthwise.shape, 1, 1, "valid", 1))),
-                     depthwise, pointwise_kernel, bias)
+    pointwise = Im2col(geometry_of("separable_conv2d", depthwise.shape, 1, 1, "valid", 1))
+    return convolve(pointwise, depthwise, pointwise_kernel, bias)
 
 
-def _depthwise(name, x, kernel, bias, strides, padding, dilation_rate):
+def _depthwise(name, x, kernel, bias, strides, padding, dilation):
     x, kernel = as_tensor(x), as_tensor(kernel)
     check_kernel(name, x, kernel, "(kh, kw, {c}, depth_multiplier)", channel_axis=2, rank=2)
-    geometry = geometry_of(name, x.shape, kernel.shape[:2], strides, padding, dilation_rate)
-    return with_bias(Convolution(Depthwise(geometry)), x, kernel, bias)
+    return convolve(Depthwise(geometry_of(name, x.shape, kernel.shape[:2], strides, padding, dilation)), x,
+                    kernel, bias)

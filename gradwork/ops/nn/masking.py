@@ -25,3 +25,11 @@ def boolean_mask(mask, where, meaning="True = keep"):
     hint = " (an additive 0 / -inf mask? pass mask == 0 instead)" if array.dtype.kind == "f" else ""
     raise TypeError(f"{where}: expected a boolean mask ({meaning}) or one of 0/1 numbers, got dtype "
                     f"{array.dtype} with other values{hint}")
+
+
+def broadcasts_to(shape, target):
+    """True when an array of `shape` broadcasts to exactly `target` (a mask's check)."""
+    try:
+        return np.broadcast_shapes(tuple(shape), tuple(target)) == tuple(target)
+    except ValueError:
+        return False

@@ -1,0 +1,99 @@
+"""Activation kernels: elementwise, each stable for any finite input and differentiable to any order
+(except `step`). Softmax and log-softmax, which normalise along an axis, are in softmax.py.
+
+Every function takes x, a Tensor or array of any shape, and returns a Tensor of the same shape.
+No defaults stand for a library's convention: slopes and scales are arguments. `sigmoid` and
+`tanh` are the core elementwise operations (`gradwork.ops.elementwise`), named here with the rest.
+"""
+
+import math
+
+import numpy as np
+
+from ...autograd.function import Function, dispatch
+from ...tensor import Tensor, as_tensor, get_default_dtype
+from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where, sigmoid, tanh  # noqa: F401 (sigmoid, tanh: kernels here)
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def relu(x):
+    """max(x, 0); the gradient at 0 is 0."""
+    return ReLU()(x)
+
+
+def step(x):
+    """The perceptron's step function: 1 where x > 0, else 0. It has no useful gradient, so none is recorded."""
+    x = as_tensor(x)
+    return Tensor._make((x.data > 0).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype()))
+
+
+class _LeakyReLU(Function):
+    def __init__(self, negative_slope):
+        self.negative_slope = negative_slope
+
+    def forward(self, a):
+        self.slope = np.where(a > 0, 1, self.negative_slope).astype(a.dtype)
+        return a * self.slope
+
+    def backward(self, g):
+        return (g * self.slope,)
+
+
+def leaky_relu(x, negative_slope):
+    """x where x > 0, else negative_slope * x."""
+    return _LeakyReLU(negative_slope)(x)
+
+
+class _ELU(Function):
+    """x for x > 0, else alpha (e^x - 1); the derivative there is output + alpha."""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, a):
+        self.positive = a > 0
+        return np.where(self.positive, a, self.alpha * np.expm1(np.minimum(a, 0)))
+
+    def backward(self, g):
+        return (g * dispatch(Where(self.positive), 1.0, self.result + self.alpha),)
+
+
+def elu(x, alpha):
+    """Exponential linear unit: x for x > 0, else alpha (e^x - 1)."""
+    return _ELU(alpha)(x)
+
+
+def selu(x):
+    """Scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def silu(x):
+    """x * sigmoid(x), also called swish."""
+    return x * sigmoid(x)
+
+
+def gelu(x, tanh_approximation):
+    """Gaussian error linear unit x * Phi(x): exact (erf) or, with `tanh_approximation`, the tanh formula
+    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))."""
+    if tanh_approximation:
+        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
+        return 0.5 * x * (1 + Tanh()(inner))
+    return 0.5 * x * (1 + Erf()(x * (1 / math.sqrt(2))))
+
+
+class _Softplus(Function):
+    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|); its derivative is sigmoid(x)."""
+
+    def forward(self, a):
+        return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
+
+    def backward(self, g):
+        return (g * dispatch(Sigmoid(), self.args[0]),)
+
+
+def softplus(x):
+    """Smooth ReLU, log(1 + e^x), stable for large |x|."""
+    return _Softplus()(x)

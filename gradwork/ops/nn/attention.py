@@ -1,0 +1,138 @@
+"""Attention kernels: scaled dot-product attention and the per-head projections of multi-head attention.
+
+Each piece is one graph node (the projections fuse matmul, bias, reshape and the move of the head
+axis), so a whole multi-head attention call is eight nodes.
+"""
+
+import math
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...tensor import as_tensor
+from .dropout import dropout
+from .masking import as_array, broadcasts_to
+from .softmax import masked_softmax
+
+
+def _mask_arrays(mask, scores_shape, where):
+    """A mask as (keep, bias) arrays: a boolean mask is `keep` (True = take part), a float one is `bias`."""
+    mask = as_array(mask)
+    if not broadcasts_to(mask.shape, scores_shape):
+        raise ValueError(f"{where}: the mask of shape {mask.shape} does not broadcast to the attention "
+                         f"scores' shape {tuple(scores_shape)} (..., target length, source length)")
+    if mask.dtype == bool:
+        return mask, None
+    if mask.dtype.kind != "f":
+        raise TypeError(f"{where}: the mask must be boolean (True = take part) or float (added to the "
+                        f"scores), got dtype {mask.dtype}")
+    return None, mask
+
+
+def attention(query, key, value, mask, scale, dropout_rate):
+    """Scaled dot-product attention softmax(query @ key^T * scale + mask) @ value.
+
+    Parameters
+    ----------
+    query : Tensor (..., L, E).
+    key : Tensor (..., S, E).
+    value : Tensor (..., S, Ev).
+    mask : boolean (True = take part) or float (added to the scaled scores), broadcastable to
+        (..., L, S), or None.
+    scale : float multiplying the scores, or None for 1 / sqrt(E).
+    dropout_rate : dropout on the weights (always applied when > 0; pass 0 at inference).
+
+    Returns
+    -------
+    (output (..., L, Ev), weights (..., L, S)), the weights before dropout. A query that may attend
+    to nothing gets zero weights and a zero output.
+    """
+    query, key, value = as_tensor(query), as_tensor(key), as_tensor(value)
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise ValueError(f"attention: query, key and value need at least 2 axes (..., length, features), "
+                         f"got shapes {query.shape}, {key.shape}, {value.shape}")
+    if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise ValueError(f"attention: expected query (..., L, E), key (..., S, E), value (..., S, Ev), "
+                         f"got shapes {query.shape}, {key.shape}, {value.shape}")
+    scores = query @ key.swapaxes(-1, -2)
+    keep, bias = (None, None) if mask is None else _mask_arrays(mask, scores.shape, "attention")
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    weights = masked_softmax(scores, scale, keep, bias)
+    return dropout(weights, dropout_rate) @ value, weights
+
+
+def causal_mask(target_length, source_length):
+    """(L, S) boolean mask, True where query i may see key j <= i (aligned at the first position)."""
+    return np.tri(target_length, source_length, dtype=bool)
+
+
+class _HeadProjection(Function):
+    """x @ kernel + bias into heads, with the head axis moved before the sequence axis, in one node.
+
+    x: (..., T, dim); kernel: (dim, H, D); bias: (H, D), optional -> (..., H, T, D).
+    """
+
+    def forward(self, x, kernel, bias=None):
+        dim, heads, depth = kernel.shape
+        out = x.reshape(-1, dim) @ kernel.reshape(dim, heads * depth)
+        if bias is not None:
+            out += bias.reshape(-1)
+        out = out.reshape(x.shape[:-1] + (heads, depth))
+        n = out.ndim
+        self.axes = tuple(range(n - 3)) + (n - 2, n - 3, n - 1)  # its own inverse
+        return out.transpose(self.axes)
+
+    def backward(self, g):
+        x, kernel = self.args[:2]
+        needs = self.needs_input_grad
+        dim = kernel.shape[0]
+        g2 = g.transpose(self.axes).reshape(-1, kernel.shape[1] * kernel.shape[2])
+        gx = (g2 @ kernel.reshape(dim, -1).T).reshape(x.shape) if needs[0] else None
+        gk = (x.reshape(-1, dim).T @ g2).reshape(kernel.shape) if needs[1] else None
+        gb = g2.sum(axis=0).reshape(kernel.shape[1:]) if len(needs) > 2 and needs[2] else None
+        return gx, gk, gb
+
+
+class _HeadMerge(Function):
+    """The heads' outputs, concatenated and projected, in one node.
+
+    x: (..., H, T, D); kernel: (H, D, *out); bias: out, optional -> (..., T, *out).
+    """
+
+    def forward(self, x, kernel, bias=None):
+        heads, depth = kernel.shape[:2]
+        self.merged_shape = x.shape[:-3] + (x.shape[-2], heads, depth)
+        merged = x.swapaxes(-3, -2).reshape(-1, heads * depth)
+        out = merged @ kernel.reshape(heads * depth, -1)
+        if bias is not None:
+            out += bias.reshape(-1)
+        return out.reshape(self.merged_shape[:-2] + kernel.shape[2:])
+
+    def backward(self, g):
+        x, kernel = self.args[:2]
+        needs = self.needs_input_grad
+        heads, depth = kernel.shape[:2]
+        g2 = g.reshape(-1, int(np.prod(kernel.shape[2:])))
+        kernel2 = kernel.reshape(heads * depth, -1)
+        gx = (g2 @ kernel2.T).reshape(self.merged_shape).swapaxes(-3, -2) if needs[0] else None
+        gk = None
+        if needs[1]:
+            gk = (x.swapaxes(-3, -2).reshape(-1, heads * depth).T @ g2).reshape(kernel.shape)
+        gb = g2.sum(axis=0).reshape(kernel.shape[2:]) if len(needs) > 2 and needs[2] else None
+        return gx, gk, gb
+
+
+def head_projection(x, kernel, bias=None):
+    """x @ kernel + bias split into heads, the head axis moved before the sequence axis, in one node.
+
+    x: Tensor (..., T, dim); kernel: Tensor (dim, H, D); bias: Tensor (H, D) or None -> Tensor (..., H, T, D).
+    """
+    return _HeadProjection()(x, kernel) if bias is None else _HeadProjection()(x, kernel, bias)
+
+
+def head_merge(x, kernel, bias=None):
+    """The heads' outputs concatenated and projected, in one node.
+
+    x: Tensor (..., H, T, D); kernel: Tensor (H, D, *out); bias: Tensor out or None -> Tensor (..., T, *out).
+    """
+    return _HeadMerge()(x, kernel) if bias is None else _HeadMerge()(x, kernel, bias)

@@ -1,0 +1,54 @@
+"""Inverted dropout: zero elements at random and scale the rest, so inference needs no rescaling."""
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...random import get_generator
+from ...tensor import as_tensor
+
+
+def dropout_mask(shape, rate, dtype):
+    """Inverted-dropout multipliers, an array of `shape` and `dtype`: 0 with probability `rate`, else
+    1 / (1 - rate) (rate < 1), drawn from gradwork's generator."""
+    keep = get_generator().random(shape) >= rate
+    return keep.astype(dtype) / np.asarray(1 - rate, dtype=dtype)
+
+
+class _Dropout(Function):
+    def __init__(self, rate, noise_shape=None):
+        self.rate, self.noise_shape = rate, noise_shape
+
+    def forward(self, a):
+        self.mask = dropout_mask(self.noise_shape or a.shape, self.rate, a.dtype)
+        return a * self.mask
+
+    def backward(self, g):
+        return (g * self.mask,)
+
+
+def dropout(x, rate, noise_shape=None):
+    """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate); always applied.
+
+    Parameters
+    ----------
+    x : Tensor or array of any shape.
+    rate : float in [0, 1]; 0 returns x, 1 zeros.
+    noise_shape : the shape of the random mask, broadcast over x, or None (x's shape). It has x's
+        number of axes, each 1, x's size, or None for x's size: (N, 1, 1, C) drops whole channels
+        of an image (SpatialDropout2D), (N, 1, F) the same features at every step of a sequence.
+
+    Returns
+    -------
+    Tensor of x's shape.
+    """
+    x = as_tensor(x)
+    if rate == 0:
+        return x
+    if rate == 1:
+        return x * 0.0
+    if noise_shape is not None:
+        noise_shape = tuple(x.shape[i] if n is None else int(n) for i, n in enumerate(noise_shape))
+        if len(noise_shape) != x.ndim or np.broadcast_shapes(noise_shape, x.shape) != x.shape:
+            raise ValueError(f"dropout: noise_shape {noise_shape} must have the input's {x.ndim} axes, each "
+                             f"1 or the input's size; the input has shape {x.shape}")
+    return _Dropout(rate, noise_shape)(x)

@@ -1,0 +1,128 @@
+"""Loss kernels: the per-element (or per-sample) loss values, unreduced, with no argument order or
+reduction convention (`gw.nn.functional` adds PyTorch's, `gw.losses` Keras's).
+
+Cross-entropies are computed from logits through log-sum-exp (softmax.py's shared math), and the
+probability form clamps its logarithms, so saturated predictions give finite losses and gradients.
+"""
+
+import numpy as np
+
+from ...autograd.function import Function, dispatch
+from ..elementwise import Log, Maximum, where
+from .activations import softplus
+from .softmax import log_softmax, log_sum_exp_of_shifted, shift_by_max, softmax_in_rule
+
+_LOG_FLOOR = -100.0  # PyTorch's clamp on log(p) in binary cross-entropy
+_EPS = 1e-12
+
+
+def squared_error(x, target):
+    """(x - target)^2 elementwise; x, target: Tensors of one shape."""
+    d = x - target
+    return d * d
+
+
+def absolute_error(x, target):
+    """|x - target| elementwise; x, target: Tensors of one shape."""
+    return (x - target).abs()
+
+
+def huber(x, target, delta):
+    """Quadratic for |error| <= delta, linear beyond: 0.5 e^2 or delta (|e| - 0.5 delta), elementwise."""
+    d = x - target
+    a = d.abs()
+    return where(a.data <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+
+
+def _clamped_log(p):
+    """max(log p, -100) on an array or a Tensor (for the rule's two modes)."""
+    return dispatch(Maximum(), dispatch(Log(), p), _LOG_FLOOR)
+
+
+class _BinaryCrossEntropy(Function):
+    """-(t log p + (1 - t) log(1 - p)) with each log clamped at -100, as PyTorch does."""
+
+    def forward(self, p, t):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), _LOG_FLOOR)
+            log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
+        return -(t * log_p + (1 - t) * log_q)
+
+    def backward(self, g):
+        p, t = self.args
+        need_p, need_t = self.needs_input_grad
+        gp = g * (p - t) / (p * (1 - p)).clip(_EPS) if need_p else None
+        gt = None
+        if need_t:
+            gt = g * (_clamped_log(1 - p) - _clamped_log(p))
+        return gp, gt
+
+
+def binary_cross_entropy(probabilities, target):
+    """-(t log p + (1 - t) log(1 - p)) elementwise, each log clamped at -100.
+
+    probabilities: Tensor in [0, 1]; target: Tensor in [0, 1] of the same shape -> the same shape.
+    """
+    return _BinaryCrossEntropy()(probabilities, target)
+
+
+def binary_cross_entropy_with_logits(logits, target, pos_weight=None):
+    """Binary cross-entropy of sigmoid(logits), as softplus(x) - t x: exact for any logit.
+
+    logits, target: Tensors of one shape; pos_weight: multiplies the loss of positive targets,
+    (1 + (w - 1) t) softplus(-x) + (1 - t) x, or None. Returns the elementwise losses.
+    """
+    if pos_weight is None:
+        return softplus(logits) - target * logits
+    return (1 + (pos_weight - 1) * target) * softplus(-logits) + (1 - target) * logits
+
+
+class _SoftmaxCrossEntropy(Function):
+    """The course's Softmax-with-Loss layer as one node: -log softmax(x)[target] per sample.
+
+    Forward goes through log-sum-exp; backward is the famous (softmax(x) - onehot(target)) * g.
+    """
+
+    def __init__(self, target):
+        self.target = target
+
+    def forward(self, x):
+        shifted = shift_by_max(x, -1)
+        picked = np.take_along_axis(shifted, self.target[..., None], axis=-1)[..., 0]
+        return log_sum_exp_of_shifted(shifted, -1, keepdims=False) - picked
+
+    def backward(self, g):
+        x = self.args[0]
+        onehot = (np.arange(x.shape[-1]) == self.target[..., None]).astype(x.dtype)
+        return ((softmax_in_rule(x, -1) - onehot) * g[..., None],)
+
+
+def softmax_cross_entropy(logits, target):
+    """-log softmax(logits)[target] per sample, in one graph node.
+
+    logits: Tensor (..., C), classes last; target: integer array of shape logits.shape[:-1], each in
+    [0, C) (a constant) -> Tensor (...,).
+    """
+    return _SoftmaxCrossEntropy(target)(logits)
+
+
+def soft_cross_entropy(logits, target, axis, class_weight=None):
+    """-sum(target * log softmax(logits)) along `axis`: cross-entropy against probability targets.
+
+    logits: Tensor (..., C, ...); target: probabilities of the same shape (one-hot or soft);
+    class_weight: (C,) per-class weights on the last axis, or None -> the input's shape without `axis`.
+    """
+    logp = log_softmax(logits, axis)
+    if class_weight is not None:
+        logp = logp * class_weight
+    return -(target * logp).sum(axis=axis)
+
+
+def negative_log_likelihood(log_probabilities, target):
+    """-log_probabilities[..., target] per sample.
+
+    log_probabilities: Tensor (..., C); target: integer array of shape log_probabilities.shape[:-1]
+    -> Tensor (...,).
+    """
+    flat = log_probabilities.reshape(-1, log_probabilities.shape[-1])
+    return -flat[np.arange(flat.shape[0]), target.reshape(-1)].reshape(target.shape)
