@@ -23,7 +23,8 @@ import weakref
 
 from numpy.typing import ArrayLike
 
-from .nn import functional as F
+from .ops.nn import activations as K
+from .ops.nn import softmax as S
 from .ops.elementwise import exp as _exp
 from .ops.shape_ops import concatenate
 from .registry import Registry
@@ -75,16 +76,16 @@ def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | 
     """
     x = as_tensor(x)
     if threshold == 0 and max_value is None:
-        return F.leaky_relu(x, negative_slope) if negative_slope else F.relu(x)
-    above = x * (x.data > threshold).astype(x.dtype) if threshold else F.relu(x)
+        return K.leaky_relu(x, negative_slope) if negative_slope else K.relu(x)
+    above = x * (x.data > threshold).astype(x.dtype) if threshold else K.relu(x)
     if max_value is not None:
         above = above.clip(None, max_value)
-    return above - negative_slope * F.relu(threshold - x) if negative_slope else above
+    return above - negative_slope * K.relu(threshold - x) if negative_slope else above
 
 
 def leaky_relu(x: Tensor | ArrayLike, negative_slope: float = 0.2) -> Tensor:
     """x for x > 0, else negative_slope * x (Keras's default slope 0.2; PyTorch's is 0.01)."""
-    return F.leaky_relu(x, negative_slope)
+    return K.leaky_relu(x, negative_slope)
 
 
 def relu6(x: Tensor | ArrayLike) -> Tensor:
@@ -94,17 +95,17 @@ def relu6(x: Tensor | ArrayLike) -> Tensor:
 
 def elu(x: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     """x for x > 0, else alpha * (e^x - 1)."""
-    return F.elu(x, alpha)
+    return K.elu(x, alpha)
 
 
 def selu(x: Tensor | ArrayLike) -> Tensor:
     """Scaled ELU with the self-normalizing constants."""
-    return F.selu(x)
+    return K.selu(x)
 
 
 def softplus(x: Tensor | ArrayLike) -> Tensor:
     """log(1 + e^x), stable for large |x|."""
-    return F.softplus(x)
+    return K.softplus(x)
 
 
 def softsign(x: Tensor | ArrayLike) -> Tensor:
@@ -115,7 +116,7 @@ def softsign(x: Tensor | ArrayLike) -> Tensor:
 
 def silu(x: Tensor | ArrayLike) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
-    return F.silu(x)
+    return K.silu(x)
 
 
 swish = silu
@@ -123,17 +124,17 @@ swish = silu
 
 def gelu(x: Tensor | ArrayLike, approximate: bool = False) -> Tensor:
     """x * Phi(x) (exact, with erf); approximate=True uses the tanh formula."""
-    return F.gelu(x, "tanh" if approximate else "none")
+    return K.gelu(x, tanh_approximation=bool(approximate))
 
 
 def tanh(x: Tensor | ArrayLike) -> Tensor:
     """The hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x)."""
-    return F.tanh(x)
+    return K.tanh(x)
 
 
 def sigmoid(x: Tensor | ArrayLike) -> Tensor:
     """1 / (1 + e^-x). A following binary cross-entropy uses x itself, for exactness."""
-    return _remember_logits(F.sigmoid(x), x, "sigmoid")
+    return _remember_logits(K.sigmoid(x), x, "sigmoid")
 
 
 def exponential(x: Tensor | ArrayLike) -> Tensor:
@@ -158,7 +159,7 @@ hard_swish = hard_silu
 def mish(x: Tensor | ArrayLike) -> Tensor:
     """x * tanh(softplus(x))."""
     x = as_tensor(x)
-    return x * F.tanh(F.softplus(x))
+    return x * K.tanh(K.softplus(x))
 
 
 def linear(x: Tensor | ArrayLike) -> Tensor | ArrayLike:
@@ -169,18 +170,18 @@ def linear(x: Tensor | ArrayLike) -> Tensor | ArrayLike:
 def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     """e^x / sum(e^x) along `axis` (x of any shape; the output sums to 1 along `axis`).
     A following categorical cross-entropy uses x itself, for exactness."""
-    return _remember_logits(F.softmax(x, axis), x, "softmax", axis)
+    return _remember_logits(S.softmax(x, axis), x, "softmax", axis)
 
 
 def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     """log(softmax(x)) along `axis`, computed as x - logsumexp(x)."""
-    return F.log_softmax(x, axis)
+    return S.log_softmax(x, axis)
 
 
 def crelu(x: Tensor | ArrayLike) -> Tensor:
     """Concatenated ReLU: [relu(x), relu(-x)] along the last axis; x (..., n) -> (..., 2n)."""
     x = as_tensor(x)
-    return concatenate([F.relu(x), F.relu(-x)], axis=-1)
+    return concatenate([K.relu(x), K.relu(-x)], axis=-1)
 
 
 _ACTIVATIONS = Registry(
@@ -191,9 +192,15 @@ _ACTIVATIONS = Registry(
     ),
     aliases={"swish": silu, "hard_swish": hard_silu},
 )
-# The functional forms with identical semantics serialize under the same names.
-_ACTIVATIONS.add_equivalents(F.relu, F.sigmoid, F.tanh, F.softmax, F.log_softmax, F.elu, F.selu, F.softplus,
-                             F.silu, F.gelu)
+# The kernels with identical semantics serialize under the same names (`gw.nn.functional` re-exports
+# them, and registers its own adapters with `register_equivalents`).
+_ACTIVATIONS.add_equivalents(K.relu, K.sigmoid, K.tanh, K.selu, K.softplus, K.silu)
+
+
+def register_equivalents(*functions):
+    """Let each of `functions` (e.g. `gw.nn.functional.softmax`) be saved under its `__name__`, the name
+    of the Keras activation it computes exactly with its defaults; loading gives that activation."""
+    _ACTIVATIONS.add_equivalents(*functions)
 
 
 def get(identifier):
@@ -221,6 +228,6 @@ def deserialize(config):
 
 __all__ = [
     "crelu", "deserialize", "elu", "exponential", "gelu", "get", "hard_sigmoid", "hard_silu", "hard_swish",
-    "leaky_relu", "linear", "log_softmax", "mish", "relu", "relu6", "selu", "serialize", "sigmoid", "silu",
-    "softmax", "softplus", "softsign", "swish", "tanh",
+    "leaky_relu", "linear", "log_softmax", "mish", "register_equivalents", "relu", "relu6", "selu", "serialize",
+    "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh",
 ]

@@ -8,6 +8,7 @@ any shape, and returns a Tensor of that shape.
 
 from numpy.typing import ArrayLike
 
+from ... import activations as keras_activations
 from ...ops.nn import activations as K
 from ...ops.nn import softmax as S
 from ...ops.nn.activations import relu, selu, sigmoid, silu, softplus, step, tanh
@@ -63,6 +64,10 @@ def log_softmax(input: Tensor | ArrayLike, dim: int = -1) -> Tensor:
     """
     return S.log_softmax(input, dim)
 
+
+# With their defaults these compute exactly Keras's activations of the same names, so a layer given
+# one (`Dense(10, activation=F.softmax)`) saves it under that name.
+keras_activations.register_equivalents(elu, gelu, softmax, log_softmax)
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "selu", "sigmoid", "silu", "softmax", "softplus",
            "step", "swish", "tanh"]

@@ -8,7 +8,7 @@ from ...ops.nn.attention import attention, causal_mask, head_merge, head_project
 from ...ops.nn.masking import boolean_mask, broadcasts_to
 from ..layer import Layer
 from . import _checks
-from .core import _ser
+from ...registry import serialize_object
 
 
 class MultiHeadAttention(Layer):
@@ -123,9 +123,9 @@ class MultiHeadAttention(Layer):
             "dropout": self.dropout,
             "use_bias": self.use_bias,
             "output_shape": None if self.attention_output_shape is None else list(self.attention_output_shape),
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
         }
 

@@ -11,7 +11,7 @@ from ...ops.nn.depthwise import depthwise_conv2d, separable_conv2d
 from ...ops.nn.windows import pair
 from ..layer import Layer
 from . import _checks
-from .core import _ser
+from ...registry import serialize_object
 
 
 class _Conv(Layer):
@@ -82,8 +82,8 @@ class _Conv(Layer):
             "dilation_rate": list(self.dilation_rate),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "bias_initializer": _ser(self.bias_initializer),
-            "bias_regularizer": _ser(self.bias_regularizer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
         }
 
 
@@ -107,8 +107,8 @@ class _FilterConv(_Conv):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "kernel_initializer": _ser(self.kernel_initializer),
-                "kernel_regularizer": _ser(self.kernel_regularizer)}
+                "kernel_initializer": serialize_object(self.kernel_initializer),
+                "kernel_regularizer": serialize_object(self.kernel_regularizer)}
 
 
 class Conv2D(_FilterConv):
@@ -197,8 +197,8 @@ class _DepthwiseBase(_Conv):
 
     def get_config(self):
         return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": _ser(self.depthwise_initializer),
-                "depthwise_regularizer": _ser(self.depthwise_regularizer)}
+                "depthwise_initializer": serialize_object(self.depthwise_initializer),
+                "depthwise_regularizer": serialize_object(self.depthwise_regularizer)}
 
 
 class DepthwiseConv2D(_DepthwiseBase):
@@ -239,5 +239,5 @@ class SeparableConv2D(_DepthwiseBase):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "pointwise_initializer": _ser(self.pointwise_initializer),
-                "pointwise_regularizer": _ser(self.pointwise_regularizer)}
+                "pointwise_initializer": serialize_object(self.pointwise_initializer),
+                "pointwise_regularizer": serialize_object(self.pointwise_regularizer)}

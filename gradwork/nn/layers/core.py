@@ -4,6 +4,7 @@ import numpy as np
 
 from ... import activations
 from ...ops.nn.linear import affine
+from ...registry import serialize_object
 from ..layer import Layer
 from ..shapes import matches_shape
 from . import _checks
@@ -99,19 +100,11 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
         }
-
-
-def _ser(obj):
-    """A constructor argument as it goes into a config: strings, None and config dicts (a layer
-    rebuilt from a config holds those) as they are, objects as dicts."""
-    if obj is None or isinstance(obj, (str, dict)):
-        return obj
-    return {"class_name": type(obj).__name__, "config": obj.get_config()}
 
 
 class Activation(Layer):

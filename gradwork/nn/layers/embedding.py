@@ -5,7 +5,7 @@ from ...ops.nn.embedding import embedding
 from ...ops.nn.masking import as_array
 from ..layer import Layer
 from . import _checks
-from .core import _ser
+from ...registry import serialize_object
 
 
 class Embedding(Layer):
@@ -46,7 +46,7 @@ class Embedding(Layer):
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
-            "embeddings_initializer": _ser(self.embeddings_initializer),
-            "embeddings_regularizer": _ser(self.embeddings_regularizer),
+            "embeddings_initializer": serialize_object(self.embeddings_initializer),
+            "embeddings_regularizer": serialize_object(self.embeddings_regularizer),
             "mask_zero": self.mask_zero,
         }

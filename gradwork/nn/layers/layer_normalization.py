@@ -3,7 +3,7 @@
 from ...ops.reduction import normalize_axes
 from ...ops.nn.layer_norm import layer_norm
 from ..layer import Layer
-from .core import _ser
+from ...registry import serialize_object
 
 
 class LayerNormalization(Layer):
@@ -64,8 +64,8 @@ class LayerNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": _ser(self.beta_initializer),
-            "gamma_initializer": _ser(self.gamma_initializer),
-            "beta_regularizer": _ser(self.beta_regularizer),
-            "gamma_regularizer": _ser(self.gamma_regularizer),
+            "beta_initializer": serialize_object(self.beta_initializer),
+            "gamma_initializer": serialize_object(self.gamma_initializer),
+            "beta_regularizer": serialize_object(self.beta_regularizer),
+            "gamma_regularizer": serialize_object(self.gamma_regularizer),
         }

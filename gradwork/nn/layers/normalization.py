@@ -3,7 +3,7 @@
 from ...ops.reduction import normalize_axes
 from ...ops.nn.batch_norm import batch_norm
 from ..layer import Layer
-from .core import _ser
+from ...registry import serialize_object
 
 
 class BatchNormalization(Layer):
@@ -75,8 +75,8 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": _ser(self.beta_initializer),
-            "gamma_initializer": _ser(self.gamma_initializer),
-            "moving_mean_initializer": _ser(self.moving_mean_initializer),
-            "moving_variance_initializer": _ser(self.moving_variance_initializer),
+            "beta_initializer": serialize_object(self.beta_initializer),
+            "gamma_initializer": serialize_object(self.gamma_initializer),
+            "moving_mean_initializer": serialize_object(self.moving_mean_initializer),
+            "moving_variance_initializer": serialize_object(self.moving_variance_initializer),
         }

@@ -5,7 +5,7 @@ import numpy as np
 from ...tensor import Tensor
 from ..layer import Layer
 from . import _checks
-from .core import _ser
+from ...registry import serialize_object
 
 
 def sine_position_encoding(length, hidden_dim, max_wavelength=10000, start_index=0):
@@ -67,4 +67,4 @@ class PositionEmbedding(Layer):
 
     def get_config(self):
         return {**super().get_config(), "sequence_length": self.sequence_length,
-                "initializer": _ser(self.initializer)}
+                "initializer": serialize_object(self.initializer)}

@@ -12,7 +12,7 @@ from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor
 from ..layer import Layer
 from . import _checks
-from .core import _ser
+from ...registry import serialize_object
 
 
 _FUSED_FORMS = {"tanh": kernel_activations.tanh, "sigmoid": kernel_activations.sigmoid}
@@ -176,12 +176,12 @@ class RNNBase(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "recurrent_initializer": _ser(self.recurrent_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "recurrent_regularizer": _ser(self.recurrent_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "recurrent_initializer": serialize_object(self.recurrent_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "return_sequences": self.return_sequences,

@@ -5,7 +5,8 @@ from ...ops.nn.masking import boolean_mask
 from ..layer import Layer
 from . import _checks
 from .attention import MultiHeadAttention
-from .core import Dense, _ser
+from ...registry import serialize_object
+from .core import Dense
 from .dropout import Dropout
 from .layer_normalization import LayerNormalization
 
@@ -124,9 +125,9 @@ class TransformerEncoder(Layer):
             "dropout": self.dropout,
             "activation": activations.serialize(self.activation),
             "layer_norm_epsilon": self.layer_norm_epsilon,
-            "kernel_initializer": _ser(self.kernel_initializer),
-            "bias_initializer": _ser(self.bias_initializer),
-            "kernel_regularizer": _ser(self.kernel_regularizer),
-            "bias_regularizer": _ser(self.bias_regularizer),
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
             "normalize_first": self.normalize_first,
         }
