@@ -1,7 +1,7 @@
 """Per-operation overhead of gradwork's autograd, timed side by side with PyTorch CPU in one process.
 
 Two workloads where the arrays are tiny, so almost all of the time is the library's own Python
-and dispatch work rather than arithmetic:
+and apply_in_backward work rather than arithmetic:
 
 1. one training step of a 2-16-1 network on the four XOR samples (tanh hidden layer, sigmoid
    output, MSE loss, plain SGD on the 4 parameters, gradients reset), float32, all three

@@ -36,7 +36,7 @@ _LOGITS = {}
 
 def _remember_logits(output, logits, kind, axis=None):
     """Note that `output` is softmax/sigmoid of `logits` when no graph node records it."""
-    if not isinstance(output, Tensor) or output._fn is not None:
+    if not isinstance(output, Tensor) or output.grad_fn is not None:
         return output
     key = id(output)
 

@@ -1,14 +1,17 @@
 """`Function`: one differentiable operation, the unit the autograd graph is made of.
 
 `forward` works on NumPy arrays and returns an array. `backward` receives the gradient of the
-output and returns the inputs' gradients. Each rule is written once, with operators, array
-methods (`.sum`, `.reshape`, `.T`, `.astype`, indexing) and `dispatch(...)` for other
-operations, and runs in two modes:
+output and returns the inputs' gradients. Each backward rule is written once and runs in one of
+two modes, chosen by the engine:
 
-- first-order backward (the usual `loss.backward()`): the gradient and `self.args` are plain
-  ndarrays, so the rule costs only its NumPy work: no graph, no Tensor wrappers;
-- `create_graph=True`: the gradient and `self.args` are Tensors, so the same rule is recorded
-  as a graph and can be differentiated again (Hessian-vector products, gradient penalties).
+- **first-order mode** (the usual `loss.backward()`): the gradient, `self.args` and `self.result`
+  are plain ndarrays, so the rule costs only its NumPy work: no graph, no Tensor wrappers;
+- **recording mode** (`backward(create_graph=True)`, `gw.grad(..., create_graph=True)`): they are
+  Tensors, so the same rule is recorded as a graph and can be differentiated again
+  (Hessian-vector products, gradient penalties).
+
+`Tensor` and this module import each other (Tensor's operators create Functions, a Function's
+result is a Tensor): the cycle is tied here, at the end of this file, and nowhere else.
 """
 
 import weakref
@@ -22,15 +25,27 @@ class Function:
     """Base class of all operations.
 
     Subclasses take their non-tensor settings (axis, shape, ...) in `__init__`, implement
-    `forward(*arrays) -> array` and `backward(grad) -> tuple` (one gradient or None per input).
-    During backward these are available:
+    `forward(*arrays) -> array` and `backward(grad) -> tuple` (one gradient, or None, per input).
+    Call an instance on operands to apply it: ``Exp()(x)``.
 
-    - ``self.args``: the operands, as arrays (first order) or Tensors (create_graph); constants as given;
-    - ``self.result``: the output, likewise (for rules like exp's, which reuse the result);
-    - ``self.needs_input_grad``: which operands need a gradient (skip work for the others);
+    What a backward rule may use:
+
+    - ``self.args``: the operands, as ndarrays (first-order mode) or Tensors (recording mode);
+      constants as given;
+    - ``self.result``: the output, likewise (for rules such as exp's that reuse the result);
+    - ``self.input_arrays`` and ``self.output_array``: the operands and the output as ndarrays in
+      both modes; use them only for values the gradient does not flow through (masks, signs,
+      routing), since in recording mode they are constants of the recorded graph;
+    - ``self.needs_input_grad``: which operands need a gradient (skip the work for the others);
     - ``self.inputs``: the operands as passed (Tensors or constants), the graph's edges.
 
-    Call an instance on operands to apply it: ``Exp()(x)``.
+    Operations that mean the same on ndarrays and on Tensors, so a rule may use them freely:
+    the operators ``+ - * / ** @``, unary ``-``, ``abs()``, indexing ``x[index]``, the methods
+    ``.sum``, ``.mean`` and ``.max`` (with ``axis=`` and ``keepdims=`` as keywords: NumPy's second
+    positional argument is a dtype), ``.reshape(shape)``, ``.transpose(axes)``, ``.T``,
+    ``.swapaxes(a, b)`` and ``.astype(dtype)``. Comparisons give a boolean mask in both modes
+    (never differentiated). Any other operation goes through
+    `apply_in_backward(SomeFunction(...), *operands)`.
     """
 
     inputs = ()
@@ -52,8 +67,8 @@ class Function:
         if any_needs and _state.enabled:
             self.inputs = inputs
             self.needs_input_grad = needs
-            self._arrays = arrays
-            self._out = out
+            self.input_arrays = arrays
+            self.output_array = out
             result = Tensor._make(out, True, self)
             self._output_ref = weakref.ref(result)
             return result
@@ -61,11 +76,11 @@ class Function:
 
     @property
     def args(self):
-        return self.inputs if _state.enabled else self._arrays
+        return self.inputs if _state.enabled else self.input_arrays
 
     @property
     def result(self):
-        return self._output_ref() if _state.enabled else self._out
+        return self._output_ref() if _state.enabled else self.output_array
 
     @property
     def output(self):
@@ -82,9 +97,13 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
-def dispatch(fn, *operands):
-    """Apply `fn` inside a backward rule: as a graph node when an operand is a Tensor, else straight
-    to its `forward` on the arrays (the first-order mode)."""
+def apply_in_backward(fn: Function, *operands):
+    """Apply the operation `fn` inside a backward rule, in the rule's mode.
+
+    In recording mode (an operand is a Tensor) it is a graph node, so the gradient stays
+    differentiable; in first-order mode (all operands are arrays or constants) it is `fn.forward`
+    on the arrays, with no Tensor made. Returns a Tensor or an ndarray accordingly.
+    """
     for x in operands:
         if isinstance(x, Tensor):
             return fn(*operands)

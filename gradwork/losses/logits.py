@@ -14,11 +14,11 @@ def _producer_logits(y_pred, kind, axis=None):
     """The logits `y_pred` was computed from by softmax over `axis` (kind "softmax") or by sigmoid,
     or None. Looks at the recorded graph node first, then at `gw.activations`' note for outputs
     computed without a graph."""
-    fn = y_pred._fn
+    fn = y_pred.grad_fn
     if isinstance(fn, Cast) and getattr(fn, "inputs", None):  # a dtype cast of the activation's output
         inner = fn.inputs[0]
         if isinstance(inner, Tensor) and inner.shape == y_pred.shape:
-            y_pred, fn = inner, inner._fn
+            y_pred, fn = inner, inner.grad_fn
     inputs = getattr(fn, "inputs", None)  # None too once backward has freed the node
     if inputs:
         if kind == "sigmoid" and isinstance(fn, Sigmoid):

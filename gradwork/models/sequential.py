@@ -54,7 +54,7 @@ class Sequential(Model):
         """Each layer's output feeds the next; so does its mask (`compute_mask`), to layers that take one."""
         x = inputs
         for layer in self._sublayers["layers"]:
-            extra = {"mask": mask} if mask is not None and layer._call_takes_mask else {}
+            extra = {"mask": mask} if mask is not None and layer.call_takes_mask else {}
             out = layer(x, training=training, **extra)
             mask = layer.compute_mask(x, mask)
             x = out

@@ -67,6 +67,12 @@ class Layer:
         if cls.__module__.startswith("gradwork."):
             register_builtin(cls)
 
+    @property
+    def call_takes_mask(self) -> bool:
+        """Whether this layer's `call` has a `mask` argument (a `Sequential` then passes it the mask of
+        the layer before)."""
+        return self._call_takes_mask
+
     # ----- attribute tracking -----------------------------------------------------------------
     def __setattr__(self, key, value):
         if "_params" not in self.__dict__:

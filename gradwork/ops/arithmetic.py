@@ -6,7 +6,7 @@ Each backward reduces its gradients to the input's own shape (`sum_to`), so broa
 
 import numpy as np
 
-from ..autograd.function import Function, dispatch
+from ..autograd.function import Function, apply_in_backward
 from .broadcast import sum_to
 
 
@@ -73,9 +73,9 @@ class Pow(Function):
         if need_a:
             ga = sum_to(g * b * a ** (b - 1), a.shape)
         if need_b:
-            a_data, b_data = self._arrays
-            log_a = dispatch(
-                elementwise.Log(), dispatch(elementwise.Where((a_data == 0) & (b_data >= 0)), 1.0, a)
+            a_data, b_data = self.input_arrays
+            log_a = apply_in_backward(
+                elementwise.Log(), apply_in_backward(elementwise.Where((a_data == 0) & (b_data >= 0)), 1.0, a)
             )
             gb = sum_to(g * self.result * log_a, b.shape)
         return ga, gb

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function, dispatch
+from ..autograd.function import Function, apply_in_backward
 from .broadcast import sum_to
 from . import special
 
@@ -107,7 +107,7 @@ class ReLU(Function):
         return np.maximum(a, 0)
 
     def backward(self, g):
-        return (g * (self._out > 0),)  # _out: the forward's result array, in either mode
+        return (g * (self.output_array > 0),)
 
 
 class Erf(Function):
@@ -118,7 +118,7 @@ class Erf(Function):
 
     def backward(self, g):
         a = self.args[0]
-        return (g * (2 / math.sqrt(math.pi)) * dispatch(Exp(), -(a * a)),)
+        return (g * (2 / math.sqrt(math.pi)) * apply_in_backward(Exp(), -(a * a)),)
 
 
 class Where(Function):
@@ -133,8 +133,8 @@ class Where(Function):
     def backward(self, g):
         a, b = self.args
         need_a, need_b = self.needs_input_grad
-        ga = sum_to(dispatch(Where(self.condition), g, 0), a.shape) if need_a else None
-        gb = sum_to(dispatch(Where(self.condition), 0, g), b.shape) if need_b else None
+        ga = sum_to(apply_in_backward(Where(self.condition), g, 0), a.shape) if need_a else None
+        gb = sum_to(apply_in_backward(Where(self.condition), 0, g), b.shape) if need_b else None
         return ga, gb
 
 

@@ -5,7 +5,7 @@ None of these change values, so each backward only moves the gradient back into 
 
 import numpy as np
 
-from ..autograd.function import Function, dispatch
+from ..autograd.function import Function, apply_in_backward
 from .broadcast import BroadcastTo
 from .reduction import normalize_axes
 
@@ -70,7 +70,7 @@ class GetItem(Function):
         return a[self.index]
 
     def backward(self, g):
-        return (dispatch(IndexScatter(self.index, self.in_shape), g),)
+        return (apply_in_backward(IndexScatter(self.index, self.in_shape), g),)
 
 
 class IndexScatter(Function):

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor, get_default_dtype
 from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where, sigmoid, tanh  # noqa: F401 (sigmoid, tanh: kernels here)
 
@@ -57,7 +57,7 @@ class _ELU(Function):
         return np.where(self.positive, a, self.alpha * np.expm1(np.minimum(a, 0)))
 
     def backward(self, g):
-        return (g * dispatch(Where(self.positive), 1.0, self.result + self.alpha),)
+        return (g * apply_in_backward(Where(self.positive), 1.0, self.result + self.alpha),)
 
 
 def elu(x, alpha):
@@ -91,7 +91,7 @@ class _Softplus(Function):
         return np.maximum(a, 0) + np.log1p(np.exp(-np.abs(a)))
 
     def backward(self, g):
-        return (g * dispatch(Sigmoid(), self.args[0]),)
+        return (g * apply_in_backward(Sigmoid(), self.args[0]),)
 
 
 def softplus(x):

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ...tensor import as_tensor
 from ._reduce import column_sums
 from .windows import Geometry, pair, transposed_size
@@ -90,8 +90,8 @@ class _Convolution(Function):
     def backward(self, g):
         x, kernel = self.args[:2]
         needs = self.needs_input_grad
-        gx = dispatch(_ConvolutionInputGrad(self.conv), g, kernel) if needs[0] else None
-        gk = dispatch(_ConvolutionKernelGrad(self.conv, kernel.shape, self.saved), x, g) if needs[1] else None
+        gx = apply_in_backward(_ConvolutionInputGrad(self.conv), g, kernel) if needs[0] else None
+        gk = apply_in_backward(_ConvolutionKernelGrad(self.conv, kernel.shape, self.saved), x, g) if needs[1] else None
         gb = None
         if len(needs) > 2 and needs[2]:  # on arrays by BLAS; under create_graph a recorded sum
             is_array = isinstance(g, np.ndarray)
@@ -111,8 +111,8 @@ class _ConvolutionInputGrad(Function):
     def backward(self, gg):
         g, kernel = self.args
         need_g, need_k = self.needs_input_grad
-        dg = dispatch(_Convolution(self.conv), gg, kernel) if need_g else None
-        dk = dispatch(_ConvolutionKernelGrad(self.conv, kernel.shape), gg, g) if need_k else None
+        dg = apply_in_backward(_Convolution(self.conv), gg, kernel) if need_g else None
+        dk = apply_in_backward(_ConvolutionKernelGrad(self.conv, kernel.shape), gg, g) if need_k else None
         return dg, dk
 
 
@@ -128,8 +128,8 @@ class _ConvolutionKernelGrad(Function):
     def backward(self, gk):
         x, g = self.args
         need_x, need_g = self.needs_input_grad
-        dx = dispatch(_ConvolutionInputGrad(self.conv), g, gk) if need_x else None
-        dg = dispatch(_Convolution(self.conv), x, gk) if need_g else None
+        dx = apply_in_backward(_ConvolutionInputGrad(self.conv), g, gk) if need_x else None
+        dg = apply_in_backward(_Convolution(self.conv), x, gk) if need_g else None
         return dx, dg
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ...tensor import as_tensor
 from .masking import as_array
 
@@ -18,7 +18,7 @@ class _EmbeddingLookup(Function):
         return np.take(weight, self.ids, axis=0)
 
     def backward(self, g):
-        return (dispatch(_RowScatter(self.ids, self.rows), g),)
+        return (apply_in_backward(_RowScatter(self.ids, self.rows), g),)
 
 
 class _RowScatter(Function):
@@ -39,7 +39,7 @@ class _RowScatter(Function):
         return out
 
     def backward(self, gg):
-        return (dispatch(_EmbeddingLookup(self.ids), gg),)
+        return (apply_in_backward(_EmbeddingLookup(self.ids), gg),)
 
 
 def embedding(ids, weight):

@@ -7,7 +7,7 @@ probability form clamps its logarithms, so saturated predictions give finite los
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ..elementwise import Log, Maximum, where
 from .activations import softplus
 from .softmax import log_softmax, log_sum_exp_of_shifted, shift_by_max, softmax_in_rule
@@ -36,7 +36,7 @@ def huber(x, target, delta):
 
 def _clamped_log(p):
     """max(log p, -100) on an array or a Tensor (for the rule's two modes)."""
-    return dispatch(Maximum(), dispatch(Log(), p), _LOG_FLOOR)
+    return apply_in_backward(Maximum(), apply_in_backward(Log(), p), _LOG_FLOOR)
 
 
 class _BinaryCrossEntropy(Function):

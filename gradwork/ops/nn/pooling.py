@@ -11,7 +11,7 @@ average is over the window's real pixels only (as Keras).
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ...tensor import as_tensor
 from .windows import Geometry
 
@@ -116,7 +116,7 @@ class _WindowGather(Function):
         return self.routes.gather(x)
 
     def backward(self, g):
-        return (dispatch(_WindowScatter(self.routes), g),)
+        return (apply_in_backward(_WindowScatter(self.routes), g),)
 
 
 class _WindowScatter(Function):
@@ -129,7 +129,7 @@ class _WindowScatter(Function):
         return self.routes.scatter(g)
 
     def backward(self, gg):
-        return (dispatch(_WindowGather(self.routes), gg),)
+        return (apply_in_backward(_WindowGather(self.routes), gg),)
 
 
 class _MaxPool2D(Function):
@@ -154,9 +154,9 @@ class _MaxPool2D(Function):
     def backward(self, g):
         if self.geometry.tiles_exactly:
             routes = _TileRoutes(self.x, self.row_max, self.geometry)
-        else:  # _out: the forward's result array
-            routes = _OffsetRoutes(self.padded, self._out, self.geometry)
-        return (dispatch(_WindowScatter(routes), g),)
+        else:
+            routes = _OffsetRoutes(self.padded, self.output_array, self.geometry)
+        return (apply_in_backward(_WindowScatter(routes), g),)
 
 
 class _AvgPool2D(Function):
@@ -177,7 +177,7 @@ class _AvgPool2D(Function):
         return mean.astype(x.dtype, copy=False) if x.dtype.kind == "f" else mean
 
     def backward(self, g):
-        return (dispatch(_AvgPool2DGrad(self.geometry, self.counts), g),)
+        return (apply_in_backward(_AvgPool2DGrad(self.geometry, self.counts), g),)
 
 
 class _AvgPool2DGrad(Function):
@@ -191,7 +191,7 @@ class _AvgPool2DGrad(Function):
         return self.geometry.add_windows(lambda i, j: share, g.shape[-1], g.dtype)
 
     def backward(self, gg):
-        return (dispatch(_AvgPool2D(self.geometry), gg),)
+        return (apply_in_backward(_AvgPool2D(self.geometry), gg),)
 
 
 def max_pool2d(x, kernel_size, strides, padding):

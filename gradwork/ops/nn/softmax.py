@@ -8,7 +8,7 @@ sum. Its gradient is y (g - sum(g y)) for y = softmax(x).
 
 import numpy as np
 
-from ...autograd.function import Function, dispatch
+from ...autograd.function import Function, apply_in_backward
 from ..elementwise import Exp
 
 
@@ -70,7 +70,7 @@ def softmax(x, axis):
 def softmax_in_rule(x, axis):
     """softmax(x) inside a backward rule: an array for an array (first order), a recorded Tensor for a
     Tensor (create_graph). x: any shape."""
-    return dispatch(_Softmax(axis), x)
+    return apply_in_backward(_Softmax(axis), x)
 
 
 def made_by_softmax(node, axis, ndim):
@@ -89,7 +89,7 @@ class _LogSoftmax(Function):
         return shifted
 
     def backward(self, g):
-        return (g - dispatch(Exp(), self.result) * g.sum(axis=self.axis, keepdims=True),)
+        return (g - apply_in_backward(Exp(), self.result) * g.sum(axis=self.axis, keepdims=True),)
 
 
 def log_softmax(x, axis):
