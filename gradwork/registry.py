@@ -321,6 +321,6 @@ def get_registered_class(name: str) -> type:
 
 
 __all__ = [
-    "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name", "get_registered_class", "register_builtin",
-    "register_serializable", "registered_name", "serialize_object", "snake_case",
+    "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name", "get_registered_class",
+    "register_builtin", "register_serializable", "registered_name", "serialize_object", "snake_case",
 ]
