@@ -258,12 +258,11 @@ def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
 
     Parameters
     ----------
-    x : Tensor or array_like, any shape with at least one axis
-    axis : int
+    x, axis : as for `softmax`
 
     Returns
     -------
-    Tensor, same shape as x
+    Tensor, same shape as x: the log-probabilities along `axis`
     """
     return S.log_softmax(x, axis)
 

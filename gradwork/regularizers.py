@@ -51,12 +51,7 @@ class Regularizer(Configurable):
 
 
 class L1(Regularizer):
-    """The penalty l1 * sum(|x|).
-
-    Parameters
-    ----------
-    l1 : float >= 0
-    """
+    """The penalty l1 * sum(|x|), for a factor l1 >= 0."""
 
     def __init__(self, l1: float = 0.01):
         self.l1 = _penalty_factor(l1, "l1")
@@ -66,12 +61,7 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
-    """The penalty l2 * sum(x^2) (no factor 1/2, as Keras).
-
-    Parameters
-    ----------
-    l2 : float >= 0
-    """
+    """The penalty l2 * sum(x^2), for a factor l2 >= 0 (no factor 1/2, as Keras)."""
 
     def __init__(self, l2: float = 0.01):
         self.l2 = _penalty_factor(l2, "l2")
