@@ -20,6 +20,7 @@ exists, so these two functions keep a weak note from output to logits for the lo
 tensor([0., 2.])
 """
 import weakref
+from collections.abc import Callable
 
 from numpy.typing import ArrayLike
 
@@ -48,8 +49,21 @@ def _remember_logits(output, logits, kind, axis=None):
 
 
 def source_logits(output: Tensor, kind: str) -> tuple[Tensor, int | None] | None:
-    """(logits, axis) if `output` came from `softmax` (kind "softmax") or `sigmoid` without a
-    recorded graph, else None. Used by the cross-entropy losses."""
+    """The logits behind an output of `softmax` or `sigmoid` computed without a recorded graph.
+
+    Used by the cross-entropy losses (with a graph they read the output's `grad_fn` instead).
+
+    Parameters
+    ----------
+    output : Tensor, any shape
+    kind : "softmax" or "sigmoid"
+
+    Returns
+    -------
+    (logits, axis) or None
+        logits : Tensor, same shape as output; axis : int, the softmax axis (None for sigmoid).
+        None when `output` is not such an output of that kind.
+    """
     entry = _LOGITS.get(id(output))
     if entry is None or entry[0]() is not output or entry[2] != kind:
         return None
@@ -65,14 +79,22 @@ def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | 
 
     Parameters
     ----------
-    x : Tensor or array, any shape.
-    negative_slope : slope below the threshold; 0 sets those values to 0.
-    max_value : upper clip of the part above the threshold, or None for no cap.
-    threshold : where the rectifier turns on.
+    x : Tensor or array_like, any shape
+    negative_slope : float
+        Slope below the threshold; 0 sets those values to 0.
+    max_value : float, optional
+        Upper clip of the part above the threshold; None for no cap.
+    threshold : float
+        Where the rectifier turns on.
 
     Returns
     -------
-    Tensor of x's shape.
+    Tensor, same shape as x
+
+    Examples
+    --------
+    >>> gw.activations.relu(gw.tensor([-2.0, 1.0, 8.0]), negative_slope=0.5, max_value=6.0)
+    tensor([-1.,  1.,  6.])
     """
     x = as_tensor(x)
     if threshold == 0 and max_value is None:
@@ -84,38 +106,62 @@ def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | 
 
 
 def leaky_relu(x: Tensor | ArrayLike, negative_slope: float = 0.2) -> Tensor:
-    """x for x > 0, else negative_slope * x (Keras's default slope 0.2; PyTorch's is 0.01)."""
+    """x for x > 0, else negative_slope * x (Keras's default slope 0.2; PyTorch's is 0.01).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    negative_slope : float
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return K.leaky_relu(x, negative_slope)
 
 
 def relu6(x: Tensor | ArrayLike) -> Tensor:
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6), elementwise: x of any shape -> Tensor of the same shape."""
     return relu(x, max_value=6.0)
 
 
 def elu(x: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
-    """x for x > 0, else alpha * (e^x - 1)."""
+    """Exponential linear unit: x for x > 0, else alpha * (e^x - 1).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    alpha : float
+        The value approached as x -> -inf is -alpha.
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return K.elu(x, alpha)
 
 
 def selu(x: Tensor | ArrayLike) -> Tensor:
-    """Scaled ELU with the self-normalizing constants."""
+    """Scaled ELU, scale * elu(x, alpha) with the self-normalizing constants (alpha ~ 1.673, scale ~ 1.051).
+
+    Elementwise: x of any shape -> Tensor of the same shape.
+    """
     return K.selu(x)
 
 
 def softplus(x: Tensor | ArrayLike) -> Tensor:
-    """log(1 + e^x), stable for large |x|."""
+    """log(1 + e^x), stable for large |x|; elementwise: x of any shape -> Tensor of the same shape."""
     return K.softplus(x)
 
 
 def softsign(x: Tensor | ArrayLike) -> Tensor:
-    """x / (1 + |x|)."""
+    """x / (1 + |x|), elementwise: x of any shape -> Tensor of the same shape."""
     x = as_tensor(x)
     return x / (1 + x.abs())
 
 
 def silu(x: Tensor | ArrayLike) -> Tensor:
-    """x * sigmoid(x) (also called swish)."""
+    """x * sigmoid(x) (also called swish), elementwise: x of any shape -> Tensor of the same shape."""
     return K.silu(x)
 
 
@@ -123,32 +169,50 @@ swish = silu
 
 
 def gelu(x: Tensor | ArrayLike, approximate: bool = False) -> Tensor:
-    """x * Phi(x) (exact, with erf); approximate=True uses the tanh formula."""
+    """Gaussian error linear unit, x * Phi(x), Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    approximate : bool
+        False (Keras's default): the exact form with erf. True: the tanh formula
+        0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return K.gelu(x, tanh_approximation=bool(approximate))
 
 
 def tanh(x: Tensor | ArrayLike) -> Tensor:
-    """The hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x)."""
+    """The hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x); x of any shape -> Tensor of the same shape."""
     return K.tanh(x)
 
 
 def sigmoid(x: Tensor | ArrayLike) -> Tensor:
-    """1 / (1 + e^-x). A following binary cross-entropy uses x itself, for exactness."""
+    """1 / (1 + e^-x), elementwise: x of any shape -> Tensor of the same shape.
+
+    A binary cross-entropy given this output uses x itself, for exactness.
+    """
     return _remember_logits(K.sigmoid(x), x, "sigmoid")
 
 
 def exponential(x: Tensor | ArrayLike) -> Tensor:
-    """e^x."""
+    """e^x, elementwise: x of any shape -> Tensor of the same shape."""
     return _exp(x)
 
 
 def hard_sigmoid(x: Tensor | ArrayLike) -> Tensor:
-    """A piecewise-linear sigmoid, relu6(x + 3) / 6 (Keras 3's definition)."""
+    """A piecewise-linear sigmoid, relu6(x + 3) / 6 (Keras 3's definition).
+
+    Elementwise: x of any shape -> Tensor of the same shape.
+    """
     return relu6(as_tensor(x) + 3.0) / 6.0
 
 
 def hard_silu(x: Tensor | ArrayLike) -> Tensor:
-    """x * hard_sigmoid(x) (also called hard swish)."""
+    """x * hard_sigmoid(x) (also called hard swish); x of any shape -> Tensor of the same shape."""
     x = as_tensor(x)
     return x * hard_sigmoid(x)
 
@@ -157,29 +221,63 @@ hard_swish = hard_silu
 
 
 def mish(x: Tensor | ArrayLike) -> Tensor:
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)), elementwise: x of any shape -> Tensor of the same shape."""
     x = as_tensor(x)
     return x * K.tanh(K.softplus(x))
 
 
 def linear(x: Tensor | ArrayLike) -> Tensor | ArrayLike:
-    """The identity (what `activation=None` means): `x` itself is returned."""
+    """The identity (what `activation=None` means): `x` itself is returned, of any shape and type."""
     return x
 
 
 def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
-    """e^x / sum(e^x) along `axis` (x of any shape; the output sums to 1 along `axis`).
-    A following categorical cross-entropy uses x itself, for exactness."""
+    """e^x / sum(e^x) along `axis`: the output is positive and sums to 1 along `axis`.
+
+    A categorical cross-entropy given this output uses x itself, for exactness.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape with at least one axis
+    axis : int
+
+    Returns
+    -------
+    Tensor, same shape as x
+
+    Examples
+    --------
+    >>> gw.activations.softmax(gw.tensor([0.0, 0.0]))
+    tensor([0.5, 0.5])
+    """
     return _remember_logits(S.softmax(x, axis), x, "softmax", axis)
 
 
 def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
-    """log(softmax(x)) along `axis`, computed as x - logsumexp(x)."""
+    """log(softmax(x)) along `axis`, computed as x - logsumexp(x) (finite where softmax underflows).
+
+    Parameters
+    ----------
+    x, axis : as for `softmax`
+
+    Returns
+    -------
+    Tensor, same shape as x: the log-probabilities along `axis`
+    """
     return S.log_softmax(x, axis)
 
 
 def crelu(x: Tensor | ArrayLike) -> Tensor:
-    """Concatenated ReLU: [relu(x), relu(-x)] along the last axis; x (..., n) -> (..., 2n)."""
+    """Concatenated ReLU: [relu(x), relu(-x)] along the last axis.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (..., n)
+
+    Returns
+    -------
+    Tensor, shape (..., 2n)
+    """
     x = as_tensor(x)
     return concatenate([K.relu(x), K.relu(-x)], axis=-1)
 
@@ -197,19 +295,31 @@ _ACTIVATIONS = Registry(
 _ACTIVATIONS.add_equivalents(K.relu, K.sigmoid, K.tanh, K.selu, K.softplus, K.silu)
 
 
-def register_equivalents(*functions):
-    """Let each of `functions` (e.g. `gw.nn.functional.softmax`) be saved under its `__name__`, the name
-    of the Keras activation it computes exactly with its defaults; loading gives that activation."""
+def register_equivalents(*functions: Callable[..., Tensor]) -> None:
+    """Let each of `functions` be saved under its `__name__`, the activation it computes exactly.
+
+    For adapters such as `gw.nn.functional.softmax`, which equal the Keras activation of that
+    name with its defaults; loading a saved one gives that activation.
+    """
     _ACTIVATIONS.add_equivalents(*functions)
 
 
-def get(identifier):
-    """An activation function from a name, None (-> linear), a serialized dict, or a callable (as is)."""
+def get(identifier: str | dict | Callable | None) -> Callable:
+    """An activation function from a name, a serialized dict, or a callable (returned as is).
+
+    None gives `linear`. An unknown name raises ValueError listing the valid names.
+    """
     return linear if identifier is None else _ACTIVATIONS.get(identifier)
 
 
-def serialize(activation):
-    """The name of a built-in activation ("relu"); None serializes as "linear"."""
+def serialize(activation: Callable | None) -> str:
+    """The name of a built-in activation ("relu"); None serializes as "linear".
+
+    Raises
+    ------
+    ValueError
+        For a function that is not a built-in activation (or registered as equivalent to one).
+    """
     if activation is None:
         return "linear"
     name = _ACTIVATIONS.name_of(activation)
@@ -221,8 +331,8 @@ def serialize(activation):
     return name
 
 
-def deserialize(config):
-    """The activation function from a name, or from a dict whose 'config' (or 'class_name') is the name."""
+def deserialize(config: str | dict) -> Callable:
+    """The activation function from a name, or from a dict whose "config" (or "class_name") is the name."""
     return _ACTIVATIONS.deserialize(config)
 
 

@@ -5,9 +5,10 @@ a dense kernel is (in, out); a convolution kernel is (*spatial, in_channels, out
 fans are multiplied by the receptive-field size. As in Keras, the "normal" members draw from a
 normal truncated at two standard deviations, rescaled so the variance is still `scale / fan`.
 
-Randomness: an initializer built with `seed=n` returns the same values on every call (Keras's
-rule for seeded initializers); one built without a seed draws from `gw.random.get_generator()`,
-so `gw.random.seed(n)` makes every later initialization repeat bit for bit.
+Randomness: the random initializers take `seed` (an int or None; the named variance-scaling ones,
+`GlorotUniform` to `LecunUniform`, take nothing else). One built with `seed=n` returns the same
+values on every call (Keras's rule for seeded initializers); one built without a seed draws from
+`gw.random.get_generator()`, so `gw.random.seed(n)` makes every later initialization repeat.
 
 >>> init = gw.initializers.get("glorot_uniform")
 >>> w = init((784, 128))                 # float32 ndarray, uniform in +-sqrt(6 / (784 + 128))
@@ -16,8 +17,10 @@ so `gw.random.seed(n)` makes every later initialization repeat bit for bit.
 """
 import abc
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .random import get_generator
 from .registry import Configurable, Registry
@@ -27,11 +30,16 @@ from .tensor import get_default_dtype
 _TRUNCATED_STD = 0.87962566103423978
 
 
-def compute_fans(shape):
+def compute_fans(shape: Sequence[int]) -> tuple[int, int]:
     """(fan_in, fan_out) of a kernel shape, as Keras computes them.
 
     () -> (1, 1); (n,) -> (n, n); (in, out) -> (in, out); (*spatial, in, out) ->
     (in * prod(spatial), out * prod(spatial)).
+
+    Examples
+    --------
+    >>> gw.initializers.compute_fans((3, 3, 16, 32))
+    (144, 288)
     """
     shape = tuple(shape)
     if len(shape) == 0:
@@ -81,19 +89,34 @@ def _truncated_standard_normal(rng, shape):
 
 
 class Initializer(Configurable, abc.ABC):
-    """Base class: subclasses implement `__call__(shape, dtype=None)`; the config is the constructor's
-    arguments (see `gradwork.registry.Configurable`)."""
+    """Base class: subclasses implement `__call__`; the config is the constructor's arguments (see
+    `gradwork.registry.Configurable`)."""
 
     @abc.abstractmethod
-    def __call__(self, shape, dtype=None):
-        """Subclasses implement this."""
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
+        """A new array of initial values.
 
-    def clone(self):
+        Parameters
+        ----------
+        shape : int or sequence of int
+            A bare int is a 1-d shape.
+        dtype : dtype, optional
+            Default: gradwork's default float dtype. The random initializers need a floating dtype.
+
+        Returns
+        -------
+        ndarray, shape `shape`
+        """
+
+    def clone(self) -> "Initializer":
+        """A new initializer of the same class and config (the same seed gives the same values)."""
         return type(self).from_config(self.get_config())
 
 
 class _RandomInitializer(Initializer):
-    def __init__(self, seed=None):
+    """An initializer that draws random values; `seed` is an int or None (see the module docstring)."""
+
+    def __init__(self, seed: int | None = None):
         self.seed = _check_seed(seed)
 
     def _rng(self):
@@ -107,36 +130,36 @@ class _RandomInitializer(Initializer):
 class Zeros(Initializer):
     """All zeros (the usual bias initializer)."""
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         return np.zeros(_shape(shape), dtype=get_default_dtype() if dtype is None else dtype)
 
 
 class Ones(Initializer):
     """All ones (batch-norm's scale)."""
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         return np.ones(_shape(shape), dtype=get_default_dtype() if dtype is None else dtype)
 
 
 class Constant(Initializer):
-    """Every element equal to `value` (a number)."""
+    """Every element equal to `value` (a scalar)."""
 
-    def __init__(self, value=0.0):
+    def __init__(self, value: float = 0.0):
         if np.ndim(value) != 0:
             raise ValueError(f"Constant: value must be a scalar, got an array of shape {np.shape(value)}")
         self.value = value.item() if isinstance(value, np.generic) else value
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         return np.full(_shape(shape), self.value, dtype=get_default_dtype() if dtype is None else dtype)
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix (2-d shapes only; rectangular allowed)."""
+    """`gain` times the identity matrix: for a shape (rows, cols) only, rectangular allowed."""
 
-    def __init__(self, gain=1.0):
+    def __init__(self, gain: float = 1.0):
         self.gain = gain
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         shape = _shape(shape)
         if len(shape) != 2:
             raise ValueError(f"Identity needs a 2-d shape, got {shape}")
@@ -147,27 +170,34 @@ class Identity(Initializer):
 
 
 class RandomNormal(_RandomInitializer):
-    """Normal draws with the given mean and standard deviation."""
+    """Normal draws with mean `mean` and standard deviation `stddev` (`seed`: see the module docstring)."""
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         dtype = _float_dtype(dtype, "RandomNormal")
         return (self.mean + self.stddev * self._rng().standard_normal(_shape(shape))).astype(dtype)
 
 
 class RandomUniform(_RandomInitializer):
-    """Uniform draws in [minval, maxval)."""
+    """Uniform draws in [minval, maxval).
 
-    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+    Parameters
+    ----------
+    minval, maxval : float
+        maxval must not be below minval.
+    seed : int, optional
+    """
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
         super().__init__(seed)
         if maxval < minval:
             raise ValueError(f"RandomUniform: maxval ({maxval}) must not be below minval ({minval})")
         self.minval, self.maxval = minval, maxval
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         dtype = _float_dtype(dtype, "RandomUniform")
         return self._rng().uniform(self.minval, self.maxval, _shape(shape)).astype(dtype)
 
@@ -175,15 +205,20 @@ class RandomUniform(_RandomInitializer):
 class TruncatedNormal(_RandomInitializer):
     """Normal draws, those more than two standard deviations from the mean redrawn.
 
-    `stddev` is that of the normal before truncation (as Keras), so the result's spread is
-    about 0.88 * stddev.
+    Parameters
+    ----------
+    mean : float
+    stddev : float
+        That of the normal before truncation (as Keras), so the result's spread is about
+        0.88 * stddev.
+    seed : int, optional
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         dtype = _float_dtype(dtype, "TruncatedNormal")
         z = _truncated_standard_normal(self._rng(), _shape(shape))
         return (self.mean + self.stddev * z).astype(dtype)
@@ -196,14 +231,20 @@ _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
 
 class VarianceScaling(_RandomInitializer):
-    """Draws with variance `scale / n`, n being fan_in, fan_out or their mean (`mode`).
+    """Draws with variance `scale / n`, n being fan_in, fan_out or their mean (see `compute_fans`).
 
-    distribution "truncated_normal" (or "normal"): normal truncated at 2 standard deviations,
-    widened by 1/0.8796 so the variance stays scale / n; "untruncated_normal": plain normal;
-    "uniform": uniform in +-sqrt(3 scale / n).
+    Parameters
+    ----------
+    scale : float > 0
+    mode : "fan_in", "fan_out" or "fan_avg"
+    distribution : "truncated_normal" (or "normal"), "untruncated_normal" or "uniform"
+        "truncated_normal": normal truncated at 2 standard deviations, widened by 1/0.8796 so the
+        variance stays scale / n; "uniform": uniform in +-sqrt(3 scale / n).
+    seed : int, optional
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: int | None = None):
         super().__init__(seed)
         if not scale > 0:
             raise ValueError(f"VarianceScaling: scale must be positive, got {scale}")
@@ -218,7 +259,7 @@ class VarianceScaling(_RandomInitializer):
             )
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         shape = _shape(shape)
         dtype = _float_dtype(dtype, type(self).__name__)
         fan_in, fan_out = compute_fans(shape)
@@ -236,11 +277,11 @@ class VarianceScaling(_RandomInitializer):
 
 
 class _NamedVarianceScaling(VarianceScaling):
-    """A VarianceScaling with fixed settings; its config is only the seed."""
+    """A VarianceScaling with fixed settings; its only argument (and config) is `seed`, an int or None."""
 
     _settings = ()  # (scale, mode, distribution)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: int | None = None):
         super().__init__(*self._settings, seed=seed)
 
 
@@ -283,15 +324,15 @@ class LecunUniform(_NamedVarianceScaling):
 class Orthogonal(_RandomInitializer):
     """A (semi-)orthogonal matrix times `gain`, from the QR decomposition of a normal matrix.
 
-    The shape is seen as (prod(shape[:-1]), shape[-1]): for a tall matrix the columns are
-    orthonormal, for a wide one the rows. Needs at least 2 dimensions.
+    The shape (at least 2-d) is seen as (prod(shape[:-1]), shape[-1]): for a tall matrix the
+    columns are orthonormal, for a wide one the rows. `seed`: see the module docstring.
     """
 
-    def __init__(self, gain=1.0, seed=None):
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
         super().__init__(seed)
         self.gain = gain
 
-    def __call__(self, shape, dtype=None):
+    def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         shape = _shape(shape)
         dtype = _float_dtype(dtype, "Orthogonal")
         if len(shape) < 2:
@@ -325,19 +366,19 @@ _INITIALIZERS = Registry(
 )
 
 
-def serialize(initializer):
-    """{'class_name': ..., 'config': {...}}: enough for `deserialize` to rebuild it."""
+def serialize(initializer: Initializer) -> dict:
+    """{"class_name": ..., "config": {...}}: enough for `deserialize` to rebuild it."""
     return _INITIALIZERS.serialize(initializer)
 
 
-def deserialize(config):
-    """An initializer from `serialize`'s dict (or from a name)."""
+def deserialize(config: str | dict) -> Initializer:
+    """An initializer from `serialize`'s dict (or from a name, with default arguments)."""
     return _INITIALIZERS.deserialize(config)
 
 
-def get(identifier):
+def get(identifier: str | dict | type | Callable | None) -> Initializer | Callable | None:
     """An initializer from a name ("he_normal"), a config dict, a class, or an instance or
-    callable (returned as is). None gives None."""
+    callable (returned as is). None gives None; anything else raises ValueError."""
     return _INITIALIZERS.get(identifier)
 
 

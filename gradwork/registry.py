@@ -20,6 +20,10 @@ Halve()
 """
 import inspect
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 _CUSTOM = {}  # "package>name" -> the class or function registered under it
 
@@ -35,12 +39,28 @@ def snake_case(name: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def register_serializable(package: str = "Custom", name: str | None = None):
+def register_serializable(package: str = "Custom", name: str | None = None) -> Callable[[_T], _T]:
     """Class or function decorator: save your object as "package>name" and find it again on loading.
 
     Works for every kind (layers and models, initializers, losses, metrics, activations, ...).
-    A different object under a name already taken is an error.
 
+    Parameters
+    ----------
+    package : str
+    name : str, optional
+        Default: the object's `__name__`.
+
+    Returns
+    -------
+    The decorator; it returns the object itself.
+
+    Raises
+    ------
+    ValueError
+        When the decorator is applied to a different object under a name already taken.
+
+    Examples
+    --------
     >>> @gw.saving.register_serializable()
     ... class Scale(gw.nn.Layer): ...
     """
@@ -67,9 +87,12 @@ def class_name(cls: type) -> str:
     return _custom_name(cls) or cls.__name__
 
 
-def serialize_object(obj) -> str | dict | None:
-    """A constructor argument as it goes into a config: None, names and config dicts (a layer rebuilt
-    from a config holds those) as they are; any other object as {"class_name", "config"}."""
+def serialize_object(obj: Any) -> str | dict | None:
+    """A constructor argument as it goes into a config.
+
+    None, names and config dicts (a layer rebuilt from a config holds those) stay as they are; any
+    other object becomes {"class_name": ..., "config": obj.get_config()}.
+    """
     if obj is None or isinstance(obj, (str, dict)):
         return obj
     return {"class_name": class_name(type(obj)), "config": obj.get_config()}
@@ -78,21 +101,34 @@ def serialize_object(obj) -> str | dict | None:
 class Registry:
     """The names of one kind of object, and the rules that turn names and configs into objects.
 
-    kind : str, the word in messages ("initializer", "learning rate schedule").
-    base : type, optional, the class every object of this kind is an instance of; `serialize`
-        checks it, `get` instantiates its subclasses, and only its subclasses are found among the
-        objects registered with `register_serializable`.
-    entries : classes or functions, each saved under its `__name__`.
-    aliases : dict, further names -> one of the entries.
-    ignore_case : names match whatever their capitalisation ("SGD", "sgd").
-    snake_case_aliases : each class also answers to its snake-case name ("glorot_uniform").
-    takes_custom_objects : the kind's `deserialize` takes `custom_objects`; its unknown-name error
-        says so, in Keras's words ("Unknown optimizer: 'adamm'; ...").
-    module : str, optional, written into configs as "module" (information only: never imported).
-    heading : the start of the unknown-name error, a format string with {kind}, {name} and
-        {plain} (the name after any "package>").
-    list_names : whether that error lists the valid names.
-    hint : the end of that error (what else the user can do).
+    Parameters
+    ----------
+    kind : str
+        The word in messages ("initializer", "learning rate schedule").
+    base : type, optional
+        The class every object of this kind is an instance of: `serialize` checks it, `get`
+        instantiates its subclasses, and only its subclasses are found among the objects
+        registered with `register_serializable`.
+    entries : tuple of classes or functions
+        Each saved under its `__name__`.
+    aliases : dict of str to entry, optional
+        Further names for entries.
+    ignore_case : bool
+        Names match whatever their capitalisation ("SGD", "sgd").
+    snake_case_aliases : bool
+        Each class also answers to its snake-case name ("glorot_uniform").
+    takes_custom_objects : bool
+        The kind's `deserialize` takes `custom_objects`; its unknown-name error says so, in
+        Keras's words ("Unknown optimizer: 'adamm'; ...").
+    module : str, optional
+        Written into configs as "module" (information only: never imported).
+    heading : str
+        The start of the unknown-name error, a format string with {kind}, {name} and {plain}
+        (the name after any "package>").
+    list_names : bool
+        Whether that error lists the valid names.
+    hint : str
+        The end of that error (what else the user can do).
     """
 
     def __init__(
@@ -124,7 +160,7 @@ class Registry:
             raise ValueError(f"the {self.kind} name {name!r} is already taken by {taken!r}")
         self._by_name[key] = obj
 
-    def add(self, obj, *aliases: str):
+    def add(self, obj: _T, *aliases: str) -> _T:
         """Register `obj` under its `__name__` (the name it is saved under) and `aliases`; returns `obj`."""
         self._bind(obj.__name__, obj)
         self._name_of[obj] = obj.__name__
@@ -134,29 +170,35 @@ class Registry:
             self._bind(alias, obj)
         return obj
 
-    def add_equivalents(self, *objs):
+    def add_equivalents(self, *objs: Callable) -> None:
         """Let each of `objs` be saved under its `__name__`, the name of an entry it behaves exactly as
-        (loading gives that entry)."""
+        (loading gives that entry). A name that is not an entry raises ValueError."""
         for obj in objs:
             self.lookup(obj.__name__)  # the entry must exist
             self._name_of[obj] = obj.__name__
 
-    def is_entry(self, obj) -> bool:
+    def is_entry(self, obj: Any) -> bool:
         """Whether `obj` is one of the table's own objects (not a registered or custom one)."""
         try:
             return obj in self._name_of
         except TypeError:  # unhashable
             return False
 
-    def name_of(self, obj) -> str | None:
+    def name_of(self, obj: Any) -> str | None:
         """The name `obj` is saved under: its registered name, its entry's name, or None."""
         try:
             return _custom_name(obj) or self._name_of.get(obj)
         except TypeError:  # unhashable
             return None
 
-    def lookup(self, name: str, custom_objects: dict | None = None):
-        """The object called `name`: from `custom_objects`, this table, or `register_serializable`."""
+    def lookup(self, name: str, custom_objects: dict | None = None) -> Any:
+        """The object called `name`: from `custom_objects`, this table, or `register_serializable`.
+
+        Raises
+        ------
+        ValueError
+            When no object has that name (`unknown_name_error`).
+        """
         if custom_objects and name in custom_objects:
             return custom_objects[name]
         found = self._by_name.get(self._key(name))
@@ -187,8 +229,14 @@ class Registry:
             text += " (or the class names)"
         return text + (" (any capitalisation)" if self._ignore_case else "")
 
-    def serialize(self, obj) -> dict:
-        """{"class_name", "config"} (and "module" when the kind has one) for an instance of `base`."""
+    def serialize(self, obj: Any) -> dict:
+        """{"class_name", "config"} (and "module" when the kind has one) for an instance of `base`.
+
+        Raises
+        ------
+        TypeError
+            When `obj` is not an instance of `base`.
+        """
         if not isinstance(obj, self.base):
             article = "an" if self.base.__name__[0] in "AEIOU" else "a"
             raise TypeError(
@@ -197,10 +245,24 @@ class Registry:
         head = {} if self.module is None else {"module": self.module}
         return {**head, "class_name": class_name(type(obj)), "config": obj.get_config()}
 
-    def deserialize(self, config: str | dict, custom_objects: dict | None = None):
-        """The object a name or a `serialize` dict describes: a class found by name is built (from the
-        dict's "config" by `from_config`), a function returned. A dict whose "config" is a name (how
-        Keras saves a function) means that name."""
+    def deserialize(self, config: str | dict, custom_objects: dict | None = None) -> Any:
+        """The object a name or a `serialize` dict describes.
+
+        A class found by name is built (from the dict's "config" by `from_config`), a function
+        returned. A dict whose "config" is a name (how Keras saves a function) means that name.
+
+        Parameters
+        ----------
+        config : str or dict
+            A name, or {"class_name": ..., "config": ...}.
+        custom_objects : dict of str to class or function, optional
+            Looked up before the table.
+
+        Raises
+        ------
+        ValueError
+            For an unknown name or a config of another form.
+        """
         if isinstance(config, dict) and isinstance(config.get("config"), str):
             config = config["config"]
         if isinstance(config, str):
@@ -216,9 +278,9 @@ class Registry:
             "and 'config' (as serialize returns)"
         )
 
-    def get(self, identifier):
+    def get(self, identifier: Any) -> Any:
         """An object of this kind from a name, a config dict, a class (instantiated), or an instance or
-        other callable (returned as is). None gives None."""
+        other callable (returned as is). None gives None; anything else raises ValueError."""
         if identifier is None:
             return None
         if isinstance(identifier, (str, dict)):
@@ -256,11 +318,11 @@ class Configurable:
         return config
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict) -> Any:
         """An object built from `get_config()`'s output."""
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
@@ -281,7 +343,7 @@ class FunctionWrapperConfig:
         return config
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict) -> Any:
         config = dict(config)
         if "functions" in vars(cls) and isinstance(config.get("fn"), str):
             config["fn"] = cls.functions.lookup(config["fn"])

@@ -10,8 +10,10 @@ so its gradient reaches the weight.
 tensor(0.05, grad_fn=<Mul>)
 """
 import math
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .registry import Configurable, Registry
 from .tensor import Tensor, as_tensor
@@ -28,42 +30,61 @@ def _penalty_factor(value, name):
 
 
 class Regularizer(Configurable):
-    """Base class: subclasses implement `__call__(weight) -> scalar Tensor`; the config is the
-    constructor's arguments (see `gradwork.registry.Configurable`). The base penalty is 0."""
+    """Base class of the weight penalties; the base penalty is 0.
 
-    def __call__(self, x):
+    Subclasses implement `__call__(x)`; the config is the constructor's arguments (see
+    `gradwork.registry.Configurable`).
+    """
+
+    def __call__(self, x: Tensor | ArrayLike) -> Tensor:
+        """The penalty of the weight `x`.
+
+        Parameters
+        ----------
+        x : Tensor or array_like, any shape
+
+        Returns
+        -------
+        Tensor, shape (), of x's dtype (in the graph, so its gradient reaches `x`)
+        """
         return Tensor._make(np.zeros((), dtype=as_tensor(x).dtype))
 
 
 class L1(Regularizer):
-    """l1 * sum(|x|)."""
+    """The penalty l1 * sum(|x|), for a factor l1 >= 0."""
 
-    def __init__(self, l1=0.01):
+    def __init__(self, l1: float = 0.01):
         self.l1 = _penalty_factor(l1, "l1")
 
-    def __call__(self, x):
+    def __call__(self, x: Tensor | ArrayLike) -> Tensor:
         return self.l1 * as_tensor(x).abs().sum()
 
 
 class L2(Regularizer):
-    """l2 * sum(x^2)."""
+    """The penalty l2 * sum(x^2), for a factor l2 >= 0 (no factor 1/2, as Keras)."""
 
-    def __init__(self, l2=0.01):
+    def __init__(self, l2: float = 0.01):
         self.l2 = _penalty_factor(l2, "l2")
 
-    def __call__(self, x):
+    def __call__(self, x: Tensor | ArrayLike) -> Tensor:
         x = as_tensor(x)
         return self.l2 * (x * x).sum()
 
 
 class L1L2(Regularizer):
-    """l1 * sum(|x|) + l2 * sum(x^2); both factors default to 0 (as Keras)."""
+    """The penalty l1 * sum(|x|) + l2 * sum(x^2).
 
-    def __init__(self, l1=0.0, l2=0.0):
+    Parameters
+    ----------
+    l1, l2 : float >= 0 or None
+        Both default to 0, as in Keras; None means 0.
+    """
+
+    def __init__(self, l1: float | None = 0.0, l2: float | None = 0.0):
         self.l1 = _penalty_factor(0.0 if l1 is None else l1, "l1")
         self.l2 = _penalty_factor(0.0 if l2 is None else l2, "l2")
 
-    def __call__(self, x):
+    def __call__(self, x: Tensor | ArrayLike) -> Tensor:
         x = as_tensor(x)
         penalty = None
         if self.l1:
@@ -81,18 +102,21 @@ _REGULARIZERS = Registry("regularizer", Regularizer, entries=(L1, L2, L1L2), ali
                          snake_case_aliases=True)
 
 
-def serialize(regularizer):
-    """{'class_name': ..., 'config': {...}}."""
+def serialize(regularizer: Regularizer) -> dict:
+    """{"class_name": ..., "config": {...}}: enough for `deserialize` to rebuild it."""
     return _REGULARIZERS.serialize(regularizer)
 
 
-def deserialize(config):
+def deserialize(config: str | dict) -> Regularizer:
     """A regularizer from `serialize`'s dict or from a name (with default factors)."""
     return _REGULARIZERS.deserialize(config)
 
 
-def get(identifier):
-    """A regularizer from a name ("l2"), a config dict, a class, or a callable (as is). None gives None."""
+def get(identifier: str | dict | type | Callable | None) -> Regularizer | Callable | None:
+    """A regularizer from a name ("l2"), a config dict, a class, or a callable (returned as is).
+
+    None gives None; anything else raises ValueError.
+    """
     return _REGULARIZERS.get(identifier)
 
 

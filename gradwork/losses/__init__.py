@@ -17,8 +17,11 @@ The package's files, one job each: `shapes` (rank fix-ups and argument checks), 
 `functions` (the per-sample functions), `classes` (`Loss` and the loss classes).
 
 >>> loss = gw.losses.get("sparse_categorical_crossentropy")
->>> loss([2, 0], probs)                    # mean over the batch of -log(probs[i, y_i])
+>>> loss([2, 0], [[0.1, 0.1, 0.8], [0.5, 0.25, 0.25]])     # mean over the batch of -log(p[i, y_i])
+tensor(0.45814535)
 """
+from collections.abc import Callable
+
 from ..nn import functional as F
 from ..registry import Registry
 from .classes import (
@@ -47,8 +50,14 @@ _LOSSES = Registry(
 )
 
 
-def serialize(loss):
-    """{'class_name': ..., 'config': {...}} for a Loss (a built-in loss function serializes as its name)."""
+def serialize(loss: Loss | Callable) -> dict | str:
+    """{"class_name": ..., "config": {...}} for a Loss; a built-in loss function serializes as its name.
+
+    Raises
+    ------
+    ValueError
+        For a custom Loss class that is not registered, or a wrapper of a custom function.
+    """
     if LOSS_FUNCTIONS.is_entry(loss):
         return loss.__name__
     if isinstance(loss, Loss) and _LOSSES.name_of(type(loss)) is None:
@@ -62,15 +71,26 @@ def serialize(loss):
     return _LOSSES.serialize(loss)
 
 
-def deserialize(config):
-    """A Loss from `serialize`'s output or from a name."""
+def deserialize(config: str | dict) -> Loss | Callable:
+    """A Loss from `serialize`'s dict, or what a name means (a loss class's instance, or a function)."""
     return _LOSSES.deserialize(config, custom_objects={"LossFunctionWrapper": LossFunctionWrapper})
 
 
-def get(identifier):
-    """A Loss instance from a name ("mse", "sparse_categorical_crossentropy", "BinaryCrossentropy"),
-    a config dict, a Loss class or instance, or a per-sample function fn(y_true, y_pred) (wrapped
-    in LossFunctionWrapper so reductions and sample weights work). None gives None."""
+def get(identifier: str | dict | type | Callable | None) -> Loss | None:
+    """A Loss instance from a name, a config dict, a Loss class or instance, or a per-sample function.
+
+    Parameters
+    ----------
+    identifier : str, dict, Loss class or instance, callable, or None
+        A name ("mse", "sparse_categorical_crossentropy", "BinaryCrossentropy"); a function
+        fn(y_true, y_pred) -> shape (batch, ...) is wrapped in `LossFunctionWrapper` so that
+        reductions and sample weights work. None gives None.
+
+    Raises
+    ------
+    TypeError
+        For a `gw.nn.functional` loss, which takes (input, target) in PyTorch's order.
+    """
     loss = _LOSSES.get(identifier)
     if loss is None or isinstance(loss, Loss):
         return loss

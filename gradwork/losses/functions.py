@@ -10,9 +10,11 @@ Shapes: y_pred (batch, ..., d); y_true the same (a trailing axis of 1 may differ
 import warnings
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..nn import functional as F
 from ..registry import Registry
+from ..tensor import Tensor
 from .logits import logits_for
 from .shapes import integer_labels, matched, prediction, target
 
@@ -23,32 +25,73 @@ def _mean_over(values, axis):
     return values if values.ndim == 0 else values.mean(axis=axis)
 
 
-def mean_squared_error(y_true, y_pred):
-    """mean((y_true - y_pred)^2) over the last axis: one value per sample."""
+def mean_squared_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
+    """mean((y_true - y_pred)^2) over the last axis: one value per sample.
+
+    Parameters
+    ----------
+    y_true, y_pred : Tensor or array_like, shape (batch, ..., d)
+        A trailing axis of 1 on either may differ (Keras's rank fix-up); any other difference
+        raises ValueError (no silent broadcasting).
+
+    Returns
+    -------
+    Tensor, shape (batch, ...)
+    """
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_squared_error")
     return _mean_over(F.mse(y_pred, y_true, reduction="none"), -1)
 
 
-def mean_absolute_error(y_true, y_pred):
-    """mean(|y_true - y_pred|) over the last axis."""
+def mean_absolute_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
+    """mean(|y_true - y_pred|) over the last axis: (batch, ..., d) -> (batch, ...) as `mean_squared_error`."""
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_absolute_error")
     return _mean_over(F.mae(y_pred, y_true, reduction="none"), -1)
 
 
-def huber(y_true, y_pred, delta=1.0):
-    """Huber loss averaged over the last axis: 0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2."""
+def huber(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, delta: float = 1.0) -> Tensor:
+    """Huber loss averaged over the last axis: 0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2.
+
+    Parameters
+    ----------
+    y_true, y_pred : shape (batch, ..., d), as for `mean_squared_error`
+    delta : float
+        Where the quadratic part turns linear (e = y_true - y_pred).
+
+    Returns
+    -------
+    Tensor, shape (batch, ...)
+    """
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "huber")
     return _mean_over(F.huber(y_pred, y_true, delta=delta, reduction="none"), -1)
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_crossentropy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool = False,
+    label_smoothing: float = 0.0, axis: int = -1,
+) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) averaged over `axis`, p clipped to [1e-7, 1 - 1e-7].
 
-    label_smoothing moves the targets towards 0.5: t (1 - s) + s / 2. With from_logits=True, or
-    when y_pred came from sigmoid, it is computed from the logits x as softplus(x) - t x.
+    With from_logits=True, or when y_pred came from sigmoid, it is computed from the logits x as
+    softplus(x) - t x.
+
+    Parameters
+    ----------
+    y_true : Tensor or array_like, y_pred's shape (a trailing axis of 1 may differ)
+        Targets t in [0, 1].
+    y_pred : Tensor or array_like, shape (batch, ..., d)
+        Probabilities p, or logits with from_logits=True.
+    from_logits : bool
+    label_smoothing : float in [0, 1]
+        Moves the targets towards 0.5: t (1 - s) + s / 2.
+    axis : int
+        The axis averaged over.
+
+    Returns
+    -------
+    Tensor, y_pred's shape without `axis`
     """
     y_pred = prediction(y_pred)
     logits = logits_for(y_pred, from_logits, "sigmoid", "binary_crossentropy")
@@ -63,12 +106,35 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return _mean_over(per_element, axis)
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """-sum(t log p) over the class `axis`, for one-hot (or soft) targets of y_pred's shape.
+def categorical_crossentropy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool = False,
+    label_smoothing: float = 0.0, axis: int = -1,
+) -> Tensor:
+    """-sum(t log p) over the class `axis`, for one-hot (or soft) targets.
 
     Probabilities are renormalized to sum to 1 and clipped to [1e-7, 1 - 1e-7] (as Keras);
     logits (from_logits=True, or y_pred from softmax over `axis`) go through log-softmax.
-    label_smoothing mixes the targets with the uniform distribution: t (1 - s) + s / classes.
+    A single class warns (the loss is always 0).
+
+    Parameters
+    ----------
+    y_true : Tensor or array_like, y_pred's shape exactly
+    y_pred : Tensor or array_like, shape (batch, ..., classes) with the classes on `axis`
+    from_logits : bool
+    label_smoothing : float in [0, 1]
+        Mixes the targets with the uniform distribution: t (1 - s) + s / classes.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    Tensor, y_pred's shape without `axis`
+
+    Raises
+    ------
+    ValueError
+        For a scalar y_pred, an `axis` out of range, or y_true of another shape (integer labels
+        belong to `sparse_categorical_crossentropy`).
     """
     y_pred = prediction(y_pred)
     if y_pred.ndim == 0:
@@ -101,8 +167,16 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return -(y_true * p.clip(EPSILON, 1.0 - EPSILON).log()).sum(axis=axis)
 
 
-def sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axis, name):
-    """(per-sample losses, mask of the labels that count, or None)."""
+def sparse_crossentropy_and_mask(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool, ignore_class: int | None,
+    axis: int, name: str,
+) -> tuple[Tensor, np.ndarray | None]:
+    """`sparse_categorical_crossentropy` and the mask of the labels that count.
+
+    The arguments are those of `sparse_categorical_crossentropy`, all given, and `name` (the loss,
+    for the messages). Returns (losses, shape (batch, ...); mask, bool of that shape, or None
+    without `ignore_class`).
+    """
     y_pred = prediction(y_pred)
     if y_pred.ndim == 0:
         raise ValueError(f"{name}: y_pred needs a class axis, got a scalar")
@@ -130,12 +204,34 @@ def sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axis
     return values, valid
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
-    """-log p[label] per sample, for integer labels of shape y_pred.shape[:-1] (or with a trailing 1).
+def sparse_categorical_crossentropy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool = False,
+    ignore_class: int | None = None, axis: int = -1,
+) -> Tensor:
+    """-log p[label] per sample, for integer class labels.
 
     Probabilities are renormalized and clipped as in `categorical_crossentropy`; logits
-    (from_logits=True, or y_pred from softmax) go through log-softmax. Samples whose label equals
-    `ignore_class` get loss 0 (the loss classes also leave them out of the average).
+    (from_logits=True, or y_pred from softmax) go through log-softmax.
+
+    Parameters
+    ----------
+    y_true : Tensor or array_like of whole numbers, shape (batch, ...) or (batch, ..., 1)
+        Labels in [0, classes), except `ignore_class`.
+    y_pred : Tensor or array_like, shape (batch, ..., classes)
+    from_logits : bool
+    ignore_class : int, optional
+        Samples with this label get loss 0 (the loss classes also leave them out of the average).
+    axis : -1
+        Only the last axis can hold the classes.
+
+    Returns
+    -------
+    Tensor, shape (batch, ...)
+
+    Raises
+    ------
+    ValueError
+        For labels of another shape, out of range, or not whole numbers.
     """
     name = "sparse_categorical_crossentropy"
     return sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axis, name)[0]

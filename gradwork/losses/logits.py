@@ -35,11 +35,26 @@ def _producer_logits(y_pred, kind, axis=None):
     return logits
 
 
-def logits_for(y_pred, from_logits, kind, name, axis=None):
+def logits_for(
+    y_pred: Tensor, from_logits: bool, kind: str, name: str, axis: int | None = None
+) -> Tensor | None:
     """The tensor to treat as logits (y_pred itself when from_logits), or None for the probability path.
 
-    y_pred : Tensor; kind : "softmax" (over `axis`) or "sigmoid"; name : the loss, for the warning
-    given when from_logits=True but y_pred is visibly an activation's output.
+    Parameters
+    ----------
+    y_pred : Tensor, any shape
+    from_logits : bool
+        Whether the loss was told y_pred holds logits.
+    kind : "softmax" (over `axis`) or "sigmoid"
+    name : str
+        The loss, for the warning given when from_logits=True but y_pred is visibly an
+        activation's output.
+    axis : int, optional
+        The softmax's axis.
+
+    Returns
+    -------
+    Tensor of y_pred's shape and dtype, or None
     """
     found = _producer_logits(y_pred, kind, axis)
     if from_logits:

@@ -5,6 +5,7 @@ per-sample values, "sum" does not divide, "mean_with_sample_weight" divides by t
 and None / "none" returns the weighted values.
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..tensor import Tensor, as_tensor
 from .shapes import squeeze_or_expand_to_same_rank
@@ -12,8 +13,8 @@ from .shapes import squeeze_or_expand_to_same_rank
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
 
-def standardize_reduction(reduction):
-    """`reduction`, checked to be one of `REDUCTIONS`."""
+def standardize_reduction(reduction: str | None) -> str | None:
+    """`reduction`, checked to be one of `REDUCTIONS` (a ValueError names them otherwise)."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     return reduction
@@ -38,13 +39,38 @@ def _aligned_weights(sample_weight, values, name):
     return values, sw
 
 
-def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size",
-                           name="loss"):
+def reduce_weighted_values(
+    values: Tensor | ArrayLike,
+    sample_weight: Tensor | ArrayLike | None = None,
+    mask: np.ndarray | None = None,
+    reduction: str | None = "sum_over_batch_size",
+    name: str = "loss",
+) -> Tensor:
     """Weight the per-sample `values` (by `sample_weight` and a boolean `mask`) and reduce them.
 
-    values : Tensor (batch, ...) of per-sample losses.
-    sample_weight : array broadcastable to `values` (one weight per sample: shape (batch,)), or None.
-    mask : boolean array of `values`' shape, or None; masked-out entries also leave the average.
+    Parameters
+    ----------
+    values : Tensor or array_like, shape (batch, ...)
+        Per-sample losses.
+    sample_weight : Tensor or array_like, optional
+        Broadcastable to `values` after Keras's rank fix-up; shape (batch,) gives one weight per
+        sample, spread over its other axes.
+    mask : ndarray of bool, shape of `values`, optional
+        Entries that count; masked-out entries also leave the "sum_over_batch_size" average.
+    reduction : one of `REDUCTIONS`
+    name : str
+        The loss, for the messages.
+
+    Returns
+    -------
+    Tensor
+        Shape () for every reduction but None / "none", which keeps the weighted values, shape
+        (batch, ...).
+
+    Raises
+    ------
+    ValueError
+        When `sample_weight` does not fit `values`.
     """
     reduction = standardize_reduction(reduction)
     values = as_tensor(values)
@@ -64,8 +90,22 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     return reduce_values(values, sample_weight, reduction)
 
 
-def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """Sum, average or keep already-weighted per-sample values (see the module docstring)."""
+def reduce_values(
+    values: Tensor, sample_weight: ArrayLike | None = None, reduction: str | None = "sum_over_batch_size"
+) -> Tensor:
+    """Sum, average or keep already-weighted per-sample values (see the module docstring).
+
+    Parameters
+    ----------
+    values : Tensor, shape (batch, ...)
+    sample_weight : array_like, optional
+        The weights already applied; only "mean_with_sample_weight" reads them (their sum).
+    reduction : one of `REDUCTIONS`
+
+    Returns
+    -------
+    Tensor, shape () (`values` itself for None / "none", a scalar or an empty batch)
+    """
     if reduction in (None, "none") or values.ndim == 0 or values.shape == (0,):
         return values
     total = values.sum()

@@ -18,6 +18,9 @@ The package's files, one job each: `base` (`Metric`), `functions` (the per-sampl
 >>> m.name, m.result()
 ('accuracy', 0.5)
 """
+from collections.abc import Callable
+from typing import Any
+
 from ..registry import Registry
 from .accuracy_metrics import (
     ACCURACY_NAMES, Accuracy, BinaryAccuracy, CategoricalAccuracy, DeferredAccuracy,
@@ -49,13 +52,27 @@ _METRICS = Registry(
 _SAVED_SPECIALLY = {"accuracy": DeferredAccuracy, "MeanMetricWrapper": MeanMetricWrapper}
 
 
-def get(identifier, loss=None, output_shape=None, target_shape=None):
-    """A Metric from a name, config dict, class, instance, or per-sample function fn(y_true, y_pred).
+def get(
+    identifier: str | dict | type | Callable | None,
+    loss: Any = None,
+    output_shape: tuple[int, ...] | None = None,
+    target_shape: tuple[int, ...] | None = None,
+) -> Metric | None:
+    """A Metric from a name, config dict, class, instance, or per-sample function.
 
     "accuracy" / "acc": sparse categorical accuracy after a sparse categorical cross-entropy loss,
     categorical after categorical cross-entropy, binary after binary cross-entropy (threshold 0
     when that loss takes logits); otherwise decided from `output_shape` (and `target_shape`) when
     given, else from the first batch's shapes. A string identifier becomes the metric's name.
+
+    Parameters
+    ----------
+    identifier : str, dict, Metric class or instance, callable, or None
+        A function fn(y_true, y_pred) -> shape (batch, ...) is wrapped in `MeanMetricWrapper`.
+        None gives None.
+    loss : loss identifier or Loss, optional
+    output_shape, target_shape : tuple of int, optional
+        The shapes of y_pred (batch, ..., d) and y_true.
     """
     if isinstance(identifier, str):
         if identifier.lower() in ACCURACY_NAMES:
@@ -69,8 +86,14 @@ def get(identifier, loss=None, output_shape=None, target_shape=None):
     return MeanMetricWrapper(metric)
 
 
-def serialize(metric):
-    """{'class_name': ..., 'config': {...}} for a built-in metric."""
+def serialize(metric: Metric) -> dict:
+    """{"class_name": ..., "config": {...}} for a built-in or registered metric.
+
+    Raises
+    ------
+    ValueError
+        For an unregistered custom Metric class, or a wrapper of a custom function.
+    """
     if isinstance(metric, DeferredAccuracy):
         return {"class_name": "accuracy", "config": {"name": metric.name}}
     if isinstance(metric, Metric) and _METRICS.name_of(type(metric)) is None:
@@ -84,8 +107,8 @@ def serialize(metric):
     return _METRICS.serialize(metric)
 
 
-def deserialize(config):
-    """A Metric from `serialize`'s output or from a name."""
+def deserialize(config: str | dict) -> Metric:
+    """A Metric from `serialize`'s output or from a name (as `get` reads it)."""
     if isinstance(config, str):
         return get(config)
     return _METRICS.deserialize(config, custom_objects=_SAVED_SPECIALLY)

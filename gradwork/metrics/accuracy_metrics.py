@@ -1,6 +1,9 @@
 """The accuracy metrics, and which one "accuracy" / "acc" means (Keras's `compile` rule): the one the
 loss implies, else the one the shapes of the targets and predictions imply."""
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import losses
 from .base import Metric, as_array
@@ -8,50 +11,70 @@ from .functions import (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,
 )
+from ..tensor import Tensor
 from .mean import MeanMetricWrapper
 
 
 class Accuracy(MeanMetricWrapper):
-    """How often y_pred equals y_true exactly (for already-decided labels)."""
+    """How often y_pred equals y_true exactly: the running mean of `accuracy` (already-decided labels).
 
-    def __init__(self, name="accuracy", dtype=None):
+    To have "accuracy" pick the kind that fits the loss, use `gw.metrics.get("accuracy", loss=...)`.
+    """
+
+    def __init__(self, name: str = "accuracy", dtype: DTypeLike | None = None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
-    """How often (y_pred > threshold) matches the 0/1 labels."""
+    """How often (y_pred > threshold) matches the 0/1 labels: the running mean of `binary_accuracy`.
 
-    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+    Parameters
+    ----------
+    name, dtype : as for `Metric`
+    threshold : float
+        0.5 for probabilities; 0 for logits.
+
+    Examples
+    --------
+    >>> m = gw.metrics.BinaryAccuracy()
+    >>> m([[1], [0], [1]], [[0.9], [0.6], [0.3]])
+    0.3333333333333333
+    """
+
+    def __init__(self, name: str = "binary_accuracy", dtype: DTypeLike | None = None, threshold: float = 0.5):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
-    """How often argmax(y_pred) matches argmax of the one-hot y_true."""
+    """How often argmax(y_pred) matches argmax of the one-hot y_true, both (batch, ..., classes)."""
 
-    def __init__(self, name="categorical_accuracy", dtype=None):
+    def __init__(self, name: str = "categorical_accuracy", dtype: DTypeLike | None = None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
-    """How often argmax(y_pred) matches the integer label."""
+    """How often argmax(y_pred), (batch, ..., classes), matches the integer label, (batch, ...)."""
 
-    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+    def __init__(self, name: str = "sparse_categorical_accuracy", dtype: DTypeLike | None = None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the one-hot target is among the k highest predictions."""
+    """How often the one-hot target's class is among the k highest predictions (see
+    `top_k_categorical_accuracy`); `name` and `dtype` as for `Metric`."""
 
-    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+    def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: DTypeLike | None = None):
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the integer label is among the k highest predictions."""
+    """How often the integer label is among the k highest predictions (see
+    `sparse_top_k_categorical_accuracy` for the shapes); `name` and `dtype` as for `Metric`."""
 
-    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
+    def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy",
+                 dtype: DTypeLike | None = None):
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
@@ -92,33 +115,51 @@ def _accuracy_from_shapes(target_shape, output_shape):
 
 
 class DeferredAccuracy(Metric):
-    """"accuracy" whose kind is decided from the shapes of the first batch it sees (Keras 3's rule)."""
+    """"accuracy" whose kind is decided from the shapes of the first batch it sees (Keras 3's rule).
 
-    def __init__(self, name="accuracy", dtype=None):
+    Binary if y_pred has one column, sparse categorical if y_true has one axis fewer (or a single
+    column against several), else categorical. `name` and `dtype` as for `Metric`.
+    """
+
+    def __init__(self, name: str = "accuracy", dtype: DTypeLike | None = None):
         self._metric = None
         super().__init__(name=name, dtype=dtype)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         if self._metric is not None:
             self._metric.reset_state()
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike,
+                     sample_weight: Tensor | ArrayLike | None = None) -> None:
         if self._metric is None:
             cls = _accuracy_from_shapes(np.shape(as_array(y_true)), np.shape(as_array(y_pred)))
             self._metric = cls(name=self.name, dtype=self.dtype)
         self._metric.update_state(y_true, y_pred, sample_weight)
 
-    def result(self):
+    def result(self) -> float:
         return 0.0 if self._metric is None else self._metric.result()
 
 
 ACCURACY_NAMES = ("accuracy", "acc")
 
 
-def accuracy_metric(name, loss=None, output_shape=None, target_shape=None):
-    """The metric "accuracy" / "acc" (`name`) means: the accuracy the loss implies, else the one the
-    shapes imply (`output_shape` (batch, ..., d) and `target_shape`), else one that decides on the
-    first batch it sees."""
+def accuracy_metric(
+    name: str, loss: Any = None, output_shape: tuple[int, ...] | None = None,
+    target_shape: tuple[int, ...] | None = None,
+) -> Metric:
+    """The metric "accuracy" / "acc" means: the one the loss implies, else the one the shapes imply,
+    else a `DeferredAccuracy` that decides on the first batch it sees.
+
+    Parameters
+    ----------
+    name : str
+        "accuracy" or "acc" as the user wrote it: the metric's name.
+    loss : loss identifier or Loss, optional
+        Sparse categorical, categorical or binary cross-entropy (threshold 0 with from_logits).
+    output_shape, target_shape : tuple of int, optional
+        The shapes of y_pred (batch, ..., d) and y_true; they decide together, or `output_shape`
+        alone when d == 1 (binary).
+    """
     chosen = _accuracy_from_loss(loss)
     if chosen is not None:
         cls, kwargs = chosen

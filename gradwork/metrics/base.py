@@ -1,49 +1,75 @@
 """`Metric`, the base of the stateful metrics, and how they read their arguments (plain arrays)."""
 import abc
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ..registry import snake_case
 from ..tensor import Tensor
 
 
-def as_array(x, dtype=None):
-    """A NumPy array of `x` (a Tensor's data, unchanged): metrics record no gradient."""
+def as_array(x: Tensor | ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
+    """`x` as an ndarray of its shape (a Tensor's own data, not copied unless `dtype` casts it).
+
+    Metrics record no gradient, so they read plain arrays.
+    """
     x = x.data if isinstance(x, Tensor) else x
     return np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
 
 
 class Metric(abc.ABC):
-    """Base class: `update_state(...)` accumulates, `result()` reads (a float), `reset_state()` clears."""
+    """Base class: `update_state(...)` accumulates a batch, `result()` reads, `reset_state()` clears.
 
-    def __init__(self, name=None, dtype=None):
+    Subclasses implement the three; `__call__` is `update_state` then `result`.
+
+    Parameters
+    ----------
+    name : str, optional
+        The key in the training history. Default: the class name in snake case.
+    dtype : dtype, optional
+        Kept in the config, as Keras's argument; the state and results are float64.
+    """
+
+    def __init__(self, name: str | None = None, dtype: DTypeLike | None = None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype
         self.reset_state()
 
     @abc.abstractmethod
-    def reset_state(self):
-        """Subclasses implement this."""
+    def reset_state(self) -> None:
+        """Clear the accumulated state (the constructor calls it to create the state)."""
 
     @abc.abstractmethod
-    def update_state(self, *args, **kwargs):
-        """Subclasses implement this."""
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
+        """Accumulate one batch; most metrics take (y_true, y_pred, sample_weight=None).
+
+        Parameters
+        ----------
+        y_true : array_like or Tensor, y_pred's shape, or integer labels (batch, ...) for the sparse ones
+        y_pred : array_like or Tensor, shape (batch, ..., d)
+        sample_weight : array_like, optional
+            One weight per sample, shape (batch,), or one per value; a weight of 0 leaves it out.
+        """
 
     @abc.abstractmethod
-    def result(self):
-        """Subclasses implement this."""
+    def result(self) -> Any:
+        """The value over every batch since the last reset: a float (a list of floats for several
+        thresholds); 0.0 before any data."""
 
-    def __call__(self, *args, **kwargs):
-        """Update with this batch and return the running result."""
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Update with this batch (the arguments of `update_state`) and return the running `result()`."""
         self.update_state(*args, **kwargs)
         return self.result()
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
+        """The constructor's arguments: "name", "dtype", and the subclass's."""
         return {"name": self.name, "dtype": self.dtype}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> "Metric":
+        """A fresh metric (no state) built from `get_config()`'s output."""
         return cls(**config)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}>"

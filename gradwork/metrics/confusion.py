@@ -1,18 +1,37 @@
 """Metrics counted from a confusion of predictions and labels: the confusion matrix of class labels,
 and precision and recall from weighted true/false positives/negatives."""
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ..losses import squeeze_or_expand_to_same_rank
+from ..tensor import Tensor
 from .base import Metric, as_array
 
 
-def confusion_matrix(y_true, y_pred, num_classes=None):
+def confusion_matrix(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, num_classes: int | None = None
+) -> np.ndarray:
     """Counts of (true class, predicted class) pairs.
 
-    y_true, y_pred : integer class labels, shape (n,) each.
-    num_classes : int, optional; default: one more than the largest label seen.
+    Parameters
+    ----------
+    y_true, y_pred : array_like or Tensor of int, shape (n,) each
+        Class labels (y_pred already decided, e.g. by argmax).
+    num_classes : int, optional
+        Default: one more than the largest label seen.
 
-    Returns an int64 array (num_classes, num_classes): row = true class, column = predicted class.
+    Returns
+    -------
+    ndarray of int64, shape (num_classes, num_classes)
+        Row = true class, column = predicted class.
+
+    Examples
+    --------
+    >>> gw.metrics.confusion_matrix([0, 1, 1], [0, 0, 1])
+    array([[1, 0],
+           [1, 1]])
     """
     y_true, y_pred = as_array(y_true).astype(np.int64), as_array(y_pred).astype(np.int64)
     n = num_classes or int(max(y_true.max(), y_pred.max())) + 1
@@ -27,7 +46,8 @@ class _ConfusionMetric(Metric):
     class's column only. Labels are positive where nonzero. Everything else is flattened.
     """
 
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+    def __init__(self, thresholds: float | Sequence[float] | None = None, top_k: int | None = None,
+                 class_id: int | None = None, name: str | None = None, dtype: DTypeLike | None = None):
         default = 0.5 if top_k is None else -np.inf
         if thresholds is None:
             values = [default]
@@ -41,13 +61,14 @@ class _ConfusionMetric(Metric):
         self.top_k, self.class_id = top_k, class_id
         super().__init__(name=name, dtype=dtype)
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         n = len(self.thresholds)
         self.true_positives = np.zeros(n)
         self.false_positives = np.zeros(n)
         self.false_negatives = np.zeros(n)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike,
+                     sample_weight: Tensor | ArrayLike | None = None) -> None:
         y_pred = as_array(y_pred, np.float64)
         y_true = as_array(y_true)
         y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
@@ -85,7 +106,7 @@ class _ConfusionMetric(Metric):
         out = np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
         return float(out[0]) if np.ndim(self.init_thresholds) == 0 else out.tolist()
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {"thresholds": self.init_thresholds, "top_k": self.top_k, "class_id": self.class_id,
                 **super().get_config()}
 
@@ -99,14 +120,39 @@ def _keep_top_k(y_pred, k):
 
 
 class Precision(_ConfusionMetric):
-    """Of the samples predicted positive, the (weighted) fraction truly positive: TP / (TP + FP), or 0."""
+    """Of the samples predicted positive, the (weighted) fraction truly positive: TP / (TP + FP), or 0.
 
-    def result(self):
+    Predictions above a threshold are positive; labels are positive where nonzero.
+
+    Parameters
+    ----------
+    thresholds : float or list of float in [0, 1], optional
+        Default 0.5. With a list, `result()` gives a list (one value per threshold).
+    top_k : int, optional
+        Only each row's k highest predictions can be positive (the threshold then defaults to -inf).
+    class_id : int, optional
+        Look at that class's column of y_true and y_pred (batch, classes) only.
+    name, dtype : as for `Metric`
+
+    `update_state(y_true, y_pred, sample_weight=None)` takes y_true and y_pred of one shape (a
+    trailing axis of 1 may differ), flattened, and one weight per sample (batch,) or per value.
+
+    Examples
+    --------
+    >>> m = gw.metrics.Precision()
+    >>> m([1, 0, 1, 1], [0.9, 0.8, 0.2, 0.7])          # predicted positive: 3, truly so: 2
+    0.6666666666666666
+    """
+
+    def result(self) -> float | list[float]:
         return self._value(self.true_positives, self.true_positives + self.false_positives)
 
 
 class Recall(_ConfusionMetric):
-    """Of the positive samples, the (weighted) fraction predicted positive: TP / (TP + FN); 0 if none."""
+    """Of the positive samples, the (weighted) fraction predicted positive: TP / (TP + FN); 0 if none.
 
-    def result(self):
+    The arguments and shapes are those of `Precision`.
+    """
+
+    def result(self) -> float | list[float]:
         return self._value(self.true_positives, self.true_positives + self.false_negatives)

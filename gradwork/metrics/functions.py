@@ -4,14 +4,26 @@ Shapes: y_pred (batch, ..., d); y_true the same (one-hot or 0/1 targets; a trail
 differ), or integer labels (batch, ...) for the sparse ones; the result (batch, ...).
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..losses import squeeze_or_expand_to_same_rank
 from ..registry import Registry
+from ..tensor import Tensor
 from .base import as_array
 
 
-def accuracy(y_true, y_pred):
-    """1 where y_pred equals y_true exactly, else 0 (averaged over the last axis)."""
+def accuracy(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:
+    """1 where y_pred equals y_true exactly, else 0, averaged over the last axis.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like or Tensor, shape (batch, ..., d)
+        Already-decided labels; a trailing axis of 1 may differ (Keras's rank fix-up).
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, ...)
+    """
     y_pred = as_array(y_pred)
     y_true = as_array(y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -19,15 +31,33 @@ def accuracy(y_true, y_pred):
     return matches if matches.ndim == 0 else matches.mean(axis=-1)
 
 
-def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """1 where (y_pred > threshold) equals the 0/1 label y_true, averaged over the last axis."""
+def binary_accuracy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, threshold: float = 0.5
+) -> np.ndarray:
+    """1 where (y_pred > threshold) equals the 0/1 label y_true, averaged over the last axis.
+
+    Parameters
+    ----------
+    y_true : array_like or Tensor of 0/1, y_pred's shape (a trailing axis of 1 may differ)
+    y_pred : array_like or Tensor, shape (batch, ..., d)
+        Probabilities (or logits, with threshold 0).
+    threshold : float
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, ...)
+    """
     y_true, y_pred = squeeze_or_expand_to_same_rank(as_array(y_true), as_array(y_pred))
     matches = (y_true == (y_pred > threshold)).astype(np.float64)
     return matches if matches.ndim == 0 else matches.mean(axis=-1)
 
 
-def categorical_accuracy(y_true, y_pred):
-    """1 where argmax(y_pred) equals argmax(y_true) (one-hot targets), per sample."""
+def categorical_accuracy(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:
+    """1 where argmax(y_pred) equals argmax(y_true) over the last axis, else 0.
+
+    y_true holds one-hot targets of y_pred's shape (batch, ..., classes) exactly (a ValueError
+    otherwise); the result is a float64 ndarray of shape (batch, ...).
+    """
     y_true, y_pred = as_array(y_true), as_array(y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -50,8 +80,18 @@ def _labels(y_true, y_pred, name):
     return y_true
 
 
-def sparse_categorical_accuracy(y_true, y_pred):
-    """1 where argmax(y_pred) equals the integer label y_true, per sample."""
+def sparse_categorical_accuracy(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:
+    """1 where argmax(y_pred) over the last axis equals the integer label, else 0.
+
+    Parameters
+    ----------
+    y_true : array_like or Tensor of int, shape (batch, ...) or (batch, ..., 1)
+    y_pred : array_like or Tensor, shape (batch, ..., classes)
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, ...)
+    """
     y_pred = as_array(y_pred)
     y_true = _labels(y_true, y_pred, "sparse_categorical_accuracy")
     return (y_true == np.argmax(y_pred, axis=-1)).astype(np.float64)
@@ -67,8 +107,13 @@ def _in_top_k(labels, y_pred, k):
     return (picked >= kth_largest).astype(np.float64)
 
 
-def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the one-hot target's class is among the k highest scores."""
+def top_k_categorical_accuracy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, k: int = 5
+) -> np.ndarray:
+    """1 where the one-hot target's class is among the k highest scores (ties at the k-th count as in).
+
+    y_true and y_pred have one shape (batch, ..., classes); the result, float64, has shape (batch, ...).
+    """
     y_true, y_pred = as_array(y_true), as_array(y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -77,8 +122,14 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _in_top_k(np.argmax(y_true, axis=-1), y_pred, k)
 
 
-def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the integer label is among the k highest scores."""
+def sparse_top_k_categorical_accuracy(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, k: int = 5
+) -> np.ndarray:
+    """1 where the integer label is among the k highest scores (ties at the k-th count as in).
+
+    Labels (batch, ...) or (batch, ..., 1) in [0, classes) for y_pred of shape (batch, ..., classes);
+    the result, float64, has shape (batch, ...).
+    """
     y_pred = as_array(y_pred)
     labels = _labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
     if labels.size and (labels.min() < 0 or labels.max() >= y_pred.shape[-1]):
@@ -96,15 +147,25 @@ def _regression_pair(y_true, y_pred, name):
     return y_true, y_pred
 
 
-def mean_squared_error(y_true, y_pred):
-    """mean((y_true - y_pred)^2) over the last axis."""
+def mean_squared_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:
+    """mean((y_true - y_pred)^2) over the last axis, in float64.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like or Tensor, shape (batch, ..., d)
+        A trailing axis of 1 on either may differ; other shapes raise ValueError.
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, ...)
+    """
     y_true, y_pred = _regression_pair(y_true, y_pred, "mean_squared_error")
     sq = (y_true - y_pred) ** 2
     return sq if sq.ndim == 0 else sq.mean(axis=-1)
 
 
-def mean_absolute_error(y_true, y_pred):
-    """mean(|y_true - y_pred|) over the last axis."""
+def mean_absolute_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:
+    """mean(|y_true - y_pred|) over the last axis, in float64: shapes as in `mean_squared_error`."""
     y_true, y_pred = _regression_pair(y_true, y_pred, "mean_absolute_error")
     ab = np.abs(y_true - y_pred)
     return ab if ab.ndim == 0 else ab.mean(axis=-1)

@@ -1,9 +1,14 @@
 """Running means: `Mean` (of values given), `MeanMetricWrapper` (of a per-sample function), and the
 mean squared / absolute error metrics."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ..losses import squeeze_or_expand_to_same_rank
 from ..registry import FunctionWrapperConfig
+from ..tensor import Tensor
 from .base import Metric, as_array
 from .functions import METRIC_FUNCTIONS, mean_absolute_error, mean_squared_error
 
@@ -33,13 +38,35 @@ def _samplewise(values, sample_weight):
 
 
 class Mean(Metric):
-    """Running (weighted) mean of the values given, per sample: the loss tracker of the fit loop."""
+    """Running (weighted) mean of the values given, per sample: the loss tracker of the fit loop.
 
-    def reset_state(self):
+    `name` and `dtype` as for `Metric`.
+
+    Examples
+    --------
+    >>> m = gw.metrics.Mean()
+    >>> m.update_state([1.0, 2.0]); m.update_state([6.0], sample_weight=[2.0])
+    >>> m.result()                          # (1 + 2 + 2 * 6) / (1 + 1 + 2)
+    3.75
+    """
+
+    def reset_state(self) -> None:
         self.total = 0.0
         self.count = 0.0
 
-    def update_state(self, values, sample_weight=None):
+    def update_state(
+        self, values: Tensor | ArrayLike, sample_weight: Tensor | ArrayLike | None = None
+    ) -> None:
+        """Add a batch of values.
+
+        Parameters
+        ----------
+        values : array_like or Tensor, shape (batch, ...) or ()
+            A sample's values beyond the first axis are averaged into one value.
+        sample_weight : array_like or Tensor, optional
+            Broadcastable to `values` after Keras's rank fix-up (shape (batch,): one weight per
+            sample); the mean divides by the summed weights instead of the sample count.
+        """
         values, sw = _samplewise(values, sample_weight)
         self.total += float(np.sum(values))
         if sw is not None:
@@ -47,33 +74,46 @@ class Mean(Metric):
         else:
             self.count += values.shape[0] if values.ndim else 1
 
-    def result(self):
+    def result(self) -> float:
         return self.total / self.count if self.count else 0.0
 
 
 class MeanMetricWrapper(FunctionWrapperConfig, Mean):
-    """Running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`."""
+    """Running mean of a per-sample function.
+
+    Parameters
+    ----------
+    fn : callable
+        `fn(y_true, y_pred, **kwargs)` -> per-sample values, shape (batch, ...).
+    name : str, optional
+        Default: fn's name.
+    dtype : as for `Metric`
+    **kwargs
+        Passed to `fn` on each update, and saved in the config.
+    """
 
     functions = METRIC_FUNCTIONS
 
-    def __init__(self, fn, name=None, dtype=None, **kwargs):
+    def __init__(self, fn: Callable[..., Any], name: str | None = None, dtype: DTypeLike | None = None,
+                 **kwargs: Any):
         self.fn = fn
         self._fn_kwargs = kwargs
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike,
+                     sample_weight: Tensor | ArrayLike | None = None) -> None:
         super().update_state(self.fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
 
 
 class MeanSquaredError(MeanMetricWrapper):
-    """Running mean of the per-sample mean squared error."""
+    """Running mean of `mean_squared_error` (y_true, y_pred (batch, ..., d) -> one value per sample)."""
 
-    def __init__(self, name="mean_squared_error", dtype=None):
+    def __init__(self, name: str = "mean_squared_error", dtype: DTypeLike | None = None):
         super().__init__(mean_squared_error, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """Running mean of the per-sample mean absolute error."""
+    """Running mean of `mean_absolute_error`, with the shapes of `MeanSquaredError`."""
 
-    def __init__(self, name="mean_absolute_error", dtype=None):
+    def __init__(self, name: str = "mean_absolute_error", dtype: DTypeLike | None = None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)

@@ -37,15 +37,27 @@ _OPTIMIZERS = Registry(
 )
 
 
-def serialize(optimizer):
+def serialize(optimizer: Optimizer) -> dict:
     """A JSON-ready dict `{"module", "class_name", "config"}` describing the optimizer (not its state)."""
     return _OPTIMIZERS.serialize(optimizer)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     """The optimizer `serialize` described (fresh state). Class names are matched without regard to case.
 
-    `custom_objects` maps class names to your own optimizer (and schedule) classes.
+    Parameters
+    ----------
+    config : dict
+        {"class_name": ..., "config": {...}}, as `serialize` returns.
+    custom_objects : dict of str to class, optional
+        Your own optimizer (and schedule) classes by class name.
+
+    Raises
+    ------
+    TypeError
+        When `config` is not a dict.
+    ValueError
+        For a dict without a string "class_name", or an unknown class name.
     """
     if not isinstance(config, dict):
         raise TypeError(
@@ -60,9 +72,9 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
 
 
-def get(identifier):
+def get(identifier: str | dict | type | Optimizer | None) -> Optimizer | None:
     """An optimizer from a name ("adam", "SGD", ...), a config dict, a class or an instance
-    (returned as is). None gives None."""
+    (returned as is). None gives None; anything else raises TypeError."""
     if identifier is None or isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):

@@ -2,11 +2,12 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer, Step
+from .variable_state import VariableState
 
 
 class Adadelta(Optimizer):
-    """Adadelta.
+    """Adadelta: each step scaled by the running RMS of past steps over that of the gradients.
 
     For a variable w with gradient g (slots start at 0), with rms(x) = sqrt(x + epsilon):
 
@@ -19,23 +20,30 @@ class Adadelta(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    rho : float, default 0.95;  epsilon : float, default 1e-7
-    name : str, default "adadelta"
+    learning_rate : float, schedule or callable
+        The paper's rule has none, that is 1 (PyTorch's default).
+    rho : float
+        The decay rate of both running averages.
+    epsilon : float
+        Inside both square roots.
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("rho", "epsilon")
     scratch_count = 2
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta", **kwargs):
+    def __init__(self, learning_rate: LearningRate = 0.001, rho: float = 0.95, epsilon: float = 1e-7,
+                 name: str = "adadelta", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho, self.epsilon = rho, epsilon
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"accumulated_grad": 0.0, "accumulated_delta_var": 0.0}
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: Step
+    ) -> None:
         a, d = state.slots["accumulated_grad"], state.slots["accumulated_delta_var"]
         delta, tmp = state.scratch
         rho, eps = self.rho, self.epsilon

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer, Step
+from .variable_state import VariableState
 
 
 class Adagrad(Optimizer):
@@ -18,26 +19,31 @@ class Adagrad(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    initial_accumulator_value : float, default 0.1
-    epsilon : float, default 1e-7
-    name : str, default "adagrad"
+    learning_rate : float, schedule or callable
+    initial_accumulator_value : float
+        Where s starts (PyTorch's default is 0).
+    epsilon : float
+        Added to s inside the square root.
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("initial_accumulator_value", "epsilon")
 
     def __init__(
-        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="adagrad", **kwargs
+        self, learning_rate: LearningRate = 0.001, initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7, name: str = "adagrad", **kwargs: float | None,
     ):
         super().__init__(learning_rate, name=name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"accumulator": self.initial_accumulator_value}
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: Step
+    ) -> None:
         s, tmp = state.slots["accumulator"], state.scratch[0]
         np.multiply(gradient, gradient, out=tmp)
         s += tmp

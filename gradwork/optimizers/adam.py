@@ -5,7 +5,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer
+from .variable_state import VariableState
 
 
 def update_moments(
@@ -52,13 +53,19 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    amsgrad : bool, default False (use the running maximum of v; slot "velocity_hat")
-    name : str, default "adam"
+    learning_rate : float, schedule or callable
+    beta_1, beta_2 : float
+        The decay rates of the moment estimates m (slot "momentum") and v (slot "velocity").
+    epsilon : float
+        Keras's epsilon hat, as above.
+    amsgrad : bool
+        Use the running maximum of v (slot "velocity_hat").
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
         Weight decay is decoupled (as `AdamW`), not PyTorch Adam's L2 term.
 
+    Examples
+    --------
     >>> opt = Adam(learning_rate=1e-3)
     >>> loss.backward(); opt.step(params); opt.zero_grad(params)     # doctest: +SKIP
     """
@@ -66,22 +73,25 @@ class Adam(Optimizer):
     hyperparameter_names = ("beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(
-        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam", **kwargs
+        self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+        epsilon: float = 1e-7, amsgrad: bool = False, name: str = "adam", **kwargs: float | None,
     ):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.amsgrad = amsgrad
         self._use_amsgrad = bool(amsgrad)
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         slots = {"momentum": 0.0, "velocity": 0.0}
         return {**slots, "velocity_hat": 0.0} if self._use_amsgrad else slots
 
-    def step_constants(self, learning_rate, iteration):
+    def step_constants(self, learning_rate: float, iteration: int) -> AdamStep:
         t = iteration
         return AdamStep(alpha=learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t))
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: AdamStep
+    ) -> None:
         m, v = state.slots["momentum"], state.slots["velocity"]
         tmp = state.scratch[0]
         update_moments(gradient, m, v, self.beta_1, self.beta_2, tmp)

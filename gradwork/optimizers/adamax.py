@@ -4,7 +4,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer
+from .variable_state import VariableState
 
 
 class AdamaxStep(NamedTuple):
@@ -27,25 +28,33 @@ class Adamax(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    name : str, default "adamax"
+    learning_rate : float, schedule or callable
+    beta_1 : float
+        The decay rate of m.
+    beta_2 : float
+        How fast the norm u forgets a large gradient.
+    epsilon : float
+        Added to u.
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adamax", **kwargs):
+    def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, name: str = "adamax", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"momentum": 0.0, "norm": 0.0}
 
-    def step_constants(self, learning_rate, iteration):
+    def step_constants(self, learning_rate: float, iteration: int) -> AdamaxStep:
         return AdamaxStep(step_size=learning_rate / (1.0 - self.beta_1**iteration))
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: AdamaxStep
+    ) -> None:
         m, u = state.slots["momentum"], state.slots["norm"]
         tmp = state.scratch[0]
         np.subtract(gradient, m, out=tmp)

@@ -1,6 +1,7 @@
 """`AdamW`: Adam with decoupled weight decay (Loshchilov & Hutter, 2019)."""
 
 from .adam import Adam
+from .base_optimizer import LearningRate
 
 
 class AdamW(Adam):
@@ -17,24 +18,24 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    weight_decay : float, default 0.004
-    beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    amsgrad : bool, default False
-    name : str, default "adamw"
+    learning_rate : float, schedule or callable
+    weight_decay : float
+        Required (None is refused): the decay above.
+    beta_1, beta_2, epsilon, amsgrad : as for `Adam`
+    name : str
     **kwargs : `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     def __init__(
         self,
-        learning_rate=0.001,
-        weight_decay=0.004,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        name="adamw",
-        **kwargs,
+        learning_rate: LearningRate = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str = "adamw",
+        **kwargs: float | None,
     ):
         if weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")

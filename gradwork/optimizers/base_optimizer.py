@@ -288,8 +288,9 @@ class Optimizer(abc.ABC):
         return self._iterations
 
     def apply(self, grads: Iterable, variables: Iterable | None = None) -> None:
-        """Update `variables` with `grads` (same order; None gradients are skipped). Without
-        `variables`, the gradients are for the variables the optimizer was built with, in order."""
+        """Update `variables` with `grads`, each of its variable's shape (same order; None gradients
+        are skipped). Without `variables`, the gradients are for the variables the optimizer was built
+        with, in order. Counts that differ raise ValueError."""
         grads = list(grads)
         if variables is None:
             if not self._states:

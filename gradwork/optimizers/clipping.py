@@ -9,11 +9,12 @@ variable's gradient buffer, never into the caller's array.
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..tensor import Tensor
 
 
-def as_array(gradient) -> np.ndarray:
+def as_array(gradient: np.ndarray | Tensor | ArrayLike) -> np.ndarray:
     """An ndarray or Tensor gradient (or anything `np.asarray` takes) as an ndarray, without a copy."""
     if isinstance(gradient, np.ndarray):
         return gradient
@@ -21,8 +22,9 @@ def as_array(gradient) -> np.ndarray:
 
 
 def global_scale(gradients: list, clip: float) -> float:
-    """The factor that brings the joint L2 norm of `gradients` (None entries skipped) to at most
-    `clip`: 1.0 when it already is, NaN when the norm is not finite (as Keras, to make it visible)."""
+    """The factor that brings the joint L2 norm of `gradients` (ndarrays or Tensors of any shapes; None
+    entries skipped) to at most `clip`: 1.0 when it already is, NaN when the norm is not finite (as
+    Keras, to make it visible)."""
     total = math.sqrt(sum(_squared_norm(as_array(g)) for g in gradients if g is not None))
     if not math.isfinite(total):
         return math.nan
@@ -30,7 +32,7 @@ def global_scale(gradients: list, clip: float) -> float:
 
 
 def prepare_gradient(
-    gradient,
+    gradient: np.ndarray | Tensor | ArrayLike,
     variable: np.ndarray,
     buffer: np.ndarray,
     clipnorm: float | None,
@@ -38,8 +40,22 @@ def prepare_gradient(
     clipvalue: float | None,
     index: int,
 ) -> np.ndarray:
-    """`gradient` (ndarray or Tensor) as an ndarray of `variable`'s dtype, clipped (in `buffer`, of
-    the variable's shape and dtype, when that changes it). `index` names the variable in errors."""
+    """`gradient` as an ndarray of `variable`'s dtype, clipped.
+
+    Parameters
+    ----------
+    gradient : ndarray or Tensor, the variable's shape (a ValueError otherwise)
+    variable : ndarray, any shape
+    buffer : ndarray, the variable's shape and dtype
+        Receives the gradient when a cast or a clipping changes it.
+    clipnorm, scale, clipvalue : the clipping that applies (None, 1.0, None for none)
+    index : int
+        Names the variable in errors.
+
+    Returns
+    -------
+    ndarray, the variable's shape and dtype: `gradient` itself, or `buffer`
+    """
     if not isinstance(gradient, np.ndarray):
         gradient = as_array(gradient)
     if gradient.shape != variable.shape:

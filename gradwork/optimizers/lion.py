@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer, Step
+from .variable_state import VariableState
 
 
 class Lion(Optimizer):
@@ -18,15 +19,19 @@ class Lion(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    beta_1 : float in (0, 1], default 0.9;  beta_2 : float, default 0.99
-    name : str, default "lion"
+    learning_rate : float, schedule or callable
+    beta_1 : float in (0, 1]
+        The interpolation whose sign is the step (0 would make Lion SignSGD, so it is refused).
+    beta_2 : float
+        The decay rate of the momentum m.
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("beta_1", "beta_2")
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name="lion", **kwargs):
+    def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.99,
+                 name: str = "lion", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
         if not 0 < beta_1 <= 1:
             raise ValueError(
@@ -35,10 +40,12 @@ class Lion(Optimizer):
             )
         self.beta_1, self.beta_2 = beta_1, beta_2
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"momentum": 0.0}
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: Step
+    ) -> None:
         m, tmp = state.slots["momentum"], state.scratch[0]
         b1, b2 = self.beta_1, self.beta_2
         if b1 < 1:  # (b1 * m + (1 - b1) * g) / (1 - b1): the same sign, one temporary

@@ -5,7 +5,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import update_moments
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer
+from .variable_state import VariableState
 
 
 class NadamStep(NamedTuple):
@@ -33,24 +34,30 @@ class Nadam(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    beta_1 : float, default 0.9;  beta_2 : float, default 0.999;  epsilon : float, default 1e-7
-    name : str, default "nadam"
+    learning_rate : float, schedule or callable
+    beta_1 : float
+        The decay rate of m, and the scale of the momentum schedule u_t.
+    beta_2 : float
+        The decay rate of v.
+    epsilon : float
+        Added to sqrt(v_hat).
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("beta_1", "beta_2", "epsilon")
     scratch_count = 2
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="nadam", **kwargs):
+    def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7, name: str = "nadam", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self._globals["u_product"] = np.ones((), dtype=np.float64)
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"momentum": 0.0, "velocity": 0.0}
 
-    def step_constants(self, learning_rate, iteration):
+    def step_constants(self, learning_rate: float, iteration: int) -> NadamStep:
         """Also advances the running product P_t (once per step)."""
         b1, t = self.beta_1, iteration
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
@@ -64,7 +71,9 @@ class Nadam(Optimizer):
             velocity_correction=1.0 / (1.0 - self.beta_2**t),
         )
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: NadamStep
+    ) -> None:
         m, v = state.slots["momentum"], state.slots["velocity"]
         denom, tmp = state.scratch
         update_moments(gradient, m, v, self.beta_1, self.beta_2, tmp)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer, Step
+from .variable_state import VariableState
 
 
 class RMSprop(Optimizer):
@@ -23,24 +24,31 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.001
-    rho : float, default 0.9;  momentum : float, default 0.0;  epsilon : float, default 1e-7
-    centered : bool, default False (divide by an estimate of the gradient's variance instead)
-    name : str, default "rmsprop"
+    learning_rate : float, schedule or callable
+    rho : float
+        The decay rate of v (and of a).
+    momentum : float
+        0 keeps no momentum buffer.
+    epsilon : float
+        Inside the square root.
+    centered : bool
+        Divide by an estimate of the gradient's variance, v - a**2, instead of v.
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
     """
 
     hyperparameter_names = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(
-        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name="rmsprop", **kwargs
+        self, learning_rate: LearningRate = 0.001, rho: float = 0.9, momentum: float = 0.0,
+        epsilon: float = 1e-7, centered: bool = False, name: str = "rmsprop", **kwargs: float | None,
     ):
         super().__init__(learning_rate, name=name, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
         self._use_momentum = momentum > 0
         self._use_centered = bool(centered)
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         slots = {"velocity": 0.0}
         if self._use_momentum:
             slots["momentum"] = 0.0
@@ -48,7 +56,9 @@ class RMSprop(Optimizer):
             slots["average_gradient"] = 0.0
         return slots
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: Step
+    ) -> None:
         rho, tmp = self.rho, state.scratch[0]
         v = state.slots["velocity"]
         v *= rho

@@ -16,8 +16,10 @@ import abc
 import itertools
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..registry import Configurable, Registry
 
@@ -40,11 +42,12 @@ def _check_positive(name, value):
 class LearningRateSchedule(Configurable, abc.ABC):
     """Base class: a learning rate as a function of the optimizer step.
 
-    Subclasses implement `__call__(step)` (returning a float for a scalar step). The config
-    (`get_config()`, from which `from_config` rebuilds an equal schedule) is the constructor's
-    arguments, read back from the attributes of the same names; a subclass that keeps them
-    otherwise writes its own `get_config()`.
+    Subclasses implement `__call__(step)`. The config (`get_config()`, from which `from_config`
+    rebuilds an equal schedule) is the constructor's arguments, read back from the attributes of
+    the same names; a subclass that keeps them otherwise writes its own `get_config()`.
 
+    Examples
+    --------
     >>> class Halving(LearningRateSchedule):
     ...     def __init__(self, initial_learning_rate):
     ...         self.initial_learning_rate = initial_learning_rate
@@ -53,8 +56,18 @@ class LearningRateSchedule(Configurable, abc.ABC):
     """
 
     @abc.abstractmethod
-    def __call__(self, step):
-        """Subclasses implement this."""
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
+        """The learning rate at `step`.
+
+        Parameters
+        ----------
+        step : int, or array_like of steps, any shape
+            The optimizer's `iterations` (0 for the first update).
+
+        Returns
+        -------
+        float for a scalar step, else a float64 ndarray of step's shape
+        """
 
 
 class _DecayEverySteps(LearningRateSchedule):
@@ -66,7 +79,7 @@ class _DecayEverySteps(LearningRateSchedule):
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
         self.decay_rate, self.staircase, self.name = decay_rate, staircase, name or type(self).__name__
 
-    def __call__(self, step):
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
         p = _steps(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
@@ -78,12 +91,18 @@ class ExponentialDecay(_DecayEverySteps):
 
         lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)
 
-    With `staircase=True` the exponent is `floor(step / decay_steps)`: the rate drops in steps.
-
-    initial_learning_rate : float; decay_steps : int > 0; decay_rate : float; staircase : bool
+    Parameters
+    ----------
+    initial_learning_rate : float
+    decay_steps : int > 0
+    decay_rate : float
+    staircase : bool
+        Floor the exponent, `floor(step / decay_steps)`: the rate drops in steps.
+    name : str
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
+                 staircase: bool = False, name: str = "ExponentialDecay"):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def _decay(self, p):
@@ -95,10 +114,12 @@ class InverseTimeDecay(_DecayEverySteps):
 
         lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)
 
-    With `staircase=True`, `step / decay_steps` is floored first.
+    The arguments are those of `ExponentialDecay`; with `staircase=True`, `step / decay_steps` is
+    floored first.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float,
+                 staircase: bool = False, name: str = "InverseTimeDecay"):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def _decay(self, p):
@@ -112,11 +133,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                    values[i]   if boundaries[i-1] < step <= boundaries[i]
                    values[-1]  if step > boundaries[-1]
 
-    boundaries : strictly increasing list of step counts, length n
-    values : list of n + 1 learning rates
+    Parameters
+    ----------
+    boundaries : sequence of n step counts, strictly increasing
+    values : sequence of n + 1 learning rates
+    name : str
     """
 
-    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+    def __init__(self, boundaries: Sequence[float], values: Sequence[float], name: str = "PiecewiseConstant"):
         boundaries, values = list(boundaries), list(values)
         if len(boundaries) != len(values) - 1:
             raise ValueError(
@@ -128,7 +152,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(f"boundaries must be strictly increasing, got {boundaries}")
         self.boundaries, self.values, self.name = boundaries, values, name
 
-    def __call__(self, step):
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
         index = np.searchsorted(np.asarray(self.boundaries, dtype=np.float64), _steps(step), side="left")
         return _value(np.asarray(self.values, dtype=np.float64)[index])
 
@@ -140,17 +164,25 @@ class PolynomialDecay(LearningRateSchedule):
         lr(step) = (initial_learning_rate - end_learning_rate) * (1 - s / decay_steps) ** power
                    + end_learning_rate
 
-    With `cycle=True` the decay restarts: `decay_steps` is replaced by its first multiple that is
-    >= step (decay_steps itself at step 0), and `s = step`.
+    Parameters
+    ----------
+    initial_learning_rate, end_learning_rate : float
+    decay_steps : int > 0
+    power : float
+        1 decays linearly.
+    cycle : bool
+        Restart the decay: `decay_steps` is replaced by its first multiple that is >= step
+        (decay_steps itself at step 0), and `s = step`.
+    name : str
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
-                 name="PolynomialDecay"):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, end_learning_rate: float = 0.0001,
+                 power: float = 1.0, cycle: bool = False, name: str = "PolynomialDecay"):
         _check_positive("decay_steps", decay_steps)
         self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
         self.end_learning_rate, self.power, self.cycle, self.name = end_learning_rate, power, cycle, name
 
-    def __call__(self, step):
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
         s = _steps(step)
         decay_steps = float(self.decay_steps)
         if self.cycle:
@@ -184,19 +216,27 @@ class CosineDecay(LearningRateSchedule):
         otherwise, with f = (s - warmup_steps) / decay_steps:
             lr(step) = warmup_target * ((1 - alpha) * (1 + cos(pi * f)) / 2 + alpha)
 
-    initial_learning_rate : float; decay_steps : int > 0; alpha : float, the final rate as a
-    fraction of the rate the decay starts from; warmup_target : float or None; warmup_steps : int
+    Parameters
+    ----------
+    initial_learning_rate : float
+    decay_steps : int > 0
+    alpha : float
+        The final rate as a fraction of the rate the decay starts from.
+    name : str
+    warmup_target : float, optional
+        None: no warmup.
+    warmup_steps : int >= 0
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
-                 warmup_steps=0):
+    def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
+                 name: str = "CosineDecay", warmup_target: float | None = None, warmup_steps: int = 0):
         _check_positive("decay_steps", decay_steps)
         if warmup_steps < 0:
             raise ValueError(f"Argument `warmup_steps` must be >= 0. Received: warmup_steps={warmup_steps!r}")
         self.initial_learning_rate, self.decay_steps, self.alpha = initial_learning_rate, decay_steps, alpha
         self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
 
-    def __call__(self, step):
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
         s = _steps(step)
         decay_steps = float(self.decay_steps)
         if self.warmup_target is None:
@@ -221,16 +261,26 @@ class CosineDecayRestarts(LearningRateSchedule):
     with f the fraction of that period completed:
 
         lr(step) = initial_learning_rate * ((1 - alpha) * m_mul ** i * (1 + cos(pi * f)) / 2 + alpha)
+
+    Parameters
+    ----------
+    initial_learning_rate : float
+    first_decay_steps : int > 0
+    t_mul, m_mul : float
+    alpha : float
+        The rate each period decays to, as a fraction of `initial_learning_rate`.
+    name : str
     """
 
     def __init__(
-        self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
+        self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0, m_mul: float = 1.0,
+        alpha: float = 0.0, name: str = "SGDRDecay",
     ):
         _check_positive("first_decay_steps", first_decay_steps)
         self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
         self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
 
-    def __call__(self, step):
+    def __call__(self, step: int | ArrayLike) -> float | np.ndarray:
         fraction = _steps(step) / float(self.first_decay_steps)
         t_mul = float(self.t_mul)
         if t_mul == 1.0:
@@ -258,11 +308,11 @@ _SCHEDULES = Registry(
 )
 
 
-def serialize(learning_rate_schedule):
+def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     """A JSON-ready dict `{"module", "class_name", "config"}` describing the schedule."""
     return _SCHEDULES.serialize(learning_rate_schedule)
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
     """The schedule `serialize` described. `custom_objects` maps class names to your own subclasses."""
     return _SCHEDULES.deserialize(config, custom_objects)

@@ -4,7 +4,8 @@ import numbers
 
 import numpy as np
 
-from .base_optimizer import Optimizer
+from .base_optimizer import LearningRate, Optimizer, Step
+from .variable_state import VariableState
 
 
 class SGD(Optimizer):
@@ -23,19 +24,23 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    learning_rate : float or schedule, default 0.01
-    momentum : float in [0, 1], default 0.0
-    nesterov : bool, default False
-    name : str, default "SGD"
+    learning_rate : float, schedule or callable
+    momentum : float in [0, 1]
+        mu above; 0 keeps no velocity.
+    nesterov : bool
+    name : str
     **kwargs : `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, as for every `Optimizer`.
 
+    Examples
+    --------
     >>> opt = SGD(learning_rate=0.1, momentum=0.9)
     >>> loss.backward(); opt.step(params); opt.zero_grad(params)     # doctest: +SKIP
     """
 
     hyperparameter_names = ("momentum", "nesterov")
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+    def __init__(self, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 name: str = "SGD", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
         if not isinstance(momentum, numbers.Real) or isinstance(momentum, bool) or not 0 <= momentum <= 1:
             raise ValueError(f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
@@ -43,10 +48,12 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self._use_momentum = momentum != 0
 
-    def slot_specs(self):
+    def slot_specs(self) -> dict[str, float]:
         return {"momentum": 0.0} if self._use_momentum else {}
 
-    def update_step(self, gradient, variable, state, constants):
+    def update_step(
+        self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: Step
+    ) -> None:
         step = np.multiply(gradient, constants.learning_rate, out=state.scratch[0])
         if not self._use_momentum:
             variable -= step

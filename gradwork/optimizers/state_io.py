@@ -5,7 +5,10 @@ The format (what model files hold): "iterations", the optimizer-wide entries by 
 "<i>/<slot>" for the i-th variable the optimizer has seen.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def write_state(
@@ -20,7 +23,11 @@ def write_state(
 
 
 def read_state(
-    state, slot_names: list[str], global_names: list[str], built_slots: list[dict], owner: str
+    state: Mapping[str, ArrayLike],
+    slot_names: list[str],
+    global_names: list[str],
+    built_slots: list[dict],
+    owner: str,
 ) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]]]:
     """Check `state` and split it by variable.
 
@@ -92,7 +99,7 @@ def read_state(
     return state, {i: {name: per_var[i][name] for name in slot_names} for i in sorted(per_var)}
 
 
-def copy_into(target: np.ndarray, value, key: str) -> None:
+def copy_into(target: np.ndarray, value: ArrayLike, key: str) -> None:
     """Copy the saved `value` into the state array `target` (same shape; cast to its dtype)."""
     value = np.asarray(value)
     if value.shape != target.shape:
