@@ -94,11 +94,12 @@ class AddLayer:
 
         Parameters
         ----------
-        x, y : float or ndarray, broadcastable shapes
+        x, y : float or ndarray
+            Numbers, or arrays whose shapes broadcast together.
 
         Returns
         -------
-        float or ndarray, the broadcast shape
+        float or ndarray, of their broadcast shape
         """
         self.x, self.y = x, y
         out = x + y
@@ -114,7 +115,8 @@ class AddLayer:
 
         Returns
         -------
-        dx, dy : float or ndarray, the shapes of x and y (a float where that input was a number)
+        dx, dy : float or ndarray
+            dout summed to the shapes of x and y (a float where that input was a number).
         """
         dout = np.broadcast_to(dout, self.out_shape)
         dx, dy = _sum_to(dout, np.shape(self.x)), _sum_to(dout, np.shape(self.y))
@@ -200,11 +202,12 @@ class SigmoidLayer:
 
         Parameters
         ----------
-        dout : array_like, same shape as x
+        dout : array_like
+            The gradient of the output, of x's shape.
 
         Returns
         -------
-        ndarray, same shape as x
+        ndarray, same shape as x (dout's dtype promoted with out's)
         """
         return dout * self.out * (1.0 - self.out)
 

@@ -94,6 +94,7 @@ class Perceptron:
         Parameters
         ----------
         x : array_like or Tensor, shape (n_features,) or (n, n_features)
+            One sample or a batch.
 
         Returns
         -------

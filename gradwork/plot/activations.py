@@ -161,7 +161,7 @@ def plot_activations(names: Iterable[ActivationSpec], path: FilePath, *, x: Arra
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the activation panels.
 
     Raises
     ------
@@ -223,7 +223,7 @@ def plot_activation_histograms(activations: Mapping[str, Sequence[ArrayLike]], p
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the histogram grid.
 
     Raises
     ------
@@ -279,7 +279,7 @@ def plot_per_layer(values: Mapping[str, ArrayLike], path: FilePath, *, ylabel: s
     Parameters
     ----------
     values : dict of str to array_like, shape (layers,)
-        Network name -> one number per layer, input side first.
+        Network name -> one number per layer, input side first (at least one network).
     path : str or os.PathLike
         The PNG file to write.
     ylabel : str
@@ -290,12 +290,7 @@ def plot_per_layer(values: Mapping[str, ArrayLike], path: FilePath, *, ylabel: s
 
     Returns
     -------
-    `path`.
-
-    Raises
-    ------
-    ValueError
-        If `values` is empty.
+    `path`, the PNG of the per-layer curves.
     """
     if not values:
         raise ValueError("plot_per_layer needs at least one network")

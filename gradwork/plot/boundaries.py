@@ -273,7 +273,7 @@ def plot_decision_boundary(model_or_predict_fn: Model | Callable[[np.ndarray], A
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the decision map.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
@@ -304,7 +304,7 @@ def plot_decision_boundaries(panels: Sequence[tuple], path: FilePath, *, columns
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the panels.
 
     Raises
     ------
@@ -353,7 +353,7 @@ def plot_embedding(codes: ArrayLike, labels: ArrayLike | None, path: FilePath, *
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the codes.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)

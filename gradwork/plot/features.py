@@ -114,7 +114,7 @@ def plot_filters(kernel: ArrayLike, path: FilePath, *, columns: int = 8, max_fil
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the filter mosaic.
 
     Raises
     ------
@@ -251,7 +251,7 @@ def plot_feature_maps(model: Model, image: ArrayLike, path: FilePath,
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the input and its feature maps.
 
     Raises
     ------

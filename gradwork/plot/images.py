@@ -161,7 +161,7 @@ def plot_image_grid(images: ArrayLike | Tensor, path: FilePath, *, titles: Seque
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the image grid.
 
     Raises
     ------
@@ -216,7 +216,7 @@ def plot_reconstructions(originals: ArrayLike | Tensor,
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the originals and reconstructions.
 
     Raises
     ------

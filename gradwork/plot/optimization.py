@@ -102,7 +102,7 @@ def plot_optimizer_paths(f: Callable[..., ArrayLike], paths: Mapping[str, ArrayL
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the paths.
 
     Raises
     ------
@@ -210,7 +210,7 @@ def plot_loss_curves(curves: Mapping[str, ArrayLike | tuple[ArrayLike, ArrayLike
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the curves.
     """
     if not curves:
         raise ValueError("plot_loss_curves needs at least one curve")
@@ -267,7 +267,7 @@ def plot_gradient_field(grad: Callable[[np.ndarray], ArrayLike], path: FilePath,
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the arrows.
     """
     gx, gy = np.meshgrid(np.linspace(*xlim, points), np.linspace(*ylim, points))
     grads = np.empty((2,) + gx.shape)

@@ -31,7 +31,7 @@ def plot_history(history: History | Mapping[str, Sequence[float]], path: FilePat
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the learning curves.
     """
     logs = getattr(history, "history", history)
     names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]
@@ -70,7 +70,7 @@ def plot_confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, path: FilePath,
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the heat map.
     """
     n = len(class_names) if class_names is not None else None
     cm = confusion_matrix(y_true, y_pred, n)
@@ -108,7 +108,7 @@ def plot_predictions(images: ArrayLike, y_true: ArrayLike, y_pred: ArrayLike, pa
 
     Returns
     -------
-    `path`.
+    `path`, the PNG of the image grid.
     """
     images = np.asarray(images)
     n = len(images)
