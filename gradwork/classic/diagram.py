@@ -3,31 +3,84 @@
 Both draw into a matplotlib `Axes` that the caller owns (no pyplot here), e.g.
 `fig, ax = gradwork.plot._backend.pyplot().subplots()`.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _NODE_RADIUS = 0.22
 _LABEL_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9)  # hides the line under a label
 
 
-def network_positions(layer_sizes, width=None, height=None):
-    """[(x, y) of each node] for each layer: layers left to right, nodes centred top to bottom."""
+def network_positions(layer_sizes: Sequence[int], width: float | None = None,
+                      height: float | None = None) -> list[list[tuple[float, float]]]:
+    """The (x, y) of every node of a fully connected network: layers left to right, nodes top to bottom.
+
+    Nodes are 1 apart vertically and each layer is centred on the same height.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Nodes per layer, input first.
+    width : float, optional
+        x of the last layer (the first is at 0); default 2.2 per gap between layers.
+    height : float, optional
+        The span the layers are centred in; default the largest layer's (its size - 1).
+
+    Returns
+    -------
+    list (one per layer) of lists of (x, y)
+
+    Examples
+    --------
+    >>> [[(float(x), float(y)) for x, y in layer] for layer in network_positions([1, 2], width=2.0)]
+    [[(0.0, 0.5)], [(2.0, 1.0), (2.0, 0.0)]]
+    """
     width = width or 2.2 * (len(layer_sizes) - 1)
     height = height or max(layer_sizes) - 1
     xs = np.linspace(0, width, len(layer_sizes))
     return [[(x, height / 2 + (n - 1) / 2 - i) for i in range(n)] for x, n in zip(xs, layer_sizes)]
 
 
-def draw_network(ax, layer_sizes, node_labels=None, edge_labels=None, layer_titles=None, node_colors=None,
-                 layer_spacing=2.2, label_span=(0.2, 0.4), label_size=7):
-    """A fully connected network drawn as circles and lines.
+def draw_network(ax: Axes, layer_sizes: Sequence[int], node_labels: Sequence[Sequence[str] | None] | None = None,
+                 edge_labels: Mapping[tuple[int, int, int], str] | None = None,
+                 layer_titles: Sequence[str] | None = None, node_colors: Sequence | None = None,
+                 layer_spacing: float = 2.2, label_span: tuple[float, float] = (0.2, 0.4),
+                 label_size: float = 7) -> list[list[tuple[float, float]]]:
+    """Draw a fully connected network as circles and lines on `ax`.
 
-    layer_sizes : e.g. (2, 3, 2, 2). node_labels : per layer, a list of strings written under
-    each node (e.g. its value). edge_labels : {(layer, i, j): str} for the edge from node i of
-    `layer` to node j of `layer + 1`, written near its source end (so labels of one fan do not
-    overlap; the spot moves along the edge with the source node, so crossing fans do not collide
-    either: from `label_span[0]` of the way along for the first source to `label_span[1]` for the
-    last). layer_titles : a string over each layer. node_colors : per layer, a colour.
-    layer_spacing : horizontal distance between layers (node spacing is 1). Returns the node positions.
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Drawn into (its limits set, its frame hidden); the caller owns the figure.
+    layer_sizes : sequence of int
+        Nodes per layer, input first, e.g. (2, 3, 2, 2).
+    node_labels : list (per layer) of lists of str, optional
+        Written under each node (e.g. its value); a layer or a label may be None or empty.
+    edge_labels : dict of (layer, i, j) to str, optional
+        For the edge from node i of `layer` to node j of `layer + 1`, written near its source end
+        (so labels of one fan do not overlap; the spot moves along the edge with the source node,
+        so crossing fans do not collide either: from `label_span[0]` of the way along for the
+        first source to `label_span[1]` for the last).
+    layer_titles : sequence of str, optional
+        A title over each layer.
+    node_colors : sequence of matplotlib colours, optional
+        One per layer.
+    layer_spacing : float
+        Horizontal distance between layers (node spacing is 1).
+    label_span : (float, float)
+    label_size : float
+        Font size of the edge labels.
+
+    Returns
+    -------
+    list (one per layer) of lists of (x, y)
+        The node positions, as `network_positions`.
     """
     pos = network_positions(layer_sizes, width=layer_spacing * (len(layer_sizes) - 1))
     top = max(y for nodes in pos for _, y in nodes)
@@ -54,13 +107,21 @@ def draw_network(ax, layer_sizes, node_labels=None, edge_labels=None, layer_titl
     return pos
 
 
-def draw_graph(ax, nodes, edges, title=None):
-    """A computational graph: operation nodes as circles, values written along the edges.
+def draw_graph(ax: Axes, nodes: Mapping[str, tuple], edges: Sequence[tuple[str, str, str, str]],
+               title: str | None = None) -> None:
+    """Draw a computational graph on `ax`: operation nodes as circles, values written along the edges.
 
-    nodes : {name: (x, y, label)} for an operation drawn as a circle with `label` ("×", "+"), or
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Drawn into (its limits set, its frame hidden); the caller owns the figure.
+    nodes : dict of str to tuple
+        {name: (x, y, label)} for an operation drawn as a circle with `label` ("×", "+"), or
         {name: (x, y, label, False)} for an input or output end, written as plain text.
-    edges : [(src, dst, forward_text, backward_text)]: the forward value is written above the
-        edge (black), the gradient flowing back below it (red), as the course draws them.
+    edges : sequence of (src, dst, forward_text, backward_text)
+        Arrows between named nodes: the forward value is written above the edge (black), the
+        gradient flowing back below it (red), as the course draws them; either text may be empty.
+    title : str, optional
     """
     def circled(name):
         return len(nodes[name]) < 4 or nodes[name][3]
@@ -108,6 +169,7 @@ def _edge_texts(ax, start, end, above, below, at=0.42, gap=0.13):
 
 
 def _circle(x, y, color, radius=_NODE_RADIUS):
+    """A node's circle patch, to add to an axes."""
     from matplotlib.patches import Circle
 
     return Circle((x, y), radius, facecolor=color, edgecolor="0.2", lw=1.2, zorder=2)
@@ -121,6 +183,7 @@ def _shorten(p0, p1, cut0, cut1):
 
 
 def _tidy(ax, pos):
+    """Fit the axes to the nodes at `pos`, same scale on both axes, no frame."""
     xs = [x for layer in pos for x, _ in layer]
     ys = [y for layer in pos for _, y in layer]
     ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)

@@ -1,8 +1,25 @@
 """matplotlib, imported on first use with a file-only backend (no display needed)."""
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Where a figure is written: a file name or a path object (the plot functions hand it back unchanged).
+FilePath = str | os.PathLike
 
 
-def pyplot():
-    """The `matplotlib.pyplot` module set to the Agg backend; a clear error if matplotlib is missing."""
+def pyplot() -> ModuleType:
+    """The `matplotlib.pyplot` module, set to the Agg backend.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (the message says how to install it).
+    """
     try:
         import matplotlib
     except ImportError:
@@ -13,9 +30,21 @@ def pyplot():
     return plt
 
 
-def save(fig, path, crop=False):
-    """Write the figure to `path` (PNG) and free it. crop: trim the canvas to what is drawn (for image
-    mosaics laid out by hand) instead of re-spacing the panels with tight_layout."""
+def save(fig: Figure, path: FilePath, crop: bool = False) -> FilePath:
+    """Write the figure to `path` as a PNG and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+    path : str or os.PathLike
+    crop : bool
+        Trim the canvas to what is drawn (for image mosaics laid out by hand) instead of re-spacing
+        the panels with `tight_layout`.
+
+    Returns
+    -------
+    `path`, unchanged.
+    """
     if crop:
         fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.08)
     else:

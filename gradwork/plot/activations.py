@@ -6,23 +6,47 @@ is taken by autograd, so a picture shows exactly what a model computes: no formu
 
 >>> plot_activations(["sigmoid", "tanh", "relu", "softmax"], "activations.png")     # doctest: +SKIP
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import activations as _activations
 from ..autograd.engine import grad as _grad
 from ..nn import functional as F
-from ..tensor import tensor as _tensor
-from ._backend import pyplot, save
+from ..tensor import Tensor, tensor as _tensor
+from ._backend import FilePath, pyplot, save
+
+# An activation as `get_activation` accepts it: a name, a callable, or a (label, callable) pair.
+ActivationSpec = str | Callable[[Tensor], Tensor] | tuple[str, Callable[[Tensor], Tensor]]
 
 # The course's softmax example: softmax([0.3, 2.9, 4.0]) = [0.018, 0.245, 0.737].
 SOFTMAX_EXAMPLE = (0.3, 2.9, 4.0)
 
 
-def get_activation(name):
-    """(label, function) for a name: every Keras name of `gw.activations` plus "step" (the
-    perceptron's step function, `F.step`); a (label, callable) pair is returned as it is."""
+def get_activation(name: ActivationSpec) -> tuple[str, Callable[[Tensor], Tensor]]:
+    """The label and the function of an activation.
+
+    Parameters
+    ----------
+    name : str, callable or (str, callable)
+        Any Keras name of `gw.activations` (resolved by `gw.activations.get`), or "step" (the
+        perceptron's step function, `F.step`). A callable is labelled with its `__name__`; a
+        (label, callable) pair is returned as it is.
+
+    Returns
+    -------
+    (str, callable)
+        The label and the elementwise function, Tensor -> Tensor of the same shape.
+
+    Examples
+    --------
+    >>> get_activation("tanh")[0]
+    'tanh'
+    """
     if isinstance(name, tuple) and len(name) == 2 and callable(name[1]):
         return str(name[0]), name[1]
     if name == "step":
@@ -32,12 +56,29 @@ def get_activation(name):
     return str(name), _activations.get(name)
 
 
-def value_and_derivative(fn, x):
+def value_and_derivative(fn: Callable[[Tensor], Tensor], x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """fn(x) and its elementwise derivative fn'(x), the latter by gradwork's autograd.
 
-    fn : an elementwise activation taking and returning a Tensor. x : ndarray of inputs (computed in
-    float64). Returns two float64 arrays of x's shape. A function that records no gradient (the
-    step function) has derivative 0 wherever it is defined, so zeros are returned for it.
+    A function that records no gradient (the step function) has derivative 0 wherever it is
+    defined, so zeros are returned for it.
+
+    Parameters
+    ----------
+    fn : callable
+        An elementwise activation taking and returning a Tensor.
+    x : array_like, any shape
+        The inputs, computed in float64.
+
+    Returns
+    -------
+    values, derivatives : ndarray of float64, same shape as x
+
+    Examples
+    --------
+    >>> import gradwork as gw
+    >>> y, dy = value_and_derivative(gw.activations.relu, [-1.0, 2.0])
+    >>> y.tolist(), dy.tolist()
+    ([0.0, 2.0], [0.0, 1.0])
     """
     values, slopes, _ = _evaluate(fn, x)
     return values, slopes
@@ -54,8 +95,23 @@ def _evaluate(fn, x):
     return values, np.asarray(g.data, dtype=np.float64), True
 
 
-def softmax_jacobian(z):
-    """The Jacobian d softmax(z)_i / d z_j of a vector z, row by row with autograd; shape (n, n)."""
+def softmax_jacobian(z: ArrayLike) -> np.ndarray:
+    """The Jacobian d softmax(z)_i / d z_j of a vector z, row by row with autograd.
+
+    Parameters
+    ----------
+    z : array_like, shape (n,)
+
+    Returns
+    -------
+    ndarray of float64, shape (n, n)
+        Row i is the gradient of softmax(z)_i: diag(s) - s s^T with s = softmax(z).
+
+    Examples
+    --------
+    >>> softmax_jacobian([0.0, 0.0]).tolist()
+    [[0.25, -0.25], [-0.25, 0.25]]
+    """
     t = _tensor(np.asarray(z, dtype=np.float64), requires_grad=True)
     y = _activations.softmax(t)
     rows = []
@@ -68,6 +124,7 @@ def softmax_jacobian(z):
 
 
 def _softmax_panel(ax, z):
+    """Bars of softmax(z) and of the diagonal of its Jacobian, on `ax`."""
     z = np.asarray(z, dtype=np.float64)
     values = np.asarray(_activations.softmax(_tensor(z)).data)
     diag = np.diag(softmax_jacobian(z))
@@ -82,15 +139,34 @@ def _softmax_panel(ax, z):
     ax.legend(fontsize=7, loc="upper left")
 
 
-def plot_activations(names, path, *, x=None, columns=4, softmax_input=SOFTMAX_EXAMPLE):
-    """One panel per activation: the function (solid) and its derivative from autograd (dashed).
+def plot_activations(names: Iterable[ActivationSpec], path: FilePath, *, x: ArrayLike | None = None,
+                     columns: int = 4, softmax_input: Sequence[float] = SOFTMAX_EXAMPLE) -> FilePath:
+    """Save one panel per activation, the function (solid) and its derivative from autograd (dashed), as a PNG.
 
-    names : activation names ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
-        "swish"/"silu", "gelu", "softplus", ... and "softmax"), or (label, callable) pairs.
-        "softmax" maps a vector to probabilities, so its panel is a bar chart of softmax(z) for
+    Parameters
+    ----------
+    names : iterable of str, callable or (str, callable)
+        Activations as `get_activation` takes them ("step", "sigmoid", "tanh", "relu",
+        "leaky_relu", "elu", "selu", "swish"/"silu", "gelu", "softplus", ...), and "softmax".
+        Softmax maps a vector to probabilities, so its panel is a bar chart of softmax(z) for
         `softmax_input` and the diagonal of its Jacobian.
-    x : the inputs for the curves (default 401 points in [-5, 5]).
-    Returns `path`.
+    path : str or os.PathLike
+        The PNG file to write.
+    x : array_like, shape (m,), optional
+        The inputs of the curves (default 401 points in [-5, 5]).
+    columns : int
+        Panels per row.
+    softmax_input : sequence of float, shape (n,)
+        The vector z of the softmax panel (default the course's example, [0.3, 2.9, 4.0]).
+
+    Returns
+    -------
+    `path`, the PNG of the activation panels.
+
+    Raises
+    ------
+    ValueError
+        If `names` is empty.
     """
     names = list(names)
     if not names:
@@ -123,16 +199,36 @@ def plot_activations(names, path, *, x=None, columns=4, softmax_input=SOFTMAX_EX
     return save(fig, path)
 
 
-def plot_activation_histograms(activations, path, *, bins=30, value_range=None, title=None, notes=None):
-    """Histograms of hidden activations: one row per setting, one column per layer.
+def plot_activation_histograms(activations: Mapping[str, Sequence[ArrayLike]], path: FilePath, *,
+                               bins: int = 30, value_range: tuple[float, float] | None = None,
+                               title: str | None = None,
+                               notes: Mapping[str, Sequence[str]] | None = None) -> FilePath:
+    """Save histograms of hidden activations, one row per setting and one column per layer, as a PNG.
 
-    activations : dict row label -> list of arrays, the outputs of layer 1, 2, ... (any shape;
-        flattened).
-    value_range : (low, high) for every histogram, e.g. (0, 1) for sigmoid; by default each row
-        gets the range of its own values, so the spread can be compared across its layers.
-    notes : optional dict row label -> list of short strings, written in each layer's panel
-        (e.g. "sat 98%").
-    Returns `path`.
+    Parameters
+    ----------
+    activations : dict of str to list of array_like, each of any shape
+        Row label -> the outputs of layer 1, 2, ... (each flattened into one histogram).
+    path : str or os.PathLike
+        The PNG file to write.
+    bins : int
+        Bins per histogram.
+    value_range : (float, float), optional
+        (low, high) for every histogram, e.g. (0, 1) for sigmoid; by default each row gets the
+        range of its own values, so the spread can be compared across its layers.
+    title : str, optional
+        The figure's title.
+    notes : dict of str to list of str, optional
+        Row label -> one short string per layer, written in that layer's panel (e.g. "sat 98%").
+
+    Returns
+    -------
+    `path`, the PNG of the histogram grid.
+
+    Raises
+    ------
+    ValueError
+        If `activations` is empty.
     """
     if not activations:
         raise ValueError("plot_activation_histograms needs at least one row of activations")
@@ -174,13 +270,27 @@ def plot_activation_histograms(activations, path, *, bins=30, value_range=None, 
     return save(fig, path)
 
 
-def plot_per_layer(values, path, *, ylabel="gradient norm", logy=True, title=None):
-    """A quantity per layer (a gradient norm, a count of dead units, ...) for several networks, one
-    line each, layer 1 (nearest the input) at the left.
+def plot_per_layer(values: Mapping[str, ArrayLike], path: FilePath, *, ylabel: str = "gradient norm",
+                   logy: bool = True, title: str | None = None) -> FilePath:
+    """Save a quantity per layer (a gradient norm, a count of dead units, ...) for several networks, as a PNG.
 
-    values : dict name -> sequence of numbers, one per layer, input side first.
-    logy : logarithmic axis (for gradient norms, which change by factors per layer).
-    Returns `path`.
+    One line per network, layer 1 (nearest the input) at the left.
+
+    Parameters
+    ----------
+    values : dict of str to array_like, shape (layers,)
+        Network name -> one number per layer, input side first (at least one network).
+    path : str or os.PathLike
+        The PNG file to write.
+    ylabel : str
+        The quantity's name, on the y axis.
+    logy : bool
+        Logarithmic y axis (for gradient norms, which change by factors per layer).
+    title : str, optional
+
+    Returns
+    -------
+    `path`, the PNG of the per-layer curves.
     """
     if not values:
         raise ValueError("plot_per_layer needs at least one network")

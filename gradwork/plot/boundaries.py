@@ -13,14 +13,31 @@ function from an array (n, 2) to outputs. Outputs are read as class labels this 
 (n, k) with k > 1: argmax (probabilities or logits); (n,) or (n, 1) floats: `output > threshold`
 (0.5 for a sigmoid, 0 for a logit); (n,) integers: the labels themselves.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..tensor import Tensor
-from ._backend import pyplot, save
+from ._backend import FilePath, pyplot, save
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..models.model import Model
 
 
-def class_colors(n_classes):
-    """`n_classes` distinct RGBA colours (matplotlib's tab10, then tab20, then a hue circle)."""
+def class_colors(n_classes: int) -> list[tuple[float, float, float, float]]:
+    """`n_classes` distinct RGBA colours (matplotlib's tab10, then tab20, then a hue circle).
+
+    Examples
+    --------
+    >>> len(class_colors(3)), len(class_colors(3)[0])
+    (3, 4)
+    """
     plt = pyplot()
     if n_classes <= 10:
         return [plt.get_cmap("tab10")(i) for i in range(n_classes)]
@@ -29,12 +46,36 @@ def class_colors(n_classes):
     return [plt.get_cmap("hsv")(i / n_classes) for i in range(n_classes)]
 
 
-def predict_classes(model_or_predict_fn, x, threshold=0.5, batch_size=4096):
+def predict_classes(model_or_predict_fn: Model | Callable[[np.ndarray], ArrayLike], x: ArrayLike,
+                    threshold: float = 0.5, batch_size: int = 4096) -> np.ndarray:
     """The class label a classifier predicts for each row of x.
 
-    model_or_predict_fn : a `Model` (its `.predict` is used) or a callable x -> outputs.
-    x : (n, d) array. threshold : the cut for a single output column (see the module docstring).
-    Returns: int64 array (n,).
+    Parameters
+    ----------
+    model_or_predict_fn : Model or callable
+        A `Model` (its `.predict` is used) or a callable x -> outputs, read as labels as the
+        module docstring says.
+    x : array_like, shape (n, d)
+    threshold : float
+        The cut for a single output column.
+    batch_size : int
+        Passed to `Model.predict`.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+
+    Raises
+    ------
+    TypeError
+        If the classifier is neither a Model nor a callable.
+    ValueError
+        If it returns another number of outputs than rows of x, or outputs of rank above 2.
+
+    Examples
+    --------
+    >>> predict_classes(lambda x: x[:, 0] - x[:, 1], [[1.0, 0.0], [0.0, 1.0]], threshold=0.0).tolist()
+    [1, 0]
     """
     x = np.asarray(x)
     if hasattr(model_or_predict_fn, "predict"):
@@ -58,6 +99,7 @@ def predict_classes(model_or_predict_fn, x, threshold=0.5, batch_size=4096):
 
 
 def _check_points(x, y=None):
+    """x as (n, 2) points and y as (n,) int64 labels (a column or one-hot rows accepted), checked."""
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"expected 2-D points of shape (n, 2), got {x.shape}")
@@ -73,13 +115,29 @@ def _check_points(x, y=None):
     return x, y.astype(np.int64)
 
 
-def decision_grid(model_or_predict_fn, x, resolution=200, margin=0.1, threshold=0.5):
+def decision_grid(model_or_predict_fn: Model | Callable[[np.ndarray], ArrayLike], x: ArrayLike,
+                  resolution: int = 200, margin: float = 0.1,
+                  threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The classifier's predictions on a regular grid covering the points x.
 
-    x : (n, 2) points; the grid spans their bounding box widened by `margin` times its size on
-        every side. resolution : grid points along each axis.
-    Returns: `(xx, yy, classes)`, three arrays (resolution, resolution): the grid coordinates
-    (as `np.meshgrid`) and the predicted label at each of them.
+    Parameters
+    ----------
+    model_or_predict_fn : Model or callable
+        As `predict_classes`.
+    x : array_like, shape (n, 2)
+        The grid spans their bounding box widened by `margin` times its size on every side.
+    resolution : int
+        Grid points along each axis.
+    margin : float
+    threshold : float
+        As `predict_classes`.
+
+    Returns
+    -------
+    xx, yy : ndarray, shape (resolution, resolution)
+        The grid coordinates, as `np.meshgrid` gives them.
+    classes : ndarray of int64, shape (resolution, resolution)
+        The predicted label at each grid point.
     """
     x, _ = _check_points(x)
     low, high = x.min(axis=0).astype(np.float64), x.max(axis=0).astype(np.float64)
@@ -92,10 +150,25 @@ def decision_grid(model_or_predict_fn, x, resolution=200, margin=0.1, threshold=
     return xx, yy, classes
 
 
-def draw_points(ax, x, y, class_names=None, colors=None, size=None, legend=True):
+def draw_points(ax: Axes, x: ArrayLike, y: ArrayLike | None, class_names: Sequence[str] | None = None,
+                colors: Sequence | None = None, size: float | None = None, legend: bool = True) -> None:
     """Scatter 2-D points on `ax`, one colour per class, with a legend of class names.
 
-    x : (n, 2) points. y : (n,) integer labels (or None: one colour, no legend).
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Drawn into; the caller owns the figure.
+    x : array_like, shape (n, 2)
+    y : array_like of int, shape (n,) (or (n, 1), or one-hot (n, k)), or None
+        The labels; None draws every point in one colour, with no legend.
+    class_names : sequence of str, optional
+        The legend's names by label (default "class 0", "class 1", ...).
+    colors : sequence of matplotlib colours, optional
+        One per class (default `class_colors`).
+    size : float, optional
+        The marker area (default: smaller the more points there are).
+    legend : bool
+        Add a legend.
     """
     x, y = _check_points(x, y)
     size = size if size is not None else (60 if len(x) <= 50 else 14 if len(x) > 1000 else 25)
@@ -115,14 +188,35 @@ def draw_points(ax, x, y, class_names=None, colors=None, size=None, legend=True)
         ax.legend(loc="best", fontsize=8, framealpha=0.8)
 
 
-def draw_decision_boundary(ax, model_or_predict_fn, x, y=None, *, class_names=None, resolution=200,
-                           margin=0.1, threshold=0.5, title=None, show_accuracy=True, legend=True,
-                           point_size=None):
+def draw_decision_boundary(ax: Axes, model_or_predict_fn: Model | Callable[[np.ndarray], ArrayLike],
+                           x: ArrayLike, y: ArrayLike | None = None, *, class_names: Sequence[str] | None = None,
+                           resolution: int = 200, margin: float = 0.1, threshold: float = 0.5,
+                           title: str | None = None, show_accuracy: bool = True, legend: bool = True,
+                           point_size: float | None = None) -> float | None:
     """Draw the decision regions, their borders and the points on a matplotlib axis.
 
-    x : (n, 2) points; y : (n,) integer labels (or one-hot) or None.
-    title : the panel's title; with `show_accuracy` and labels, the accuracy on the points is
-        added to it. Returns: that accuracy (a float), or None without labels.
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Drawn into; the caller owns the figure.
+    model_or_predict_fn : Model or callable
+        As `predict_classes`.
+    x : array_like, shape (n, 2)
+    y : array_like of int, shape (n,) (or one-hot (n, k)), optional
+    class_names : sequence of str, optional
+        The legend's names by label.
+    resolution, margin, threshold
+        As `decision_grid`.
+    title : str, optional
+        The panel's title; with `show_accuracy` and labels, the accuracy on the points is added.
+    show_accuracy, legend : bool
+    point_size : float, optional
+        As `draw_points`'s `size`.
+
+    Returns
+    -------
+    float or None
+        The accuracy on the points, or None without labels.
     """
     x, y = _check_points(x, y)
     xx, yy, classes = decision_grid(model_or_predict_fn, x, resolution, margin, threshold)
@@ -157,13 +251,29 @@ def draw_decision_boundary(ax, model_or_predict_fn, x, y=None, *, class_names=No
     return accuracy
 
 
-def plot_decision_boundary(model_or_predict_fn, x, y, path, *, class_names=None, resolution=200, margin=0.1,
-                           threshold=0.5, title=None, show_accuracy=True, figsize=(5.5, 4.8)):
+def plot_decision_boundary(model_or_predict_fn: Model | Callable[[np.ndarray], ArrayLike], x: ArrayLike,
+                           y: ArrayLike | None, path: FilePath, *, class_names: Sequence[str] | None = None,
+                           resolution: int = 200, margin: float = 0.1, threshold: float = 0.5,
+                           title: str | None = None, show_accuracy: bool = True,
+                           figsize: tuple[float, float] = (5.5, 4.8)) -> FilePath:
     """Save a filled contour map of the predicted class over the plane, with the points, as a PNG.
 
-    model_or_predict_fn : a `Model` or a callable (n, 2) -> outputs (see the module docstring).
-    x : (n, 2) points; y : (n,) integer labels (one-hot accepted) or None.
-    Returns: path.
+    Parameters
+    ----------
+    model_or_predict_fn : Model or callable
+        A `Model` or a callable (n, 2) -> outputs (see the module docstring).
+    x : array_like, shape (n, 2)
+    y : array_like of int, shape (n,) (one-hot (n, k) accepted), or None
+    path : str or os.PathLike
+        The PNG file to write.
+    class_names, resolution, margin, threshold, title, show_accuracy
+        As `draw_decision_boundary`.
+    figsize : (float, float)
+        The figure's size in inches.
+
+    Returns
+    -------
+    `path`, the PNG of the decision map.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)
@@ -172,13 +282,34 @@ def plot_decision_boundary(model_or_predict_fn, x, y, path, *, class_names=None,
     return save(fig, path)
 
 
-def plot_decision_boundaries(panels, path, *, columns=None, class_names=None, resolution=150, margin=0.1,
-                             threshold=0.5, show_accuracy=True, panel_size=(4.2, 3.9)):
-    """Several decision maps side by side in one PNG (e.g. shallow vs deep, or one per dataset).
+def plot_decision_boundaries(panels: Sequence[tuple], path: FilePath, *, columns: int | None = None,
+                             class_names: Sequence[str] | None = None, resolution: int = 150,
+                             margin: float = 0.1, threshold: float = 0.5, show_accuracy: bool = True,
+                             panel_size: tuple[float, float] = (4.2, 3.9)) -> FilePath:
+    """Save several decision maps side by side in one PNG (e.g. shallow vs deep, or one per dataset).
 
-    panels : a sequence of `(model_or_predict_fn, x, y)` or `(model_or_predict_fn, x, y, title)`.
-    columns : panels per row (default: all in one row, at most 4).
-    Returns: path.
+    Parameters
+    ----------
+    panels : sequence of tuples
+        `(model_or_predict_fn, x, y)` or `(model_or_predict_fn, x, y, title)`, with the shapes of
+        `draw_decision_boundary`.
+    path : str or os.PathLike
+        The PNG file to write.
+    columns : int, optional
+        Panels per row (default: all in one row, at most 4).
+    class_names, resolution, margin, threshold, show_accuracy
+        As `draw_decision_boundary`, for every panel.
+    panel_size : (float, float)
+        One panel's size in inches.
+
+    Returns
+    -------
+    `path`, the PNG of the panels.
+
+    Raises
+    ------
+    ValueError
+        If `panels` is empty or a panel is not a 3- or 4-tuple.
     """
     panels = list(panels)
     if not panels:
@@ -200,11 +331,29 @@ def plot_decision_boundaries(panels, path, *, columns=None, class_names=None, re
     return save(fig, path)
 
 
-def plot_embedding(codes, labels, path, *, class_names=None, title=None, point_size=None, figsize=(6.5, 5.5)):
-    """Scatter 2-D codes (an autoencoder's bottleneck, a projection) coloured by class, with a legend.
+def plot_embedding(codes: ArrayLike, labels: ArrayLike | None, path: FilePath, *,
+                   class_names: Sequence[str] | None = None, title: str | None = None,
+                   point_size: float | None = None, figsize: tuple[float, float] = (6.5, 5.5)) -> FilePath:
+    """Save 2-D codes (an autoencoder's bottleneck, a projection), coloured by class, as a PNG.
 
-    codes : (n, 2) array. labels : (n,) integer classes (or None). class_names : the legend's names.
-    Returns: path.
+    Parameters
+    ----------
+    codes : array_like, shape (n, 2)
+    labels : array_like of int, shape (n,), or None
+        The classes; with them, a legend is drawn outside the axes (so it never hides points).
+    path : str or os.PathLike
+        The PNG file to write.
+    class_names : sequence of str, optional
+        The legend's names by label.
+    title : str, optional
+    point_size : float, optional
+        As `draw_points`'s `size`.
+    figsize : (float, float)
+        The figure's size in inches.
+
+    Returns
+    -------
+    `path`, the PNG of the codes.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=figsize)

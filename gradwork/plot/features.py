@@ -7,20 +7,53 @@ one matplotlib axes per tile: a figure of a hundred maps then takes a fraction o
 >>> plot_filters(model.layers[3].kernel, "filters.png")                        # doctest: +SKIP
 >>> plot_feature_maps(model, x_test[0], "feature_maps.png", layers=["conv2d", "conv2d_1"])  # doctest: +SKIP
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..autograd.grad_mode import no_grad
-from ._backend import pyplot, save
+from ._backend import FilePath, pyplot, save
+
+if TYPE_CHECKING:
+    from ..models.model import Model
+    from ..nn.layer import Layer
 
 
 def _array(x):
-    return np.asarray(getattr(x, "data", x))   # Parameter / Tensor -> its array
+    """A Parameter's or Tensor's array, or x as an array."""
+    return np.asarray(getattr(x, "data", x))
 
 
-def mosaic(tiles, columns, gap=1, fill=np.nan, row_gap=None):
-    """Tiles (n, h, w) or (n, h, w, 3) laid out row by row, `columns` per row, separated by `gap`
-    pixels of `fill` (`row_gap` between rows, default `gap`), with a border of the same widths.
-    Returns an array (rows * (h + row_gap) + row_gap, columns * (w + gap) + gap[, 3])."""
+def mosaic(tiles: ArrayLike, columns: int, gap: int = 1, fill: float = np.nan,
+           row_gap: int | None = None) -> np.ndarray:
+    """Tiles laid out row by row in one image, separated (and bordered) by blank lines of `fill`.
+
+    Parameters
+    ----------
+    tiles : array_like, shape (n, h, w) or (n, h, w, 3)
+    columns : int
+        Tiles per row (at most n).
+    gap : int
+        Pixels between the columns and at the left and right border.
+    fill : float
+        The value of the blank pixels (NaN: drawn white by the colour maps used here).
+    row_gap : int, optional
+        Pixels between the rows and at the top and bottom border (default `gap`).
+
+    Returns
+    -------
+    ndarray of float64, shape (rows * (h + row_gap) + row_gap, columns * (w + gap) + gap[, 3])
+        With rows = ceil(n / columns).
+
+    Examples
+    --------
+    >>> mosaic(np.ones((3, 2, 2)), columns=2).shape
+    (7, 7)
+    """
     tiles = np.asarray(tiles, dtype=np.float64)
     row_gap = gap if row_gap is None else row_gap
     n, h, w = tiles.shape[:3]
@@ -51,22 +84,42 @@ def _cmap(name):
 
 
 def _clean(ax):
+    """No ticks and no frame: the axes shows a picture only."""
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
 
 
-def plot_filters(kernel, path, *, columns=8, max_filters=64, title=None):
-    """Draw the filters of a 2-D convolution kernel as small images, numbered, on one colour scale.
+def plot_filters(kernel: ArrayLike, path: FilePath, *, columns: int = 8, max_filters: int = 64,
+                 title: str | None = None) -> FilePath:
+    """Save the filters of a 2-D convolution kernel as small numbered images on one colour scale, as a PNG.
 
-    kernel : (kh, kw, C, F) array, Parameter or Tensor (a Conv2D layer's `kernel`).
-        C = 1: each filter is one patch on a diverging scale centred on 0 (red positive, blue
-        negative: a filter responds to light where it is red and dark where it is blue), shared
-        by all filters, with a colour bar. C = 3: each filter as a colour patch, stretched to [0, 1]
-        on its own. Other C: a row of filters per input channel (the first 8 channels).
-    columns : filters per row (C in {1, 3}). max_filters : draw the first this many.
-    Returns: path.
+    Parameters
+    ----------
+    kernel : array_like, Parameter or Tensor, shape (kh, kw, C, F)
+        A Conv2D layer's `kernel`. C = 1: each filter is one patch on a diverging scale centred on
+        0 (red positive, blue negative: a filter responds to light where it is red and dark where
+        it is blue), shared by all filters, with a colour bar. C = 3: each filter as a colour
+        patch, stretched to [0, 1] on its own. Other C: a row of filters per input channel (the
+        first 8 channels).
+    path : str or os.PathLike
+        The PNG file to write.
+    columns : int
+        Filters per row (C in {1, 3}).
+    max_filters : int
+        Draw the first this many filters.
+    title : str, optional
+        Default: the number of filters drawn and their size.
+
+    Returns
+    -------
+    `path`, the PNG of the filter mosaic.
+
+    Raises
+    ------
+    ValueError
+        If the kernel is not 4-D.
     """
     kernel = _array(kernel)
     if kernel.ndim != 4:
@@ -108,14 +161,30 @@ def plot_filters(kernel, path, *, columns=8, max_filters=64, title=None):
     return save(fig, path, crop=True)
 
 
-def layer_outputs(model, image, layers=None):
+def layer_outputs(model: Model, image: ArrayLike,
+                  layers: Sequence[str | int | Layer] | None = None) -> list[tuple[Layer, np.ndarray]]:
     """Run `image` through the model's layers one at a time and collect the requested outputs.
 
-    model : a Sequential model (any model whose `layers` run in order, each feeding the next).
-    image : one sample, shaped like the model's input without the batch axis (e.g. raw (28, 28)
-        pixels if the model rescales them itself).
-    layers : names, indices into `model.layers`, or the Layer objects; default every Conv2D.
-    Returns: a list of (layer, output) with each output's batch axis dropped, in model order.
+    Runs in inference mode (`training=False`) without recording gradients.
+
+    Parameters
+    ----------
+    model : Model
+        A Sequential model (any model whose `layers` run in order, each feeding the next).
+    image : array_like or Tensor, shape of the model's input without the batch axis
+        One sample (e.g. raw (28, 28) pixels if the model rescales them itself).
+    layers : sequence of str, int or Layer, optional
+        Names, indices into `model.layers`, or the layers themselves; default every Conv2D.
+
+    Returns
+    -------
+    list of (Layer, ndarray)
+        Each requested layer with its output for the image (batch axis dropped), in model order.
+
+    Raises
+    ------
+    ValueError
+        If a requested layer is not in the model, or by default if it has no Conv2D layer.
     """
     stack = list(model.layers)
     wanted = _resolve(stack, layers)
@@ -156,16 +225,38 @@ def _resolve(stack, layers):
     return ids
 
 
-def plot_feature_maps(model, image, path, layers=None, *, columns=16, max_channels=64, cmap="viridis",
-                      title=None):
-    """Draw the input image and, below it, every channel of each requested layer's output as a grid.
+def plot_feature_maps(model: Model, image: ArrayLike, path: FilePath,
+                      layers: Sequence[str | int | Layer] | None = None, *, columns: int = 16,
+                      max_channels: int = 64, cmap: str = "viridis", title: str | None = None) -> FilePath:
+    """Save the input image and, below it, every channel of each requested layer's output, as a PNG.
 
-    model, image, layers : as `layer_outputs` (default: every Conv2D layer). Their outputs must be
-        images, (H, W, C) per sample.
-    columns : channels per row. max_channels : draw the first this many channels of a layer.
     A layer's channels share one colour scale (its output's min to max, written in its heading),
     so a channel that stays dark for this image is dark in the picture too.
-    Returns: path.
+
+    Parameters
+    ----------
+    model, image, layers
+        As `layer_outputs` (default: every Conv2D layer). The chosen outputs must be images,
+        shape (H, W, C) per sample.
+    path : str or os.PathLike
+        The PNG file to write.
+    columns : int
+        Channels per row.
+    max_channels : int
+        Draw the first this many channels of a layer.
+    cmap : str
+        The matplotlib colour map of the feature maps.
+    title : str, optional
+        The input panel's title (default "input").
+
+    Returns
+    -------
+    `path`, the PNG of the input and its feature maps.
+
+    Raises
+    ------
+    ValueError
+        If a chosen layer's output is not (H, W, C) per sample.
     """
     outputs = layer_outputs(model, image, layers)
     for layer, out in outputs:

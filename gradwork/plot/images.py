@@ -7,25 +7,49 @@ looks faint: [0, 1] when every value lies in it, [0, 255] for bytes, else the jo
 A grid is drawn as one mosaic image (see `features.mosaic`), so a hundred images take a fraction
 of a second rather than one matplotlib axes each.
 
->>> rows = {"2-D code": r2, "32-D code": r32}                 # reconstructions of x_test[:10]
+>>> rows = {"2-D code": r2, "32-D code": r32}   # reconstructions of x_test[:10]  # doctest: +SKIP
 >>> plot_reconstructions(x_test[:10], rows, "reconstructions.png")              # doctest: +SKIP
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..tensor import Tensor
-from ._backend import pyplot, save
+from ._backend import FilePath, pyplot, save
 from .features import mosaic
 
 
 def _as_array(images):
+    """A Tensor's array, or images as an array."""
     return images.data if isinstance(images, Tensor) else np.asarray(images)
 
 
-def as_images(images, image_shape=None):
-    """Images as an array (n, H, W) or (n, H, W, 3|4) ready to draw.
+def as_images(images: ArrayLike | Tensor, image_shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Images as an array ready to draw: (n, H, W) for grey, (n, H, W, 3|4) for colour.
 
-    images : (n, H, W), (n, H, W, 1|3|4) or flattened (n, D). image_shape : (H, W) or (H, W, C)
-    for flattened input (default: square, D = H * H).
+    Parameters
+    ----------
+    images : array_like or Tensor, shape (n, H, W), (n, H, W, C) with C in {1, 3, 4}, or (n, D)
+        A single channel is dropped; flattened images are reshaped.
+    image_shape : (H, W) or (H, W, C), optional
+        The shape of one image, for flattened input (default: the square with D pixels).
+
+    Returns
+    -------
+    ndarray, shape (n, H, W) or (n, H, W, C) with C in {3, 4}
+
+    Raises
+    ------
+    ValueError
+        If D is not a square and no `image_shape` is given, or the shape cannot be drawn.
+
+    Examples
+    --------
+    >>> as_images(np.zeros((5, 784))).shape
+    (5, 28, 28)
     """
     images = _as_array(images)
     if image_shape is not None:
@@ -43,8 +67,24 @@ def as_images(images, image_shape=None):
     raise ValueError(f"expected images of shape (n, H, W), (n, H, W, C) or (n, H*W), got {images.shape}")
 
 
-def grey_range(*arrays):
-    """The shared (vmin, vmax) for showing these arrays: (0, 1), (0, 255) or their joint range."""
+def grey_range(*arrays: ArrayLike | Tensor) -> tuple[float, float]:
+    """The shared (vmin, vmax) for showing these arrays: (0, 1), (0, 255) or their joint range.
+
+    Parameters
+    ----------
+    *arrays : array_like or Tensor, any shape
+
+    Returns
+    -------
+    (float, float)
+        (0, 1) when every value lies in it, else (0, 255) when every value lies in that, else the
+        joint min and max (max widened by 1 if they are equal).
+
+    Examples
+    --------
+    >>> grey_range(np.array([0.0, 0.5]), np.array([3.0]))
+    (0.0, 255.0)
+    """
     arrays = [_as_array(a) for a in arrays]
     low = min(float(a.min()) for a in arrays)
     high = max(float(a.max()) for a in arrays)
@@ -94,13 +134,39 @@ def _tile_top_centre(k, layout):
     return x, y
 
 
-def plot_image_grid(images, path, *, titles=None, columns=8, image_shape=None, cmap="gray", suptitle=None,
-                    vmin=None, vmax=None):
+def plot_image_grid(images: ArrayLike | Tensor, path: FilePath, *, titles: Sequence[str] | None = None,
+                    columns: int = 8, image_shape: tuple[int, ...] | None = None, cmap: str = "gray",
+                    suptitle: str | None = None, vmin: float | None = None,
+                    vmax: float | None = None) -> FilePath:
     """Save a grid of images (row by row) as a PNG, each optionally titled.
 
-    images : see `as_images`. titles : one string per image, or None.
-    vmin, vmax : the grey scale (default: `grey_range` of the images).
-    Returns: path.
+    Parameters
+    ----------
+    images : array_like or Tensor, shape (n, H, W), (n, H, W, C) or (n, D)
+        As `as_images`.
+    path : str or os.PathLike
+        The PNG file to write.
+    titles : sequence of str, optional
+        One per image.
+    columns : int
+        Images per row.
+    image_shape : (H, W) or (H, W, C), optional
+        As `as_images`.
+    cmap : str
+        The matplotlib colour map of grey images.
+    suptitle : str, optional
+        The figure's title.
+    vmin, vmax : float, optional
+        The grey scale (default: `grey_range` of the images).
+
+    Returns
+    -------
+    `path`, the PNG of the image grid.
+
+    Raises
+    ------
+    ValueError
+        If there are no images, or the number of titles differs from theirs.
     """
     images = as_images(images, image_shape)
     n = len(images)
@@ -120,16 +186,43 @@ def plot_image_grid(images, path, *, titles=None, columns=8, image_shape=None, c
     return save(fig, path, crop=True)
 
 
-def plot_reconstructions(originals, reconstructions, path, *, titles=None, image_shape=None, cmap="gray",
-                         show_error=True, suptitle=None):
+def plot_reconstructions(originals: ArrayLike | Tensor,
+                         reconstructions: ArrayLike | Tensor | Mapping[str, ArrayLike]
+                         | Sequence[tuple[str, ArrayLike]], path: FilePath, *,
+                         titles: Sequence[str] | None = None, image_shape: tuple[int, ...] | None = None,
+                         cmap: str = "gray", show_error: bool = True, suptitle: str | None = None) -> FilePath:
     """Save originals (top row) above one or more rows of their reconstructions, as a PNG.
 
-    originals : n images (see `as_images`), one per column.
-    reconstructions : n images of the same size, or a dict {row label: images} (or a list of
-        (label, images) pairs) for several rows, e.g. codes of different sizes.
-    titles : one string per column (e.g. class names), or None.
-    show_error : add each row's mean squared error over these n images to its label.
-    Returns: path.
+    Parameters
+    ----------
+    originals : array_like or Tensor, shape (n, H, W), (n, H, W, C) or (n, D)
+        One image per column, as `as_images` reads them.
+    reconstructions : array_like, dict of str to array_like, or list of (str, array_like)
+        The n reconstructions, each with the originals' shape once read as images; a dict
+        {row label: images} or a list of (label, images) pairs for several rows (e.g. codes of
+        different sizes).
+    path : str or os.PathLike
+        The PNG file to write.
+    titles : sequence of str, optional
+        One per column (e.g. class names).
+    image_shape : (H, W) or (H, W, C), optional
+        As `as_images`.
+    cmap : str
+        The matplotlib colour map of grey images.
+    show_error : bool
+        Add each row's mean squared error over these n images to its label.
+    suptitle : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    `path`, the PNG of the originals and reconstructions.
+
+    Raises
+    ------
+    ValueError
+        If there are no images, a row's shape differs from the originals', or the number of titles
+        differs from n.
     """
     originals = as_images(originals, image_shape)
     if isinstance(reconstructions, dict):

@@ -8,11 +8,15 @@ on gradwork Tensors, so one definition serves both the optimizer (with autograd)
 >>> plot_optimizer_paths(f, {"SGD": sgd_path, "Adam": adam_path}, "paths.png")   # doctest: +SKIP
 >>> plot_loss_curves({"SGD": sgd_losses, "Adam": adam_losses}, "loss.png", logy=True)  # doctest: +SKIP
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ._backend import pyplot, save
+from ._backend import FilePath, pyplot, save
 
 
 def _as_path(points):
@@ -54,25 +58,56 @@ def _draw_path(ax, p, color, label=None):
     ax.plot(p[0, 0], p[0, 1], "s", color=color, markersize=6, markeredgecolor="black")
 
 
-def plot_optimizer_paths(f, paths, path, *, xlim=None, ylim=None, levels=20, log_levels=False, minimum=None,
-                         overlay=False, columns=3, title=None, labels=("x", "y"), aspect=None, grid=240):
-    """The iterates of one or more optimizers on the level sets of `f`.
-
-    f : callable, f(x, y) on ndarrays of equal shape (2-D problems) or f(x) (1-D problems).
-    paths : dict name -> iterates, shape (steps + 1, 2) for 2-D or (steps + 1,) for 1-D; the first
-        row is the starting point.
-    path : the PNG file to write.
-    xlim, ylim : the window; by default it covers every path with a margin.
-    levels : number of contour levels, or their values. log_levels : space them evenly in log10
-        (for functions such as Rosenbrock's whose values span many decades).
-    minimum : (x, y) (or x) of the minimum, marked with a cross.
-    overlay : all paths in one panel (colours and a legend) instead of one panel per optimizer.
-    columns : panels per row when not overlaid.
-    labels : the axis labels (for 1-D problems the first, and "f(x)").
-    aspect : "equal" to draw both axes to the same scale (circles stay round); default automatic.
+def plot_optimizer_paths(f: Callable[..., ArrayLike], paths: Mapping[str, ArrayLike], path: FilePath, *,
+                         xlim: tuple[float, float] | None = None, ylim: tuple[float, float] | None = None,
+                         levels: int | ArrayLike = 20, log_levels: bool = False,
+                         minimum: float | tuple[float, float] | None = None, overlay: bool = False,
+                         columns: int = 3, title: str | None = None, labels: tuple[str, str] = ("x", "y"),
+                         aspect: str | None = None, grid: int = 240) -> FilePath:
+    """Save the iterates of one or more optimizers, drawn on the level sets of `f`, as a PNG.
 
     2-D paths are drawn over contour lines of f (the start a square, the iterates dots); 1-D paths
-    as dots on the curve y = f(x). Returns `path`.
+    as dots on the curve y = f(x).
+
+    Parameters
+    ----------
+    f : callable
+        f(x, y) on ndarrays of equal shape, returning that shape (2-D problems), or f(x) (1-D).
+    paths : dict of str to array_like, shape (steps + 1, 2) or (steps + 1,)
+        The iterates of each optimizer, one row per step, the starting point first. All 2-D or
+        all 1-D ((steps + 1, 1) is read as 1-D).
+    path : str or os.PathLike
+        The PNG file to write.
+    xlim, ylim : (float, float), optional
+        The window; by default it covers every path with a margin.
+    levels : int or array_like
+        Number of contour levels, or their values.
+    log_levels : bool
+        Space the levels evenly in log10 (for functions such as Rosenbrock's whose values span
+        many decades).
+    minimum : (float, float) or float, optional
+        The minimum (x, y) (or x), marked with a cross.
+    overlay : bool
+        All paths in one panel (colours and a legend) instead of one panel per optimizer.
+    columns : int
+        Panels per row when not overlaid.
+    title : str, optional
+        The figure's title.
+    labels : (str, str)
+        The axis labels (for 1-D problems the first, and "f(x)").
+    aspect : str, optional
+        "equal" draws both axes to the same scale (circles stay round); default automatic.
+    grid : int
+        Points per axis at which f is evaluated for the contours (or the curve).
+
+    Returns
+    -------
+    `path`, the PNG of the paths.
+
+    Raises
+    ------
+    ValueError
+        If `paths` is empty, a path has another shape, or 1-D and 2-D paths are mixed.
     """
     if not paths:
         raise ValueError("plot_optimizer_paths needs at least one path")
@@ -152,17 +187,30 @@ def _moving_average(values, window):
     return (csum[idx] - csum[lo]) / (idx - lo)
 
 
-def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, smooth=None, title=None,
-                     first_step=0):
-    """Several loss curves in one panel, one line per name.
+def plot_loss_curves(curves: Mapping[str, ArrayLike | tuple[ArrayLike, ArrayLike]], path: FilePath, *,
+                     xlabel: str = "step", ylabel: str = "loss", logy: bool = False, smooth: int | None = None,
+                     title: str | None = None, first_step: int = 0) -> FilePath:
+    """Save several loss curves in one panel, one line per name, as a PNG.
 
-    curves : dict name -> sequence of values (one per step or epoch), or name -> (steps, values)
-        when the values were not recorded at every step.
-    logy : logarithmic loss axis (for losses that fall by decades).
-    smooth : a window length: draw each noisy curve faintly and its moving average over it on top
-        (for mini-batch losses).
-    first_step : the step number of each plain sequence's first value (1 for epochs counted from 1).
-    Returns `path`.
+    Parameters
+    ----------
+    curves : dict of str to array_like, shape (n,), or to a pair (steps, values) of shape (n,) each
+        The values, one per step or epoch; the pair form when they were not recorded at every step.
+    path : str or os.PathLike
+        The PNG file to write.
+    xlabel, ylabel, title : str
+        The axis labels and an optional title.
+    logy : bool
+        Logarithmic loss axis (for losses that fall by decades).
+    smooth : int, optional
+        A window length: draw each noisy curve faintly and its moving average over that many
+        values on top (for mini-batch losses).
+    first_step : int
+        The step number of each plain sequence's first value (1 for epochs counted from 1).
+
+    Returns
+    -------
+    `path`, the PNG of the curves.
     """
     if not curves:
         raise ValueError("plot_loss_curves needs at least one curve")
@@ -196,13 +244,30 @@ def plot_loss_curves(curves, path, *, xlabel="step", ylabel="loss", logy=False, 
     return save(fig, path)
 
 
-def plot_gradient_field(grad, path, *, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), points=18, f=None, title=None):
-    """Arrows of the negative gradient -grad(p) on a grid: the direction gradient descent moves.
+def plot_gradient_field(grad: Callable[[np.ndarray], ArrayLike], path: FilePath, *,
+                        xlim: tuple[float, float] = (-2.0, 2.0), ylim: tuple[float, float] = (-2.0, 2.0),
+                        points: int = 18, f: Callable[[np.ndarray, np.ndarray], ArrayLike] | None = None,
+                        title: str | None = None) -> FilePath:
+    """Save arrows of the negative gradient -grad(p) on a grid (where gradient descent moves), as a PNG.
 
-    grad : callable taking a point as an array of shape (2,) and returning the gradient, shape (2,)
+    Parameters
+    ----------
+    grad : callable
+        Takes a point, an ndarray of shape (2,), and returns the gradient there, shape (2,)
         (for example `lambda p: gw.numerical_gradient(f_of_vector, p)`).
-    points : arrows per axis. f : optional f(x, y) on ndarrays, drawn as faint contour lines.
-    Returns `path`.
+    path : str or os.PathLike
+        The PNG file to write.
+    xlim, ylim : (float, float)
+        The window.
+    points : int
+        Arrows per axis.
+    f : callable, optional
+        f(x, y) on ndarrays of equal shape, drawn as faint contour lines under the arrows.
+    title : str, optional
+
+    Returns
+    -------
+    `path`, the PNG of the arrows.
     """
     gx, gy = np.meshgrid(np.linspace(*xlim, points), np.linspace(*ylim, points))
     grads = np.empty((2,) + gx.shape)

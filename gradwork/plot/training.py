@@ -1,15 +1,37 @@
 """Plots of a training run: learning curves, a confusion matrix (counted by `gw.metrics.confusion_matrix`,
 also importable from here), and predictions on test images."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..metrics import confusion_matrix
-from ._backend import pyplot, save
+from ._backend import FilePath, pyplot, save
+
+if TYPE_CHECKING:
+    from ..callbacks.history import History
 
 
-def plot_history(history, path):
-    """Loss (and each metric) per epoch, training and validation, one panel per quantity.
+def plot_history(history: History | Mapping[str, Sequence[float]], path: FilePath) -> FilePath:
+    """Save the loss and each metric per epoch as a PNG, one panel per quantity.
 
-    history : a `History` or its `.history` dict ({"loss": [...], "val_loss": [...], ...}).
+    Each panel has the training curve (circles) and, when logged, the validation curve (`val_`
+    prefix, squares). The logged learning rate is not drawn.
+
+    Parameters
+    ----------
+    history : History or dict
+        The `History` that `fit` returns, or its `.history` dict
+        ({"loss": [...], "val_loss": [...], ...}, one value per epoch).
+    path : str or os.PathLike
+        The PNG file to write.
+
+    Returns
+    -------
+    `path`, the PNG of the learning curves.
     """
     logs = getattr(history, "history", history)
     names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]
@@ -31,8 +53,25 @@ def plot_history(history, path):
     return save(fig, path)
 
 
-def plot_confusion_matrix(y_true, y_pred, path, class_names=None):
-    """A heat map of the confusion matrix with the counts written in each cell."""
+def plot_confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, path: FilePath,
+                          class_names: Sequence[str] | None = None) -> FilePath:
+    """Save the confusion matrix as a heat map with the count written in each cell, as a PNG.
+
+    Rows are the true classes, columns the predicted ones; the title gives the accuracy.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+        Class labels.
+    path : str or os.PathLike
+        The PNG file to write.
+    class_names : sequence of str, optional
+        One name per class; it also fixes the number of classes (default: the largest label + 1).
+
+    Returns
+    -------
+    `path`, the PNG of the heat map.
+    """
     n = len(class_names) if class_names is not None else None
     cm = confusion_matrix(y_true, y_pred, n)
     names = class_names or [str(i) for i in range(len(cm))]
@@ -51,10 +90,25 @@ def plot_confusion_matrix(y_true, y_pred, path, class_names=None):
     return save(fig, path)
 
 
-def plot_predictions(images, y_true, y_pred, path, class_names=None, columns=8):
-    """A grid of images titled with the predicted label: green when right, red when wrong.
+def plot_predictions(images: ArrayLike, y_true: ArrayLike, y_pred: ArrayLike, path: FilePath,
+                     class_names: Sequence[str] | None = None, columns: int = 8) -> FilePath:
+    """Save a grid of images titled with their predicted labels (green when right, red when wrong).
 
-    images : (n, H, W) or (n, H, W, C) arrays.
+    Parameters
+    ----------
+    images : array_like, shape (n, H, W) or (n, H, W, C)
+        Drawn in grey; C = 1 is squeezed, C = 3 drawn in colour.
+    y_true, y_pred : array_like of int, shape (n,)
+    path : str or os.PathLike
+        The PNG file to write.
+    class_names : sequence of str, optional
+        Titles by label (default: the label number).
+    columns : int
+        Images per row.
+
+    Returns
+    -------
+    `path`, the PNG of the image grid.
     """
     images = np.asarray(images)
     n = len(images)
