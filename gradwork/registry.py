@@ -98,6 +98,10 @@ def serialize_object(obj: Any) -> str | dict | None:
     return {"class_name": class_name(type(obj)), "config": obj.get_config()}
 
 
+CUSTOM_CLASS_HINT = ", or pass your own class in custom_objects={name: cls}"
+"""The end of an unknown-name error for kinds whose `deserialize` takes `custom_objects`."""
+
+
 class Registry:
     """The names of one kind of object, and the rules that turn names and configs into objects.
 
@@ -117,9 +121,9 @@ class Registry:
         Names match whatever their capitalisation ("SGD", "sgd").
     snake_case_aliases : bool
         Each class also answers to its snake-case name ("glorot_uniform").
-    takes_custom_objects : bool
-        The kind's `deserialize` takes `custom_objects`; its unknown-name error says so, in
-        Keras's words ("Unknown optimizer: 'adamm'; ...").
+    nested_custom_objects : bool
+        The kind's `from_config` takes `custom_objects` too, for the objects nested in its config
+        (an optimizer's learning-rate schedule).
     module : str, optional
         Written into configs as "module" (information only: never imported).
     heading : str
@@ -133,16 +137,14 @@ class Registry:
 
     def __init__(
         self, kind: str, base: type | None = None, entries: tuple = (), aliases: dict | None = None, *,
-        ignore_case: bool = False, snake_case_aliases: bool = False, takes_custom_objects: bool = False,
+        ignore_case: bool = False, snake_case_aliases: bool = False, nested_custom_objects: bool = False,
         module: str | None = None, heading: str = "unknown {kind} {name!r}", list_names: bool = True,
         hint: str = "",
     ):
         self.kind, self.base, self.module = kind, base, module
         self._ignore_case, self._snake_case_aliases = ignore_case, snake_case_aliases
         self._heading, self._list_names, self._hint = heading, list_names, hint
-        if takes_custom_objects:
-            self._heading = "Unknown {kind}: {name!r}"
-            self._hint = ", or pass your own class in custom_objects={name: cls}"
+        self._nested_custom_objects = nested_custom_objects
         self._by_name = {}  # name (lower case if ignore_case) -> object
         self._name_of = {}  # object -> the name it is saved under
         for entry in entries:
@@ -237,6 +239,8 @@ class Registry:
         TypeError
             When `obj` is not an instance of `base`.
         """
+        if self.base is None:
+            raise TypeError(f"{self.kind} objects are saved by name (`name_of`), not as configs")
         if not isinstance(obj, self.base):
             article = "an" if self.base.__name__[0] in "AEIOU" else "a"
             raise TypeError(
@@ -272,7 +276,11 @@ class Registry:
             body = config.get("config")
             if body is None or isinstance(body, dict):
                 found = self.lookup(config["class_name"], custom_objects)
-                return found.from_config(dict(body or {})) if isinstance(found, type) else found
+                if not isinstance(found, type):
+                    return found
+                if self._nested_custom_objects:
+                    return found.from_config(dict(body or {}), custom_objects=custom_objects)
+                return found.from_config(dict(body or {}))
         raise ValueError(
             f"cannot deserialize {self.kind} from {config!r}: expected a name or a dict with 'class_name' "
             "and 'config' (as serialize returns)"
@@ -383,6 +391,6 @@ def get_registered_class(name: str) -> type:
 
 
 __all__ = [
-    "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name", "get_registered_class",
+    "CUSTOM_CLASS_HINT", "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name", "get_registered_class",
     "register_builtin", "register_serializable", "registered_name", "serialize_object", "snake_case",
 ]

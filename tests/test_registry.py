@@ -8,7 +8,7 @@ import pytest
 
 import gradwork as gw
 from gradwork import registry
-from gradwork.registry import Configurable, Registry, snake_case
+from gradwork.registry import CUSTOM_CLASS_HINT, Configurable, Registry, snake_case
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -49,7 +49,8 @@ def test_lookup_aliases_and_the_unknown_name_error():
         table.lookup("boxx")
     with pytest.raises(ValueError, match="the shape name 'box' is already taken"):
         table.add(Configurable, "box")
-    folded = Registry("optimizer", entries=(Shape,), ignore_case=True, takes_custom_objects=True)
+    folded = Registry("optimizer", entries=(Shape,), ignore_case=True, heading="Unknown {kind}: {name!r}",
+                      hint=CUSTOM_CLASS_HINT)
     assert folded.lookup("SHAPE") is Shape
     with pytest.raises(ValueError, match=r"Unknown optimizer: 'x'; valid names are: 'shape' \(any "
                                          r"capitalisation\), or pass your own class in custom_objects"):

@@ -14,7 +14,7 @@ or Keras style, `opt.apply(grads, variables)` / `opt.apply_gradients(zip(grads, 
 names and configs into optimizers and back; `get_state`/`set_state` save and restore the state.
 """
 
-from ..registry import Registry
+from ..registry import CUSTOM_CLASS_HINT, Registry
 from . import schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -32,8 +32,10 @@ _OPTIMIZERS = Registry(
     Optimizer,
     entries=(SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion),
     ignore_case=True,
-    takes_custom_objects=True,
+    nested_custom_objects=True,  # a schedule in the config may be a custom class too
     module="gradwork.optimizers",
+    heading="Unknown {kind}: {name!r}",  # Keras's words
+    hint=CUSTOM_CLASS_HINT,
 )
 
 
@@ -68,21 +70,16 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
             "deserialize expects a dict with a string 'class_name' and a 'config' dict (as serialize "
             f"returns), got {config!r}"
         )
-    cls = _OPTIMIZERS.lookup(config["class_name"], custom_objects)
-    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+    return _OPTIMIZERS.deserialize(config, custom_objects)
 
 
 def get(identifier: str | dict | type | Optimizer | None) -> Optimizer | None:
     """An optimizer from a name ("adam", "SGD", ...), a config dict, a class or an instance
     (returned as is). None gives None; anything else raises TypeError."""
-    if identifier is None or isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        return _OPTIMIZERS.lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
-        return identifier()
+    if identifier is None or isinstance(identifier, (str, dict, Optimizer)) or (
+        isinstance(identifier, type) and issubclass(identifier, Optimizer)
+    ):
+        return _OPTIMIZERS.get(identifier)
     raise TypeError(
         "Could not interpret optimizer identifier: expected a name such as 'adam', a config dict, or an "
         f"Optimizer instance; got {type(identifier).__name__}: {identifier!r}"

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..registry import Configurable, Registry
+from ..registry import CUSTOM_CLASS_HINT, Configurable, Registry
 
 
 def _value(x):
@@ -303,8 +303,9 @@ _SCHEDULES = Registry(
         ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay,
         CosineDecayRestarts,
     ),
-    takes_custom_objects=True,
     module="gradwork.optimizers.schedules",
+    heading="Unknown {kind}: {name!r}",  # Keras's words
+    hint=CUSTOM_CLASS_HINT,
 )
 
 
