@@ -840,3 +840,52 @@ def test_writing_an_optimizer_with_the_public_hooks():
     config = HeavyBall(0.1, momentum=0.5, clipvalue=10.0).get_config()
     assert config["momentum"] == 0.5 and config["clipvalue"] == 10.0 and config["name"] == "heavy_ball"
     assert HeavyBall.from_config(config).get_config() == config
+
+
+# ----- a step that fails changes nothing; Keras's positional arguments ------------------------------
+@pytest.mark.parametrize("cls", [optimizers.SGD, optimizers.Adam, optimizers.Nadam, optimizers.RMSprop])
+def test_a_step_that_fails_its_checks_changes_nothing(cls):
+    w0, w1 = np.ones(3), np.ones((2, 2))
+    opt = cls(learning_rate=0.1)
+    opt.apply([np.full(3, 0.5), np.full((2, 2), 0.5)], [w0, w1])        # one good step builds the state
+    before = (w0.copy(), w1.copy(), opt.get_state())
+    bad_gradients = ([np.ones(3), np.ones(5)], [np.ones(3), np.ones((2, 2), dtype=complex)], [np.ones(3)])
+    for grads in bad_gradients:                                          # the bad one is not the first
+        with pytest.raises((ValueError, TypeError)):
+            opt.apply(grads, [w0, w1])
+    np.testing.assert_array_equal(w0, before[0])
+    np.testing.assert_array_equal(w1, before[1])
+    after = opt.get_state()
+    assert after.keys() == before[2].keys()
+    for key in after:
+        np.testing.assert_array_equal(after[key], before[2][key])
+    # and the next good step is the one a fresh optimizer with the same history takes
+    twin_w0, twin_w1, twin = np.ones(3), np.ones((2, 2)), cls(learning_rate=0.1)
+    for opt_, ws in ((opt, (w0, w1)), (twin, (twin_w0, twin_w1))):
+        if opt_ is twin:
+            twin.apply([np.full(3, 0.5), np.full((2, 2), 0.5)], list(ws))
+        opt_.apply([np.full(3, 0.25), np.full((2, 2), -0.5)], list(ws))
+    np.testing.assert_array_equal(w0, twin_w0)
+    np.testing.assert_array_equal(w1, twin_w1)
+
+
+def test_a_new_bad_variable_registers_nothing():
+    opt = optimizers.Adam()
+    good, bad = np.ones(2), np.ones(2, dtype=np.int64)
+    with pytest.raises(TypeError, match="floating point"):
+        opt.apply([np.ones(2), np.ones(2)], [good, bad])
+    assert opt.get_state().keys() == {"iterations"} and opt.iterations == 0
+
+
+def test_shared_arguments_by_position_as_keras():
+    opt = optimizers.SGD(0.1, 0.9, False, 1e-4)
+    assert (opt.momentum, opt.nesterov, opt.weight_decay) == (0.9, False, 1e-4)
+    adam = optimizers.Adam(0.01, 0.8, 0.99, 1e-6, True, 0.1, 2.0)
+    assert (adam.amsgrad, adam.weight_decay, adam.clipnorm) == (True, 0.1, 2.0)
+    assert optimizers.AdamW(0.01, 0.02).weight_decay == 0.02
+    import inspect
+
+    assert list(inspect.signature(optimizers.SGD).parameters) == [
+        "learning_rate", "momentum", "nesterov", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "name"]
+    with pytest.raises(TypeError, match=r"SGD\(\): got an unexpected keyword argument 'clip_norm'"):
+        optimizers.SGD(clip_norm=1.0)

@@ -28,9 +28,10 @@ import numpy as np
 
 from ..registry import snake_case
 from . import schedules
-from .clipping import global_scale, prepare_gradient
-from .state_io import copy_into, read_state, write_state
-from .variable_state import ScratchPool, VariableState
+from .arguments import with_shared_arguments
+from .clipping import check_gradients, global_scale, prepare_gradient
+from .state_io import check_pending, copy_into, read_state, write_state
+from .variable_state import ScratchPool, VariableState, variable_array
 
 
 def _optional_float(name, value):
@@ -134,6 +135,11 @@ class Optimizer(abc.ABC):
         self._exclude_vars = []
         self._exclude_pattern = None
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = with_shared_arguments(cls.__init__)
+
     # ----- learning rate and step count ---------------------------------------------------------
     @property
     def learning_rate(self) -> float:
@@ -184,8 +190,14 @@ class Optimizer(abc.ABC):
 
     def step_constants(self, learning_rate: float, iteration: int) -> tuple:
         """Values shared by every variable's update in one step, as a NamedTuple; called once per
-        step (iteration: 1 for the first update). The default holds the two arguments."""
+        step (iteration: 1 for the first update), and must change nothing (see `commit_step`).
+        The default holds the two arguments."""
         return Step(learning_rate, iteration)
+
+    def commit_step(self, constants: tuple) -> None:  # noqa: B027 (a hook: most optimizers have nothing to commit)
+        """Called once after every variable of a step is updated, with that step's constants: the
+        place to advance optimizer-wide state (Nadam's running product), so that a step that fails
+        its checks changes nothing. The default does nothing."""
 
     @abc.abstractmethod
     def update_step(
@@ -223,6 +235,8 @@ class Optimizer(abc.ABC):
         key = tuple(map(id, variables))
         states = self._states_cache.get(key)
         if states is None:
+            unseen = {id(v): v for v in variables if id(v) not in self._state_by_id}  # checked before any is made
+            check_pending(self._pending, len(self._states), [variable_array(v) for v in unseen.values()])
             states = [self._state_by_id.get(id(v)) or self._register(v) for v in variables]
             if len(self._states_cache) >= 16:
                 self._states_cache.clear()
@@ -236,16 +250,9 @@ class Optimizer(abc.ABC):
         )
         i = len(self._states)
         state = VariableState.create(i, var, self.slot_specs(), decay=not excluded)
-        if self._pending:
-            saved = self._pending.get(i)
-            if saved is None:
-                raise ValueError(
-                    f"the loaded optimizer state has no entry for variable {i} (shape {state.shape}): "
-                    "the state was saved for a different list of variables"
-                )
-            for slot_name, slot in state.slots.items():
-                copy_into(slot, saved[slot_name], f"{i}/{slot_name}")
-            del self._pending[i]
+        if self._pending:  # loaded before the variable was seen (fits: `check_pending`)
+            for slot_name, slot in self._pending.pop(i).items():
+                copy_into(state.slots[slot_name], slot, f"{i}/{slot_name}")
         self._states.append(state)
         self._state_by_id[id(var)] = state
         self._scratch.attach(state, self._states)
@@ -301,8 +308,6 @@ class Optimizer(abc.ABC):
             variables = self._built_variables()
         else:
             variables = list(variables)
-        if len(grads) != len(variables):
-            raise ValueError(f"got {len(grads)} gradients for {len(variables)} variables: they must pair up")
         self._run(variables, grads)
 
     def step(self, params: Iterable | None = None) -> None:
@@ -322,13 +327,14 @@ class Optimizer(abc.ABC):
         return [state.variable for state in self._states]
 
     def _run(self, variables, grads):
-        """The update: one pass over the variables (two with `global_clipnorm`)."""
+        """The update: every check first, then one pass over the variables (two with
+        `global_clipnorm`). A step that raises has changed nothing."""
+        grads = [v.grad for v in variables] if grads is None else grads
+        check_gradients(variables, grads)
         states = self._states_of(variables)
         lr = self.learning_rate
         scale = 1.0
         if self.global_clipnorm and self.global_clipnorm > 0:
-            if grads is None:
-                grads = [v.grad for v in variables]
             scale = global_scale(grads, self.global_clipnorm)
         clipnorm = self.clipnorm if self.clipnorm and self.clipnorm > 0 else None
         clipvalue = self.clipvalue if self.clipvalue and self.clipvalue > 0 else None
@@ -336,26 +342,21 @@ class Optimizer(abc.ABC):
         clipping = clipnorm is not None or scale != 1.0 or clipvalue is not None
         update = self.update_step
         constants = None
-        if grads is None:
-            grads = (v.grad for v in variables)
         for variable, gradient, state in zip(variables, grads, states):
             if gradient is None:
                 continue
             if constants is None:
                 constants = self.step_constants(lr, self._iterations + 1)
             array = variable if isinstance(variable, np.ndarray) else variable.data
-            if clipping or not (  # the usual gradient needs no preparing: spare the call
-                isinstance(gradient, np.ndarray) and gradient.shape == array.shape and gradient.dtype == array.dtype
-            ):
-                gradient = prepare_gradient(
-                    gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue, state.index
-                )
+            if clipping or not (isinstance(gradient, np.ndarray) and gradient.dtype == array.dtype):
+                gradient = prepare_gradient(gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue)
             if decay and state.decay:
                 tmp = state.scratch[0]
                 np.multiply(array, decay, out=tmp)
                 array -= tmp
             update(gradient, array, state, constants)
         if constants is not None:
+            self.commit_step(constants)
             self._iterations += 1
 
     # ----- configuration --------------------------------------------------------------------------

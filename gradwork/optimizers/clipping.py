@@ -1,4 +1,4 @@
-"""Gradient preparation before an update: the cast to the variable's dtype and the three clippings.
+"""Gradient checks and preparation before an update: the cast to the variable's dtype and the three clippings.
 
 At most one clipping applies (the optimizer's constructor checks): `clipnorm` rescales each
 gradient to at most that L2 norm, `global_clipnorm` rescales all of them by one factor
@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..tensor import Tensor
+from .variable_state import variable_array
 
 
 def as_array(gradient: np.ndarray | Tensor | ArrayLike) -> np.ndarray:
@@ -31,6 +32,27 @@ def global_scale(gradients: list, clip: float) -> float:
     return 1.0 if total <= clip else clip / total
 
 
+def check_gradients(variables: list, gradients: list) -> None:
+    """Raise before an update changes anything: each variable must be a floating-point Tensor or
+    ndarray, and each gradient (None: skipped) an array of its variable's shape whose dtype casts to
+    the variable's (`same_kind`)."""
+    if len(gradients) != len(variables):
+        raise ValueError(f"got {len(gradients)} gradients for {len(variables)} variables: they must pair up")
+    for i, (variable, gradient) in enumerate(zip(variables, gradients)):
+        array = variable_array(variable)
+        if gradient is None:
+            continue
+        gradient = as_array(gradient)
+        if gradient.shape != array.shape:
+            raise ValueError(
+                f"a gradient has shape {gradient.shape} but its variable (number {i}) has shape {array.shape}"
+            )
+        if gradient.dtype != array.dtype and not np.can_cast(gradient.dtype, array.dtype, "same_kind"):
+            raise TypeError(
+                f"a gradient of dtype {gradient.dtype} cannot update variable number {i} of dtype {array.dtype}"
+            )
+
+
 def prepare_gradient(
     gradient: np.ndarray | Tensor | ArrayLike,
     variable: np.ndarray,
@@ -38,19 +60,16 @@ def prepare_gradient(
     clipnorm: float | None,
     scale: float,
     clipvalue: float | None,
-    index: int,
 ) -> np.ndarray:
     """`gradient` as an ndarray of `variable`'s dtype, clipped.
 
     Parameters
     ----------
-    gradient : ndarray or Tensor, the variable's shape (a ValueError otherwise)
+    gradient : ndarray or Tensor, the variable's shape (checked by `check_gradients`)
     variable : ndarray, any shape
     buffer : ndarray, the variable's shape and dtype
         Receives the gradient when a cast or a clipping changes it.
     clipnorm, scale, clipvalue : the clipping that applies (None, 1.0, None for none)
-    index : int
-        Names the variable in errors.
 
     Returns
     -------
@@ -58,11 +77,6 @@ def prepare_gradient(
     """
     if not isinstance(gradient, np.ndarray):
         gradient = as_array(gradient)
-    if gradient.shape != variable.shape:
-        raise ValueError(
-            f"a gradient has shape {gradient.shape} but its variable (number {index}) "
-            f"has shape {variable.shape}"
-        )
     if gradient.dtype != variable.dtype:
         np.copyto(buffer, gradient, casting="same_kind")
         gradient = buffer

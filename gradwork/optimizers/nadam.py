@@ -15,6 +15,7 @@ class NadamStep(NamedTuple):
     gradient_coefficient: float  # lr * (1 - u_t) / (1 - P_t)
     momentum_coefficient: float  # lr * u_{t+1} / (1 - P_t * u_{t+1})
     velocity_correction: float  # 1 / (1 - beta_2**t)
+    u_product: float  # P_t, kept once the step has been applied
 
 
 class Nadam(Optimizer):
@@ -58,18 +59,20 @@ class Nadam(Optimizer):
         return {"momentum": 0.0, "velocity": 0.0}
 
     def step_constants(self, learning_rate: float, iteration: int) -> NadamStep:
-        """Also advances the running product P_t (once per step)."""
+        """Also the running product P_t = P_{t-1} * u_t, which `commit_step` keeps."""
         b1, t = self.beta_1, iteration
         u_t = b1 * (1.0 - 0.5 * 0.96**t)
         u_next = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
-        product = self._globals["u_product"]
-        product *= u_t
-        p = float(product)
+        p = float(self._globals["u_product"]) * u_t
         return NadamStep(
             gradient_coefficient=learning_rate * (1.0 - u_t) / (1.0 - p),
             momentum_coefficient=learning_rate * u_next / (1.0 - p * u_next),
             velocity_correction=1.0 / (1.0 - self.beta_2**t),
+            u_product=p,
         )
+
+    def commit_step(self, constants: NadamStep) -> None:
+        self._globals["u_product"][...] = constants.u_product
 
     def update_step(
         self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: NadamStep

@@ -99,6 +99,23 @@ def read_state(
     return state, {i: {name: per_var[i][name] for name in slot_names} for i in sorted(per_var)}
 
 
+def check_pending(pending: dict[int, dict[str, np.ndarray]], first: int, arrays: list[np.ndarray]) -> None:
+    """Before variables first seen are given loaded state: `pending` (loaded slots by variable index,
+    for variables not seen yet) must hold an entry of the right shapes for each of `arrays`, the
+    variables that will be numbers `first`, `first + 1`, ... (nothing to check when nothing was loaded)."""
+    if not pending:
+        return
+    for i, array in enumerate(arrays, start=first):
+        if i not in pending:
+            raise ValueError(
+                f"the loaded optimizer state has no entry for variable {i} (shape {array.shape}): "
+                "the state was saved for a different list of variables"
+            )
+        for name, value in pending[i].items():
+            if np.shape(value) != array.shape:
+                raise ValueError(f"optimizer state '{i}/{name}' has shape {np.shape(value)}, expected {array.shape}")
+
+
 def copy_into(target: np.ndarray, value: ArrayLike, key: str) -> None:
     """Copy the saved `value` into the state array `target` (same shape; cast to its dtype)."""
     value = np.asarray(value)

@@ -13,6 +13,16 @@ from typing import Any
 import numpy as np
 
 
+def variable_array(variable: Any) -> np.ndarray:
+    """The array of an optimizer variable (a gradwork Tensor or an ndarray), checked to be floating point."""
+    array = variable if isinstance(variable, np.ndarray) else getattr(variable, "data", None)
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"optimizer variables must be gradwork Tensors or ndarrays, got {type(variable).__name__}")
+    if array.dtype.kind != "f":
+        raise TypeError(f"optimizer variables must be floating point, got a variable of dtype {array.dtype}")
+    return array
+
+
 @dataclass(eq=False, slots=True)
 class VariableState:
     """One variable's state in an optimizer.
@@ -50,15 +60,7 @@ class VariableState:
     ) -> "VariableState":
         """The state of a new `variable` (a gradwork Tensor or a floating-point ndarray), with each
         slot of `slot_specs` ({name: initial value}) filled with its initial value; no scratch yet."""
-        array = variable if isinstance(variable, np.ndarray) else getattr(variable, "data", None)
-        if not isinstance(array, np.ndarray):
-            raise TypeError(
-                f"optimizer variables must be gradwork Tensors or ndarrays, got {type(variable).__name__}"
-            )
-        if array.dtype.kind != "f":
-            raise TypeError(
-                f"optimizer variables must be floating point, got a variable of dtype {array.dtype}"
-            )
+        array = variable_array(variable)
         slots = {name: np.full(array.shape, init, dtype=array.dtype) for name, init in slot_specs.items()}
         return cls(index, variable, array.shape, array.dtype, slots, decay)
 
