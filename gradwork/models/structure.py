@@ -5,8 +5,15 @@ samples on its first axis, and a batch takes the same samples from each. Only on
 nesting is supported (a list or dict of arrays, as Keras's multi-input and multi-output models).
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
+
+# One array, or a list/tuple/dict of arrays: a model's inputs, targets, sample weights or outputs.
+Data = ArrayLike | list | tuple | dict
+# One shape (a tuple of ints, None for an axis of any size), or a list/dict of shapes (several inputs).
+Shapes = tuple | list | dict
 
 
 def is_nested(value, known=False):
@@ -144,3 +151,29 @@ def merge_shapes(a, b):
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
         return tuple(x if x == y else None for x, y in zip(a, b))
     return a
+
+
+def run_zero_batches(model, input_shape: Shapes) -> None:
+    """`Model.run_zero_batches`: one zero sample of `input_shape` through `model`, then with free axes
+    a second of another size, and the output shapes of every layer merged (None where they differ)."""
+    free, was_built = has_free_axes(input_shape, model.name), model.built
+    outputs = []
+    for size in FREE_AXIS_SIZES if free else FREE_AXIS_SIZES[:1]:
+        sample = zero_batch(input_shape, model.dtype, model.name, size)
+        try:
+            with no_grad():
+                model(sample, training=False)
+        except ValueError as err:
+            if not free:
+                raise
+            if not was_built:
+                model.built, model.build_input_shape = False, None
+            raise ValueError(
+                f"{model.name}: the axes declared None in {input_shape} must take any size, but a zero "
+                f"sample of size {size} on them fails: {err}"
+            ) from err
+        layers = [model] + [layer for _, layer in model.named_layers()]
+        outputs.append([layer.output_shape for layer in layers])
+    if free:
+        for layer, first, second in zip(layers, *outputs):
+            layer.output_shape = merge_shapes(first, second)
