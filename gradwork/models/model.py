@@ -393,7 +393,7 @@ class Model(Layer):
         """Copy the weights of an .npz from `save_weights` into this model (names and shapes checked)."""
         model_io.load_weights(self, filepath)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = super().get_config()
         config.pop("input_shape", None)
         return config
