@@ -44,13 +44,26 @@ DATASET = IdxDataset(
 )
 
 
-def load_data(*, download=True, progress=True):
+def load_data(*, download: bool = True, progress: bool = True) -> tuple[tuple, tuple]:
     """Load MNIST.
 
-    download: fetch missing files (False: raise instead).
-    progress: show a progress bar while downloading (tqdm when installed).
-    Returns: `(x_train, y_train), (x_test, y_test)`; images uint8 (N, 28, 28), labels uint8 (N,).
-    Raises: DatasetNotFoundError when the files are absent and cannot be downloaded;
-        ChecksumError when a file's contents are wrong.
+    Parameters
+    ----------
+    download : bool
+        Fetch missing files (False: raise instead).
+    progress : bool
+        Show a progress bar while downloading (tqdm when installed).
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        Images uint8, shape (N, 28, 28); labels uint8, shape (N,).
+
+    Raises
+    ------
+    DatasetNotFoundError
+        When the files are absent and cannot be downloaded.
+    ChecksumError
+        When a file's contents are wrong.
     """
     return load_idx_dataset(DATASET, MIRRORS, SYSTEM_DIRS, download=download, progress=progress)
