@@ -45,25 +45,21 @@ DATASET = IdxDataset(
 
 
 def load_data(*, download: bool = True, progress: bool = True) -> tuple[tuple, tuple]:
-    """Load MNIST.
+    """Load MNIST: 60,000 training and 10,000 test digits.
 
     Parameters
     ----------
-    download : bool
-        Fetch missing files (False: raise instead).
-    progress : bool
-        Show a progress bar while downloading (tqdm when installed).
+    download, progress : bool
+        Fetch missing files into the cache (False: DatasetNotFoundError instead), with a progress bar.
 
     Returns
     -------
     (x_train, y_train), (x_test, y_test)
-        Images uint8, shape (N, 28, 28); labels uint8, shape (N,).
+        uint8 images of shape (N, 28, 28) and uint8 labels 0-9 of shape (N,).
 
     Raises
     ------
-    DatasetNotFoundError
-        When the files are absent and cannot be downloaded.
-    ChecksumError
-        When a file's contents are wrong.
+    DatasetNotFoundError, ChecksumError
+        As `fashion_mnist.load_data`: files absent and not downloadable, or with the wrong contents.
     """
     return load_idx_dataset(DATASET, MIRRORS, SYSTEM_DIRS, download=download, progress=progress)

@@ -6,10 +6,9 @@ list/tuple/dict of tensors (several outputs; see `compile_utils` for their losse
 The loop itself (batches, callbacks, validation) is in `training.py`, which uses the model's public
 methods only (`check_targets`, `train_step`, `compute_loss`, `compute_metrics`, `reset_metrics`).
 
-Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`,
-`load_weights` call it; `gradwork.models.load_model` is saving's), and `gradwork.saving` never imports
-`gradwork.models`: it reads and restores the compile settings through `get_compile_config` and
-`compile_from_config`, which turn them to JSON and back here.
+Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`, `load_weights`;
+`load_model` is saving's), and `gradwork.saving` never imports `gradwork.models`: it writes and restores the
+compile settings through `get_compile_config` and `compile_from_config`, which turn them to JSON and back.
 
 Shapes: x is (N, *input_shape) or a list/dict of such arrays; y is what each output's loss takes, e.g.
 (N,) integer labels or (N, classes); sample_weight is (N,), or one per output.
@@ -129,8 +128,8 @@ class Model(Layer):
         loss_weights : list or dict of float, optional
             Several outputs: the total loss is the sum of weight * output loss (1 where none is given).
         metrics : list or dict, optional
-            "accuracy", ... or Metric objects: a list for every output, a list of lists (one per
-            output) or a dict by output name.
+            "accuracy", ... or Metric objects: a list for every output, a list of lists (one per output)
+            or a dict by output name.
         """
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
         spec = CompileSpec(self.name, loss, loss_weights, metrics)
@@ -202,6 +201,8 @@ class Model(Layer):
         """The compiled loss (summed over the outputs with their weights) plus every weight
         regularizer's penalty (as Keras reports it): a scalar Tensor, shape ().
 
+        Parameters
+        ----------
         y, sample_weight : arrays of shape (N, ...) and (N,), or one per output.
         y_pred : Tensor of shape (N, ...), or a list/dict of them as the model returns them.
         """
@@ -215,6 +216,8 @@ class Model(Layer):
         """Update the compiled metrics with one batch and return every logged metric's result after
         the loss ({name: float}: per-output losses, then metrics), as Keras's `compute_metrics`.
 
+        Parameters
+        ----------
         x : the batch's inputs (unused here; an override may need them).
         y, y_pred, sample_weight : arrays of shape (N, ...), (N, ...) and (N,), or lists/dicts of
             them for several outputs; y_pred holds the predicted arrays (not Tensors).
@@ -280,8 +283,7 @@ class Model(Layer):
         Returns
         -------
         float, list or dict
-            The loss and metrics on that batch: the loss alone when no metric is logged, else
-            [loss, *metrics] (`metrics_names`), or {name: value} with return_dict=True.
+            The loss and metrics on that batch, as `evaluate` returns them.
         """
         self._check_compiled("train_on_batch")
         x, y, sample_weight = training.prepare(self, x, y, sample_weight, class_weight)
@@ -314,8 +316,7 @@ class Model(Layer):
         Parameters
         ----------
         x : array, shape (N, *input_shape), or a list/tuple/dict of arrays
-            Several inputs: the same N in each (batches, shuffling and validation take the same
-            samples from every one).
+            Several inputs: the same N in each (batches, shuffling and validation take the same samples).
         y : array, shape (N, ...), or a list (output order) or dict (output name) of arrays
             The targets each output's loss takes.
         batch_size, epochs : int
@@ -333,8 +334,7 @@ class Model(Layer):
         shuffle : bool
             Reshuffle the training samples every epoch (gradwork's generator: `gw.random.seed`).
         class_weight : dict, optional
-            {class: weight} multiplying each sample's loss by its class's weight (single-output
-            models only, as Keras).
+            {class: weight} multiplying each sample's loss by its class's weight (one output only, as Keras).
         sample_weight : array, shape (N,), or one per output, optional
             Each sample's weight in the loss and the metrics.
         initial_epoch : int
