@@ -27,9 +27,11 @@ def _holds_schedule(optimizer):
 def check_settable(model, owner):
     """Raise unless the optimizer holds a plain number as its learning rate.
 
-    Raises:
-        TypeError: if the learning rate is a schedule object or a callable: it sets the rate
-            itself at every step, so a callback cannot change it (as in Keras).
+    Raises
+    ------
+    TypeError
+        If the learning rate is a schedule object or a callable: it sets the rate itself at every
+        step, so a callback cannot change it (as in Keras).
     """
     optimizer = _optimizer(model, owner)
     kind = _holds_schedule(optimizer)

@@ -1,4 +1,6 @@
 """`CallbackList`: one object that forwards every hook to a list of callbacks."""
+from typing import Any
+
 from .callback import Callback
 from .history import History
 from .progbar_logger import ProgbarLogger
@@ -7,26 +9,34 @@ from .progbar_logger import ProgbarLogger
 class CallbackList(Callback):
     """Forwards each hook, in order, to every callback in a list.
 
-    Args:
-        callbacks: a list of `Callback` objects (or None).
-        add_history: append a `History` unless the list already holds one; it becomes
-            `model.history`.
-        add_progbar: append a `ProgbarLogger` unless the list already holds one.
-        model: if given, passed to `set_model` of every callback.
-        **params: if given, passed as one dict to `set_params` of every callback; the fit
-            loop passes ``epochs=..., steps=..., verbose=...``.
+    Parameters
+    ----------
+    callbacks : list of Callback, optional
+    add_history : bool
+        Append a `History` unless the list already holds one; it becomes `model.history`.
+    add_progbar : bool
+        Append a `ProgbarLogger` unless the list already holds one.
+    model : Model, optional
+        If given, passed to `set_model` of every callback.
+    **params
+        If given, passed as one dict to `set_params` of every callback; the fit loop passes
+        ``epochs=..., steps=..., verbose=...``.
 
     The defaults are added after the user's callbacks, so the epoch line and `History` see
     keys that other callbacks add to `logs` (such as "learning_rate"). Every callback
     receives the same `logs` dict (an empty one when the caller passes None).
 
-    Example (what a fit loop does):
-        >>> cbs = CallbackList(user_callbacks, add_history=True, add_progbar=verbose != 0,
-        ...                    model=model, verbose=verbose, epochs=epochs, steps=steps)
-        >>> cbs.on_train_begin()
+    Examples
+    --------
+    What a fit loop does:
+
+    >>> cbs = CallbackList(user_callbacks, add_history=True, add_progbar=verbose != 0,
+    ...                    model=model, verbose=verbose, epochs=epochs, steps=steps)
+    >>> cbs.on_train_begin()
     """
 
-    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+    def __init__(self, callbacks: list[Callback] | None = None, add_history: bool = False,
+                 add_progbar: bool = False, model: Any = None, **params):
         super().__init__()
         self.callbacks = list(callbacks) if callbacks else []
         for cb in self.callbacks:
@@ -45,7 +55,7 @@ class CallbackList(Callback):
         if params:
             self.set_params(params)
 
-    def append(self, callback):
+    def append(self, callback: Callback) -> None:
         """Add one more callback at the end."""
         self.callbacks.append(callback)
 
@@ -55,12 +65,12 @@ class CallbackList(Callback):
     def __len__(self):
         return len(self.callbacks)
 
-    def set_params(self, params):
+    def set_params(self, params: dict) -> None:
         self.params = params
         for cb in self.callbacks:
             cb.set_params(params)
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         self.model = model
         if self._history is not None:
             model.history = self._history
@@ -72,50 +82,50 @@ class CallbackList(Callback):
         for cb in self.callbacks:
             getattr(cb, hook)(*args, logs)      # positional, as Keras calls them
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self._call("on_train_begin", logs=logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict | None = None) -> None:
         self._call("on_train_end", logs=logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._call("on_epoch_begin", epoch, logs=logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self._call("on_epoch_end", epoch, logs=logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_train_batch_begin", batch, logs=logs)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_train_batch_end", batch, logs=logs)
 
-    def on_batch_begin(self, batch, logs=None):
+    def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self.on_train_batch_begin(batch, logs=logs)
 
-    def on_batch_end(self, batch, logs=None):
+    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.on_train_batch_end(batch, logs=logs)
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict | None = None) -> None:
         self._call("on_test_begin", logs=logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict | None = None) -> None:
         self._call("on_test_end", logs=logs)
 
-    def on_test_batch_begin(self, batch, logs=None):
+    def on_test_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_test_batch_begin", batch, logs=logs)
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_test_batch_end", batch, logs=logs)
 
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict | None = None) -> None:
         self._call("on_predict_begin", logs=logs)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict | None = None) -> None:
         self._call("on_predict_end", logs=logs)
 
-    def on_predict_batch_begin(self, batch, logs=None):
+    def on_predict_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_predict_batch_begin", batch, logs=logs)
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._call("on_predict_batch_end", batch, logs=logs)

@@ -18,11 +18,15 @@ def _cell(value):
 class CSVLogger(Callback):
     """Appends one row per epoch to a CSV file: the epoch (0-based, as Keras) and every log value.
 
-    Args:
-        filename: the CSV file's path.
-        separator: the field separator.
-        append: add to an existing file instead of overwriting it. The header is written
-            only if the file is empty or missing; an existing header fixes the columns.
+    Parameters
+    ----------
+    filename : str or PathLike
+        The CSV file's path.
+    separator : str
+        The field separator.
+    append : bool
+        Add to an existing file instead of overwriting it. The header is written only if the
+        file is empty or missing; an existing header fixes the columns.
 
     The columns are "epoch" followed by the first epoch's log keys in sorted order (so
     "loss" comes before "val_loss"). A key missing from a later epoch is written as "NA";
@@ -31,11 +35,12 @@ class CSVLogger(Callback):
     gradwork does not, so runs without validation get no columns of "NA".) Lines end in
     "\\n", and the file is flushed after each row so it can be watched during training.
 
-    Example:
-        >>> model.fit(x, y, epochs=10, callbacks=[CSVLogger("training.csv")])
+    Examples
+    --------
+    >>> model.fit(x, y, epochs=10, callbacks=[CSVLogger("training.csv")])
     """
 
-    def __init__(self, filename, separator=",", append=False):
+    def __init__(self, filename: str | os.PathLike, separator: str = ",", append: bool = False):
         super().__init__()
         self.filename = os.fspath(filename)
         self.sep = separator
@@ -45,7 +50,7 @@ class CSVLogger(Callback):
         self.csv_file = None
         self._write_header = True
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self.keys = None
         self._write_header = True
         if self.append and os.path.exists(self.filename):
@@ -57,7 +62,7 @@ class CSVLogger(Callback):
         self.csv_file = open(self.filename, "a" if self.append else "w", newline="")
         self.writer = None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)
@@ -71,7 +76,7 @@ class CSVLogger(Callback):
         self.writer.writerow(row)
         self.csv_file.flush()
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict | None = None) -> None:
         if self.csv_file is not None:
             self.csv_file.close()
         self.csv_file = None

@@ -1,23 +1,28 @@
 """`History`: records every epoch's logs; `fit` returns it and sets it as `model.history`."""
+from typing import Any
+
 from .callback import Callback
 
 
 class History(Callback):
     """Collects the epoch logs into lists.
 
-    Attributes:
-        history: dict mapping each log key ("loss", "accuracy", "val_loss", "learning_rate",
-            ...) to the list of its per-epoch values.
-        epoch: the list of epoch indices (0-based) that were recorded.
+    Attributes
+    ----------
+    history : dict of str to list
+        Each log key ("loss", "accuracy", "val_loss", "learning_rate", ...) -> its per-epoch values.
+    epoch : list of int
+        The epoch indices (0-based) that were recorded.
 
     Both are reset at the start of each `fit` (Keras keeps `history` across fits, which
     leaves it out of step with `epoch`); a fit loop creates a fresh `History` per call anyway.
     A key that appears only in some epochs (validation every few epochs) has a shorter list;
     pair it with `epoch` through the caller's own bookkeeping.
 
-    Example:
-        >>> h = model.fit(x, y, epochs=3)
-        >>> h.history["loss"]        # three floats
+    Examples
+    --------
+    >>> h = model.fit(x, y, epochs=3)
+    >>> h.history["loss"]        # three floats
     """
 
     def __init__(self):
@@ -25,15 +30,15 @@ class History(Callback):
         self.history = {}
         self.epoch = []
 
-    def set_model(self, model):
+    def set_model(self, model: Any) -> None:
         super().set_model(model)
         model.history = self
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self.history = {}
         self.epoch = []
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)

@@ -1,4 +1,6 @@
 """`LambdaCallback`: a callback built from plain functions."""
+from collections.abc import Callable
+
 from .callback import Callback
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
@@ -10,18 +12,26 @@ _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
 class LambdaCallback(Callback):
     """Calls the functions you pass at the matching hooks.
 
-    Each function takes the hook's arguments: ``(logs)`` for begin/end of train, test and
-    predict; ``(epoch, logs)`` for epochs; ``(batch, logs)`` for batches. Any hook of
-    `Callback` may be given by name; an unknown name raises TypeError (Keras would silently
-    store it as an attribute, hiding typos such as ``on_epoch_ends``).
+    Parameters
+    ----------
+    on_epoch_begin, on_epoch_end : callable (epoch, logs), optional
+    on_train_begin, on_train_end : callable (logs), optional
+    on_train_batch_begin, on_train_batch_end : callable (batch, logs), optional
+    **kwargs : callable
+        Any other hook of `Callback` by name: ``(logs)`` for begin/end of test and predict,
+        ``(batch, logs)`` for batches. An unknown name raises TypeError (Keras would silently
+        store it as an attribute, hiding typos such as ``on_epoch_ends``).
 
-    Example:
-        >>> losses = []
-        >>> log_loss = LambdaCallback(on_epoch_end=lambda epoch, logs: losses.append(logs["loss"]))
+    Examples
+    --------
+    >>> losses = []
+    >>> log_loss = LambdaCallback(on_epoch_end=lambda epoch, logs: losses.append(logs["loss"]))
     """
 
-    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
-                 on_train_batch_begin=None, on_train_batch_end=None, **kwargs):
+    def __init__(self, on_epoch_begin: Callable | None = None, on_epoch_end: Callable | None = None,
+                 on_train_begin: Callable | None = None, on_train_end: Callable | None = None,
+                 on_train_batch_begin: Callable | None = None, on_train_batch_end: Callable | None = None,
+                 **kwargs: Callable):
         super().__init__()
         hooks = dict(on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end, on_train_begin=on_train_begin,
                      on_train_end=on_train_end, on_train_batch_begin=on_train_batch_begin,

@@ -11,33 +11,45 @@ from .callback import Callback
 class ModelCheckpoint(Callback):
     """Saves the model at the end of every epoch, or every `save_freq` batches.
 
-    Args:
-        filepath: where to save; may hold `str.format` fields filled from the epoch number
-            (1-based, as displayed), the batch number (1-based, when saving by batch) and the
-            logs, e.g. ``"ckpt/{epoch:02d}-{val_loss:.2f}.gw"``. Missing directories are
-            created. The extension is left to `model.save` / `model.save_weights`.
-        monitor: the log key `save_best_only` compares.
-        verbose: 1 prints a line for each save (and each skipped save).
-        save_best_only: save only when `monitor` improves on the best value so far (which
-            starts at `initial_value_threshold`, or at +/-inf). With a fixed filepath the
-            file always holds the best model.
-        save_weights_only: call `model.save_weights(path)` instead of `model.save(path)`.
-        mode: "min", "max" or "auto" (max for accuracy-like names, min for losses).
-        save_freq: "epoch", or a positive int: save after every that many training batches
-            (then `monitor` is read from the batch logs, which hold no "val_" keys).
-        initial_value_threshold: the value to beat for the first save with `save_best_only`.
+    Parameters
+    ----------
+    filepath : str or PathLike
+        Where to save; may hold `str.format` fields filled from the epoch number (1-based, as
+        displayed), the batch number (1-based, when saving by batch) and the logs, e.g.
+        ``"ckpt/{epoch:02d}-{val_loss:.2f}.gw"``. Missing directories are created. The extension
+        is left to `model.save` / `model.save_weights`.
+    monitor : str
+        The log key `save_best_only` compares.
+    verbose : int
+        1 prints a line for each save (and each skipped save).
+    save_best_only : bool
+        Save only when `monitor` improves on the best value so far (which starts at
+        `initial_value_threshold`, or at +/-inf). With a fixed filepath the file always holds the
+        best model.
+    save_weights_only : bool
+        Call `model.save_weights(path)` instead of `model.save(path)`.
+    mode : "min", "max" or "auto"
+        "auto": max for accuracy-like names, min for losses.
+    save_freq : "epoch" or int
+        A positive int saves after every that many training batches (then `monitor` is read from
+        the batch logs, which hold no "val_" keys).
+    initial_value_threshold : float, optional
+        The value to beat for the first save with `save_best_only`.
 
-    Attributes:
-        best: the best monitored value so far (kept across `fit` calls, as in Keras).
+    Attributes
+    ----------
+    best : float
+        The best monitored value so far (kept across `fit` calls, as in Keras).
 
-    Example:
-        >>> ckpt = ModelCheckpoint("best.gw", monitor="val_accuracy", save_best_only=True)
-        >>> model.fit(x, y, validation_split=0.2, epochs=20, callbacks=[ckpt])
+    Examples
+    --------
+    >>> ckpt = ModelCheckpoint("best.gw", monitor="val_accuracy", save_best_only=True)
+    >>> model.fit(x, y, validation_split=0.2, epochs=20, callbacks=[ckpt])
     """
 
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=False, mode="auto", save_freq="epoch",
-                 initial_value_threshold=None):
+    def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss", verbose: int = 0,
+                 save_best_only: bool = False, save_weights_only: bool = False, mode: str = "auto",
+                 save_freq: str | int = "epoch", initial_value_threshold: float | None = None):
         super().__init__()
         self.filepath = os.fspath(filepath)
         self.monitor = monitor
@@ -60,11 +72,11 @@ class ModelCheckpoint(Callback):
     def _improved(self, value):
         return value < self.best if self.mode == "min" else value > self.best
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._current_epoch = epoch
         self._batches_since_save = 0
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if self.save_freq == "epoch":
             return
         self._batches_since_save += 1
@@ -72,7 +84,7 @@ class ModelCheckpoint(Callback):
             self._batches_since_save = 0
             self._save(self._current_epoch, batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         if self.save_freq == "epoch":
             self._save(epoch, None, logs)
 

@@ -1,5 +1,6 @@
 """`ProgbarLogger`: the per-epoch progress display of `fit` (and of `evaluate` / `predict`)."""
 import sys
+from typing import TextIO
 
 from . import _progress
 from .callback import Callback
@@ -31,17 +32,20 @@ class ProgbarLogger(Callback):
     Inside `fit` the validation pass draws nothing (its "val_" values appear on the epoch
     line). A standalone `evaluate` or `predict` gets its own bar or line.
 
-    Args:
-        stream: where to write; None (default) means `sys.stdout` as it is when each pass
-            starts (so `contextlib.redirect_stdout` and pytest's capture work).
+    Parameters
+    ----------
+    stream : text file, optional
+        Where to write; None (default) means `sys.stdout` as it is when each pass starts (so
+        `contextlib.redirect_stdout` and pytest's capture work).
 
-    Example:
-        >>> import io
-        >>> log = io.StringIO()
-        >>> model.fit(x, y, epochs=3, callbacks=[ProgbarLogger(stream=log)])
+    Examples
+    --------
+    >>> import io
+    >>> log = io.StringIO()
+    >>> model.fit(x, y, epochs=3, callbacks=[ProgbarLogger(stream=log)])
     """
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None):
         super().__init__()
         self.stream = stream
         self.verbose = 1
@@ -51,7 +55,7 @@ class ProgbarLogger(Callback):
         self._renderer = None
         self._seen = 0
 
-    def set_params(self, params):
+    def set_params(self, params: dict) -> None:
         super().set_params(params)
         verbose = params.get("verbose", 1)
         self.verbose = 1 if verbose == "auto" else int(verbose)
@@ -78,45 +82,45 @@ class ProgbarLogger(Callback):
             renderer.finish(logs)
 
     # fit
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self._in_fit = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict | None = None) -> None:
         self._close()           # a bar left open by an interrupted epoch
         self._in_fit = False
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         header = f"Epoch {epoch + 1}/{self.epochs}" if self.epochs else f"Epoch {epoch + 1}"
         self._start(header)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._update(batch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self._close(logs)
 
     # evaluate (silent when it is fit's validation pass)
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._start()
 
-    def on_test_batch_end(self, batch, logs=None):
+    def on_test_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._update(batch, logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._close(logs)
 
     # predict (batch logs hold outputs, not metrics: none are shown)
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._start()
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._update(batch, None)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict | None = None) -> None:
         if not self._in_fit:
             self._close()

@@ -10,33 +10,44 @@ from .callback import Callback
 class ReduceLROnPlateau(Callback):
     """Multiplies the learning rate by `factor` after `patience` epochs without improvement.
 
-    Args:
-        monitor: the log key to watch.
-        factor: the multiplier, in (0, 1): ``new_lr = max(lr * factor, min_lr)``.
-        patience: epochs without improvement before a reduction.
-        verbose: 1 prints a line at each reduction.
-        mode: "min", "max" or "auto" (max for accuracy-like names, min for losses).
-        min_delta: the smallest change that counts as an improvement.
-        cooldown: how many epochs after a reduction do not count towards `patience`; an
-            improvement during cooldown still updates the best value. ``cooldown=1`` skips
-            exactly one epoch (in Keras the cooldown is decremented before it is checked,
-            so ``cooldown=1`` has no effect and ``cooldown=n`` skips n - 1 epochs).
-        min_lr: the floor; once the rate is there no more reductions happen.
+    Parameters
+    ----------
+    monitor : str
+        The epoch-log key to watch.
+    factor : float
+        The multiplier, in (0, 1): ``new_lr = max(lr * factor, min_lr)``.
+    patience : int
+        Epochs without improvement before a reduction.
+    verbose : int
+        1 prints a line at each reduction.
+    mode : "min", "max" or "auto"
+        "auto": max for accuracy-like names, min for losses.
+    min_delta : float
+        The smallest change that counts as an improvement.
+    cooldown : int
+        How many epochs after a reduction do not count towards `patience`; an improvement during
+        cooldown still updates the best value. ``cooldown=1`` skips exactly one epoch (in Keras
+        the cooldown is decremented before it is checked, so ``cooldown=1`` has no effect and
+        ``cooldown=n`` skips n - 1 epochs).
+    min_lr : float
+        The floor; once the rate is there no more reductions happen.
 
     Each epoch's "learning_rate" (the rate that epoch used, before any reduction at its end)
     is added to the logs. The optimizer must hold a float learning rate; a schedule object
     there raises TypeError at the start of training.
 
-    Attributes:
-        best, wait, cooldown_counter: the plateau bookkeeping, reset at each `fit`.
+    Attributes
+    ----------
+    best, wait, cooldown_counter : the plateau bookkeeping, reset at each `fit`
 
-    Example:
-        >>> model.fit(x, y, validation_split=0.2, epochs=50,
-        ...           callbacks=[ReduceLROnPlateau(factor=0.5, patience=3, min_lr=1e-5)])
+    Examples
+    --------
+    >>> model.fit(x, y, validation_split=0.2, epochs=50,
+    ...           callbacks=[ReduceLROnPlateau(factor=0.5, patience=3, min_lr=1e-5)])
     """
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
-                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10, verbose: int = 0,
+                 mode: str = "auto", min_delta: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0):
         super().__init__()
         if not 0.0 < factor < 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be in (0, 1), got {factor}")
@@ -60,15 +71,15 @@ class ReduceLROnPlateau(Callback):
             return value < self.best - self.min_delta
         return value > self.best + self.min_delta
 
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         """True while the cooldown after a reduction is running."""
         return self.cooldown_counter > 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         check_settable(self.model, "ReduceLROnPlateau")     # fail now, not at the first reduction
         self._reset()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         lr = get_learning_rate(self.model, "ReduceLROnPlateau")
         if logs is not None:
             logs["learning_rate"] = lr

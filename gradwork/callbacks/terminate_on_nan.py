@@ -12,11 +12,12 @@ class TerminateOnNaN(Callback):
     the loop stops after the current batch or after the epoch is up to the fit loop, which
     checks `stop_training` after each batch.
 
-    Example:
-        >>> model.fit(x, y, epochs=10, callbacks=[TerminateOnNaN()])
+    Examples
+    --------
+    >>> model.fit(x, y, epochs=10, callbacks=[TerminateOnNaN()])
     """
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is None:
             return

@@ -14,7 +14,8 @@ from .commands import MODELS, evaluate_command, info_command, predict_command, t
 from .data_sources import UsageError
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `gradwork` and its four subcommands (their options and help texts)."""
     parser = argparse.ArgumentParser(
         prog="gradwork", description="Train and use gradwork models from the command line."
     )
@@ -92,7 +93,9 @@ COMMANDS = {
 }
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line `argv` (sys.argv[1:] when None) and return the exit status: 0 on success,
+    1 after printing a one-line error (the traceback too with --debug), 130 when interrupted."""
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args) or 0

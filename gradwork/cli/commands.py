@@ -3,6 +3,7 @@
 The networks come from `gradwork.applications`, the datasets from `data_sources`, a predicted input
 from `inputs` and the pictures of a run from `reports`; this file turns the command line into calls.
 """
+import argparse
 import os
 import time
 
@@ -11,6 +12,7 @@ import numpy as np
 from .. import applications, memory, models, optimizers, random
 from ..callbacks import CSVLogger
 from ..data import split_sizes
+from ..models import Sequential
 from .data_sources import UsageError, load_source
 from .inputs import read_input
 from .reports import write_plots
@@ -19,12 +21,26 @@ MODELS = ("mlp", "linear", "cnn", "cnn-bn")
 CNN_MODELS = ("cnn", "cnn-bn")
 
 
-def build_model(kind, input_shape, n_classes, hidden=(), pixel_scale=1.0, augment=False, dropout=0.5, shift=0.1):
+def build_model(kind: str, input_shape: tuple, n_classes: int, hidden: tuple | list = (),
+                pixel_scale: float = 1.0, augment: bool = False, dropout: float = 0.5,
+                shift: float = 0.1) -> Sequential:
     """The network for `--model kind` (one of MODELS), from `gradwork.applications`.
 
-    hidden : the mlp's hidden layer sizes. pixel_scale : multiplies the raw inputs inside the model.
-    augment : random shifts (up to `shift` of the image size) and flips of the training images.
-    dropout : the rate before the last layer of the cnn models.
+    Parameters
+    ----------
+    kind : "mlp", "linear", "cnn" or "cnn-bn"
+    input_shape : tuple of int
+        One sample's shape, without the batch axis.
+    n_classes : int
+        Outputs of shape (N, n_classes).
+    hidden : sequence of int
+        The mlp's hidden layer sizes.
+    pixel_scale : float
+        Multiplies the raw inputs inside the model.
+    augment, shift
+        Random shifts (up to `shift` of the image size) and flips of the training images.
+    dropout : float
+        The rate before the last layer of the cnn models.
     """
     inputs = {"rescale": pixel_scale, "augment": augment, "shift": shift}
     if kind == "mlp":
@@ -35,7 +51,8 @@ def build_model(kind, input_shape, n_classes, hidden=(), pixel_scale=1.0, augmen
     return builder(input_shape, n_classes, dropout=dropout, **inputs)
 
 
-def make_optimizer(name, lr, schedule="constant", total_steps=1):
+def make_optimizer(name: str, lr: float, schedule: str = "constant",
+                   total_steps: int = 1) -> optimizers.Optimizer:
     """The optimizer `name` created at rate `lr`, constant or decaying along a cosine to 0 over
     `total_steps`."""
     if schedule == "cosine":
@@ -65,7 +82,8 @@ def _limit(source, count):
     source.train, source.test = (x_train[:count], y_train[:count]), (x_test[:count], y_test[:count])
 
 
-def train_command(args):
+def train_command(args: argparse.Namespace) -> None:
+    """`gradwork train`: build, train, evaluate and save a model; write its history and plots to --out."""
     if args.dropout is not None and args.model not in CNN_MODELS:
         raise UsageError(f"--dropout applies to the cnn models ({', '.join(CNN_MODELS)}), not --model {args.model}")
     memory.keep_freed_memory()  # a whole process of training steps: reuse freed pages (15-25% faster)
@@ -122,7 +140,8 @@ def train_command(args):
     print("wrote " + ", ".join(written))
 
 
-def evaluate_command(args):
+def evaluate_command(args: argparse.Namespace) -> None:
+    """`gradwork evaluate`: print a saved model's loss and metrics on a dataset's test split."""
     model = models.load_model(args.model)
     source = load_source(args.dataset, args.subset, args.target, args.seed)
     x_test, y_test = source.test
@@ -132,7 +151,8 @@ def evaluate_command(args):
     print(f"{source.name} test split: {shown} ({len(x_test)} samples)")
 
 
-def predict_command(args):
+def predict_command(args: argparse.Namespace) -> None:
+    """`gradwork predict`: print the top classes of each sample of an image or .npy file."""
     model = models.load_model(args.model)
     x = read_input(args.input, model.build_input_shape[1:])
     probabilities = model.predict(x, verbose=0)
@@ -143,7 +163,8 @@ def predict_command(args):
         print(f"sample {i}: {names[top[0]]}   ({ranked})")
 
 
-def info_command(args):
+def info_command(args: argparse.Namespace) -> None:
+    """`gradwork info`: print a saved model's summary and metadata."""
     model = models.load_model(args.model)
     model.summary()
     for key, value in model.metadata.items():

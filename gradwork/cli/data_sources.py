@@ -5,6 +5,7 @@ Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model
 import csv
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,21 @@ class UsageError(Exception):
 
 @dataclass
 class Source:
+    """A dataset as the commands use it.
+
+    Parameters
+    ----------
+    name : str
+    train, test : (x, y)
+        x of shape (N, *sample shape), y integer labels of shape (N,).
+    class_names : list of str
+        The name of each label.
+    is_image : bool
+        Samples are images (for augmentation and the image plots).
+    pixel_scale : float
+        Raw values are multiplied by this inside the model (1/255 for pixels).
+    """
+
     name: str
     train: tuple
     test: tuple
@@ -103,14 +119,29 @@ def _npz_source(path, seed):
     return _split_source(os.path.basename(path), x.astype(np.float32), y.astype(np.int64), seed)
 
 
-def describe_load_error(err):
+def describe_load_error(err: Exception) -> str:
     """An exception's message without NumPy's advice to unpickle untrusted files."""
     text = str(err)
     return "not plain NumPy data; pickled and object arrays are never loaded" if "pickle" in text else text
 
 
-def load_source(name, subset=None, target=None, seed=0, log=print):
-    """Resolve a --dataset value to a Source; raises UsageError with a one-line reason."""
+def load_source(name: str, subset: str | None = None, target: str | None = None, seed: int = 0,
+                log: Callable[[str], object] = print) -> Source:
+    """Resolve a --dataset value to a Source; raises UsageError with a one-line reason.
+
+    Parameters
+    ----------
+    name : str
+        "fashion-mnist", "mnist", a generated set ("xor", "spiral", ...) or a .csv / .npz path.
+    subset : "mini", optional
+        The embedded Fashion-MNIST subset.
+    target : str, optional
+        The label column of a .csv file.
+    seed : int
+        Seeds the generated sets and the train/test split of the others.
+    log : callable
+        Prints the notice when the full Fashion-MNIST falls back to the subset.
+    """
     key = name.lower().replace("_", "-")
     if key in ("fashion-mnist", "mnist"):
         module = datasets.fashion_mnist if key == "fashion-mnist" else datasets.mnist

@@ -4,11 +4,15 @@ import os
 
 import numpy as np
 
-from ..nn import Conv2D, MaxPooling2D
+from ..callbacks import History
+from ..models import Model
+from ..nn import Conv2D, Layer, MaxPooling2D
 from ..plot import plot_confusion_matrix, plot_feature_maps, plot_filters, plot_history, plot_predictions
+from .data_sources import Source
 
 
-def write_plots(model, history, source, x_test, y_test, out):
+def write_plots(model: Model, history: History, source: Source, x_test: np.ndarray, y_test: np.ndarray,
+                out: str) -> list[str]:
     """Draw the plots of a finished run into the folder `out`; returns the paths written.
 
     Parameters
@@ -43,7 +47,7 @@ def write_plots(model, history, source, x_test, y_test, out):
     return paths
 
 
-def block_outputs(model):
+def block_outputs(model: Model) -> list[Layer]:
     """The output of each convolution block: the layer just before each pooling layer."""
     stack = model.layers
     return [layer for layer, after in zip(stack, stack[1:]) if isinstance(after, MaxPooling2D)]

@@ -14,8 +14,9 @@ same moves to tensors: `shift_index` / `flip_index` build the (pad widths, index
 [[[0, 0, 0], [0, 1, 2], [3, 4, 5]], [[10, 11, 0], [13, 14, 0], [16, 17, 0]]]
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .utils import as_generator
+from .utils import Seed, as_generator
 
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
@@ -57,15 +58,24 @@ def _source_positions(size, offsets, fill_mode, pad):
     return np.where(folded < size, folded, 2 * size - 1 - folded)
 
 
-def shift_index(shape, dy, dx, fill_mode="constant"):
+def shift_index(shape: tuple[int, ...], dy: ArrayLike, dx: ArrayLike,
+                fill_mode: str = "constant") -> tuple[tuple | None, tuple[np.ndarray, ...]]:
     """The gather that shifts each image of a batch of `shape` by (dy[k], dx[k]) pixels.
 
-    shape : (N, H, W) or (N, H, W, C). dy, dx : ints or (N,) int arrays; positive dy moves the
-        content down, positive dx moves it right (Keras's convention).
-    fill_mode : what fills the uncovered pixels: "constant" (a fill value), "nearest" (the edge
-        pixel repeated), "reflect" (mirrored about the edge, the edge pixel included) or "wrap".
-    Returns: (pad_width, index). Pad the images with `pad_width` (np.pad's form, filled with the
-        fill value; None: no padding), then `padded[index]` is the shifted batch, of `shape`.
+    Parameters
+    ----------
+    shape : (N, H, W) or (N, H, W, C)
+    dy, dx : int, or int array of shape (N,)
+        Positive dy moves the content down, positive dx moves it right (Keras's convention).
+    fill_mode : "constant", "nearest", "reflect" or "wrap"
+        What fills the uncovered pixels: a fill value, the edge pixel repeated, the image mirrored
+        about the edge (the edge pixel included), or the image repeated.
+
+    Returns
+    -------
+    (pad_width, index)
+        Pad the images with `pad_width` (np.pad's form, filled with the fill value; None: no
+        padding), then `padded[index]` is the shifted batch, of `shape`.
     """
     if fill_mode not in FILL_MODES:
         raise ValueError(f"fill_mode must be one of {', '.join(FILL_MODES)}, got {fill_mode!r}")
@@ -82,12 +92,21 @@ def shift_index(shape, dy, dx, fill_mode="constant"):
     return pad_width, index
 
 
-def shift_images(images, dy, dx, fill_mode="constant", fill_value=0):
+def shift_images(images: ArrayLike, dy: ArrayLike, dx: ArrayLike, fill_mode: str = "constant",
+                 fill_value: float = 0) -> np.ndarray:
     """Shift each image of a batch by its own whole number of pixels.
 
-    images : (N, H, W) or (N, H, W, C) array. dy, dx : ints or (N,) int arrays (down and right
-        positive). fill_mode, fill_value : what fills the uncovered border (see `shift_index`).
-    Returns: an array of the same shape and dtype.
+    Parameters
+    ----------
+    images : array, shape (N, H, W) or (N, H, W, C)
+    dy, dx : int, or int array of shape (N,)
+        Down and right positive.
+    fill_mode, fill_value
+        What fills the uncovered border (see `shift_index`).
+
+    Returns
+    -------
+    ndarray, same shape and dtype as images
     """
     images = np.asarray(images)
     _check_images(images, "shift_images")
@@ -96,12 +115,21 @@ def shift_images(images, dy, dx, fill_mode="constant", fill_value=0):
     return padded[index]
 
 
-def flip_index(shape, horizontal=None, vertical=None):
+def flip_index(shape: tuple[int, ...], horizontal: ArrayLike | None = None,
+               vertical: ArrayLike | None = None) -> tuple[np.ndarray, ...]:
     """The gather that mirrors the chosen images of a batch of `shape` (N, H, W[, C]).
 
-    horizontal, vertical : (N,) booleans, True for the images to mirror left-right (columns
-        reversed) or top-bottom (rows reversed); None for none.
-    Returns: an index such that `images[index]` is the flipped batch.
+    Parameters
+    ----------
+    shape : (N, H, W) or (N, H, W, C)
+    horizontal, vertical : bool array, shape (N,), optional
+        True for the images to mirror left-right (columns reversed) or top-bottom (rows
+        reversed); None for none.
+
+    Returns
+    -------
+    tuple of int arrays
+        An index such that `images[index]` is the flipped batch.
     """
     n, h, w = shape[:3]
     rows, cols = np.broadcast_to(np.arange(h), (n, h)), np.broadcast_to(np.arange(w), (n, w))
@@ -112,17 +140,21 @@ def flip_index(shape, horizontal=None, vertical=None):
     return np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]
 
 
-def flip_images(images, horizontal=None, vertical=None):
-    """Mirror the chosen images of a batch: `horizontal` / `vertical` are (N,) booleans (or None)."""
+def flip_images(images: ArrayLike, horizontal: ArrayLike | None = None,
+                vertical: ArrayLike | None = None) -> np.ndarray:
+    """Mirror the chosen images of a batch (N, H, W[, C]): `horizontal` / `vertical` are (N,) booleans
+    (or None), as `flip_index` takes them; the result has the shape and dtype of images."""
     images = np.asarray(images)
     _check_images(images, "flip_images")
     return images[flip_index(images.shape, horizontal, vertical)]
 
 
-def draw_shifts(n, max_dy, max_dx, seed=None):
-    """(dy, dx): n whole-pixel offsets each, uniform in [-max_dy, max_dy] and [-max_dx, max_dx].
+def draw_shifts(n: int, max_dy: int | tuple[int, int], max_dx: int | tuple[int, int],
+                seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+    """(dy, dx): int arrays of shape (n,), uniform in [-max_dy, max_dy] and [-max_dx, max_dx].
 
     max_dy, max_dx : an int (symmetric range) or a (low, high) pair.
+    seed : None (gradwork's generator), an int or a numpy Generator.
     """
     rng = as_generator(seed)
     (lo_y, hi_y), (lo_x, hi_x) = _bounds(max_dy, "max_dy"), _bounds(max_dx, "max_dx")
@@ -139,8 +171,10 @@ def _bounds(value, name):
     return low, high
 
 
-def draw_flips(n, mode="horizontal", seed=None):
-    """(horizontal, vertical): per-image coins (probability 1/2 each) for the axes `mode` names."""
+def draw_flips(n: int, mode: str = "horizontal",
+               seed: Seed = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(horizontal, vertical): bool arrays of shape (n,), per-image coins (probability 1/2 each) for the
+    axes `mode` names ("horizontal", "vertical" or "horizontal_and_vertical"); None for the other."""
     if mode not in FLIP_MODES:
         raise ValueError(f"mode must be one of {', '.join(FLIP_MODES)}, got {mode!r}")
     rng = as_generator(seed)
@@ -149,14 +183,23 @@ def draw_flips(n, mode="horizontal", seed=None):
     return horizontal, vertical
 
 
-def random_shift(images, max_dx, max_dy, fill_mode="constant", fill_value=0, seed=None):
+def random_shift(images: ArrayLike, max_dx: int | tuple[int, int], max_dy: int | tuple[int, int],
+                 fill_mode: str = "constant", fill_value: float = 0, seed: Seed = None) -> np.ndarray:
     """Shift each image by its own random whole number of pixels (the width range comes first, as
     in Keras's old `random_shift`).
 
-    images : (N, H, W) or (N, H, W, C). max_dx, max_dy : the largest shift in pixels, an int for
-        [-m, m] or a (low, high) pair. fill_mode, fill_value : see `shift_index`.
-    seed : None (gradwork's generator), an int or a numpy Generator.
-    Returns: the shifted batch, same shape and dtype.
+    Parameters
+    ----------
+    images : array, shape (N, H, W) or (N, H, W, C)
+    max_dx, max_dy : int or (int, int)
+        The largest shift in pixels: an int for [-m, m], or a (low, high) pair.
+    fill_mode, fill_value
+        See `shift_index`.
+    seed : None (gradwork's generator), int or numpy Generator
+
+    Returns
+    -------
+    ndarray, same shape and dtype as images
     """
     images = np.asarray(images)
     _check_images(images, "random_shift")
@@ -164,9 +207,10 @@ def random_shift(images, max_dx, max_dy, fill_mode="constant", fill_value=0, see
     return shift_images(images, dy, dx, fill_mode, fill_value)
 
 
-def random_flip(images, mode="horizontal", seed=None):
-    """Mirror each image with probability 1/2: "horizontal" (left-right), "vertical" (top-bottom)
-    or "horizontal_and_vertical" (each axis on its own coin)."""
+def random_flip(images: ArrayLike, mode: str = "horizontal", seed: Seed = None) -> np.ndarray:
+    """Mirror each image of a batch (N, H, W[, C]) with probability 1/2: "horizontal" (left-right),
+    "vertical" (top-bottom) or "horizontal_and_vertical" (each axis on its own coin); the result has
+    the shape and dtype of images. seed: as `random_shift` takes it."""
     images = np.asarray(images)
     _check_images(images, "random_flip")
     horizontal, vertical = draw_flips(len(images), mode, seed)

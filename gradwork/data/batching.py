@@ -8,9 +8,12 @@ Shuffled batches are fresh arrays.
 >>> [yb.tolist() for _, yb in batches(x, y, batch_size=2)]
 [[0, 1], [2, 3], [4]]
 """
-import numpy as np
+from collections.abc import Iterator
 
-from .utils import as_generator
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .utils import Seed, as_generator
 
 
 def _as_array(a):
@@ -30,7 +33,7 @@ def _check(x, y, batch_size):
     return x, y, int(batch_size)
 
 
-def num_batches(num_samples, batch_size, drop_last=False):
+def num_batches(num_samples: int, batch_size: int, drop_last: bool = False) -> int:
     """How many batches `batches` yields for `num_samples` samples."""
     return num_samples // batch_size if drop_last else -(-num_samples // batch_size)
 
@@ -50,14 +53,24 @@ def _generate(x, y, batch_size, order, drop_last):
         yield xb if y is None else (xb, yb)
 
 
-def batches(x, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False):
+def batches(x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuffle: bool = False,
+            seed: Seed = None, drop_last: bool = False) -> Iterator:
     """Iterate over `x` (and `y`) in mini-batches along the first axis.
 
-    x, y: arrays with the same first dimension; y optional.
-    batch_size: samples per batch; the last batch is smaller unless drop_last.
-    shuffle: visit the samples in a random order, drawn once when this is called, from
-        gradwork's generator (or from `seed`: an int or a numpy Generator).
-    Yields: `x_batch`, or `(x_batch, y_batch)` when y is given.
+    Parameters
+    ----------
+    x, y : arrays of shape (N, ...); y optional
+    batch_size : int
+        Samples per batch; the last batch is smaller unless drop_last.
+    shuffle : bool
+        Visit the samples in a random order, drawn once when this is called, from gradwork's
+        generator (or from `seed`: an int or a numpy Generator).
+    drop_last : bool
+        Leave out a last batch smaller than batch_size.
+
+    Yields
+    ------
+    x_batch, shape (batch_size, ...), or (x_batch, y_batch) when y is given
     """
     x, y, batch_size = _check(x, y, batch_size)
     order = as_generator(seed).permutation(len(x)) if shuffle else None
@@ -67,22 +80,29 @@ def batches(x, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False)
 class DataLoader:
     """Re-iterable mini-batches: each `for` loop over it is one epoch, reshuffled when shuffle=True.
 
-    Same arguments as `batches`. With an int `seed` the sequence of epoch orders is repeatable
-    (one generator is seeded once and advances every epoch); with None each epoch draws from
-    gradwork's generator.
+    Parameters
+    ----------
+    x, y, batch_size, shuffle, seed, drop_last
+        As `batches` takes them. With an int `seed` the sequence of epoch orders is repeatable
+        (one generator is seeded once and advances every epoch); with None each epoch draws from
+        gradwork's generator.
 
+    Examples
+    --------
     >>> loader = DataLoader(np.zeros((100, 3)), np.zeros(100), batch_size=32, shuffle=True, seed=0)
     >>> len(loader), [xb.shape[0] for xb, yb in loader]
     (4, [32, 32, 32, 4])
     """
 
-    def __init__(self, x, y=None, batch_size=32, shuffle=False, seed=None, drop_last=False):
+    def __init__(self, x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuffle: bool = False,
+                 seed: Seed = None, drop_last: bool = False):
         self.x, self.y, self.batch_size = _check(x, y, batch_size)
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         self._rng = None if seed is None else as_generator(seed)
 
     @property
-    def num_samples(self):
+    def num_samples(self) -> int:
+        """N, the length of x's first axis."""
         return len(self.x)
 
     def __len__(self):

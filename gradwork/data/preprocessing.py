@@ -8,6 +8,7 @@ fitting on everything leaks information about the test set into training.
 >>> x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)  # doctest: +SKIP
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _float_dtype(x):
@@ -18,14 +19,23 @@ def _float_dtype(x):
 class Standardizer:
     """Subtract a mean and divide by a standard deviation, both learned by `fit`.
 
-    axis: the axis or axes the statistics are taken over. 0 (default): one mean/std per feature,
+    Parameters
+    ----------
+    axis : int, tuple of int or None
+        The axis or axes the statistics are taken over. 0 (default): one mean/std per feature,
         over the samples; None: a single mean/std for the whole array (usual for images);
         e.g. (0, 1, 2) on (N, H, W, C) images: one per channel.
-    epsilon: standard deviations below this are replaced by 1, so constant features become 0
+    epsilon : float
+        Standard deviations below this are replaced by 1, so constant features become 0
         instead of dividing by (nearly) zero.
 
-    Attributes after fit: `mean`, `std`: float64 arrays shaped to broadcast against the input
-    (the reduced axes kept with size 1).
+    Attributes
+    ----------
+    mean, std : float64 arrays, set by `fit`
+        Shaped to broadcast against the input (the reduced axes kept with size 1).
+
+    Examples
+    --------
 
     >>> s = Standardizer().fit(np.array([[1.0, 10.0], [3.0, 10.0]]))
     >>> s.mean.ravel().tolist(), s.std.ravel().tolist()
@@ -34,11 +44,11 @@ class Standardizer:
     array([[1., 0.]])
     """
 
-    def __init__(self, axis=0, epsilon=1e-7):
+    def __init__(self, axis: int | tuple[int, ...] | None = 0, epsilon: float = 1e-7):
         self.axis, self.epsilon = axis, epsilon
         self.mean = self.std = None
 
-    def fit(self, x):
+    def fit(self, x: ArrayLike) -> "Standardizer":
         """Learn the mean and standard deviation of `x` over `axis`; returns self."""
         x = np.asarray(x)
         if x.size == 0:
@@ -52,8 +62,8 @@ class Standardizer:
         if self.mean is None:
             raise RuntimeError("this Standardizer is not fitted yet: call fit(x) first")
 
-    def transform(self, x):
-        """(x - mean) / std, as float32 for integer input, else in x's floating dtype."""
+    def transform(self, x: ArrayLike) -> np.ndarray:
+        """(x - mean) / std, same shape as x: float32 for integer input, else in x's floating dtype."""
         self._check_fitted()
         x = np.asarray(x)
         dtype = _float_dtype(x)
@@ -62,11 +72,11 @@ class Standardizer:
         out /= self.std.astype(dtype)
         return out
 
-    def fit_transform(self, x):
+    def fit_transform(self, x: ArrayLike) -> np.ndarray:
         """`fit(x)` then `transform(x)`."""
         return self.fit(x).transform(x)
 
-    def inverse_transform(self, z):
+    def inverse_transform(self, z: ArrayLike) -> np.ndarray:
         """Undo `transform`: z * std + mean."""
         self._check_fitted()
         z = np.asarray(z)
@@ -78,19 +88,28 @@ class Standardizer:
         return f"Standardizer(axis={self.axis!r}, epsilon={self.epsilon!r}) [{state}]"
 
 
-def standardize(x, axis=0, epsilon=1e-7):
-    """`x` with zero mean and unit standard deviation over `axis` (see Standardizer).
+def standardize(x: ArrayLike, axis: int | tuple[int, ...] | None = 0, epsilon: float = 1e-7) -> np.ndarray:
+    """`x` with zero mean and unit standard deviation over `axis` (see Standardizer), same shape.
 
     Use a Standardizer instead when test data must be scaled with the training statistics.
     """
     return Standardizer(axis=axis, epsilon=epsilon).fit_transform(x)
 
 
-def normalize(x, axis=-1, order=2):
+def normalize(x: ArrayLike, axis: int = -1, order: float = 2) -> np.ndarray:
     """Scale vectors along `axis` to unit Lp norm (Keras' `normalize`); zero vectors stay zero.
 
-    order: the norm's p (2: Euclidean, 1: sum of absolute values, np.inf: largest magnitude).
-    Returns: float32 for integer input, else x's floating dtype.
+    Parameters
+    ----------
+    x : array, any shape
+    axis : int
+    order : float
+        The norm's p (2: Euclidean, 1: sum of absolute values, np.inf: largest magnitude).
+
+    Returns
+    -------
+    ndarray, same shape as x
+        float32 for integer input, else x's floating dtype.
     """
     x = np.asarray(x)
     x = x.astype(_float_dtype(x), copy=False)

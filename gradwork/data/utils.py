@@ -8,10 +8,15 @@ array([[1., 0., 0.],
 """
 import numpy as np
 
+from numpy.typing import ArrayLike, DTypeLike
+
 from .. import random as _gw_random
 
+# What every random function takes as `seed`: None (gradwork's generator), an int, or a Generator.
+Seed = int | np.random.Generator | None
 
-def as_generator(seed):
+
+def as_generator(seed: Seed) -> np.random.Generator:
     """A `numpy.random.Generator` for `seed`.
 
     None: gradwork's own generator (`gw.random.seed(n)` makes it repeatable); a Generator: itself;
@@ -36,13 +41,26 @@ def _integer_labels(y, name="y"):
     return y
 
 
-def to_categorical(y, num_classes=None, dtype="float32"):
+def to_categorical(y: ArrayLike, num_classes: int | None = None, dtype: DTypeLike = "float32") -> np.ndarray:
     """One-hot encode integer class labels (Keras' `to_categorical`).
 
-    y: integer labels of any shape; a trailing axis of size 1 is dropped, as in Keras.
-    num_classes: number of classes; default max(y) + 1.
-    Returns: array of shape y.shape + (num_classes,) with a single 1 per row, in `dtype`.
-    Raises: ValueError for negative labels or labels >= num_classes.
+    Parameters
+    ----------
+    y : int array, any shape
+        A trailing axis of size 1 is dropped, as in Keras; floats must hold whole numbers.
+    num_classes : int, optional
+        The number of classes; default max(y) + 1.
+    dtype : the result's dtype
+
+    Returns
+    -------
+    ndarray, shape y.shape + (num_classes,)
+        A single 1 per row.
+
+    Raises
+    ------
+    ValueError
+        For negative labels or labels >= num_classes.
     """
     y = _integer_labels(y)
     shape = y.shape
@@ -104,16 +122,26 @@ def _stratified_test_mask(labels, n_test, rng):
     return perm, chosen
 
 
-def train_test_split(x, y=None, test_size=0.25, shuffle=True, seed=None, stratify=None):
+def train_test_split(x: ArrayLike, y: ArrayLike | None = None, test_size: float | int = 0.25,
+                     shuffle: bool = True, seed: Seed = None, stratify: ArrayLike | None = None) -> tuple:
     """Split arrays into training and test parts along their first axis.
 
-    x, y: arrays with the same first dimension (y optional).
-    test_size: a fraction in (0, 1) (rounded up, as scikit-learn does) or a number of samples.
-    shuffle: pick the test samples at random (gradwork's generator, or `seed`); False takes the
-        last samples as the test set, in order.
-    stratify: labels whose class proportions both parts should keep (needs shuffle=True).
-    Returns: `x_train, x_test, y_train, y_test` (scikit-learn's order), or `x_train, x_test`
-        when y is None.
+    Parameters
+    ----------
+    x, y : arrays of shape (N, ...); y optional
+    test_size : float or int
+        A fraction in (0, 1) (rounded up, as scikit-learn does) or a number of samples.
+    shuffle : bool
+        Pick the test samples at random (gradwork's generator, or `seed`); False takes the last
+        samples as the test set, in order.
+    seed : None, int or numpy Generator
+    stratify : array, shape (N,), optional
+        Labels whose class proportions both parts should keep (needs shuffle=True).
+
+    Returns
+    -------
+    x_train, x_test, y_train, y_test : shapes (N - n_test, ...) and (n_test, ...)
+        In scikit-learn's order; only `x_train, x_test` when y is None.
     """
     x = x if isinstance(x, np.ndarray) else np.asarray(x)
     n = len(x)

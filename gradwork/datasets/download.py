@@ -10,6 +10,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 _BLOCK = 1 << 16
 _USER_AGENT = "gradwork-datasets/0.1"
@@ -73,11 +75,16 @@ def _progress_bar(total, desc):
     return tqdm(total=total or None, desc=desc, unit="B", unit_scale=True, unit_divisor=1024, leave=True)
 
 
-def fetch(url, out, progress=True, timeout=60):
+def fetch(url: str, out: BinaryIO, progress: bool = True, timeout: float = 60) -> int:
     """Stream `url` into the open binary file `out`; return the number of bytes written.
 
-    Handles http(s):// and file:// URLs (urllib). Raises urllib.error.URLError / OSError when
-    the address cannot be reached.
+    Handles http(s):// and file:// URLs (urllib), with a progress bar when `progress` is set and
+    `timeout` seconds for the connection.
+
+    Raises
+    ------
+    urllib.error.URLError, OSError
+        When the address cannot be reached, or the connection closes early.
     """
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -102,14 +109,25 @@ def fetch(url, out, progress=True, timeout=60):
     return written
 
 
-def download(url, path, check=None, progress=True):
-    """Download `url` to `path` atomically.
+def download(url: str, path: str | os.PathLike, check: Callable[[str], Any] | None = None,
+             progress: bool = True) -> Any:
+    """Download `url` to `path` atomically; on any error the temporary file is removed and `path` is
+    left as it was.
 
-    check: optional callable run on the temporary file's path before it is renamed into
-        place; it raises (e.g. ChecksumError) to reject the file, and whatever it returns is
-        returned here (so a check that parses the file can hand back the parsed data).
-    Returns: check's result, or None without a check. On any error the temporary file is
-        removed and `path` is left as it was.
+    Parameters
+    ----------
+    url : str
+    path : str or PathLike
+    check : callable, optional
+        Run on the temporary file's path before it is renamed into place; it raises (e.g.
+        ChecksumError) to reject the file, and whatever it returns is returned here (so a check
+        that parses the file can hand back the parsed data).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    check's result, or None without a check
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))

@@ -14,6 +14,7 @@ The full set is looked for in `$GRADWORK_DATA`, `~/.cache/gradwork/fashion_mnist
 from the official address into the cache. See `idx_dataset` for the order and the checks.
 """
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
@@ -57,17 +58,32 @@ MINI_PER_CLASS = (600, 100)  # training, test images per class in the embedded s
 _MINI_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def load_data(subset=None, *, download=True, progress=True):
+def load_data(subset: str | None = None, *, download: bool = True,
+              progress: bool = True) -> tuple[tuple, tuple]:
     """Load Fashion-MNIST.
 
-    subset: None (or "full") for the 60,000 + 10,000 official images; "mini" for the embedded
+    Parameters
+    ----------
+    subset : None, "full" or "mini"
+        None (or "full") for the 60,000 + 10,000 official images; "mini" for the embedded
         class-balanced subset of 6,000 + 1,000 (600 / 100 per class, the first of each class in
         file order), which ships inside gradwork and needs no files or network.
-    download: fetch missing files from the official address (False: raise instead).
-    progress: show a progress bar while downloading (tqdm when installed).
-    Returns: `(x_train, y_train), (x_test, y_test)`; images uint8 (N, 28, 28), labels uint8 (N,).
-    Raises: DatasetNotFoundError when the full set is absent and cannot be downloaded;
-        ChecksumError when a file's contents are wrong.
+    download : bool
+        Fetch missing files from the official address (False: raise instead).
+    progress : bool
+        Show a progress bar while downloading (tqdm when installed).
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        Images uint8, shape (N, 28, 28); labels uint8, shape (N,).
+
+    Raises
+    ------
+    DatasetNotFoundError
+        When the full set is absent and cannot be downloaded.
+    ChecksumError
+        When a file's contents are wrong.
     """
     if subset == "mini":
         return load_mini()
@@ -76,19 +92,20 @@ def load_data(subset=None, *, download=True, progress=True):
     return load_idx_dataset(DATASET, MIRRORS, SYSTEM_DIRS, download=download, progress=progress)
 
 
-def mini_path():
+def mini_path() -> Traversable:
     """A Traversable for the embedded subset's .npz inside the installed package."""
     return resources.files(__package__).joinpath("data").joinpath(MINI_FILE)
 
 
-def load_mini():
-    """The embedded 6,000 + 1,000 image subset as `(x_train, y_train), (x_test, y_test)`."""
+def load_mini() -> tuple[tuple, tuple]:
+    """The embedded 6,000 + 1,000 image subset as `(x_train, y_train), (x_test, y_test)`: uint8 images
+    (N, 28, 28) and labels (N,)."""
     with mini_path().open("rb") as f, np.load(f, allow_pickle=False) as archive:
         x_train, y_train, x_test, y_test = (archive[k] for k in _MINI_KEYS)
     return (x_train, y_train), (x_test, y_test)
 
 
-def load_mini_indices():
+def load_mini_indices() -> tuple[np.ndarray, np.ndarray]:
     """Positions of the embedded subset's images in the official files: `(train_indices, test_indices)`."""
     with mini_path().open("rb") as f, np.load(f, allow_pickle=False) as archive:
         return archive["train_indices"], archive["test_indices"]

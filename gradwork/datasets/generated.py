@@ -10,8 +10,9 @@ a whole script repeatable. Names and arguments follow scikit-learn's `make_*` fu
 ((300, 2), dtype('float32'), (300,), [100, 100, 100])
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..data.utils import as_generator as _rng
+from ..data.utils import Seed, as_generator as _rng
 
 _GATES = {
     "and": (0, 0, 0, 1),
@@ -45,10 +46,13 @@ def _finish(x, y, shuffle, rng):
     return x, y
 
 
-def logic_gate(name):
+def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The truth table of a two-input gate: "and", "or", "nand", "nor", "xor" or "xnor".
 
-    Returns: x float32 (4, 2), the inputs 00, 01, 10, 11; y int64 (4,), the gate's output.
+    Returns
+    -------
+    x : float32 array, shape (4, 2), the inputs 00, 01, 10, 11
+    y : int64 array, shape (4,), the gate's output
     """
     key = str(name).lower()
     if key not in _GATES:
@@ -56,18 +60,23 @@ def logic_gate(name):
     return np.array(_GATE_INPUTS, dtype=np.float32), np.array(_GATES[key], dtype=np.int64)
 
 
-def xor():
+def xor() -> tuple[np.ndarray, np.ndarray]:
     """XOR's truth table, the classic problem one perceptron cannot solve: `logic_gate("xor")`."""
     return logic_gate("xor")
 
 
-def spiral(n_samples=300, n_classes=3, noise=0.2, *, shuffle=True, seed=None):
+def spiral(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, *, shuffle: bool = True,
+           seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms in 2-D, one arm per class (the CS231n toy problem).
 
     Arm k has points at radius r in [0, 1] and angle 4k + 4r (radians) plus Gaussian noise of
     standard deviation `noise` on the angle, so arms wind around each other and no straight line
     separates them.
-    Returns: x float32 (n_samples, 2) inside the unit disc, y int64 (n_samples,) in [0, n_classes).
+
+    Returns
+    -------
+    x : float32 array, shape (n_samples, 2), inside the unit disc
+    y : int64 array, shape (n_samples,), in [0, n_classes)
     """
     n_samples = _check_count(n_samples)
     n_classes = _check_count(n_classes, name="n_classes")
@@ -81,12 +90,17 @@ def spiral(n_samples=300, n_classes=3, noise=0.2, *, shuffle=True, seed=None):
     return _finish(np.concatenate(xs), np.concatenate(ys), shuffle, rng)
 
 
-def moons(n_samples=100, *, shuffle=True, noise=0.0, seed=None):
+def moons(n_samples: int = 100, *, shuffle: bool = True, noise: float = 0.0,
+          seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (scikit-learn's `make_moons`).
 
     Class 0: (cos t, sin t); class 1: (1 - cos t, 0.5 - sin t), t in [0, pi]; plus Gaussian noise
     of standard deviation `noise` on both coordinates.
-    Returns: x float32 (n_samples, 2), y int64 (n_samples,) in {0, 1}.
+
+    Returns
+    -------
+    x : float32 array, shape (n_samples, 2)
+    y : int64 array, shape (n_samples,), in {0, 1}
     """
     n_samples = _check_count(n_samples, minimum=2)
     rng = _rng(seed)
@@ -104,12 +118,17 @@ def moons(n_samples=100, *, shuffle=True, noise=0.0, seed=None):
     return _finish(x, y, shuffle, rng)
 
 
-def circles(n_samples=100, *, shuffle=True, noise=0.0, factor=0.8, seed=None):
+def circles(n_samples: int = 100, *, shuffle: bool = True, noise: float = 0.0, factor: float = 0.8,
+            seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """A small circle inside a large one (scikit-learn's `make_circles`).
 
     Class 0 lies on the unit circle, class 1 on a circle of radius `factor` (0 <= factor < 1),
     plus Gaussian noise of standard deviation `noise` on both coordinates.
-    Returns: x float32 (n_samples, 2), y int64 (n_samples,) in {0, 1}.
+
+    Returns
+    -------
+    x : float32 array, shape (n_samples, 2)
+    y : int64 array, shape (n_samples,), in {0, 1}
     """
     n_samples = _check_count(n_samples, minimum=2)
     if not 0.0 <= factor < 1.0:
@@ -129,15 +148,29 @@ def circles(n_samples=100, *, shuffle=True, noise=0.0, factor=0.8, seed=None):
     return _finish(x, y, shuffle, rng)
 
 
-def blobs(n_samples=100, n_features=2, *, centers=None, cluster_std=1.0, center_box=(-10.0, 10.0),
-          shuffle=True, seed=None):
+def blobs(n_samples: int | list[int] = 100, n_features: int = 2, *, centers: int | ArrayLike | None = None,
+          cluster_std: float | ArrayLike = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
+          shuffle: bool = True, seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic Gaussian clusters, one class per cluster (scikit-learn's `make_blobs`).
 
-    n_samples: total count, spread evenly over the clusters, or a sequence of per-cluster counts.
-    centers: None (3 clusters, or len(n_samples) when that is a sequence), a number of clusters
-        whose centres are drawn uniformly inside `center_box`, or an array (n_centers, n_features).
-    cluster_std: one standard deviation for all clusters or one per cluster.
-    Returns: x float32 (total, n_features), y int64 (total,) in [0, n_centers).
+    Parameters
+    ----------
+    n_samples : int or sequence of int
+        The total count, spread evenly over the clusters, or the count of each cluster.
+    n_features : int
+        Used when the centres are drawn.
+    centers : None, int or array of shape (n_centers, n_features)
+        None: 3 clusters (or len(n_samples) when that is a sequence); an int: that many clusters
+        whose centres are drawn uniformly inside `center_box`; or the centres themselves.
+    cluster_std : float or array of shape (n_centers,)
+        One standard deviation for all clusters or one per cluster.
+    shuffle, seed
+        As the other generators take them.
+
+    Returns
+    -------
+    x : float32 array, shape (total, n_features)
+    y : int64 array, shape (total,), in [0, n_centers)
     """
     rng = _rng(seed)
     if isinstance(n_samples, (int, np.integer)) and not isinstance(n_samples, bool):

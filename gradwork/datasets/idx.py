@@ -18,8 +18,10 @@ import gzip
 import hashlib
 import os
 import zlib
+from typing import BinaryIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # IDX type code -> element dtype as stored (big-endian) in the file.
 IDX_TYPES = {
@@ -59,16 +61,31 @@ def _fill(stream, buffer, name, expected):
         filled += got
 
 
-def read_idx_stream(stream, name="<stream>", return_sha256=False, max_bytes=None):
+def read_idx_stream(stream: BinaryIO, name: str = "<stream>", return_sha256: bool = False,
+                    max_bytes: int | None = None) -> np.ndarray | tuple[np.ndarray, str]:
     """Parse an uncompressed IDX stream into a native-byte-order array.
 
-    stream: a binary file object positioned at the header.
-    return_sha256: also return the SHA-256 hex digest of every byte read (header and data),
-        so callers can check a file's contents without reading it twice.
-    max_bytes: an upper bound on the stream's total length when known; a header promising more
-        is reported as truncated before any memory is allocated for it.
-    Returns: `array` of the header's shape, or `(array, sha256)`.
-    Raises: IdxFormatError on a bad header, a short file or bytes after the data.
+    Parameters
+    ----------
+    stream : binary file object
+        Positioned at the header.
+    name : str
+        Names the stream in error messages.
+    return_sha256 : bool
+        Also return the SHA-256 hex digest of every byte read (header and data), so callers can
+        check a file's contents without reading it twice.
+    max_bytes : int, optional
+        An upper bound on the stream's total length when known; a header promising more is
+        reported as truncated before any memory is allocated for it.
+
+    Returns
+    -------
+    ndarray of the header's shape, or (array, sha256)
+
+    Raises
+    ------
+    IdxFormatError
+        On a bad header, a short file or bytes after the data.
     """
     digest = hashlib.sha256() if return_sha256 else None
     magic = _read_exactly(stream, 4, name, "4-byte magic number")
@@ -107,20 +124,32 @@ def read_idx_stream(stream, name="<stream>", return_sha256=False, max_bytes=None
     return (array, digest.hexdigest()) if return_sha256 else array
 
 
-def is_gzip(path):
+def is_gzip(path: str | os.PathLike) -> bool:
     """True when the file at `path` starts with the gzip magic bytes."""
     with open(path, "rb") as f:
         return f.read(2) == _GZIP_MAGIC
 
 
-def read_idx(path, return_sha256=False):
+def read_idx(path: str | os.PathLike, return_sha256: bool = False) -> np.ndarray | tuple[np.ndarray, str]:
     """Read an IDX file, plain or gzip-compressed, into a NumPy array.
 
-    path: file path (str or os.PathLike).
-    return_sha256: also return the SHA-256 of the DECOMPRESSED bytes (header included).
-    Returns: an array of the header's shape in native byte order (uint8 for MNIST-style files),
-        writable and owning its memory; or `(array, sha256_hex)`.
-    Raises: IdxFormatError on a malformed file; OSError if it cannot be read or decompressed.
+    Parameters
+    ----------
+    path : str or PathLike
+    return_sha256 : bool
+        Also return the SHA-256 of the DECOMPRESSED bytes (header included).
+
+    Returns
+    -------
+    ndarray of the header's shape, or (array, sha256_hex)
+        In native byte order (uint8 for MNIST-style files), writable and owning its memory.
+
+    Raises
+    ------
+    IdxFormatError
+        On a malformed file.
+    OSError
+        If it cannot be read or decompressed.
     """
     path = os.fspath(path)
     name = path
@@ -136,8 +165,8 @@ def read_idx(path, return_sha256=False):
         raise IdxFormatError(f"{name}: corrupt gzip data ({err})") from err
 
 
-def idx_bytes(array):
-    """The IDX encoding (header + big-endian data) of `array`, uncompressed."""
+def idx_bytes(array: ArrayLike) -> bytes:
+    """The IDX encoding (header + big-endian data) of `array` (1 to 255 axes), uncompressed."""
     array = np.asarray(array)
     native = array.dtype.newbyteorder("=")
     if native not in _CODES:
@@ -151,7 +180,7 @@ def idx_bytes(array):
     return header + np.ascontiguousarray(array, dtype=IDX_TYPES[code]).tobytes()
 
 
-def write_idx(path, array, compress=None):
+def write_idx(path: str | os.PathLike, array: ArrayLike, compress: bool | None = None) -> None:
     """Write `array` as an IDX file; gzip-compressed when `compress` is True (default: path ends in .gz)."""
     path = os.fspath(path)
     if compress is None:

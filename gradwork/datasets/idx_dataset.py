@@ -15,6 +15,7 @@ where those are recorded. A file that fails a check is an error, never silently 
 import hashlib
 import os
 import urllib.error
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,39 +33,57 @@ class DatasetNotFoundError(FileNotFoundError):
 class IdxFile:
     """One published IDX file and what its contents must be.
 
-    name: the published file name, e.g. "train-images-idx3-ubyte.gz".
-    shape: the array shape its header must declare.
-    sha256: SHA-256 of the decompressed bytes (header + data), or None where not known.
-    gz_size, gz_sha256: size and SHA-256 of the published .gz, checked on download when known.
+    Parameters
+    ----------
+    name : str
+        The published file name, e.g. "train-images-idx3-ubyte.gz".
+    shape : tuple of int
+        The array shape its header must declare.
+    sha256 : str, optional
+        SHA-256 of the decompressed bytes (header + data), or None where not known.
+    gz_size, gz_sha256 : int and str, optional
+        Size and SHA-256 of the published .gz, checked on download when known.
     """
 
     name: str
     shape: tuple
-    sha256: str = None
-    gz_size: int = None
-    gz_sha256: str = None
+    sha256: str | None = None
+    gz_size: int | None = None
+    gz_sha256: str | None = None
 
     @property
-    def plain_name(self):
+    def plain_name(self) -> str:
+        """The decompressed file's name: `name` without ".gz"."""
         return self.name[:-3] if self.name.endswith(".gz") else self.name
 
 
 @dataclass(frozen=True)
 class IdxDataset:
-    """A dataset made of train images, train labels, test images, test labels (in that order)."""
+    """A dataset made of train images, train labels, test images, test labels (in that order).
 
-    name: str        # folder name under the cache, e.g. "fashion_mnist"
-    title: str       # human name for messages, e.g. "Fashion-MNIST"
-    files: tuple     # four IdxFile
-    hint: str = ""   # an extra line for the not-found message (e.g. a system package)
+    Parameters
+    ----------
+    name : str
+        The folder name under the cache, e.g. "fashion_mnist".
+    title : str
+        The human name for messages, e.g. "Fashion-MNIST".
+    files : tuple of four IdxFile
+    hint : str
+        An extra line for the not-found message (e.g. a system package).
+    """
+
+    name: str
+    title: str
+    files: tuple
+    hint: str = ""
 
 
-def cache_dir(name):
+def cache_dir(name: str) -> str:
     """`~/.cache/gradwork/<name>`: where downloads are kept."""
     return os.path.join(os.path.expanduser("~"), ".cache", "gradwork", name)
 
 
-def search_dirs(spec, system_dirs=()):
+def search_dirs(spec: IdxDataset, system_dirs: Sequence[str] = ()) -> list[str]:
     """The folders looked in, in order (those that do not exist included)."""
     dirs = []
     env = os.environ.get("GRADWORK_DATA")
@@ -75,7 +94,7 @@ def search_dirs(spec, system_dirs=()):
     return dirs
 
 
-def find_file(spec_file, dirs):
+def find_file(spec_file: IdxFile, dirs: Sequence[str]) -> str | None:
     """The first existing path for `spec_file` in `dirs` (compressed name first), or None."""
     for folder in dirs:
         for name in (spec_file.name, spec_file.plain_name):
@@ -145,14 +164,32 @@ def _not_found_message(spec, missing, dirs, mirrors, errors, dest, download):
     return "\n".join(lines)
 
 
-def load_idx_dataset(spec, mirrors=(), system_dirs=(), download=True, progress=True):
+def load_idx_dataset(spec: IdxDataset, mirrors: Sequence[str] = (), system_dirs: Sequence[str] = (),
+                     download: bool = True, progress: bool = True) -> tuple[tuple, tuple]:
     """Load a four-file IDX dataset as `(x_train, y_train), (x_test, y_test)`.
 
-    mirrors: base URLs (ending in "/") tried in order for missing files.
-    system_dirs: extra folders searched after the cache.
-    download: when False, missing files raise DatasetNotFoundError instead of being fetched.
-    Raises: ChecksumError when a found or downloaded file has the wrong contents;
-        DatasetNotFoundError when files are missing and cannot be downloaded.
+    Parameters
+    ----------
+    spec : IdxDataset
+    mirrors : sequence of str
+        Base URLs (ending in "/") tried in order for missing files.
+    system_dirs : sequence of str
+        Extra folders searched after the cache.
+    download : bool
+        When False, missing files raise DatasetNotFoundError instead of being fetched.
+    progress : bool
+        Show a progress bar while downloading.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test) : uint8 arrays of the shapes `spec.files` declare
+
+    Raises
+    ------
+    ChecksumError
+        When a found or downloaded file has the wrong contents.
+    DatasetNotFoundError
+        When files are missing and cannot be downloaded.
     """
     dirs = search_dirs(spec, system_dirs)
     arrays, missing = {}, []

@@ -14,12 +14,14 @@ import os
 import sys
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import fashion_mnist
 
 
-def first_per_class(labels, per_class, n_classes=10):
-    """Sorted positions of the first `per_class` samples of each class in `labels`.
+def first_per_class(labels: ArrayLike, per_class: int, n_classes: int = 10) -> np.ndarray:
+    """Sorted positions (int32, shape (n_classes * per_class,)) of the first `per_class` samples of each
+    class in `labels`, integer labels of shape (N,).
 
     Vectorised: a stable sort by label groups each class in file order; the rank of each sample
     within its class is its position minus the position where the class starts.
@@ -34,7 +36,7 @@ def first_per_class(labels, per_class, n_classes=10):
     return np.sort(order[rank < per_class]).astype(np.int32)
 
 
-def build_mini(full):
+def build_mini(full: tuple[tuple, tuple]) -> dict[str, np.ndarray]:
     """The subset's arrays (a dict for np.savez) from the full `(x_train, y_train), (x_test, y_test)`."""
     (x_train, y_train), (x_test, y_test) = full
     per_train, per_test = fashion_mnist.MINI_PER_CLASS
@@ -47,11 +49,13 @@ def build_mini(full):
     }
 
 
-def default_out():
+def default_out() -> str:
+    """The shipped subset's path inside the package folder."""
     return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", fashion_mnist.MINI_FILE)
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module's docstring); returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=default_out(), help="the .npz to write (default: in the package)")
     parser.add_argument("--check", action="store_true",

@@ -44,13 +44,22 @@ DATASET = IdxDataset(
 )
 
 
-def load_data(*, download=True, progress=True):
-    """Load MNIST.
+def load_data(*, download: bool = True, progress: bool = True) -> tuple[tuple, tuple]:
+    """Load MNIST: 60,000 training and 10,000 test digits.
 
-    download: fetch missing files (False: raise instead).
-    progress: show a progress bar while downloading (tqdm when installed).
-    Returns: `(x_train, y_train), (x_test, y_test)`; images uint8 (N, 28, 28), labels uint8 (N,).
-    Raises: DatasetNotFoundError when the files are absent and cannot be downloaded;
-        ChecksumError when a file's contents are wrong.
+    Parameters
+    ----------
+    download, progress : bool
+        Fetch missing files into the cache (False: DatasetNotFoundError instead), with a progress bar.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        uint8 images of shape (N, 28, 28) and uint8 labels 0-9 of shape (N,).
+
+    Raises
+    ------
+    DatasetNotFoundError, ChecksumError
+        As `fashion_mnist.load_data`: files absent and not downloadable, or with the wrong contents.
     """
     return load_idx_dataset(DATASET, MIRRORS, SYSTEM_DIRS, download=download, progress=progress)

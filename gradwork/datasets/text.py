@@ -8,7 +8,7 @@ from importlib import resources
 TEXTS = {"course_notes": "course_notes.txt"}  # name -> file under gradwork/datasets/data/
 
 
-def load_text(name="course_notes"):
+def load_text(name: str = "course_notes") -> str:
     """The whole text `name` as one string (UTF-8, lines joined by "\\n").
 
     course_notes: original notes written for gradwork (plain ASCII English, ~50 KB, simple and

@@ -20,9 +20,13 @@ order or a dict by output name.
 import copy
 import numbers
 
+from collections.abc import Callable
+
 from .. import losses as losses_module, metrics as metrics_module, optimizers
 from ..metrics import Mean
+from ..tensor import Tensor
 from . import structure
+from .structure import Data
 
 
 def _per_output(spec):
@@ -42,9 +46,18 @@ def _as_list(value):
 
 class CompileSpec:
     """compile's arguments, checked (unknown names raise here) and with the losses resolved to objects,
-    before they are tied to the outputs of a model (`bind`)."""
+    before they are tied to the outputs of a model (`bind`).
 
-    def __init__(self, model_name, loss, loss_weights, metrics):
+    Parameters
+    ----------
+    model_name : str
+        Starts every error message.
+    loss, loss_weights, metrics
+        As `Model.compile` takes them (see the module's docstring).
+    """
+
+    def __init__(self, model_name: str, loss: str | Callable | list | dict | None,
+                 loss_weights: list | dict | None, metrics: list | dict | None):
         self.model_name = model_name
         if _per_output(loss):
             self.loss = _map(lambda v: None if v is None else losses_module.get(v), loss)
@@ -106,7 +119,7 @@ class CompileSpec:
             )
         return list(spec)
 
-    def bind(self, outputs):
+    def bind(self, outputs: object) -> "CompiledOutputs":
         """The losses and metrics of each output of `outputs` (the model's output, or its output
         shapes): a `CompiledOutputs`. Raises when the losses, weights or metrics do not fit."""
         if isinstance(outputs, dict):
@@ -143,7 +156,7 @@ class CompileSpec:
         return CompiledOutputs(self.model_name, names, heads, compiled_metrics)
 
     # ----- saving ---------------------------------------------------------------------------------
-    def get_config(self, optimizer):
+    def get_config(self, optimizer: optimizers.Optimizer) -> dict:
         """JSON-ready compile arguments (raises for custom losses or metrics, which cannot be rebuilt)."""
 
         def loss_config(loss):
@@ -164,7 +177,7 @@ class CompileSpec:
         }
 
 
-def compile_arguments(config):
+def compile_arguments(config: dict) -> dict:
     """The keyword arguments of `Model.compile` from `CompileSpec.get_config`'s output."""
 
     def loss(c):
@@ -190,9 +203,26 @@ def compile_arguments(config):
 
 class CompiledOutputs:
     """The losses and metrics of each output of one model: computes the weighted loss and updates
-    the per-output loss trackers and metrics from (y, y_pred) structures."""
+    the per-output loss trackers and metrics from (y, y_pred) structures. Made by `CompileSpec.bind`.
 
-    def __init__(self, model_name, names, heads, metrics):
+    Parameters
+    ----------
+    model_name : str
+    names : list of str
+        The output names ("output_1", ... or a dict output's keys).
+    heads : list of tuple
+        Per output: (index, name, key, loss or None, weight or None, loss tracker or None); key is None
+        for a model with one output.
+    metrics : list of tuple
+        (index, name, key, Metric) for each compiled metric.
+
+    Attributes
+    ----------
+    metrics : list of Metric, the compiled metrics
+    log_metrics : list of Metric, what `fit` logs after "loss" (per-output losses, then metrics)
+    """
+
+    def __init__(self, model_name: str, names: list[str], heads: list[tuple], metrics: list[tuple]):
         self.model_name = model_name
         self.names = names
         self._heads = heads  # (index, name, key, loss or None, weight or None, loss tracker or None)
@@ -203,7 +233,7 @@ class CompiledOutputs:
         self._needs_target = {name for _, name, _, loss, _, _ in heads if loss is not None}
         self._needs_target.update(name for _, name, _, _ in metrics)
 
-    def check_targets(self, y, sample_weight=None):
+    def check_targets(self, y: Data, sample_weight: Data | None = None) -> None:
         """Raise unless y (and sample_weight) give one array for each output that has a loss or metric."""
         self._check(y, "y")
         if sample_weight is not None and structure.is_nested(sample_weight):
@@ -234,8 +264,9 @@ class CompiledOutputs:
                 f"or a dict of {len(names)} arrays, got one array"
             )
 
-    def loss(self, y, y_pred, sample_weight=None):
-        """sum of weight * loss over the outputs (a scalar Tensor); updates the per-output trackers."""
+    def loss(self, y: Data, y_pred: Tensor | list | dict, sample_weight: Data | None = None) -> Tensor:
+        """The sum of weight * loss over the outputs, a scalar Tensor (shape ()); updates the per-output
+        loss trackers. y, sample_weight: (N, ...) and (N,) arrays, or one per output; y_pred: Tensors."""
         total = None
         batch = None
         for index, name, key, loss, weight, tracker in self._heads:
@@ -254,7 +285,7 @@ class CompiledOutputs:
             total = value if total is None else total + value
         return total
 
-    def update_metrics(self, y, y_pred, sample_weight=None):
+    def update_metrics(self, y: Data, y_pred: Data, sample_weight: Data | None = None) -> None:
         """Update every output's metrics from y, the predicted arrays and the sample weights."""
         for index, name, key, metric in self._metrics:
             if key is None:  # the model's one output

@@ -6,26 +6,53 @@ list/tuple/dict of tensors (several outputs; see `compile_utils` for their losse
 The loop itself (batches, callbacks, validation) is in `training.py`, which uses the model's public
 methods only (`check_targets`, `train_step`, `compute_loss`, `compute_metrics`, `reset_metrics`).
 
-Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`,
-`load_weights` call it; `gradwork.models.load_model` is saving's), and `gradwork.saving` never imports
-`gradwork.models`: it reads and restores the compile settings through `get_compile_config` and
-`compile_from_config`, which turn them to JSON and back here.
+Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`, `load_weights`;
+`load_model` is saving's), and `gradwork.saving` never imports `gradwork.models`: it writes and restores the
+compile settings through `get_compile_config` and `compile_from_config`, which turn them to JSON and back.
+
+Shapes: x is (N, *input_shape) or a list/dict of such arrays; y is what each output's loss takes, e.g.
+(N,) integer labels or (N, classes); sample_weight is (N,), or one per output.
 """
+from collections.abc import Callable
+from os import PathLike
 
 import numpy as np
 
 from .. import optimizers
 from ..autograd.grad_mode import no_grad
+from ..callbacks import Callback, History
+from ..metrics import Metric
 from ..nn.layer import Layer
 from ..saving import model_io
+from ..tensor import Tensor
 from . import structure, training
 from .compile_utils import CompileSpec, compile_arguments
+from .structure import Data, Shapes
 from .summary import summary as _summary
+
+Results = float | list[float] | dict[str, float]  # the loss, or [loss, *metrics], or {name: value}
 
 
 class Model(Layer):
     """A trainable network: `compile`, `fit`, `evaluate`, `predict`, `summary`, `save`.
 
+    Several inputs and outputs: `call(self, inputs)` receives the list/dict given to `fit`/`predict`
+    and may return a list/dict; a layer called twice in `call` shares its weights (a siamese encoder).
+
+    Parameters
+    ----------
+    **kwargs : `Layer`'s arguments (name, trainable, dtype, input_shape)
+
+    Attributes
+    ----------
+    optimizer : Optimizer or None, set by `compile`
+    history : History or None, the last `fit`'s record
+    stop_training : bool, set by a callback to end `fit` after the current batch
+    build_input_shape : the input shape(s) it was built for, batch axis None (saved with the model)
+    metadata : dict, JSON-safe facts saved with the model (class names, dataset, ...)
+
+    Examples
+    --------
     >>> class MLP(gw.Model):
     ...     def __init__(self):
     ...         super().__init__()
@@ -33,9 +60,8 @@ class Model(Layer):
     ...         self.out = gw.nn.Dense(10)
     ...     def call(self, x, training=False):
     ...         return self.out(self.hidden(x))
-
-    Several inputs and outputs: `call(self, inputs)` receives the list/dict given to `fit`/`predict`
-    and may return a list/dict; a layer called twice in `call` shares its weights (a siamese encoder).
+    >>> MLP()(np.zeros((2, 784))).shape
+    (2, 10)
     """
 
     def __init__(self, **kwargs):
@@ -61,54 +87,49 @@ class Model(Layer):
             self.built, self.build_input_shape = False, None
             raise
 
-    def build(self, input_shape):
+    def build(self, input_shape: Shapes) -> None:
         """Create every weight by running one zero sample of `input_shape` (batch axis first; a list or
-        dict of shapes for several inputs) through the model."""
+        dict of shapes for several inputs) through the model; nothing happens if it is built."""
         if not self.built:
             self.build_from_shape(input_shape)
 
-    def build_from_shape(self, input_shape):
+    def build_from_shape(self, input_shape: Shapes) -> None:
         """Build by running one zero batch of `input_shape` (a shape, or a list/dict of them) through it.
         Axes declared None stay free: inputs of any size on them are accepted (see `run_zero_batches`)."""
         self.run_zero_batches(input_shape)
         self.build_input_shape = structure.declared_shapes(input_shape, self.name)
 
-    def run_zero_batches(self, input_shape):
+    def run_zero_batches(self, input_shape: Shapes) -> None:
         """Run one zero sample of `input_shape` through the model (building it), in inference mode.
+
         With axes declared None (Input(shape=(None, 20))), a second sample of another size on them checks
         that no weight depends on that size, and every layer's `output_shape` gets None on the axes that
-        follow it (what `summary` shows)."""
-        free, was_built = structure.has_free_axes(input_shape, self.name), self.built
-        outputs = []
-        for size in structure.FREE_AXIS_SIZES if free else structure.FREE_AXIS_SIZES[:1]:
-            sample = structure.zero_batch(input_shape, self.dtype, self.name, size)
-            try:
-                with no_grad():
-                    self(sample, training=False)
-            except ValueError as err:
-                if not free:
-                    raise
-                if not was_built:
-                    self.built, self.build_input_shape = False, None
-                raise ValueError(
-                    f"{self.name}: the axes declared None in {input_shape} must take any size, but a zero "
-                    f"sample of size {size} on them fails: {err}"
-                ) from err
-            layers = [self] + [layer for _, layer in self.named_layers()]
-            outputs.append([layer.output_shape for layer in layers])
-        if free:
-            for layer, first, second in zip(layers, *outputs):
-                layer.output_shape = structure.merge_shapes(first, second)
+        follow it (what `summary` shows).
+        """
+        structure.run_zero_batches(self, input_shape)
 
     # ----- compile ----------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None):
-        """Choose the optimizer, loss and metrics, by name ("adam", "sparse_categorical_crossentropy",
-        "accuracy") or as objects.
+    def compile(self, optimizer: str | optimizers.Optimizer | dict = "rmsprop",
+                loss: str | Callable | list | dict | None = None, loss_weights: list | dict | None = None,
+                metrics: list | dict | None = None) -> None:
+        """Choose the optimizer, loss and metrics, by name or as objects (Keras's `compile`).
 
-        Several outputs: `loss` is one loss for all, a list, or a dict by output name; `loss_weights`
-        a list or dict of floats; `metrics` a list for all outputs, a list of lists, or a dict (see
-        `gradwork.models.compile_utils`). Nothing changes if an argument is wrong. A built model ties
-        them to its outputs now (`compiled_metrics`); an unbuilt one when its outputs are known.
+        Nothing changes if an argument is wrong. A built model ties them to its outputs now
+        (`compiled_metrics`); an unbuilt one when its outputs are known. The rules for several
+        outputs are in `gradwork.models.compile_utils`.
+
+        Parameters
+        ----------
+        optimizer : str, Optimizer or config dict
+            "adam", "sgd", ... or an optimizer object (`gw.optimizers.get` resolves it).
+        loss : str, Loss or callable, or a list/dict of them
+            One loss for every output ("sparse_categorical_crossentropy", ...), a list (one per output,
+            None for none) or a dict by output name.
+        loss_weights : list or dict of float, optional
+            Several outputs: the total loss is the sum of weight * output loss (1 where none is given).
+        metrics : list or dict, optional
+            "accuracy", ... or Metric objects: a list for every output, a list of lists (one per output)
+            or a dict by output name.
         """
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
         spec = CompileSpec(self.name, loss, loss_weights, metrics)
@@ -116,12 +137,12 @@ class Model(Layer):
         self.optimizer, self._compile_spec, self._outputs, self._groups = optimizer, spec, outputs, None
 
     @property
-    def loss(self):
+    def loss(self) -> Callable | list | dict | None:
         """The compiled loss: one Loss, or a list/dict of them by output (None before `compile`)."""
         return None if self._compile_spec is None else self._compile_spec.loss
 
     @property
-    def compiled_metrics(self):
+    def compiled_metrics(self) -> list[Metric]:
         """The compiled Metric objects, once tied to the outputs (named "<output>_<metric>" for several)."""
         return [] if self._outputs is None else self._outputs.metrics
 
@@ -131,12 +152,13 @@ class Model(Layer):
         return [] if self._outputs is None else self._outputs.log_metrics
 
     @property
-    def metrics_names(self):
+    def metrics_names(self) -> list[str]:
+        """The names `evaluate` returns its values in: "loss", then every logged metric."""
         return ["loss"] + [m.name for m in self._log_metrics]
 
-    def get_compile_config(self):
-        """`compile`'s arguments as a JSON-ready dict (None before `compile`), for saving; see
-        `compile_from_config`. Raises ValueError for custom losses or metrics, which cannot be rebuilt."""
+    def get_compile_config(self) -> dict | None:
+        """`compile`'s arguments as a JSON-ready dict (None before `compile`), for saving; raises
+        ValueError for custom losses or metrics, which cannot be rebuilt from JSON."""
         if self.optimizer is None or self._compile_spec is None:
             return None
         try:
@@ -147,7 +169,7 @@ class Model(Layer):
                 "and metrics to save the whole model, or use save_weights()"
             ) from None
 
-    def compile_from_config(self, config):
+    def compile_from_config(self, config: dict) -> None:
         """Compile with the settings `get_compile_config` returned (a fresh optimizer: its state is
         restored separately, by `optimizer.set_state`)."""
         self.compile(**compile_arguments(config))
@@ -159,14 +181,11 @@ class Model(Layer):
             self._outputs = self._compile_spec.bind(self.output_shape)
         return self._outputs
 
-    def check_targets(self, x, y, sample_weight=None):
-        """Raise unless y and sample_weight fit the model's outputs. An unbuilt model is built first, by
-        x's first sample in inference mode, so that a bad y raises before anything trains (weights,
-        optimizer, moving statistics).
+    def check_targets(self, x: Data, y: Data, sample_weight: Data | None = None) -> None:
+        """Raise ValueError unless y and sample_weight (as `fit` takes them) fit the model's outputs.
 
-        x, y, sample_weight : arrays (y, sample_weight may be None), or lists/dicts of arrays for
-            several inputs or outputs, as `fit` takes them.
-        """
+        An unbuilt model is built first, by x's first sample in inference mode, so that a bad y raises
+        before anything trains (weights, optimizer, moving statistics)."""
         if not self.built:
             with no_grad():
                 self(structure.take(x, slice(0, 1)), training=False)
@@ -177,27 +196,36 @@ class Model(Layer):
             raise RuntimeError(f"{self.name}: call compile(optimizer=..., loss=...) before {what}()")
 
     # ----- one batch --------------------------------------------------------------------------
-    def compute_loss(self, y, y_pred, sample_weight=None):
+    def compute_loss(self, y: Data, y_pred: Tensor | list | dict,
+                     sample_weight: Data | None = None) -> Tensor:
         """The compiled loss (summed over the outputs with their weights) plus every weight
-        regularizer's penalty (as Keras reports it). y, y_pred, sample_weight: an array (Tensor for
-        y_pred) or one per output, as the model returns them."""
+        regularizer's penalty (as Keras reports it): a scalar Tensor, shape ().
+
+        Parameters
+        ----------
+        y, sample_weight : arrays of shape (N, ...) and (N,), or one per output.
+        y_pred : Tensor of shape (N, ...), or a list/dict of them as the model returns them.
+        """
         total = self._bound().loss(y, y_pred, sample_weight)
         for p in self._weight_groups()[2]:
             total = total + p.regularizer(p)
         return total
 
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+    def compute_metrics(self, x: Data, y: Data, y_pred: Data,
+                        sample_weight: Data | None = None) -> dict[str, float]:
         """Update the compiled metrics with one batch and return every logged metric's result after
         the loss ({name: float}: per-output losses, then metrics), as Keras's `compute_metrics`.
 
+        Parameters
+        ----------
         x : the batch's inputs (unused here; an override may need them).
-        y, y_pred, sample_weight : arrays, or lists/dicts of arrays for several outputs; y_pred is
-            the predicted arrays (not Tensors).
+        y, y_pred, sample_weight : arrays of shape (N, ...), (N, ...) and (N,), or lists/dicts of
+            them for several outputs; y_pred holds the predicted arrays (not Tensors).
         """
         self._bound().update_metrics(y, y_pred, sample_weight)
         return {m.name: m.result() for m in self._log_metrics}
 
-    def reset_metrics(self):
+    def reset_metrics(self) -> None:
         """Reset every logged metric (per-output loss trackers and compiled metrics) to its empty state."""
         for m in self._log_metrics:
             m.reset_state()
@@ -214,9 +242,20 @@ class Model(Layer):
             )
         return self._groups
 
-    def train_step(self, x, y, sample_weight=None):
-        """Forward, loss, backward and one optimizer update on one batch (an unbuilt model is built and
-        y checked first); returns (the loss value, the predicted arrays)."""
+    def train_step(self, x: Data, y: Data, sample_weight: Data | None = None) -> tuple[float, Data]:
+        """Forward, loss, backward and one optimizer update on one batch of arrays (an unbuilt model is
+        built and y checked first).
+
+        Returns
+        -------
+        (float, ndarray or list/dict of ndarray)
+            The loss value, and the predicted arrays, shape (N, ...) per output.
+
+        Raises
+        ------
+        FloatingPointError
+            If the loss is not finite; the weights and moving statistics are left as they were.
+        """
         if not self.built:
             self.check_targets(x, y, sample_weight)
         params, buffers, _ = self._weight_groups()
@@ -237,8 +276,15 @@ class Model(Layer):
             p.grad = None
         return value, structure.as_data(y_pred)
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
-        """One update on one batch; returns the loss (and metrics) on that batch."""
+    def train_on_batch(self, x: Data, y: Data, sample_weight: Data | None = None,
+                       class_weight: dict | None = None, return_dict: bool = False) -> Results:
+        """One optimizer update on one batch (x, y: all of it); arguments as `fit` takes them.
+
+        Returns
+        -------
+        float, list or dict
+            The loss and metrics on that batch, as `evaluate` returns them.
+        """
         self._check_compiled("train_on_batch")
         x, y, sample_weight = training.prepare(self, x, y, sample_weight, class_weight)
         self.reset_metrics()
@@ -247,105 +293,107 @@ class Model(Layer):
         return training.format_result({"loss": loss, **self.compute_metrics(x, y, y_pred, sample_weight)},
                                       return_dict)
 
-    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
+    def test_on_batch(self, x: Data, y: Data, sample_weight: Data | None = None,
+                      return_dict: bool = False) -> Results:
+        """Loss and metrics on one batch in inference mode; arguments and result as `train_on_batch`."""
         self._check_compiled("test_on_batch")
         n = structure.num_samples(training.as_arrays(self, x)[0])
-        return self.evaluate(
-            x, y, batch_size=n, verbose=0, sample_weight=sample_weight, return_dict=return_dict
-        )
+        return self.evaluate(x, y, n, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
 
-    def predict_on_batch(self, x):
-        """The outputs for one batch x, in inference mode: an array (or a list/dict of arrays)."""
+    def predict_on_batch(self, x: Data) -> Data:
+        """The outputs for one batch x in inference mode: shape (N, ...), or a list/dict of such arrays."""
         with no_grad():
             return structure.as_data(self(training.as_arrays(self, x)[0], training=False))
 
     # ----- whole datasets ---------------------------------------------------------------------
-    def fit(
-        self,
-        x=None,
-        y=None,
-        batch_size=32,
-        epochs=1,
-        verbose="auto",
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-    ):
-        """Train for `epochs` passes over (x, y); returns a `History` (`.history["loss"]`, ...).
+    def fit(self, x: Data | None = None, y: Data | None = None, batch_size: int = 32, epochs: int = 1,
+            verbose: int | str = "auto", callbacks: list[Callback] | None = None,
+            validation_split: float = 0.0, validation_data: tuple | None = None, shuffle: bool = True,
+            class_weight: dict | None = None, sample_weight: Data | None = None,
+            initial_epoch: int = 0) -> History:
+        """Train for `epochs` passes over (x, y) in batches (Keras's `fit`).
 
-        x : an array, or a list/tuple/dict of arrays for a model with several inputs (the same
-            number of samples in each: batches, shuffling and validation take the same samples
-            from every one). y likewise for several outputs (a list in output order, or a dict by
-            output name); sample_weight one array for all outputs or one per output.
+        Parameters
+        ----------
+        x : array, shape (N, *input_shape), or a list/tuple/dict of arrays
+            Several inputs: the same N in each (batches, shuffling and validation take the same samples).
+        y : array, shape (N, ...), or a list (output order) or dict (output name) of arrays
+            The targets each output's loss takes.
+        batch_size, epochs : int
+            Samples per update (the last batch may be smaller); passes over the data.
+        verbose : "auto", 0, 1 or 2
+            "auto" and 1: a progress bar per epoch (one line when the output is not a terminal); 2: one
+            line per epoch; 0: silent.
+        callbacks : list of Callback, optional
+            Called at every epoch and batch; a `History` (and a `ProgbarLogger` unless verbose=0) is added.
+        validation_split : float
+            The LAST fraction of x and y (taken before shuffling, as Keras does) is held out and
+            evaluated after each epoch as val_loss, val_<metric>.
+        validation_data : (x_val, y_val) or (x_val, y_val, sample_weight_val), optional
+            Evaluated after each epoch instead.
+        shuffle : bool
+            Reshuffle the training samples every epoch (gradwork's generator: `gw.random.seed`).
+        class_weight : dict, optional
+            {class: weight} multiplying each sample's loss by its class's weight (one output only, as Keras).
+        sample_weight : array, shape (N,), or one per output, optional
+            Each sample's weight in the loss and the metrics.
+        initial_epoch : int
+            The epoch to start from (0-based), to resume a run: epochs initial_epoch..epochs-1 run.
 
-        validation_split : the LAST fraction of x and y (taken before shuffling, as Keras does) is
-            held out and evaluated after each epoch as val_loss, val_<metric>.
-        validation_data : (x_val, y_val) to evaluate instead.
-        shuffle : reshuffle the training samples every epoch (gradwork's generator: `gw.random.seed`).
-        class_weight : {class: weight} multiplying each sample's loss by its class's weight
-            (single-output models only, as Keras).
+        Returns
+        -------
+        History
+            `history.history` maps "loss", each metric and their "val_" forms to per-epoch values.
         """
         self._check_compiled("fit")
         self._groups = None
-        return training.fit(
-            self,
-            x,
-            y,
-            batch_size,
-            epochs,
-            verbose,
-            callbacks,
-            validation_split,
-            validation_data,
-            shuffle,
-            class_weight,
-            sample_weight,
-            initial_epoch,
-        )
+        return training.fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
+                            validation_data, shuffle, class_weight, sample_weight, initial_epoch)
 
-    def evaluate(
-        self,
-        x=None,
-        y=None,
-        batch_size=32,
-        verbose="auto",
-        sample_weight=None,
-        callbacks=None,
-        return_dict=False,
-    ):
-        """Loss and metrics over (x, y) in inference mode: a float, a list [loss, *metrics], or a dict."""
+    def evaluate(self, x: Data | None = None, y: Data | None = None, batch_size: int = 32,
+                 verbose: int | str = "auto", sample_weight: Data | None = None,
+                 callbacks: list[Callback] | None = None, return_dict: bool = False) -> Results:
+        """Loss and metrics over (x, y), in batches, in inference mode; arguments as `fit` takes them.
+
+        Returns
+        -------
+        float, list or dict
+            The loss alone when no metric is logged, else [loss, *metrics] (`metrics_names`), or
+            {name: value} with return_dict=True; each over all the samples.
+        """
         self._check_compiled("evaluate")
         logs = training.evaluate(self, x, y, batch_size, verbose, sample_weight, callbacks)
         return training.format_result(logs, return_dict)
 
-    def predict(self, x, batch_size=32, verbose="auto", callbacks=None):
-        """Outputs for every sample of x, in batches, in inference mode, as a NumPy array (a list or
-        dict of arrays, like the model's output, for several outputs; with 0 samples on the first axis
-        when x has none)."""
+    def predict(self, x: Data, batch_size: int = 32, verbose: int | str = "auto",
+                callbacks: list[Callback] | None = None) -> Data:
+        """Outputs for every sample of x, in batches, in inference mode.
+
+        Returns
+        -------
+        ndarray, shape (N, *output_shape), or a list/dict of them like the model's outputs
+            With 0 samples on the first axis when x has none.
+        """
         return training.predict(self, x, batch_size, verbose, callbacks)
 
     # ----- inspection and saving --------------------------------------------------------------
-    def summary(self, print_fn=None):
-        """Print the layer table: output shapes and parameter counts, trainable and not."""
+    def summary(self, print_fn: Callable[[str], object] | None = None) -> None:
+        """Print the layer table (output shapes, parameter counts) with `print_fn` (`print` by default)."""
         _summary(self, print_fn or print)
 
-    def save(self, filepath):
-        """Write architecture, weights, and optimizer state to one zip file, atomically."""
+    def save(self, filepath: str | PathLike) -> None:
+        """Write architecture, weights and optimizer state to one zip file, atomically (see `load_model`)."""
         model_io.save_model(self, filepath)
 
-    def save_weights(self, filepath):
+    def save_weights(self, filepath: str | PathLike) -> None:
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
         model_io.save_weights(self, filepath)
 
-    def load_weights(self, filepath):
-        """Copy the weights of an .npz file written by `save_weights` into this model."""
+    def load_weights(self, filepath: str | PathLike) -> None:
+        """Copy the weights of an .npz from `save_weights` into this model (names and shapes checked)."""
         model_io.load_weights(self, filepath)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         config = super().get_config()
         config.pop("input_shape", None)
         return config

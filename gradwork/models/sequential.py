@@ -2,6 +2,7 @@
 
 from ..nn.layer import Layer, deserialize, serialize
 from ..nn.layers.core import InputLayer
+from ..tensor import Tensor
 from .model import Model
 
 
@@ -9,16 +10,29 @@ class Sequential(Model):
     """Layers applied in order. Give the input shape (an `Input` first, or `input_shape=` on the
     first layer) to build at once; otherwise it builds on the first batch.
 
+    Parameters
+    ----------
+    layers : list of Layer, optional
+        The stack, first to last (`add` appends more).
+    name : str, optional
+    **kwargs : `Model`'s arguments
+
+    Input shape: (N, *input_shape), what the first layer takes. Output shape: the last layer's.
+
+    Examples
+    --------
     >>> model = gw.Sequential([gw.nn.Input(shape=(784,)), gw.nn.Dense(128, activation="relu"), gw.nn.Dense(10)])
+    >>> model.output_shape
+    (None, 10)
     """
 
-    def __init__(self, layers=None, name=None, **kwargs):
+    def __init__(self, layers: list[Layer] | None = None, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self._sublayers["layers"] = []
         for layer in layers or []:
             self.add(layer)
 
-    def add(self, layer):
+    def add(self, layer: Layer) -> None:
         """Append a layer (building the model if the input shape is now known)."""
         if not isinstance(layer, Layer):
             raise TypeError(f"{self.name}: add() expects a Layer, got {type(layer).__name__}")
@@ -34,7 +48,7 @@ class Sequential(Model):
             self.built = False
             self.build(self.build_input_shape)
 
-    def pop(self):
+    def pop(self) -> Layer:
         """Remove and return the last layer; a built model is built again, as after `add`, so that its
         `output_shape` is the new last layer's (an emptied model becomes unbuilt)."""
         stack = self._sublayers["layers"]
@@ -50,7 +64,7 @@ class Sequential(Model):
                 self.build_input_shape = self.output_shape = None
         return layer
 
-    def call(self, inputs, training=None, mask=None):
+    def call(self, inputs: Tensor, training: bool | None = None, mask: Tensor | None = None) -> Tensor:
         """Each layer's output feeds the next; so does its mask (`compute_mask`), to layers that take one."""
         x = inputs
         for layer in self._sublayers["layers"]:
@@ -60,10 +74,10 @@ class Sequential(Model):
             x = out
         return x
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "layers": [serialize(layer) for layer in self._sublayers["layers"]]}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict) -> "Sequential":
         config = dict(config)
         return cls([deserialize(item) for item in config.pop("layers")], **config)

@@ -3,13 +3,24 @@
 The loops treat x, y, sample weights and predictions alike: every array of a structure holds the
 samples on its first axis, and a batch takes the same samples from each. Only one level of
 nesting is supported (a list or dict of arrays, as Keras's multi-input and multi-output models).
+The shape helpers below build a model from declared input shapes (`run_zero_batches`).
 """
-import numpy as np
+from collections.abc import Callable
 
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..autograd.grad_mode import no_grad
+from ..nn.layer import Layer
 from ..tensor import Tensor
 
+# One array, or a list/tuple/dict of arrays: a model's inputs, targets, sample weights or outputs.
+Data = ArrayLike | list | tuple | dict
+# One shape (a tuple of ints, None for an axis of any size), or a list/dict of shapes (several inputs).
+Shapes = tuple | list | dict
 
-def is_nested(value, known=False):
+
+def is_nested(value: object, known: bool = False) -> bool:
     """True for a dict, or a list/tuple of arrays or Tensors (several inputs or outputs). A list of
     numbers is one array, unless `known` says the model takes several inputs."""
     if isinstance(value, dict):
@@ -19,7 +30,7 @@ def is_nested(value, known=False):
     return known or all(isinstance(v, (np.ndarray, Tensor)) for v in value)
 
 
-def map_nested(fn, value):
+def map_nested(fn: Callable, value: Data) -> Data:
     """fn applied to each array of a list/tuple/dict (to `value` itself when it is one array)."""
     if isinstance(value, dict):
         return {k: fn(v) for k, v in value.items()}
@@ -28,14 +39,14 @@ def map_nested(fn, value):
     return fn(value)
 
 
-def labelled(value, name):
+def labelled(value: list | tuple | dict, name: str) -> list[tuple[str, object]]:
     """[(label, array)] with labels as an error message shows them: x[0], x['a']."""
     if isinstance(value, dict):
         return [(f"{name}[{k!r}]", v) for k, v in value.items()]
     return [(f"{name}[{i}]", v) for i, v in enumerate(value)]
 
 
-def part(value, name, index):
+def part(value: Data | None, name: str, index: int) -> object:
     """The entry of a structure for the output `name` (dict) or at `index` (list); one array serves all."""
     if isinstance(value, dict):
         return value[name]
@@ -44,14 +55,15 @@ def part(value, name, index):
     return value
 
 
-def take(value, index):
-    """The samples `index` (an index array or a slice) of an array or of each array of a structure."""
+def take(value: Data, index: np.ndarray | slice) -> Data:
+    """The samples `index` (an index array or a slice) of an array, shape (N, ...), or of each array of a
+    structure: the same structure, with len(index) samples."""
     if isinstance(value, np.ndarray):
         return value[index]
     return map_nested(lambda a: a[index], value)
 
 
-def num_samples(value):
+def num_samples(value: Data) -> int:
     """Length of the sample axis (of the first array of a structure)."""
     if isinstance(value, dict):
         value = next(iter(value.values()))
@@ -60,15 +72,16 @@ def num_samples(value):
     return len(value)
 
 
-def as_data(value):
+def as_data(value: Tensor | list | tuple | dict) -> Data:
     """The arrays of a Tensor or of a structure of Tensors."""
     if isinstance(value, Tensor):
         return value.data
     return map_nested(lambda t: t.data, value)
 
 
-def concatenate(batches):
-    """Join per-batch outputs (arrays, or structures of arrays) along the sample axis."""
+def concatenate(batches: list) -> Data:
+    """Join per-batch outputs (arrays of shape (n_i, ...), or structures of them) along the sample axis:
+    shape (sum n_i, ...)."""
     first = batches[0]
     if isinstance(first, dict):
         return {k: np.concatenate([b[k] for b in batches]) for k in first}
@@ -80,14 +93,14 @@ def concatenate(batches):
 # ----- shapes -----------------------------------------------------------------------------------
 
 
-def is_shape(value):
+def is_shape(value: object) -> bool:
     """True for one shape: a list/tuple of ints and None (False for a list or dict of shapes)."""
     return isinstance(value, (list, tuple)) and all(
         d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)) for d in value
     )
 
 
-def batch_shapes(inputs):
+def batch_shapes(inputs: Data) -> Shapes:
     """(None, *sample shape) of one input, or a list/dict of them for several (lists for list/tuple)."""
     if not is_nested(inputs):
         return (None,) + tuple(np.shape(inputs)[1:])
@@ -102,7 +115,7 @@ def batch_shapes(inputs):
 FREE_AXIS_SIZES = (32, 64)
 
 
-def map_shapes(fn, input_shape, name):
+def map_shapes(fn: Callable[[tuple], object], input_shape: Shapes, name: str) -> object:
     """fn applied to one shape, or to each of a list/dict of shapes (the same structure back); `name`
     (the model's) starts the error for anything else."""
     if is_shape(input_shape):
@@ -114,28 +127,29 @@ def map_shapes(fn, input_shape, name):
     raise ValueError(f"{name}: expected an input shape or a list/dict of input shapes, got {input_shape!r}")
 
 
-def declared_shapes(input_shape, name):
+def declared_shapes(input_shape: Shapes, name: str) -> Shapes:
     """The shape(s) a model is built for, batch axis None: (None, *sample shape), or a list/dict of them."""
     return map_shapes(lambda s: (None,) + s[1:], input_shape, name)
 
 
-def has_free_axes(input_shape, name):
+def has_free_axes(input_shape: Shapes, name: str) -> bool:
     """True when a shape (or one of a list/dict of them) has an axis besides the batch axis declared None."""
     free = []
     map_shapes(lambda s: free.append(None in s[1:]), input_shape, name)
     return any(free)
 
 
-def zero_batch(input_shape, dtype, name, free_size=FREE_AXIS_SIZES[0]):
-    """One sample of zeros for one shape or a list/dict of shapes (batch axis first, may be None);
-    `free_size` steps on every other axis declared None."""
+def zero_batch(input_shape: Shapes, dtype: np.dtype, name: str,
+               free_size: int = FREE_AXIS_SIZES[0]) -> Data:
+    """One sample of zeros, shape (1, *sample shape), for one shape or a list/dict of shapes (batch axis
+    first, may be None); `free_size` stands in for every other axis declared None."""
     return map_shapes(
         lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape,
         name,
     )
 
 
-def merge_shapes(a, b):
+def merge_shapes(a: Shapes, b: Shapes) -> Shapes:
     """Two output shapes (or lists/dicts of them) of one layer with None where their sizes differ."""
     if isinstance(a, dict) and isinstance(b, dict):
         return {k: merge_shapes(a[k], b[k]) for k in a}
@@ -144,3 +158,29 @@ def merge_shapes(a, b):
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
         return tuple(x if x == y else None for x, y in zip(a, b))
     return a
+
+
+def run_zero_batches(model: Layer, input_shape: Shapes) -> None:
+    """`Model.run_zero_batches`: one zero sample of `input_shape` through `model`, then with free axes
+    a second of another size, and the output shapes of every layer merged (None where they differ)."""
+    free, was_built = has_free_axes(input_shape, model.name), model.built
+    outputs = []
+    for size in FREE_AXIS_SIZES if free else FREE_AXIS_SIZES[:1]:
+        sample = zero_batch(input_shape, model.dtype, model.name, size)
+        try:
+            with no_grad():
+                model(sample, training=False)
+        except ValueError as err:
+            if not free:
+                raise
+            if not was_built:
+                model.built, model.build_input_shape = False, None
+            raise ValueError(
+                f"{model.name}: the axes declared None in {input_shape} must take any size, but a zero "
+                f"sample of size {size} on them fails: {err}"
+            ) from err
+        layers = [model] + [layer for _, layer in model.named_layers()]
+        outputs.append([layer.output_shape for layer in layers])
+    if free:
+        for layer, first, second in zip(layers, *outputs):
+            layer.output_shape = merge_shapes(first, second)

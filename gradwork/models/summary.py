@@ -1,5 +1,8 @@
 """`model.summary()`: the Keras layer table with output shapes and parameter counts."""
 
+from collections.abc import Callable
+
+from ..nn.layer import Layer
 from ..nn.layers.core import InputLayer
 from .structure import has_free_axes
 
@@ -11,7 +14,9 @@ def _format_bytes(n):
         n /= 1024
 
 
-def summary(model, print_fn=print, line_length=80):
+def summary(model: Layer, print_fn: Callable[[str], object] = print, line_length: int = 80) -> None:
+    """`Model.summary`: print the layer table, one line per `print_fn` call, at least `line_length` wide.
+    A model with free axes is run again on zero batches so that its output shapes show None there."""
     if not model.built:
         raise ValueError(
             f"{model.name} has not been built yet: call it on a batch, call build(input_shape), "

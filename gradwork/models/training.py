@@ -11,12 +11,14 @@ import numpy as np
 from .. import callbacks as callbacks_module
 from ..autograd.grad_mode import no_grad
 from ..data.utils import split_sizes
+from ..callbacks import Callback, History
 from ..metrics import Mean
+from ..nn.layer import Layer
 from ..nn.shapes import matches_shape
 from ..random import get_generator
 from ..tensor import Tensor
 from . import structure
-from .structure import take
+from .structure import Data, take
 
 
 def _array(value, dtype):
@@ -25,9 +27,9 @@ def _array(value, dtype):
     return value.astype(dtype) if value.dtype.kind == "f" and value.dtype != dtype else value
 
 
-def as_arrays(model, x, y=None):
-    """x (and y) as NumPy arrays, or lists/dicts of them for several inputs (outputs); floats in the
-    model's dtype; sample counts and input shapes checked."""
+def as_arrays(model: Layer, x: Data, y: Data | None = None) -> tuple[Data, Data | None]:
+    """(x, y) as NumPy arrays of shape (N, ...), or lists/dicts of them for several inputs (outputs);
+    floats in the model's dtype; sample counts and input shapes checked (ValueError)."""
     expected = model.build_input_shape
     several = expected is not None and not structure.is_shape(expected)
     if structure.is_nested(x, known=several) or structure.is_nested(y) or several:
@@ -102,9 +104,10 @@ def _shape_error(model, what, expected, x):
     return ValueError(message)
 
 
-def sample_weights(model, y, sample_weight=None, class_weight=None):
-    """Per-sample loss weights from `sample_weight` (one array, or one per output) and/or a
-    {class: weight} dict (None when neither)."""
+def sample_weights(model: Layer, y: Data, sample_weight: Data | None = None,
+                   class_weight: dict | None = None) -> Data | None:
+    """Per-sample loss weights, float32 of shape (N,) (or one per output), from `sample_weight` and/or a
+    {class: weight} dict applied to the labels y (integer (N,) or one-hot (N, classes)); None when neither."""
     if class_weight is None:
         if sample_weight is None:
             return None
@@ -123,7 +126,8 @@ def sample_weights(model, y, sample_weight=None, class_weight=None):
     return weights if sample_weight is None else weights * np.asarray(sample_weight, dtype=np.float32)
 
 
-def prepare(model, x, y, sample_weight=None, class_weight=None):
+def prepare(model: Layer, x: Data, y: Data, sample_weight: Data | None = None,
+            class_weight: dict | None = None) -> tuple[Data, Data, Data | None]:
     """(x, y, per-sample weights) as arrays, checked against the model (built first if it is not):
     what `fit`, `evaluate` and `train_on_batch` work on."""
     x, y = as_arrays(model, x, y)
@@ -132,7 +136,7 @@ def prepare(model, x, y, sample_weight=None, class_weight=None):
     return x, y, weights
 
 
-def format_result(logs, return_dict):
+def format_result(logs: dict[str, float], return_dict: bool) -> float | list[float] | dict[str, float]:
     """Keras's return convention: a dict, a single float, or [loss, *metrics]."""
     if return_dict:
         return logs
@@ -157,8 +161,11 @@ def _split_validation(model, x, y, sample_weight, validation_split):
     return (take(x, head), take(y, head), sw[0]), (take(x, tail), take(y, tail), sw[1])
 
 
-def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
-        class_weight, sample_weight, initial_epoch):
+def fit(model: Layer, x: Data, y: Data, batch_size: int, epochs: int, verbose: int | str,
+        callbacks: list[Callback] | None, validation_split: float, validation_data: tuple | None,
+        shuffle: bool, class_weight: dict | None, sample_weight: Data | None, initial_epoch: int) -> History:
+    """`Model.fit`'s loop (arguments as there): per epoch, shuffled batches through `model.train_step`,
+    running averages in the batch logs, then the validation pass's "val_" values in the epoch logs."""
     x, y, weights = prepare(model, x, y, sample_weight, class_weight)
     val = None
     if validation_data is not None:
@@ -200,7 +207,9 @@ def fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, v
     return model.history
 
 
-def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
+def evaluate(model: Layer, x: Data, y: Data, batch_size: int, verbose: int | str, sample_weight: Data | None,
+             callbacks: list[Callback] | None) -> dict[str, float]:
+    """`Model.evaluate`'s loop: the logs {"loss": ..., metric: ...} over all of (x, y), in inference mode."""
     x, y, weights = prepare(model, x, y, sample_weight)
     n = structure.num_samples(x)
     steps = math.ceil(n / batch_size)
@@ -225,7 +234,9 @@ def evaluate(model, x, y, batch_size, verbose, sample_weight, callbacks):
     return logs
 
 
-def predict(model, x, batch_size, verbose, callbacks):
+def predict(model: Layer, x: Data, batch_size: int, verbose: int | str,
+            callbacks: list[Callback] | None) -> Data:
+    """`Model.predict`'s loop: the outputs of every batch joined, shape (N, ...) (or a list/dict of them)."""
     x, _ = as_arrays(model, x)
     steps = math.ceil(structure.num_samples(x) / batch_size)
     cbs = callbacks_module.CallbackList(callbacks, add_history=False, add_progbar=False, model=model,

@@ -24,6 +24,7 @@ import zipfile
 
 import numpy as np
 
+from ..nn.layer import Layer
 from ..registry import get_registered_class, registered_name
 
 FORMAT = "gradwork-model/1"
@@ -68,7 +69,15 @@ def _load_npz(data):
         return {key: npz[key] for key in npz.files}
 
 
-def save_model(model, filepath):
+def save_model(model: Layer, filepath: str | os.PathLike) -> None:
+    """Write `model` (a `Model`) to one zip file, atomically: its config, build input shape, compile
+    settings and metadata as JSON, its weights and its optimizer's state as .npz (`Model.save`).
+
+    Raises
+    ------
+    ValueError
+        If the compile settings hold custom losses or metrics (`get_compile_config`).
+    """
     from .. import __version__
 
     config = {
@@ -93,9 +102,28 @@ def save_model(model, filepath):
     _atomic_write(filepath, write)
 
 
-def load_model(filepath, compile=True):
+def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     """Rebuild a model saved by `model.save`: same architecture, weights, and (compiled) optimizer state,
-    so it predicts identically and resumes training identically."""
+    so it predicts identically and resumes training identically.
+
+    Parameters
+    ----------
+    filepath : str or PathLike
+    compile : bool
+        Compile it again with the saved settings and optimizer state (False: leave it uncompiled).
+
+    Returns
+    -------
+    Model
+        Of the saved (registered) class, built when the saved one was.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at `filepath`.
+    ValueError
+        If it is not a gradwork model file, or of an unknown format.
+    """
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"no model file at {filepath}")
@@ -123,13 +151,13 @@ def load_model(filepath, compile=True):
     return model
 
 
-def save_weights(model, filepath):
+def save_weights(model: Layer, filepath: str | os.PathLike) -> None:
     """Write the model's state_dict as an .npz file, atomically."""
     data = _npz_bytes(dict(model.state_dict()))
     _atomic_write(filepath, lambda f: f.write(data))
 
 
-def load_weights(model, filepath):
+def load_weights(model: Layer, filepath: str | os.PathLike) -> None:
     """Copy the weights in an .npz file written by `save_weights` into `model` (names and shapes checked)."""
     with open(filepath, "rb") as f:
         data = f.read()
