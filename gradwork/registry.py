@@ -392,5 +392,6 @@ def get_registered_class(name: str) -> type:
 
 __all__ = [
     "CUSTOM_CLASS_HINT", "Configurable", "FunctionWrapperConfig", "LAYERS", "Registry", "class_name",
-    "get_registered_class", "register_builtin", "register_serializable", "registered_name", "serialize_object", "snake_case",
+    "get_registered_class", "register_builtin", "register_serializable", "registered_name", "serialize_object",
+    "snake_case",
 ]
