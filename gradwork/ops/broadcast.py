@@ -3,9 +3,16 @@
 Both accept a Tensor (recorded) or a plain array (computed directly), so backward rules can
 call them in either mode.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..autograd.function import Function, apply_in_backward
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class BroadcastTo(Function):
@@ -41,13 +48,38 @@ class SumTo(Function):
         return (broadcast_to(g, self.in_shape),)
 
 
-def broadcast_to(x, shape):
-    """`x` repeated to `shape` by NumPy's broadcasting rules."""
+def broadcast_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
+    """`x` repeated to `shape` by NumPy's broadcasting rules, in the backward-rule mode of x.
+
+    Parameters
+    ----------
+    x : Tensor or ndarray, a shape that broadcasts to `shape`
+    shape : tuple of int
+
+    Returns
+    -------
+    Tensor (recorded) for a Tensor, a read-only ndarray view for an array; shape `shape`.
+    x itself when it already has that shape.
+    """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(BroadcastTo(shape), x)
 
 
-def sum_to(x, shape):
-    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`."""
+def sum_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
+    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`.
+
+    The gradient of `broadcast_to`: a backward rule calls it to reduce a broadcast operand's gradient.
+
+    Parameters
+    ----------
+    x : Tensor or ndarray, a shape that `shape` broadcasts to
+    shape : tuple of int
+
+    Returns
+    -------
+    Tensor (recorded) for a Tensor, an ndarray for an array; shape `shape`. x itself when it
+    already has that shape.
+    """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(SumTo(shape), x)
+
