@@ -6,9 +6,12 @@ No defaults stand for a library's convention: slopes and scales are arguments. `
 `tanh` are the core elementwise operations (`gradwork.ops.elementwise`), named here with the rest.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor, get_default_dtype
@@ -18,13 +21,33 @@ SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
 
 
-def relu(x):
-    """max(x, 0); the gradient at 0 is 0."""
+def relu(x: Tensor | ArrayLike) -> Tensor:
+    """max(x, 0) elementwise; the gradient at 0 is 0 (as PyTorch).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return ReLU()(x)
 
 
-def step(x):
-    """The perceptron's step function: 1 where x > 0, else 0. It has no useful gradient, so none is recorded."""
+def step(x: Tensor | ArrayLike) -> Tensor:
+    """The perceptron's step function: 1 where x > 0, else 0.
+
+    It has no useful gradient, so none is recorded. Integer input gives the default float dtype.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     x = as_tensor(x)
     return Tensor._make((x.data > 0).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype()))
 
@@ -41,8 +64,19 @@ class _LeakyReLU(Function):
         return (g * self.slope,)
 
 
-def leaky_relu(x, negative_slope):
-    """x where x > 0, else negative_slope * x."""
+def leaky_relu(x: Tensor | ArrayLike, negative_slope: float) -> Tensor:
+    """x where x > 0, else negative_slope * x.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    negative_slope : float
+        The slope for x <= 0 (PyTorch's default is 0.01, Keras's 0.3).
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return _LeakyReLU(negative_slope)(x)
 
 
@@ -60,24 +94,64 @@ class _ELU(Function):
         return (g * apply_in_backward(Where(self.positive), 1.0, self.result + self.alpha),)
 
 
-def elu(x, alpha):
-    """Exponential linear unit: x for x > 0, else alpha (e^x - 1)."""
+def elu(x: Tensor | ArrayLike, alpha: float) -> Tensor:
+    """Exponential linear unit: x for x > 0, else alpha (e^x - 1).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    alpha : float
+        The limit for x -> -inf is -alpha.
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return _ELU(alpha)(x)
 
 
-def selu(x):
-    """Scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)."""
+def selu(x: Tensor | ArrayLike) -> Tensor:
+    """Scaled ELU: SELU_SCALE * elu(x, SELU_ALPHA), the self-normalizing constants (1.0507, 1.6733).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return SELU_SCALE * elu(x, SELU_ALPHA)
 
 
-def silu(x):
-    """x * sigmoid(x), also called swish."""
+def silu(x: Tensor | ArrayLike) -> Tensor:
+    """x * sigmoid(x), also called swish.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return x * sigmoid(x)
 
 
-def gelu(x, tanh_approximation):
-    """Gaussian error linear unit x * Phi(x): exact (erf) or, with `tanh_approximation`, the tanh formula
-    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))."""
+def gelu(x: Tensor | ArrayLike, tanh_approximation: bool) -> Tensor:
+    """Gaussian error linear unit x * Phi(x), Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    tanh_approximation : bool
+        False: exact, 0.5 x (1 + erf(x / sqrt(2))); True: the tanh formula
+        0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     if tanh_approximation:
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1 + Tanh()(inner))
@@ -94,6 +168,15 @@ class _Softplus(Function):
         return (g * apply_in_backward(Sigmoid(), self.args[0]),)
 
 
-def softplus(x):
-    """Smooth ReLU, log(1 + e^x), stable for large |x|."""
+def softplus(x: Tensor | ArrayLike) -> Tensor:
+    """Smooth ReLU log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): stable for large |x|.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return _Softplus()(x)
