@@ -49,36 +49,19 @@ class SumTo(Function):
 
 
 def broadcast_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
-    """`x` repeated to `shape` by NumPy's broadcasting rules, in the backward-rule mode of x.
+    """`x` repeated to `shape` (a tuple) by NumPy's broadcasting rules, in the backward-rule mode of x.
 
-    Parameters
-    ----------
-    x : Tensor or ndarray, a shape that broadcasts to `shape`
-    shape : tuple of int
-
-    Returns
-    -------
-    Tensor (recorded) for a Tensor, a read-only ndarray view for an array; shape `shape`.
-    x itself when it already has that shape.
+    A Tensor gives a recorded Tensor, an ndarray a read-only view; x itself when it has that shape.
     """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(BroadcastTo(shape), x)
 
 
 def sum_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
-    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`.
+    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape` (a tuple).
 
-    The gradient of `broadcast_to`: a backward rule calls it to reduce a broadcast operand's gradient.
-
-    Parameters
-    ----------
-    x : Tensor or ndarray, a shape that `shape` broadcasts to
-    shape : tuple of int
-
-    Returns
-    -------
-    Tensor (recorded) for a Tensor, an ndarray for an array; shape `shape`. x itself when it
-    already has that shape.
+    The gradient of `broadcast_to`, which backward rules call to reduce a broadcast operand's
+    gradient: a Tensor gives a recorded Tensor, an ndarray an ndarray; x itself when it has that shape.
     """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(SumTo(shape), x)

@@ -1,6 +1,8 @@
 """Elementwise functions: exp, log, sqrt, abs, clip, tanh, sigmoid, relu, erf, maximum/minimum, where.
 
-Integer inputs to a floating-point function give the default float dtype (as in PyTorch).
+Each function takes Tensors or array_likes of any shape and returns a Tensor of that shape (of the
+operands' broadcast shape for two). Integer inputs to a floating-point function give the default
+float dtype (as in PyTorch).
 Functions whose derivative is the output reuse `self.result` instead of recomputing.
 """
 
@@ -173,30 +175,12 @@ class Minimum(_Extremum):
 
 
 def maximum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
-    """Elementwise larger of a and b; at ties each gets half the gradient (as PyTorch).
-
-    Parameters
-    ----------
-    a, b : Tensor or array_like, shapes that broadcast together
-
-    Returns
-    -------
-    Tensor, the broadcast shape
-    """
+    """Elementwise larger of a and b, broadcast together; ties split the gradient (as PyTorch)."""
     return Maximum()(a, b)
 
 
 def minimum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
-    """Elementwise smaller of a and b; at ties each gets half the gradient (as PyTorch).
-
-    Parameters
-    ----------
-    a, b : Tensor or array_like, shapes that broadcast together
-
-    Returns
-    -------
-    Tensor, the broadcast shape
-    """
+    """Elementwise smaller of a and b, broadcast together; ties split the gradient (as PyTorch)."""
     return Minimum()(a, b)
 
 
@@ -222,100 +206,37 @@ from ..tensor import Tensor, get_default_dtype  # noqa: E402
 
 
 def exp(x: Tensor | ArrayLike) -> Tensor:
-    """e^x elementwise.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """e^x elementwise."""
     return Exp()(x)
 
 
 def log(x: Tensor | ArrayLike) -> Tensor:
-    """Natural logarithm elementwise (-inf at 0, NaN below, without a warning).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """Natural logarithm elementwise: -inf at 0, NaN below, without a warning."""
     return Log()(x)
 
 
 def sqrt(x: Tensor | ArrayLike) -> Tensor:
-    """Square root elementwise.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """Square root elementwise."""
     return Sqrt()(x)
 
 
 def abs(x: Tensor | ArrayLike) -> Tensor:
-    """|x| elementwise; the gradient at 0 is 0 (as PyTorch).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape and dtype as x
-    """
+    """|x| elementwise, in x's dtype; the gradient at 0 is 0 (as PyTorch)."""
     return Abs()(x)
 
 
 def tanh(x: Tensor | ArrayLike) -> Tensor:
-    """Hyperbolic tangent elementwise.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """Hyperbolic tangent elementwise."""
     return Tanh()(x)
 
 
 def sigmoid(x: Tensor | ArrayLike) -> Tensor:
-    """1 / (1 + e^-x) elementwise, without overflow for large |x|.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """1 / (1 + e^-x) elementwise, without overflow for large |x|."""
     return Sigmoid()(x)
 
 
 def erf(x: Tensor | ArrayLike) -> Tensor:
-    """The error function 2/sqrt(pi) * integral_0^x e^(-t^2) dt, elementwise.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x, floating point (integers become the default float dtype)
-    """
+    """The error function 2/sqrt(pi) * integral_0^x e^(-t^2) dt, elementwise."""
     return Erf()(x)
 
 

@@ -1,4 +1,9 @@
-"""Reductions over axes: sum, mean, var, std, max, min, logsumexp (NumPy's `axis`/`keepdims`)."""
+"""Reductions over axes: sum, mean, var, std, max, min, logsumexp, with NumPy's `axis`/`keepdims`.
+
+Every reduction takes x, a Tensor or array_like of any shape; `axis`, an int, a tuple of ints or
+None (every axis), negative axes counting from the end; and `keepdims`. It returns a Tensor of
+x's shape without the reduced axes, or with each of them as length 1 under keepdims=True.
+"""
 
 from __future__ import annotations
 
@@ -103,20 +108,7 @@ class Min(_Extreme):
 
 
 def sum(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Sum of the elements over `axis` (all by default).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
-    """
+    """Sum of the elements over `axis` (arguments and result shape as the module docstring says)."""
     x = as_tensor(x)
     return Sum(normalize_axes(axis, x.ndim), keepdims)(x)
 
@@ -129,20 +121,7 @@ def _count(x, axes):
 
 
 def mean(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over `axis` (all by default); NaN over an empty axis.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
-    """
+    """Arithmetic mean over `axis`; NaN over an empty axis."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
     n = _count(x, axes)
@@ -154,20 +133,6 @@ def var(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False, ddof: 
 
     ddof=0 (the biased variance) is NumPy's and Keras's convention; `torch.var` defaults to the
     unbiased ddof=1.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-    ddof : int
-        Subtracted from the number of elements N in the divisor.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
     """
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
@@ -176,88 +141,27 @@ def var(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False, ddof: 
 
 
 def std(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Standard deviation over `axis`: the square root of `var` (ddof=0 biased, 1 unbiased).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-    ddof : int
-        As in `var`.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
-    """
+    """Standard deviation over `axis`: the square root of `var` (ddof=0 biased, 1 unbiased)."""
     return var(x, axis, keepdims, ddof) ** 0.5
 
 
 def max(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Largest element over `axis`; tied maxima share the gradient equally (as `torch.amax`).
 
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
-
-    Raises
-    ------
-    ValueError
-        A reduced axis has length 0.
+    Raises ValueError over an axis of length 0.
     """
     x = as_tensor(x)
     return Max(normalize_axes(axis, x.ndim), keepdims)(x)
 
 
 def min(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Smallest element over `axis`; tied minima share the gradient equally (as `torch.amin`).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims)
-
-    Raises
-    ------
-    ValueError
-        A reduced axis has length 0.
-    """
+    """Smallest element over `axis`; tied minima share the gradient equally, as for `max`."""
     x = as_tensor(x)
     return Min(normalize_axes(axis, x.ndim), keepdims)(x)
 
 
 def logsumexp(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int, tuple of int or None
-        The axes to reduce (negative ones count from the end); None reduces all.
-    keepdims : bool
-        Keep each reduced axis with length 1.
-
-    Returns
-    -------
-    Tensor, x's shape without the reduced axes (with them as 1 under keepdims); -inf over an empty axis
-    """
+    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows; -inf over an empty axis."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
     if x.size:

@@ -1,7 +1,7 @@
 """Activation kernels: elementwise, each stable for any finite input and differentiable to any order
 (except `step`). Softmax and log-softmax, which normalise along an axis, are in softmax.py.
 
-Every function takes x, a Tensor or array of any shape, and returns a Tensor of the same shape.
+Every function takes x, a Tensor or array_like of any shape, and returns a Tensor of the same shape.
 No defaults stand for a library's convention: slopes and scales are arguments. `sigmoid` and
 `tanh` are the core elementwise operations (`gradwork.ops.elementwise`), named here with the rest.
 """
@@ -22,31 +22,14 @@ SELU_SCALE = 1.0507009873554805
 
 
 def relu(x: Tensor | ArrayLike) -> Tensor:
-    """max(x, 0) elementwise; the gradient at 0 is 0 (as PyTorch).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """max(x, 0); the gradient at 0 is 0 (as PyTorch)."""
     return ReLU()(x)
 
 
 def step(x: Tensor | ArrayLike) -> Tensor:
-    """The perceptron's step function: 1 where x > 0, else 0.
+    """The perceptron's step function: 1 where x > 0, else 0 (integers give the default float dtype).
 
-    It has no useful gradient, so none is recorded. Integer input gives the default float dtype.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x
+    It has no useful gradient, so none is recorded.
     """
     x = as_tensor(x)
     return Tensor._make((x.data > 0).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype()))
@@ -65,18 +48,7 @@ class _LeakyReLU(Function):
 
 
 def leaky_relu(x: Tensor | ArrayLike, negative_slope: float) -> Tensor:
-    """x where x > 0, else negative_slope * x.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    negative_slope : float
-        The slope for x <= 0 (PyTorch's default is 0.01, Keras's 0.3).
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """x where x > 0, else negative_slope * x (PyTorch's default slope is 0.01, Keras's 0.3)."""
     return _LeakyReLU(negative_slope)(x)
 
 
@@ -95,62 +67,25 @@ class _ELU(Function):
 
 
 def elu(x: Tensor | ArrayLike, alpha: float) -> Tensor:
-    """Exponential linear unit: x for x > 0, else alpha (e^x - 1).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    alpha : float
-        The limit for x -> -inf is -alpha.
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """Exponential linear unit: x for x > 0, else alpha (e^x - 1), which tends to -alpha."""
     return _ELU(alpha)(x)
 
 
 def selu(x: Tensor | ArrayLike) -> Tensor:
-    """Scaled ELU: SELU_SCALE * elu(x, SELU_ALPHA), the self-normalizing constants (1.0507, 1.6733).
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """Scaled ELU, SELU_SCALE * elu(x, SELU_ALPHA), with the self-normalizing constants 1.0507 and 1.6733."""
     return SELU_SCALE * elu(x, SELU_ALPHA)
 
 
 def silu(x: Tensor | ArrayLike) -> Tensor:
-    """x * sigmoid(x), also called swish.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """x * sigmoid(x), also called swish."""
     return x * sigmoid(x)
 
 
 def gelu(x: Tensor | ArrayLike, tanh_approximation: bool) -> Tensor:
-    """Gaussian error linear unit x * Phi(x), Phi the standard normal CDF.
+    """Gaussian error linear unit x * Phi(x), Phi the standard normal distribution function.
 
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    tanh_approximation : bool
-        False: exact, 0.5 x (1 + erf(x / sqrt(2))); True: the tanh formula
-        0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
-
-    Returns
-    -------
-    Tensor, same shape as x
+    Exact, 0.5 x (1 + erf(x / sqrt(2))), or with `tanh_approximation` the tanh formula
+    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
     """
     if tanh_approximation:
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
@@ -169,14 +104,5 @@ class _Softplus(Function):
 
 
 def softplus(x: Tensor | ArrayLike) -> Tensor:
-    """Smooth ReLU log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): stable for large |x|.
-
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """Smooth ReLU log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): stable for large |x|."""
     return _Softplus()(x)

@@ -33,7 +33,8 @@ def _mask_arrays(mask, scores_shape, where):
 
 
 def attention(query: Tensor | ArrayLike, key: Tensor | ArrayLike, value: Tensor | ArrayLike,
-              mask: Tensor | ArrayLike | None, scale: float | None, dropout_rate: float) -> tuple[Tensor, Tensor]:
+              mask: Tensor | ArrayLike | None, scale: float | None,
+              dropout_rate: float) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention softmax(query @ key^T * scale + mask) @ value.
 
     Parameters
@@ -152,7 +153,8 @@ def head_projection(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
     return _HeadProjection()(x, kernel) if bias is None else _HeadProjection()(x, kernel, bias)
 
 
-def head_merge(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None = None) -> Tensor:
+def head_merge(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
+               bias: Tensor | ArrayLike | None = None) -> Tensor:
     """The heads' outputs concatenated and projected, in one node.
 
     Parameters

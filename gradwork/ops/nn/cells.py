@@ -72,8 +72,9 @@ class Cell(abc.ABC):
     uses_recurrent_activation = True
 
     @abc.abstractmethod
-    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None, rec_mask: np.ndarray | None,
-                activation: Activation, recurrent_activation: Activation) -> Tensor:
+    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None,
+                rec_mask: np.ndarray | None, activation: Activation,
+                recurrent_activation: Activation) -> Tensor:
         """The new state (batch, state_factor*units) from one step's projected input and the previous state."""
 
     @abc.abstractmethod
@@ -99,8 +100,9 @@ class SimpleRNNCell(Cell):
 
     uses_recurrent_activation = False
 
-    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None, rec_mask: np.ndarray | None,
-                activation: Activation, recurrent_activation: Activation) -> Tensor:
+    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None,
+                rec_mask: np.ndarray | None, activation: Activation,
+                recurrent_activation: Activation) -> Tensor:
         return activation(xp_t + _inner(state, kernel, bias, rec_mask))
 
     def fused_forward(self, xp_t: np.ndarray, inner: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, Any]:
@@ -121,8 +123,9 @@ class LSTMCell(Cell):
 
     gates, state_factor = 4, 2
 
-    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None, rec_mask: np.ndarray | None,
-                activation: Activation, recurrent_activation: Activation) -> Tensor:
+    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None,
+                rec_mask: np.ndarray | None, activation: Activation,
+                recurrent_activation: Activation) -> Tensor:
         u = kernel.shape[0]
         z = xp_t + _inner(state[:, :u], kernel, bias, rec_mask)
         i, f = recurrent_activation(z[:, :u]), recurrent_activation(z[:, u : 2 * u])
@@ -185,8 +188,9 @@ class GRUCell(Cell):
         self.reset_after = reset_after
         self.fused = reset_after
 
-    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None, rec_mask: np.ndarray | None,
-                activation: Activation, recurrent_activation: Activation) -> Tensor:
+    def compose(self, xp_t: Tensor, state: Tensor, kernel: Tensor, bias: Tensor | None,
+                rec_mask: np.ndarray | None, activation: Activation,
+                recurrent_activation: Activation) -> Tensor:
         u = kernel.shape[0]
         hd = state if rec_mask is None else state * rec_mask
         if self.reset_after:

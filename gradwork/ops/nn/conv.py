@@ -273,18 +273,8 @@ def conv1d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | Arr
            strides: int | tuple[int], padding: str, dilation: int | tuple[int]) -> Tensor:
     """1-D convolution, channels last: `conv2d` of height 1.
 
-    Parameters
-    ----------
-    x : Tensor or array_like, shape (N, L, C)
-    kernel : Tensor or array_like, shape (k, C, F)
-    bias : Tensor or array_like, shape (F,), or None
-    strides, dilation : int or (int,)
-    padding : {"valid", "same"}
-        As in `conv2d`.
-
-    Returns
-    -------
-    Tensor, shape (N, Lo, F)
+    x (N, L, C), kernel (k, C, F) and bias (F,) or None give (N, Lo, F); strides and dilation are
+    ints (or 1-tuples), padding "valid" or "same" as in `conv2d`.
     """
     x, kernel = _sequences("conv1d", x, kernel, "(k, {c}, filters)", channel_axis=1)
     out = _conv2d("conv1d", x, kernel, bias, (1, _single(strides)), padding, (1, _single(dilation)))
@@ -296,19 +286,8 @@ def conv1d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
                      dilation: int | tuple[int]) -> Tensor:
     """Transposed 1-D convolution: `conv2d_transpose` of height 1.
 
-    Parameters
-    ----------
-    x : Tensor or array_like, shape (N, l, C)
-    kernel : Tensor or array_like, shape (k, F, C)
-    bias : Tensor or array_like, shape (F,), or None
-    strides, dilation : int or (int,)
-    padding : {"valid", "same"}
-    output_padding : int, (int,) or None
-        In [0, stride).
-
-    Returns
-    -------
-    Tensor, shape (N, L, F), L as in `conv2d_transpose`
+    x (N, l, C), kernel (k, F, C) and bias (F,) or None give (N, L, F), L as `conv2d_transpose`
+    computes it; strides, dilation and output_padding (in [0, stride), or None) are ints or 1-tuples.
     """
     x, kernel = _sequences("conv1d_transpose", x, kernel, "(k, filters, {c})", channel_axis=2)
     extra = None if output_padding is None else (0, _single(output_padding))

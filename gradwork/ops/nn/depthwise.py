@@ -26,12 +26,7 @@ class Depthwise:
     which makes it a depthwise convolution with one kernel per channel. That is one `einsum` over a
     strided view of rows (`_correlate`); the input gradient is the same correlation with the flipped
     kernel run over the output gradient spread onto the padded input's grid; the kernel gradient is
-    one `einsum` over the windows.
-
-    Parameters
-    ----------
-    geometry : Geometry
-        Where the windows fall on the input.
+    one `einsum` over the windows. `geometry` (a `Geometry`) says where the windows fall.
     """
 
     def __init__(self, geometry: Geometry) -> None:

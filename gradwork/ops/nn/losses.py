@@ -21,33 +21,13 @@ _EPS = 1e-12
 
 
 def squared_error(x: Tensor, target: Tensor | ArrayLike) -> Tensor:
-    """(x - target)^2 elementwise.
-
-    Parameters
-    ----------
-    x : Tensor, any shape
-    target : Tensor or array_like, same shape as x
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """(x - target)^2 elementwise, for x (Tensor) and target (Tensor or array_like) of one shape, any."""
     d = x - target
     return d * d
 
 
 def absolute_error(x: Tensor, target: Tensor | ArrayLike) -> Tensor:
-    """|x - target| elementwise.
-
-    Parameters
-    ----------
-    x : Tensor, any shape
-    target : Tensor or array_like, same shape as x
-
-    Returns
-    -------
-    Tensor, same shape as x
-    """
+    """|x - target| elementwise, for x (Tensor) and target (Tensor or array_like) of one shape, any."""
     return (x - target).abs()
 
 

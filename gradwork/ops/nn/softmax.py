@@ -113,14 +113,8 @@ class _Softmax(Function):
 def softmax(x: Tensor | ArrayLike, axis: int) -> Tensor:
     """e^x / sum(e^x) along `axis`, shifted by the maximum so large logits do not overflow.
 
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int
-
-    Returns
-    -------
-    Tensor, same shape as x, whose slices along `axis` sum to 1
+    x is a Tensor or array_like of any shape; the result has its shape, and its slices along
+    `axis` sum to 1.
     """
     return _Softmax(axis)(x)
 
@@ -153,14 +147,7 @@ class _LogSoftmax(Function):
 def log_softmax(x: Tensor | ArrayLike, axis: int) -> Tensor:
     """log(softmax(x)) along `axis`, computed as x - logsumexp(x): finite even where softmax underflows to 0.
 
-    Parameters
-    ----------
-    x : Tensor or array_like, any shape
-    axis : int
-
-    Returns
-    -------
-    Tensor, same shape as x
+    x: a Tensor or array_like of any shape, which the result keeps.
     """
     return _LogSoftmax(axis)(x)
 
