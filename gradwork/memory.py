@@ -16,13 +16,31 @@ _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
 _INT_MAX = (1 << 31) - 1  # mallopt's value is a C int: ctypes would silently wrap anything larger
 
 
-def keep_freed_memory(mmap_threshold=1 << 30, trim_threshold=_INT_MAX, top_pad=256 << 20):
-    """Ask glibc's malloc to serve blocks below `mmap_threshold` bytes from its heap, to keep up to
-    `trim_threshold` bytes of freed memory, and to grow the heap `top_pad` bytes at a time (each
-    at most 2**31 - 1 bytes, a C int).
+def keep_freed_memory(mmap_threshold: int = 1 << 30, trim_threshold: int = _INT_MAX,
+                      top_pad: int = 256 << 20) -> bool:
+    """Make glibc's malloc keep freed memory in the process, so large temporaries are reused.
 
-    Returns True when applied, False where it does not apply (not Linux with glibc). Opt-in, as it
-    changes the whole process: `gradwork train` and the benchmarks call it.
+    Opt-in, as it changes the whole process: `gradwork train` and the benchmarks call it. Each
+    value below is a number of bytes, at most 2**31 - 1 (a C int).
+
+    Parameters
+    ----------
+    mmap_threshold : int
+        Blocks below this many bytes are served from the heap instead of fresh mmap pages.
+    trim_threshold : int
+        Up to this many freed bytes stay in the heap instead of going back to the kernel.
+    top_pad : int
+        The heap grows this many bytes at a time.
+
+    Returns
+    -------
+    bool
+        True when applied, False where it does not apply (not Linux with glibc).
+
+    Raises
+    ------
+    ValueError
+        A value outside [0, 2**31 - 1], named in the message.
     """
     settings = ((_M_MMAP_THRESHOLD, "mmap_threshold", mmap_threshold),
                 (_M_TRIM_THRESHOLD, "trim_threshold", trim_threshold), (_M_TOP_PAD, "top_pad", top_pad))

@@ -4,18 +4,32 @@ The API follows PyTorch (`requires_grad`, `.backward()`, `.grad`, `.detach()`), 
 type promotion follow NumPy (the data is a plain `ndarray`, `.data`). Floats default to float32.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+if TYPE_CHECKING:
+    from .autograd.function import Function
 
 _default_dtype = np.dtype(np.float32)
 
 
-def get_default_dtype():
+def get_default_dtype() -> np.dtype:
     """The dtype given to floating-point data that does not name one (float32 unless changed)."""
     return _default_dtype
 
 
-def set_default_dtype(dtype):
-    """Change the dtype for new floating-point tensors (and parameters): float32 or float64."""
+def set_default_dtype(dtype: DTypeLike) -> None:
+    """Change the dtype for new floating-point tensors (and parameters): float32 or float64.
+
+    Raises
+    ------
+    TypeError
+        A dtype that is not floating-point.
+    """
     global _default_dtype
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
@@ -49,6 +63,8 @@ class Tensor:
         Record operations on this tensor so `.backward()` can fill its `.grad`. Floats only.
     dtype : numpy dtype, optional
 
+    Examples
+    --------
     >>> x = gw.tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (x * x).sum().backward()
     >>> x.grad
@@ -59,7 +75,7 @@ class Tensor:
     __array_ufunc__ = None  # NumPy defers `ndarray + Tensor` to Tensor.__radd__
     __hash__ = object.__hash__  # __eq__ is elementwise, identity stays the hash
 
-    def __init__(self, data, requires_grad=False, dtype=None):
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> None:
         self.data = _to_array(data, dtype)
         self.grad = None
         self._fn = None
@@ -79,12 +95,18 @@ class Tensor:
         return t
 
     # ----- autograd -------------------------------------------------------------------------
-    def backward(self, grad=None, retain_graph=False, create_graph=False):
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad`.
+    def backward(self, grad: Tensor | ArrayLike | None = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (and retained non-leaves').
 
-        grad : the gradient of some scalar with respect to `self` (needed unless `self` is a scalar).
-        retain_graph : keep the graph so `backward` can run through it again.
-        create_graph : record the backward pass too, for higher-order derivatives.
+        Parameters
+        ----------
+        grad : Tensor or array_like, same shape as self, optional
+            The gradient of some scalar with respect to self; needed unless self has one element.
+        retain_graph : bool
+            Keep the graph so `backward` can run through it again.
+        create_graph : bool
+            Record the backward pass too, for higher-order derivatives.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -93,7 +115,7 @@ class Tensor:
             )
         run_backward([self], [grad], retain_graph=retain_graph or create_graph, create_graph=create_graph)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set `requires_grad` in place and return self."""
         if requires_grad and self.data.dtype.kind not in "fc":
             raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.data.dtype}")
@@ -102,46 +124,49 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def retain_grad(self):
+    def retain_grad(self) -> Tensor:
         """Keep this non-leaf tensor's gradient in `.grad` after backward (leaves always keep theirs)."""
         if not self.requires_grad:
             raise RuntimeError("cannot retain_grad() on a tensor that does not require grad")
         self._retains_grad = True
         return self
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """A tensor sharing this data, cut from the graph."""
         return Tensor._make(self.data)
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Forget the accumulated gradient (same as `t.grad = None`)."""
         self.grad = None
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
+        """True for a tensor made by the user, not computed by a recorded operation."""
         return self._fn is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Function | None:
+        """The graph node (a `Function`) that computed this tensor, or None for a leaf."""
         return self._fn
 
     # ----- array facts ------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    shape = property(lambda self: self.data.shape, doc="The length of each axis, a tuple of ints.")
+    dtype = property(lambda self: self.data.dtype, doc="The data's NumPy dtype.")
+    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
+    size = property(lambda self: self.data.size, doc="The number of elements.")
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared, not copied)."""
         return self.data
 
-    def item(self):
+    def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
         return self.data.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
+        """The data as nested Python lists of Python numbers (a number for a 0-d tensor)."""
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -153,14 +178,9 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self.data.shape[0]
 
-    def __bool__(self):
-        return bool(self.data)
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
+    __bool__ = lambda self: bool(self.data)
+    __float__ = lambda self: float(self.item())
+    __int__ = lambda self: int(self.item())
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -173,201 +193,187 @@ class Tensor:
             extras += ", requires_grad=True"
         return f"tensor({body}{extras})"
 
-    # ----- arithmetic -------------------------------------------------------------------------
-    def __add__(self, other):
-        return arithmetic.Add()(self, other)
-
-    def __radd__(self, other):
-        return arithmetic.Add()(other, self)
-
-    def __sub__(self, other):
-        return arithmetic.Sub()(self, other)
-
-    def __rsub__(self, other):
-        return arithmetic.Sub()(other, self)
-
-    def __mul__(self, other):
-        return arithmetic.Mul()(self, other)
-
-    def __rmul__(self, other):
-        return arithmetic.Mul()(other, self)
-
-    def __truediv__(self, other):
-        return arithmetic.Div()(self, other)
-
-    def __rtruediv__(self, other):
-        return arithmetic.Div()(other, self)
-
-    def __pow__(self, other):
-        return arithmetic.Pow()(self, other)
-
-    def __rpow__(self, other):
-        return arithmetic.Pow()(other, self)
-
-    def __matmul__(self, other):
-        return arithmetic.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return arithmetic.matmul(other, self)
-
-    def __neg__(self):
-        return arithmetic.Neg()(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return elementwise.Abs()(self)
+    # ----- operators: NumPy broadcasting and type promotion (ops/arithmetic.py) -------------------
+    __add__ = lambda self, other: arithmetic.Add()(self, other)
+    __radd__ = lambda self, other: arithmetic.Add()(other, self)
+    __sub__ = lambda self, other: arithmetic.Sub()(self, other)
+    __rsub__ = lambda self, other: arithmetic.Sub()(other, self)
+    __mul__ = lambda self, other: arithmetic.Mul()(self, other)
+    __rmul__ = lambda self, other: arithmetic.Mul()(other, self)
+    __truediv__ = lambda self, other: arithmetic.Div()(self, other)
+    __rtruediv__ = lambda self, other: arithmetic.Div()(other, self)
+    __pow__ = lambda self, other: arithmetic.Pow()(self, other)
+    __rpow__ = lambda self, other: arithmetic.Pow()(other, self)
+    __matmul__ = lambda self, other: arithmetic.matmul(self, other)
+    __rmatmul__ = lambda self, other: arithmetic.matmul(other, self)
+    __neg__ = lambda self: arithmetic.Neg()(self)
+    __pos__ = lambda self: self
+    __getitem__ = lambda self, index: shape_ops.GetItem(index)(self)
 
     # comparisons give boolean tensors and no gradient
-    def __lt__(self, other):
-        return Tensor._make(self.data < _data(other))
+    __lt__ = lambda self, other: Tensor._make(self.data < _data(other))
+    __le__ = lambda self, other: Tensor._make(self.data <= _data(other))
+    __gt__ = lambda self, other: Tensor._make(self.data > _data(other))
+    __ge__ = lambda self, other: Tensor._make(self.data >= _data(other))
+    __eq__ = lambda self, other: Tensor._make(self.data == _data(other))
+    __ne__ = lambda self, other: Tensor._make(self.data != _data(other))
 
-    def __le__(self, other):
-        return Tensor._make(self.data <= _data(other))
-
-    def __gt__(self, other):
-        return Tensor._make(self.data > _data(other))
-
-    def __ge__(self, other):
-        return Tensor._make(self.data >= _data(other))
-
-    def __eq__(self, other):
-        return Tensor._make(self.data == _data(other))
-
-    def __ne__(self, other):
-        return Tensor._make(self.data != _data(other))
-
-    # ----- shape ------------------------------------------------------------------------------
-    def __getitem__(self, index):
-        return shape_ops.GetItem(index)(self)
-
-    def reshape(self, *shape):
+    # ----- shape: method forms of the functions in ops/shape_ops.py -------------------------------
+    def reshape(self, *shape: int | tuple[int, ...]) -> Tensor:
+        """The same data in a new shape of the same size: `t.reshape(2, -1)` or `t.reshape((2, -1))`."""
         return shape_ops.reshape(
             self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
         )
 
-    def view(self, *shape):
-        return self.reshape(*shape)
+    view = reshape
 
-    def flatten(self, start_axis=0):
+    def flatten(self, start_axis: int = 0) -> Tensor:
+        """The axes from `start_axis` on merged into one, as `gw.flatten`."""
         return shape_ops.flatten(self, start_axis)
 
-    def transpose(self, *axes):
+    def transpose(self, *axes: int | tuple[int, ...]) -> Tensor:
+        """The axes permuted (`t.transpose(1, 0, 2)` or a tuple), or reversed without arguments."""
         return shape_ops.transpose(
             self, axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes or None
         )
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
+        """The axes reversed: the transpose of a matrix."""
         return shape_ops.transpose(self)
 
-    def swapaxes(self, axis1, axis2):
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Two axes exchanged."""
         return shape_ops.swapaxes(self, axis1, axis2)
 
-    def squeeze(self, axis=None):
+    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """The axes of length 1 dropped (all, or those in `axis`)."""
         return shape_ops.squeeze(self, axis)
 
-    def unsqueeze(self, axis):
+    def expand_dims(self, axis: int) -> Tensor:
+        """An axis of length 1 inserted at `axis` (`unsqueeze` is the same)."""
         return shape_ops.expand_dims(self, axis)
 
-    def expand_dims(self, axis):
-        return shape_ops.expand_dims(self, axis)
+    unsqueeze = expand_dims
 
-    def broadcast_to(self, shape):
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        """Repeated to `shape` by broadcasting (a read-only view)."""
         return shape_ops.broadcast_to(self, shape)
 
-    def astype(self, dtype):
+    def astype(self, dtype: DTypeLike) -> Tensor:
+        """Converted to `dtype` (self if it has it); the gradient is converted back."""
         return shape_ops.astype(self, dtype)
 
-    def float(self):
+    def float(self) -> Tensor:
+        """Converted to float32."""
         return shape_ops.astype(self, np.float32)
 
-    def double(self):
+    def double(self) -> Tensor:
+        """Converted to float64."""
         return shape_ops.astype(self, np.float64)
 
-    # ----- reductions -------------------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False):
+    # ----- reductions over `axis` (None: all), as the functions in ops/reduction.py ---------------
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum of the elements over `axis`."""
         return reduction.sum(self, axis, keepdims)
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Arithmetic mean over `axis`."""
         return reduction.mean(self, axis, keepdims)
 
-    def var(self, axis=None, keepdims=False, ddof=0):
+    def var(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over `axis`, divided by N - ddof (0: biased, as NumPy; `torch.var` uses 1)."""
         return reduction.var(self, axis, keepdims, ddof)
 
-    def std(self, axis=None, keepdims=False, ddof=0):
+    def std(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Standard deviation over `axis` (ddof as in `var`)."""
         return reduction.std(self, axis, keepdims, ddof)
 
-    def max(self, axis=None, keepdims=False):
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Largest element over `axis` (ties share the gradient)."""
         return reduction.max(self, axis, keepdims)
 
-    def min(self, axis=None, keepdims=False):
+    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Smallest element over `axis` (ties share the gradient)."""
         return reduction.min(self, axis, keepdims)
 
-    def logsumexp(self, axis=None, keepdims=False):
+    def logsumexp(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """log(sum(exp(self))) over `axis`, without overflow."""
         return reduction.logsumexp(self, axis, keepdims)
 
-    def argmax(self, axis=None):
+    def argmax(self, axis: int | None = None) -> Tensor:
+        """The index of the largest element along `axis` (of the flattened data if None); no gradient."""
         return Tensor._make(np.argmax(self.data, axis=axis))
 
-    def argmin(self, axis=None):
+    def argmin(self, axis: int | None = None) -> Tensor:
+        """The index of the smallest element along `axis` (of the flattened data if None); no gradient."""
         return Tensor._make(np.argmin(self.data, axis=axis))
 
-    # ----- elementwise ------------------------------------------------------------------------
-    def exp(self):
+    # ----- elementwise, same shape as self (ops/elementwise.py) ----------------------------------
+    def exp(self) -> Tensor:
+        """e^self."""
         return elementwise.Exp()(self)
 
-    def log(self):
+    def log(self) -> Tensor:
+        """The natural logarithm."""
         return elementwise.Log()(self)
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
+        """The square root."""
         return elementwise.Sqrt()(self)
 
-    def abs(self):
+    def abs(self) -> Tensor:
+        """|self| (the gradient at 0 is 0)."""
         return elementwise.Abs()(self)
+
+    __abs__ = abs
 
     # The activations below are the kernels of `gw.tanh`, `gw.sigmoid` and `gw.nn.functional.relu`
     # (also behind `gw.activations`): one formula each, in `ops/elementwise.py`.
-    def tanh(self):
+    def tanh(self) -> Tensor:
+        """The hyperbolic tangent."""
         return elementwise.tanh(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e^-self), without overflow."""
         return elementwise.sigmoid(self)
 
-    def relu(self):
+    def relu(self) -> Tensor:
+        """max(self, 0) (the gradient at 0 is 0)."""
         return elementwise.ReLU()(self)
 
-    def clip(self, min=None, max=None):
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Clamped into [min, max], either bound None for none; `clamp` is the same."""
         return elementwise.Clip(min, max)(self)
 
     clamp = clip
 
-    def maximum(self, other):
+    def maximum(self, other: Tensor | ArrayLike) -> Tensor:
+        """The elementwise larger of self and other (broadcast together)."""
         return elementwise.maximum(self, other)
 
-    def minimum(self, other):
+    def minimum(self, other: Tensor | ArrayLike) -> Tensor:
+        """The elementwise smaller of self and other (broadcast together)."""
         return elementwise.minimum(self, other)
-
 
 def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """A new Tensor holding a copy of `data` (as `torch.tensor`)."""
+def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
+    """A new Tensor holding a copy of `data`, of any shape (as `torch.tensor`); the arguments as `Tensor`'s."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def from_numpy(array):
-    """A Tensor sharing memory with `array` (as `torch.from_numpy`)."""
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing memory with `array` (as `torch.from_numpy`): same shape and dtype, no copy."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects an ndarray, got {type(array).__name__}")
     return Tensor._make(array)
 
 
-def as_tensor(x):
-    """`x` if it is a Tensor, else a constant Tensor wrapping it (no copy for ndarrays)."""
+def as_tensor(x: Tensor | ArrayLike) -> Tensor:
+    """x if it is a Tensor, else a constant Tensor of x's shape wrapping it (no copy for ndarrays)."""
     if isinstance(x, Tensor):
         return x
     arr = np.asarray(x)

@@ -5,7 +5,12 @@ post-order gives every node after all of its inputs, and visiting that order bac
 reaches each node only once all the gradients flowing into it have been summed.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .grad_mode import set_grad_enabled
 from ..ops.shape_ops import Cast
@@ -58,13 +63,32 @@ def _as_grad_tensor(grad, like):
     return grad
 
 
-def run_backward(outputs, grad_outputs, retain_graph=False, create_graph=False, inputs=None):
-    """Propagate `grad_outputs` from `outputs` to the leaves.
+def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Tensor | ArrayLike | None],
+                 retain_graph: bool = False, create_graph: bool = False,
+                 inputs: Sequence[Tensor] | None = None) -> list[Tensor | None] | None:
+    """Propagate `grad_outputs` from `outputs` to the leaves: the engine behind `backward` and `grad`.
 
-    With `inputs` None the gradients are accumulated into the `.grad` of every leaf (and of
-    non-leaves that called `retain_grad()`); otherwise they are returned for `inputs` only
-    (None for an input the outputs do not depend on) and no `.grad` is touched.
     Gradients travel as ndarrays in a first-order pass and as Tensors under `create_graph`.
+
+    Parameters
+    ----------
+    outputs : sequence of Tensor
+    grad_outputs : sequence of Tensor, array_like or None
+        One per output, of its shape; None for ones (scalar outputs only).
+    retain_graph : bool
+        Keep the nodes' saved values, so the graph can be walked again.
+    create_graph : bool
+        Record the backward pass, so the gradients can be differentiated again.
+    inputs : sequence of Tensor, optional
+        None accumulates into the `.grad` of every leaf (and of non-leaves that called
+        `retain_grad()`); otherwise the gradients of these tensors are returned and no `.grad`
+        is touched.
+
+    Returns
+    -------
+    list of (Tensor or None), or None
+        With `inputs`: one gradient per input, of its shape (None where the outputs do not depend
+        on it); else None.
     """
     grads = {}
     for out, g in zip(outputs, grad_outputs):
@@ -128,15 +152,46 @@ def _store_grad(node, g, stored, create_graph):
     node.grad = g if node.grad is None else node.grad + g
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Tensor | ArrayLike | Sequence[Tensor | ArrayLike | None] | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor | None, ...]:
     """Gradients of `outputs` with respect to `inputs`, returned rather than stored in `.grad`.
 
-    As `torch.autograd.grad`: `grad_outputs` weights each output (ones for scalars); with
-    `create_graph=True` the returned gradients are part of a graph and can be differentiated
-    again (Hessian-vector products, gradient penalties).
+    As `torch.autograd.grad`. With `create_graph=True` the returned gradients are part of a graph
+    and can be differentiated again (Hessian-vector products, gradient penalties).
 
-    >>> (g,) = gw.grad(y, [x], create_graph=True)
-    >>> (h,) = gw.grad(g.sum(), [x])        # second derivative
+    Parameters
+    ----------
+    outputs : Tensor or sequence of Tensor
+    inputs : Tensor or sequence of Tensor
+        Tensors with requires_grad that the outputs were computed from.
+    grad_outputs : Tensor, array_like or a sequence of them, optional
+        The weight of each output, of its shape; None means ones (scalar outputs only).
+    retain_graph : bool, optional
+        Keep the graph for another backward; defaults to `create_graph`.
+    create_graph : bool
+    allow_unused : bool
+        Give None for an input the outputs do not depend on, instead of raising.
+
+    Returns
+    -------
+    tuple of Tensor
+        One gradient per input, of that input's shape.
+
+    Raises
+    ------
+    RuntimeError
+        An input does not require grad, no output does, or an input is unused (without
+        `allow_unused`).
+
+    Examples
+    --------
+    >>> x = gw.tensor([1.0, 2.0], requires_grad=True)
+    >>> (g,) = gw.grad((x ** 3).sum(), [x], create_graph=True)     # 3 x^2
+    >>> (h,) = gw.grad(g.sum(), [x])                                 # second derivative 6 x
+    >>> h
+    tensor([ 6., 12.])
     """
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)

@@ -14,9 +14,12 @@ two modes, chosen by the engine:
 result is a Tensor): the cycle is tied here, at the end of this file, and nowhere else.
 """
 
+from __future__ import annotations
+
 import weakref
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .grad_mode import _state
 
@@ -26,7 +29,8 @@ class Function:
 
     Subclasses take their non-tensor settings (axis, shape, ...) in `__init__`, implement
     `forward(*arrays) -> array` and `backward(grad) -> tuple` (one gradient, or None, per input).
-    Call an instance on operands to apply it: ``Exp()(x)``.
+    Call an instance on operands to apply it: ``Exp()(x)``; the result is a Tensor that records
+    the node when an operand requires grad and grad mode is on, a constant Tensor otherwise.
 
     What a backward rule may use:
 
@@ -51,7 +55,7 @@ class Function:
     inputs = ()
     needs_input_grad = ()
 
-    def __call__(self, *inputs):
+    def __call__(self, *inputs: Tensor | ArrayLike) -> Tensor:
         arrays, needs, any_needs = [], [], False
         for x in inputs:
             if isinstance(x, Tensor):
@@ -75,20 +79,22 @@ class Function:
         return Tensor._make(out)
 
     @property
-    def args(self):
+    def args(self) -> tuple:
+        """The operands in the rule's mode: ndarrays (first order) or Tensors (recording); constants as is."""
         return self.inputs if _state.enabled else self.input_arrays
 
     @property
-    def result(self):
+    def result(self) -> Tensor | np.ndarray:
+        """The output in the rule's mode: an ndarray (first order) or the output Tensor (recording)."""
         return self._output_ref() if _state.enabled else self.output_array
 
     @property
-    def output(self):
-        """The output Tensor (a rule written with Tensor operations on `inputs`/`output` works in
-        both modes too, only without the first-order speed-up)."""
+    def output(self) -> Tensor:
+        """The output Tensor in both modes (a rule written with Tensor operations on `inputs`/`output`
+        works in both modes too, only without the first-order speed-up)."""
         return self._output_ref()
 
-    def release(self):
+    def release(self) -> None:
         """Drop what this node holds once backward has used it (`retain_graph=False`)."""
         self.__dict__.clear()
         self.inputs = None
@@ -97,12 +103,24 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
-def apply_in_backward(fn: Function, *operands):
+def apply_in_backward(fn: Function, *operands: Tensor | np.ndarray | float) -> Tensor | np.ndarray:
     """Apply the operation `fn` inside a backward rule, in the rule's mode.
 
     In recording mode (an operand is a Tensor) it is a graph node, so the gradient stays
     differentiable; in first-order mode (all operands are arrays or constants) it is `fn.forward`
-    on the arrays, with no Tensor made. Returns a Tensor or an ndarray accordingly.
+    on the arrays, with no Tensor made.
+
+    Parameters
+    ----------
+    fn : Function
+        A new instance of the operation (its non-tensor settings given to its constructor).
+    *operands : Tensor, ndarray or number
+        The operation's operands, of the shapes it takes.
+
+    Returns
+    -------
+    Tensor or ndarray
+        The operation's result: a recorded Tensor when an operand is a Tensor, else an ndarray.
     """
     for x in operands:
         if isinstance(x, Tensor):

@@ -14,7 +14,7 @@ class _GradState(threading.local):
 _state = _GradState()
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """True when new operations record the graph needed for `.backward()`."""
     return _state.enabled
 
@@ -50,12 +50,19 @@ class set_grad_enabled(_GradModeSwitch):
     """Turn graph recording on or off: called alone it switches this thread's mode (as
     `torch.set_grad_enabled`); as a context manager or decorator it switches it only inside.
 
+    Parameters
+    ----------
+    mode : bool
+        True records the graph, False does not.
+
+    Examples
+    --------
     >>> gw.set_grad_enabled(False)     # off from here on
     >>> with gw.set_grad_enabled(True):
     ...     y = model(x)               # recorded; off again after the block
     """
 
-    def __init__(self, mode):
+    def __init__(self, mode: bool) -> None:
         super().__init__(mode)
         self.before = _state.enabled
         _state.enabled = self.mode
@@ -74,18 +81,20 @@ class set_grad_enabled(_GradModeSwitch):
 
 
 class no_grad(_GradModeSwitch):
-    """Build no graph inside: for inference and parameter updates.
+    """Build no graph inside a `with` block or a decorated function: for inference and parameter updates.
 
+    Examples
+    --------
     >>> with gw.no_grad():
     ...     y = model(x)          # y.requires_grad is False
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(False)
 
 
 class enable_grad(_GradModeSwitch):
-    """Record the graph again inside a `no_grad` block."""
+    """Record the graph again inside a `no_grad` block (a `with` block or a decorated function)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(True)

@@ -7,6 +7,7 @@ pass with any gradient at all. Use float64 inputs; float32 differences are too c
 """
 
 import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -27,12 +28,26 @@ def _random_cotangents(outputs, seed):
     return [Tensor._make(rng.standard_normal(o.shape).astype(o.dtype)) for o in outputs]
 
 
-def numerical_gradient(f, x, h=1e-4):
-    """Central-difference gradient of a scalar function, as the course teaches.
+def numerical_gradient(f: Callable, x: np.ndarray | Tensor, h: float = 1e-4) -> np.ndarray:
+    """Central-difference gradient (f(x + h) - f(x - h)) / 2h of a scalar function, as the course teaches.
 
-    f : callable taking `x` and returning a number (it may ignore its argument and read x
-        through a closure, e.g. a network's weights: x is changed in place and restored).
-    x : ndarray (or Tensor) of floats. Returns an array of x's shape.
+    Parameters
+    ----------
+    f : callable
+        Takes `x` and returns a number. It may ignore its argument and read x through a closure
+        (e.g. a network's weights): each element of x is changed in place, then restored.
+    x : ndarray or Tensor of floats, any shape
+    h : float
+        The step.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as x
+
+    Raises
+    ------
+    TypeError
+        x is not a floating-point array.
     """
     arr = x.data if isinstance(x, Tensor) else x
     if not isinstance(arr, np.ndarray) or arr.dtype.kind != "f":
@@ -73,13 +88,38 @@ def _numerical_vjp(fn, inputs, x, cotangents, eps):
     return out
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+def gradcheck(fn: Callable, inputs: Tensor | Sequence, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, seed: int = 0) -> bool:
     """Check autograd's gradients of `fn(*inputs)` against central differences (as `torch.autograd.gradcheck`).
 
-    fn : callable returning a Tensor or a tuple of Tensors.
-    inputs : a Tensor or a tuple of them (and constants); those with requires_grad are checked.
-    Passes when |analytic - numeric| <= atol + rtol * |numeric| everywhere. Returns True, or
-    raises GradcheckError (returns False when raise_exception is False).
+    Passes when |analytic - numeric| <= atol + rtol * |numeric| for every element.
+
+    Parameters
+    ----------
+    fn : callable
+        Returns a Tensor or a tuple of Tensors.
+    inputs : Tensor or sequence
+        The arguments of fn (Tensors of any shape, and constants); those with requires_grad are
+        checked, best in float64.
+    eps : float
+        The central-difference step.
+    atol, rtol : float
+    raise_exception : bool
+        Raise on a mismatch instead of returning False.
+    seed : int
+        Seed of the random output weights v.
+
+    Returns
+    -------
+    bool
+        True when the gradients agree (False on a mismatch if `raise_exception` is False).
+
+    Raises
+    ------
+    GradcheckError
+        A mismatch, with the input, the first differing index and both values.
+    ValueError
+        No input requires grad.
     """
     inputs = _as_tuple(inputs)
     checked = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
@@ -115,13 +155,26 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 
 def gradgradcheck(
-    fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=1
-):
+    fn: Callable, inputs: Tensor | Sequence, grad_outputs: Tensor | Sequence[Tensor] | None = None,
+    eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True, seed: int = 1,
+) -> bool:
     """Check second derivatives: gradcheck of the map (inputs, v) -> d(v·fn(inputs))/d inputs.
 
     The first-order gradient is taken with `create_graph=True`, so this verifies that every
     backward rule is itself differentiated correctly (Hessian-vector products). It says nothing
     about whether the first-order gradient is right: run `gradcheck` for that.
+
+    Parameters
+    ----------
+    fn, inputs, eps, atol, rtol, raise_exception, seed
+        As in `gradcheck`.
+    grad_outputs : Tensor or sequence of Tensor, optional
+        The output weights v, one per output of its shape, with requires_grad; random if None.
+
+    Returns
+    -------
+    bool
+        As in `gradcheck`.
     """
     inputs = _as_tuple(inputs)
     if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):

@@ -4,7 +4,10 @@ Each backward reduces its gradients to the input's own shape (`sum_to`), so broa
 `(3, 1) + (4,)` sends back a (3, 1) and a (4,) gradient.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..autograd.function import Function, apply_in_backward
 from .broadcast import sum_to
@@ -41,6 +44,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b; d/db = -g (a / b) / b, from the result."""
+
     def forward(self, a, b):
         return np.divide(a, b)
 
@@ -95,8 +100,29 @@ class MatMul(Function):
         return ga, gb
 
 
-def matmul(a, b):
-    """`a @ b` with NumPy's rules for 1-D operands (a vector is a row on the left, a column on the right)."""
+def matmul(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
+    """Matrix product `a @ b`, with NumPy's rules for 1-D operands and broadcast batch axes.
+
+    Parameters
+    ----------
+    a : Tensor or array_like, shape (..., n, k), or (k,) (a row vector)
+    b : Tensor or array_like, shape (..., k, m), or (k,) (a column vector)
+
+    Returns
+    -------
+    Tensor, shape (..., n, m), the batch axes broadcast; a vector operand's axis is dropped
+    (two vectors give their dot product, shape ()).
+
+    Raises
+    ------
+    ValueError
+        A 0-d operand, or two vectors of different lengths.
+
+    Examples
+    --------
+    >>> gw.matmul(gw.ones((2, 3)), gw.ones(3)).shape
+    (2,)
+    """
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
@@ -113,5 +139,5 @@ def matmul(a, b):
     return MatMul()(a, b)
 
 
-from ..tensor import as_tensor  # noqa: E402
+from ..tensor import Tensor, as_tensor  # noqa: E402
 from . import elementwise  # noqa: E402

@@ -3,9 +3,16 @@
 Both accept a Tensor (recorded) or a plain array (computed directly), so backward rules can
 call them in either mode.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..autograd.function import Function, apply_in_backward
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class BroadcastTo(Function):
@@ -41,13 +48,21 @@ class SumTo(Function):
         return (broadcast_to(g, self.in_shape),)
 
 
-def broadcast_to(x, shape):
-    """`x` repeated to `shape` by NumPy's broadcasting rules."""
+def broadcast_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
+    """`x` repeated to `shape` (a tuple) by NumPy's broadcasting rules, in the backward-rule mode of x.
+
+    A Tensor gives a recorded Tensor, an ndarray a read-only view; x itself when it has that shape.
+    """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(BroadcastTo(shape), x)
 
 
-def sum_to(x, shape):
-    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape`."""
+def sum_to(x: Tensor | np.ndarray, shape: tuple[int, ...]) -> Tensor | np.ndarray:
+    """Sum `x` over the axes that broadcasting added or stretched, so that it has `shape` (a tuple).
+
+    The gradient of `broadcast_to`, which backward rules call to reduce a broadcast operand's
+    gradient: a Tensor gives a recorded Tensor, an ndarray an ndarray; x itself when it has that shape.
+    """
     shape = tuple(shape)
     return x if np.shape(x) == shape else apply_in_backward(SumTo(shape), x)
+

@@ -1,12 +1,17 @@
 """Elementwise functions: exp, log, sqrt, abs, clip, tanh, sigmoid, relu, erf, maximum/minimum, where.
 
-Integer inputs to a floating-point function give the default float dtype (as in PyTorch).
+Each function takes Tensors or array_likes of any shape and returns a Tensor of that shape (of the
+operands' broadcast shape for two). Integer inputs to a floating-point function give the default
+float dtype (as in PyTorch).
 Functions whose derivative is the output reuse `self.result` instead of recomputing.
 """
+
+from __future__ import annotations
 
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..autograd.function import Function, apply_in_backward
 from .broadcast import sum_to
@@ -169,18 +174,29 @@ class Minimum(_Extremum):
     pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
-def maximum(a, b):
-    """Elementwise larger of a and b."""
+def maximum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
+    """Elementwise larger of a and b, broadcast together; ties split the gradient (as PyTorch)."""
     return Maximum()(a, b)
 
 
-def minimum(a, b):
-    """Elementwise smaller of a and b."""
+def minimum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
+    """Elementwise smaller of a and b, broadcast together; ties split the gradient (as PyTorch)."""
     return Minimum()(a, b)
 
 
-def where(condition, a, b):
-    """Elementwise `a if condition else b`; `condition` is a boolean array or tensor (no gradient)."""
+def where(condition: Tensor | ArrayLike, a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
+    """Elementwise `a if condition else b`; the gradient flows to the side that was picked.
+
+    Parameters
+    ----------
+    condition : boolean Tensor or array_like (never differentiated)
+    a, b : Tensor or array_like
+        condition, a and b broadcast together.
+
+    Returns
+    -------
+    Tensor, the broadcast shape
+    """
     if isinstance(condition, Tensor):
         condition = condition.data
     return Where(condition)(a, b)
@@ -189,37 +205,51 @@ def where(condition, a, b):
 from ..tensor import Tensor, get_default_dtype  # noqa: E402
 
 
-def exp(x):
+def exp(x: Tensor | ArrayLike) -> Tensor:
     """e^x elementwise."""
     return Exp()(x)
 
 
-def log(x):
-    """Natural logarithm elementwise."""
+def log(x: Tensor | ArrayLike) -> Tensor:
+    """Natural logarithm elementwise: -inf at 0, NaN below, without a warning."""
     return Log()(x)
 
 
-def sqrt(x):
+def sqrt(x: Tensor | ArrayLike) -> Tensor:
+    """Square root elementwise."""
     return Sqrt()(x)
 
 
-def abs(x):
+def abs(x: Tensor | ArrayLike) -> Tensor:
+    """|x| elementwise, in x's dtype; the gradient at 0 is 0 (as PyTorch)."""
     return Abs()(x)
 
 
-def tanh(x):
+def tanh(x: Tensor | ArrayLike) -> Tensor:
+    """Hyperbolic tangent elementwise."""
     return Tanh()(x)
 
 
-def sigmoid(x):
-    """1 / (1 + e^-x), without overflow for large |x|."""
+def sigmoid(x: Tensor | ArrayLike) -> Tensor:
+    """1 / (1 + e^-x) elementwise, without overflow for large |x|."""
     return Sigmoid()(x)
 
 
-def erf(x):
+def erf(x: Tensor | ArrayLike) -> Tensor:
+    """The error function 2/sqrt(pi) * integral_0^x e^(-t^2) dt, elementwise."""
     return Erf()(x)
 
 
-def clip(x, min=None, max=None):
-    """Clamp into [min, max]; either bound may be None."""
+def clip(x: Tensor | ArrayLike, min: float | None = None, max: float | None = None) -> Tensor:
+    """Clamp x into [min, max]; either bound may be None. The gradient passes where min <= x <= max.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    min, max : float, optional
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     return Clip(min, max)(x)

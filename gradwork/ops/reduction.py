@@ -1,13 +1,42 @@
-"""Reductions over axes: sum, mean, var, std, max, min, logsumexp (NumPy's `axis`/`keepdims`)."""
+"""Reductions over axes: sum, mean, var, std, max, min, logsumexp, with NumPy's `axis`/`keepdims`.
+
+Every reduction takes x, a Tensor or array_like of any shape; `axis`, an int, a tuple of ints or
+None (every axis), negative axes counting from the end; and `keepdims`. It returns a Tensor of
+x's shape without the reduced axes, or with each of them as length 1 under keepdims=True.
+"""
+
+from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..autograd.function import Function
 from .broadcast import broadcast_to
 
 
-def normalize_axes(axis, ndim):
-    """`axis` (None, int or tuple; negatives allowed) as a sorted tuple of non-negative axes."""
+Axis = int | tuple[int, ...] | None
+
+
+def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """`axis` as a sorted tuple of non-negative axes of an `ndim`-axis array.
+
+    Parameters
+    ----------
+    axis : int, tuple of int or None
+        Negative axes count from the end; None means every axis.
+    ndim : int
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    numpy.exceptions.AxisError
+        An axis out of range.
+    ValueError
+        A repeated axis.
+    """
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
@@ -78,8 +107,8 @@ class Min(_Extreme):
     reduce = staticmethod(np.min)
 
 
-def sum(x, axis=None, keepdims=False):
-    """Sum of elements over `axis` (all by default)."""
+def sum(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Sum of the elements over `axis` (arguments and result shape as the module docstring says)."""
     x = as_tensor(x)
     return Sum(normalize_axes(axis, x.ndim), keepdims)(x)
 
@@ -91,42 +120,48 @@ def _count(x, axes):
     return n
 
 
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over `axis`."""
+def mean(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Arithmetic mean over `axis`; NaN over an empty axis."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
     n = _count(x, axes)
     return Sum(axes, keepdims, 1 / n if n else float("nan"))(x)
 
 
-def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over `axis`, dividing by N - ddof (NumPy's and Keras's convention: ddof=0;
-    `torch.var` defaults to the unbiased ddof=1)."""
+def var(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    """Variance over `axis`: the sum of squared deviations from the mean divided by N - ddof.
+
+    ddof=0 (the biased variance) is NumPy's and Keras's convention; `torch.var` defaults to the
+    unbiased ddof=1.
+    """
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
     d = x - mean(x, axes, keepdims=True)
     return Sum(axes, keepdims)(d * d) / (_count(x, axes) - ddof)
 
 
-def std(x, axis=None, keepdims=False, ddof=0):
-    """Standard deviation over `axis` (ddof as in `var`)."""
+def std(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    """Standard deviation over `axis`: the square root of `var` (ddof=0 biased, 1 unbiased)."""
     return var(x, axis, keepdims, ddof) ** 0.5
 
 
-def max(x, axis=None, keepdims=False):
-    """Largest element over `axis`."""
+def max(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Largest element over `axis`; tied maxima share the gradient equally (as `torch.amax`).
+
+    Raises ValueError over an axis of length 0.
+    """
     x = as_tensor(x)
     return Max(normalize_axes(axis, x.ndim), keepdims)(x)
 
 
-def min(x, axis=None, keepdims=False):
-    """Smallest element over `axis`."""
+def min(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Smallest element over `axis`; tied minima share the gradient equally, as for `max`."""
     x = as_tensor(x)
     return Min(normalize_axes(axis, x.ndim), keepdims)(x)
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows."""
+def logsumexp(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """log(sum(exp(x))) over `axis`, shifted by the maximum so it never overflows; -inf over an empty axis."""
     x = as_tensor(x)
     axes = normalize_axes(axis, x.ndim)
     if x.size:
@@ -138,5 +173,5 @@ def logsumexp(x, axis=None, keepdims=False):
     return out if keepdims else out.reshape(_dropped_shape(x.shape, axes))
 
 
-from ..tensor import as_tensor  # noqa: E402
+from ..tensor import Tensor, as_tensor  # noqa: E402
 from .elementwise import Exp  # noqa: E402

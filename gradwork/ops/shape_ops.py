@@ -3,7 +3,12 @@
 None of these change values, so each backward only moves the gradient back into place.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ..autograd.function import Function, apply_in_backward
 from .broadcast import BroadcastTo
@@ -137,22 +142,54 @@ class Cast(Function):
 # ----- functional forms ---------------------------------------------------------------------
 
 
-def reshape(x, shape):
-    """`x` with a new shape of the same size (one entry may be -1)."""
+def reshape(x: Tensor | ArrayLike, shape: int | tuple[int, ...]) -> Tensor:
+    """x with a new shape of the same size; one entry may be -1 (inferred). x itself if unchanged.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    shape : int or tuple of int
+
+    Returns
+    -------
+    Tensor, shape `shape`
+    """
     x = as_tensor(x)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     return x if shape == x.shape else Reshape(shape)(x)
 
 
-def flatten(x, start_axis=0):
-    """Merge the axes from `start_axis` on into one: (N, H, W, C) -> (N, H*W*C) with start_axis=1."""
+def flatten(x: Tensor | ArrayLike, start_axis: int = 0) -> Tensor:
+    """Merge the axes from `start_axis` on into one.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (d0, ..., dk, ..., dn)
+    start_axis : int
+        k, the first axis merged (negative counts from the end).
+
+    Returns
+    -------
+    Tensor, shape (d0, ..., d(k-1), dk * ... * dn): (N, H, W, C) -> (N, H*W*C) with start_axis=1
+    """
     x = as_tensor(x)
     start = normalize_axes(start_axis, x.ndim)[0] if x.ndim else 0
     return reshape(x, x.shape[:start] + (-1,))
 
 
-def transpose(x, axes=None):
-    """Permute axes (reverse them by default)."""
+def transpose(x: Tensor | ArrayLike, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute the axes of x (reverse them by default).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    axes : sequence of int, optional
+        A permutation of x's axes (negative ones count from the end): output axis i is x's axes[i].
+
+    Returns
+    -------
+    Tensor, shape tuple(x.shape[a] for a in axes)
+    """
     x = as_tensor(x)
     axes = tuple(range(x.ndim))[::-1] if axes is None else tuple(a % x.ndim for a in axes)
     if sorted(axes) != list(range(x.ndim)):
@@ -160,16 +197,36 @@ def transpose(x, axes=None):
     return Transpose(axes)(x)
 
 
-def swapaxes(x, axis1, axis2):
-    """Exchange two axes."""
+def swapaxes(x: Tensor | ArrayLike, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes of x.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    axis1, axis2 : int
+
+    Returns
+    -------
+    Tensor, x's shape with the two axes' lengths exchanged
+    """
     x = as_tensor(x)
     axes = list(range(x.ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose(tuple(axes))(x)
 
 
-def squeeze(x, axis=None):
-    """Drop axes of length 1 (all of them, or those in `axis`)."""
+def squeeze(x: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None) -> Tensor:
+    """Drop axes of length 1: all of them, or those in `axis` (each must have length 1).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    axis : int, tuple of int or None
+
+    Returns
+    -------
+    Tensor, x's shape without those axes
+    """
     x = as_tensor(x)
     axes = [i for i, n in enumerate(x.shape) if n == 1] if axis is None else normalize_axes(axis, x.ndim)
     for ax in axes:
@@ -178,27 +235,69 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
-def expand_dims(x, axis):
-    """Insert an axis of length 1 at `axis` (`unsqueeze` in PyTorch)."""
+def expand_dims(x: Tensor | ArrayLike, axis: int) -> Tensor:
+    """Insert an axis of length 1 at `axis` (`unsqueeze` in PyTorch).
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape (n axes)
+    axis : int
+        Its position in the result, in [-n - 1, n].
+
+    Returns
+    -------
+    Tensor, n + 1 axes
+    """
     x = as_tensor(x)
     axis = axis % (x.ndim + 1)
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
 
 
-def broadcast_to(x, shape):
-    """`x` repeated to `shape` by broadcasting."""
+def broadcast_to(x: Tensor | ArrayLike, shape: tuple[int, ...]) -> Tensor:
+    """x repeated to `shape` by NumPy's broadcasting rules; the gradient is summed back.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, a shape that broadcasts to `shape`
+    shape : tuple of int
+
+    Returns
+    -------
+    Tensor, shape `shape` (a read-only view of x's data)
+    """
     x = as_tensor(x)
     return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)
 
 
-def astype(x, dtype):
-    """`x` converted to `dtype`; the gradient is converted back."""
+def astype(x: Tensor | ArrayLike, dtype: DTypeLike) -> Tensor:
+    """x converted to `dtype` (x itself if it has it); the gradient is converted back.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    dtype : numpy dtype
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     x = as_tensor(x)
     return x if x.dtype == np.dtype(dtype) else Cast(dtype)(x)
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis."""
+def concatenate(tensors: Sequence[Tensor | ArrayLike], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor or array_like
+        At least one; shapes equal except along `axis`.
+    axis : int
+
+    Returns
+    -------
+    Tensor, the common shape with the lengths along `axis` added
+    """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate needs at least one tensor")
@@ -206,8 +305,20 @@ def concatenate(tensors, axis=0):
     return Concatenate(axis)(*tensors)
 
 
-def stack(tensors, axis=0):
-    """Join same-shape tensors along a new axis."""
+def stack(tensors: Sequence[Tensor | ArrayLike], axis: int = 0) -> Tensor:
+    """Join same-shape tensors along a new axis.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor or array_like
+        At least one, all of one shape (n axes).
+    axis : int
+        The new axis' position in the result, in [-n - 1, n].
+
+    Returns
+    -------
+    Tensor, the common shape with an axis of length len(tensors) inserted at `axis`
+    """
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack needs at least one tensor")
@@ -218,8 +329,21 @@ def stack(tensors, axis=0):
     return Concatenate(axis)(*[expand_dims(t, axis) for t in tensors])
 
 
-def split(x, indices_or_sections, axis=0):
-    """Split into a list of tensors, as `np.split`: a number of equal sections, or the split indices."""
+def split(x: Tensor | ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """Split x along `axis` into a list of tensors, as `np.split`.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    indices_or_sections : int or sequence of int
+        A number of equal sections (it must divide the axis' length), or the sorted indices where
+        each new piece starts.
+    axis : int
+
+    Returns
+    -------
+    list of Tensor, each x's shape with the piece's length along `axis`
+    """
     x = as_tensor(x)
     axis = normalize_axes(axis, x.ndim)[0]
     n = x.shape[axis]
@@ -236,8 +360,20 @@ def split(x, indices_or_sections, axis=0):
     return [x[lead + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
-def pad(x, pad_width, constant_values=0):
-    """Pad with a constant, `pad_width` as in `np.pad`: an int, (before, after), or one pair per axis."""
+def pad(x: Tensor | ArrayLike, pad_width: int | Sequence, constant_values: float = 0) -> Tensor:
+    """Pad x with a constant on each side of each axis.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    pad_width : int, (before, after), or one (before, after) pair per axis
+        Non-negative widths, as in `np.pad`.
+    constant_values : float
+
+    Returns
+    -------
+    Tensor, x's shape with before + after added to each axis
+    """
     x = as_tensor(x)
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
     if (widths < 0).any():

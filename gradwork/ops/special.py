@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 from numpy.polynomial import chebyshev
+from numpy.typing import ArrayLike
 
 _INNER, _OUTER = 3.0, 6.0
 
@@ -29,8 +30,17 @@ _INNER_COEF = chebyshev.chebinterpolate(lambda u: _erf_over_x(_mid_s + _half_s *
 _OUTER_COEF = chebyshev.chebinterpolate(lambda u: _scaled_erfc(_mid_x + _half_x * u), 24)
 
 
-def erf(x):
-    """erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt, elementwise, in x's float dtype."""
+def erf(x: ArrayLike) -> np.ndarray:
+    """erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt, elementwise, on arrays (no gradient).
+
+    Parameters
+    ----------
+    x : array_like of floats, any shape
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as x
+    """
     x = np.asarray(x)
     ax = np.abs(x)
     s = np.minimum(ax, _INNER) ** 2

@@ -1,14 +1,17 @@
 """Activation kernels: elementwise, each stable for any finite input and differentiable to any order
 (except `step`). Softmax and log-softmax, which normalise along an axis, are in softmax.py.
 
-Every function takes x, a Tensor or array of any shape, and returns a Tensor of the same shape.
+Every function takes x, a Tensor or array_like of any shape, and returns a Tensor of the same shape.
 No defaults stand for a library's convention: slopes and scales are arguments. `sigmoid` and
 `tanh` are the core elementwise operations (`gradwork.ops.elementwise`), named here with the rest.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor, get_default_dtype
@@ -18,13 +21,16 @@ SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
 
 
-def relu(x):
-    """max(x, 0); the gradient at 0 is 0."""
+def relu(x: Tensor | ArrayLike) -> Tensor:
+    """max(x, 0); the gradient at 0 is 0 (as PyTorch)."""
     return ReLU()(x)
 
 
-def step(x):
-    """The perceptron's step function: 1 where x > 0, else 0. It has no useful gradient, so none is recorded."""
+def step(x: Tensor | ArrayLike) -> Tensor:
+    """The perceptron's step function: 1 where x > 0, else 0 (integers give the default float dtype).
+
+    It has no useful gradient, so none is recorded.
+    """
     x = as_tensor(x)
     return Tensor._make((x.data > 0).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype()))
 
@@ -41,8 +47,8 @@ class _LeakyReLU(Function):
         return (g * self.slope,)
 
 
-def leaky_relu(x, negative_slope):
-    """x where x > 0, else negative_slope * x."""
+def leaky_relu(x: Tensor | ArrayLike, negative_slope: float) -> Tensor:
+    """x where x > 0, else negative_slope * x (PyTorch's default slope is 0.01, Keras's 0.3)."""
     return _LeakyReLU(negative_slope)(x)
 
 
@@ -60,24 +66,27 @@ class _ELU(Function):
         return (g * apply_in_backward(Where(self.positive), 1.0, self.result + self.alpha),)
 
 
-def elu(x, alpha):
-    """Exponential linear unit: x for x > 0, else alpha (e^x - 1)."""
+def elu(x: Tensor | ArrayLike, alpha: float) -> Tensor:
+    """Exponential linear unit: x for x > 0, else alpha (e^x - 1), which tends to -alpha."""
     return _ELU(alpha)(x)
 
 
-def selu(x):
-    """Scaled ELU with the self-normalizing constants (alpha 1.6733, scale 1.0507)."""
+def selu(x: Tensor | ArrayLike) -> Tensor:
+    """Scaled ELU, SELU_SCALE * elu(x, SELU_ALPHA), with the self-normalizing constants 1.0507 and 1.6733."""
     return SELU_SCALE * elu(x, SELU_ALPHA)
 
 
-def silu(x):
+def silu(x: Tensor | ArrayLike) -> Tensor:
     """x * sigmoid(x), also called swish."""
     return x * sigmoid(x)
 
 
-def gelu(x, tanh_approximation):
-    """Gaussian error linear unit x * Phi(x): exact (erf) or, with `tanh_approximation`, the tanh formula
-    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))."""
+def gelu(x: Tensor | ArrayLike, tanh_approximation: bool) -> Tensor:
+    """Gaussian error linear unit x * Phi(x), Phi the standard normal distribution function.
+
+    Exact, 0.5 x (1 + erf(x / sqrt(2))), or with `tanh_approximation` the tanh formula
+    0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+    """
     if tanh_approximation:
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1 + Tanh()(inner))
@@ -94,6 +103,6 @@ class _Softplus(Function):
         return (g * apply_in_backward(Sigmoid(), self.args[0]),)
 
 
-def softplus(x):
-    """Smooth ReLU, log(1 + e^x), stable for large |x|."""
+def softplus(x: Tensor | ArrayLike) -> Tensor:
+    """Smooth ReLU log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|): stable for large |x|."""
     return _Softplus()(x)

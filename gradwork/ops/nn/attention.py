@@ -4,12 +4,15 @@ Each piece is one graph node (the projections fuse matmul, bias, reshape and the
 axis), so a whole multi-head attention call is eight nodes.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function
-from ...tensor import as_tensor
+from ...tensor import Tensor, as_tensor
 from .dropout import dropout
 from .masking import as_array, broadcasts_to
 from .softmax import masked_softmax
@@ -29,23 +32,34 @@ def _mask_arrays(mask, scores_shape, where):
     return None, mask
 
 
-def attention(query, key, value, mask, scale, dropout_rate):
+def attention(query: Tensor | ArrayLike, key: Tensor | ArrayLike, value: Tensor | ArrayLike,
+              mask: Tensor | ArrayLike | None, scale: float | None,
+              dropout_rate: float) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention softmax(query @ key^T * scale + mask) @ value.
 
     Parameters
     ----------
-    query : Tensor (..., L, E).
-    key : Tensor (..., S, E).
-    value : Tensor (..., S, Ev).
-    mask : boolean (True = take part) or float (added to the scaled scores), broadcastable to
-        (..., L, S), or None.
-    scale : float multiplying the scores, or None for 1 / sqrt(E).
-    dropout_rate : dropout on the weights (always applied when > 0; pass 0 at inference).
+    query : Tensor or array_like, shape (..., L, E)
+    key : Tensor or array_like, shape (..., S, E)
+    value : Tensor or array_like, shape (..., S, Ev)
+    mask : Tensor or array_like, broadcastable to (..., L, S), or None
+        Boolean (True = take part) or float (added to the scaled scores).
+    scale : float or None
+        Multiplies the scores; None for 1 / sqrt(E).
+    dropout_rate : float
+        Dropout on the weights, always applied when > 0 (pass 0 at inference).
 
     Returns
     -------
-    (output (..., L, Ev), weights (..., L, S)), the weights before dropout. A query that may attend
-    to nothing gets zero weights and a zero output.
+    output : Tensor, shape (..., L, Ev)
+    weights : Tensor, shape (..., L, S)
+        Before dropout. A query that may attend to nothing gets zero weights and a zero output.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Shapes that do not match as above; a mask that does not broadcast or is neither boolean
+        nor float.
     """
     query, key, value = as_tensor(query), as_tensor(key), as_tensor(value)
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
@@ -61,8 +75,8 @@ def attention(query, key, value, mask, scale, dropout_rate):
     return dropout(weights, dropout_rate) @ value, weights
 
 
-def causal_mask(target_length, source_length):
-    """(L, S) boolean mask, True where query i may see key j <= i (aligned at the first position)."""
+def causal_mask(target_length: int, source_length: int) -> np.ndarray:
+    """The boolean mask, shape (L, S), True where query i may see key j <= i (aligned at the first position)."""
     return np.tri(target_length, source_length, dtype=bool)
 
 
@@ -122,17 +136,35 @@ class _HeadMerge(Function):
         return gx, gk, gb
 
 
-def head_projection(x, kernel, bias=None):
+def head_projection(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
+                    bias: Tensor | ArrayLike | None = None) -> Tensor:
     """x @ kernel + bias split into heads, the head axis moved before the sequence axis, in one node.
 
-    x: Tensor (..., T, dim); kernel: Tensor (dim, H, D); bias: Tensor (H, D) or None -> Tensor (..., H, T, D).
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (..., T, dim)
+    kernel : Tensor or array_like, shape (dim, H, D)
+    bias : Tensor or array_like, shape (H, D), optional
+
+    Returns
+    -------
+    Tensor, shape (..., H, T, D)
     """
     return _HeadProjection()(x, kernel) if bias is None else _HeadProjection()(x, kernel, bias)
 
 
-def head_merge(x, kernel, bias=None):
+def head_merge(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
+               bias: Tensor | ArrayLike | None = None) -> Tensor:
     """The heads' outputs concatenated and projected, in one node.
 
-    x: Tensor (..., H, T, D); kernel: Tensor (H, D, *out); bias: Tensor out or None -> Tensor (..., T, *out).
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (..., H, T, D)
+    kernel : Tensor or array_like, shape (H, D, *out)
+    bias : Tensor or array_like, shape out, optional
+
+    Returns
+    -------
+    Tensor, shape (..., T, *out)
     """
     return _HeadMerge()(x, kernel) if bias is None else _HeadMerge()(x, kernel, bias)

@@ -13,11 +13,14 @@ or `einsum`, each a single pass. Under `create_graph` the same rule is recorded 
 operations, so it is differentiable again.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function
 from ..reduction import normalize_axes
-from ...tensor import as_tensor, get_default_dtype
+from ...tensor import Tensor, as_tensor, get_default_dtype
 from ._reduce import column_sums
 
 
@@ -95,27 +98,46 @@ class _BatchNorm(Function):
         return gx, g_gamma, g.sum(axis=axes) if needs[2] else None
 
 
-def batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, epsilon, axis, unbiased):
-    """Batch normalization of x over every axis but `axis`.
+def batch_norm(x: Tensor | ArrayLike, running_mean: np.ndarray | None, running_var: np.ndarray | None,
+               gamma: Tensor | ArrayLike | None, beta: Tensor | ArrayLike | None, training: bool,
+               momentum: float, epsilon: float, axis: int, unbiased: bool) -> Tensor:
+    """Batch normalization of x over every axis but the feature `axis`.
+
+    y = (x - mean) / sqrt(var + epsilon) * gamma + beta, per feature. In training, mean and var
+    are the batch's mean and biased variance (divided by N, the number of values per feature),
+    and the running arrays move towards the batch's statistics; at inference they are the running
+    arrays.
 
     Parameters
     ----------
-    x : Tensor (..., C, ...), C on `axis`.
-    running_mean, running_var : ndarrays (C,), updated in place in training, or None (training
-        only: no running statistics).
-    gamma, beta : Tensors (C,), or None.
-    training : normalize with the batch's mean and biased variance and update the running arrays,
-        running = (1 - momentum) * running + momentum * batch statistic; else normalize with the
-        running statistics.
-    momentum : the weight of the new batch statistic (PyTorch's form; Keras's momentum is 1 - this).
-    epsilon : float added to the variance.
-    axis : int, the feature axis.
-    unbiased : the variance's batch statistic in the running average is the unbiased one
-        (N / (N - 1) times the biased; PyTorch) if True, else the biased one (Keras).
+    x : Tensor or array_like, shape (..., C, ...), C on `axis`
+    running_mean, running_var : ndarray, shape (C,), or None
+        Updated in place in training: running = (1 - momentum) * running + momentum * batch
+        statistic. None (both, training only) keeps no running statistics.
+    gamma, beta : Tensor or array_like, shape (C,), or None
+        The scale and the shift (None: 1 and 0).
+    training : bool
+        Normalize with the batch's statistics and update the running arrays; else normalize with
+        the running arrays.
+    momentum : float
+        The weight of the new batch statistic (PyTorch's form; Keras's momentum is 1 - this).
+    epsilon : float
+        Added to the variance.
+    axis : int
+        The feature axis (negative counts from the end).
+    unbiased : bool
+        The variance that enters the running average: the unbiased batch variance (N / (N - 1)
+        times the biased; PyTorch) if True, else the biased one (Keras). Normalization in training
+        always uses the biased one.
 
     Returns
     -------
-    Tensor of x's shape (training: one graph node).
+    Tensor, same shape as x (training: one graph node)
+
+    Raises
+    ------
+    ValueError
+        Only one of the running arrays given, or one that is not an ndarray of shape (C,).
     """
     x = as_tensor(x)
     axis = normalize_axes(axis, x.ndim)[0]

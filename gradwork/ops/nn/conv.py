@@ -9,21 +9,26 @@ does the arrays: `Im2col` here (ordinary convolution, one matrix product), `Dept
 Shapes: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
 """
 
+from __future__ import annotations
+
 import math
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
-from ...tensor import as_tensor
+from ...tensor import Tensor, as_tensor
 from ._reduce import column_sums
 from .windows import Geometry, pair, transposed_size
 
 
 _FEW_CHANNELS = 4  # below this many channels patches_of builds the transposed layout (faster, C = 1 to 3)
+Size = int | tuple[int, int]
 
 
-def patches_of(x, geometry):
-    """The im2col matrix (N*Ho*Wo, kh*kw*C) of x: every window as a row, in one copy.
+def patches_of(x: np.ndarray, geometry: Geometry) -> np.ndarray:
+    """The im2col matrix (N*Ho*Wo, kh*kw*C) of x (N, H, W, C): every window as a row, in one copy.
 
     With few channels a window row holds only short runs of contiguous pixels, which copy slowly
     (10-20x slower for C = 1), so then the matrix is built transposed, (kh*kw*C, N*Ho*Wo), where
@@ -43,30 +48,52 @@ def patches_of(x, geometry):
     return patches.reshape(rows, -1)
 
 
+class ConvolutionMap(Protocol):
+    """What `convolve` needs of a convolution map (`Im2col`, `Depthwise`): the map and its two
+    adjoints on arrays, for x (N, H, W, C), the output and its gradient g (N, Ho, Wo, F)."""
+
+    def apply(self, x: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the output (N, Ho, Wo, F), an array that `kernel_grad` may reuse as `saved`)."""
+
+    def input_grad(self, g: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+        """The gradient (N, H, W, C) of the output's dot product with g, with respect to x."""
+
+    def kernel_grad(self, x: np.ndarray, g: np.ndarray, kernel_shape: tuple[int, ...],
+                    saved: np.ndarray | None = None) -> np.ndarray:
+        """The same with respect to the kernel (kernel_shape); `saved` from `apply`, if kept."""
+
+
 class Im2col:
-    """Ordinary convolution as arrays: every input channel feeds every filter, kernel (kh, kw, C, F).
+    """Ordinary convolution as arrays (a `ConvolutionMap`): every input channel feeds every filter,
+    kernel (kh, kw, C, F).
 
     The map and its two adjoints, each one matrix product: forward patches @ kernel; the input
     gradient one product per kernel offset added back into the windows; the kernel gradient
     patches^T @ g. `apply` also returns the patch matrix, which the kernel gradient reuses.
+
+    Parameters
+    ----------
+    geometry : Geometry
+        Where the windows fall on the input.
     """
 
-    def __init__(self, geometry):
+    def __init__(self, geometry: Geometry) -> None:
         self.geometry = geometry
 
-    def apply(self, x, kernel):
+    def apply(self, x: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         patches = patches_of(x, self.geometry)
         out = patches @ kernel.reshape(-1, kernel.shape[-1])
         return out.reshape(x.shape[0], *self.geometry.out_hw, kernel.shape[-1]), patches
 
-    def input_grad(self, g, kernel):
+    def input_grad(self, g: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         c, f = kernel.shape[2:]
         n, ho, wo, _ = g.shape
         rows = g.reshape(-1, f)
         # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
         return self.geometry.add_windows(lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype)
 
-    def kernel_grad(self, x, g, kernel_shape, patches=None):
+    def kernel_grad(self, x: np.ndarray, g: np.ndarray, kernel_shape: tuple[int, ...],
+                    patches: np.ndarray | None = None) -> np.ndarray:
         patches = patches if patches is not None else patches_of(x, self.geometry)
         return (patches.T @ g.reshape(-1, g.shape[-1])).reshape(kernel_shape)
 
@@ -133,40 +160,80 @@ class _ConvolutionKernelGrad(Function):
         return dx, dg
 
 
-def convolve(conv, x, kernel, bias=None):
-    """conv(x, kernel) + bias in one graph node, for a convolution map `conv` (`Im2col`, or `Depthwise`
-    in depthwise.py): x (N, H, W, C), kernel as the map takes it, bias (F,) or None -> (N, Ho, Wo, F)."""
+def convolve(conv: ConvolutionMap, x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
+             bias: Tensor | ArrayLike | None = None) -> Tensor:
+    """conv(x, kernel) + bias in one graph node, differentiable to any order.
+
+    Parameters
+    ----------
+    conv : ConvolutionMap
+        `Im2col` or `Depthwise` (depthwise.py), with its geometry.
+    x : Tensor or array_like, shape (N, H, W, C)
+    kernel : Tensor or array_like, in the map's layout
+        (kh, kw, C, F) for `Im2col`, (kh, kw, C, M) for `Depthwise` (F = C*M).
+    bias : Tensor or array_like, shape (F,), optional
+
+    Returns
+    -------
+    Tensor, shape (N, Ho, Wo, F)
+    """
     return _Convolution(conv)(x, kernel) if bias is None else _Convolution(conv)(x, kernel, bias)
 
 
-def convolve_transposed(conv, x, kernel, bias=None):
-    """The adjoint of the map `conv` applied to x (N, Ho, Wo, F), plus the bias (C,) or None ->
-    (N, H, W, C): the transposed convolution (the bias is added after the node)."""
+def convolve_transposed(conv: ConvolutionMap, x: Tensor | ArrayLike, kernel: Tensor | ArrayLike,
+                        bias: Tensor | ArrayLike | None = None) -> Tensor:
+    """The adjoint of the map `conv` applied to x, plus the bias: the transposed convolution.
+
+    Parameters
+    ----------
+    conv : ConvolutionMap
+        The convolution map whose output has x's shape; its geometry's input is the result's shape.
+    x : Tensor or array_like, shape (N, Ho, Wo, F)
+    kernel : Tensor or array_like, in the map's layout, (kh, kw, C, F) for `Im2col`
+    bias : Tensor or array_like, shape (C,), optional
+        Added after the node.
+
+    Returns
+    -------
+    Tensor, shape (N, H, W, C)
+    """
     out = _ConvolutionInputGrad(conv)(x, kernel)
     return out if bias is None else out + bias
 
 
-def conv2d(x, kernel, bias, strides, padding, dilation):
-    """2-D convolution, channels last.
+def conv2d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None, strides: Size,
+           padding: str, dilation: Size) -> Tensor:
+    """2-D convolution (cross-correlation), channels last.
+
+    out[n, i, j, f] = sum over (a, b, c) of xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, f]
+    + bias[f], xp the padded input.
 
     Parameters
     ----------
-    x : Tensor (N, H, W, C).
-    kernel : Tensor (kh, kw, C, F).
-    bias : Tensor (F,), or None.
-    strides, dilation : an int or a pair (along height, width).
-    padding : "valid" (none) or "same" (output size ceil(H / stride), padded as Keras/TensorFlow
-        do, the extra pixel at the bottom/right).
+    x : Tensor or array_like, shape (N, H, W, C)
+    kernel : Tensor or array_like, shape (kh, kw, C, F)
+    bias : Tensor or array_like, shape (F,), or None
+    strides, dilation : int or (int, int)
+        (sh, sw) and (dh, dw), along height and width; an int for both.
+    padding : {"valid", "same"}
+        "valid": none, Ho = (H - span) // sh + 1 with span = (kh - 1) * dh + 1; "same": Ho =
+        ceil(H / sh), padded as Keras/TensorFlow do, the extra pixel at the bottom/right.
 
     Returns
     -------
-    Tensor (N, Ho, Wo, F).
+    Tensor, shape (N, Ho, Wo, F)
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match as above, or bad window arguments; the message names conv2d.
     """
     x, kernel = _images("conv2d", x, kernel, "(kh, kw, {c}, filters)", channel_axis=2)
     return _conv2d("conv2d", x, kernel, bias, strides, padding, dilation)
 
 
-def conv2d_transpose(x, kernel, bias, strides, padding, output_padding, dilation):
+def conv2d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
+                     strides: Size, padding: str, output_padding: Size | None, dilation: Size) -> Tensor:
     """Transposed convolution, channels last: the adjoint of `conv2d` with the same kernel.
 
     It spreads each input pixel over a kernel-sized patch of the larger output, so it learns
@@ -178,31 +245,50 @@ def conv2d_transpose(x, kernel, bias, strides, padding, output_padding, dilation
 
     Parameters
     ----------
-    x : Tensor (N, h, w, C).
-    kernel : Tensor (kh, kw, F, C) (Keras's layout).
-    bias : Tensor (F,), or None.
-    strides, dilation : an int or a pair; output_padding : an int, a pair, or None.
-    padding : "valid" or "same".
+    x : Tensor or array_like, shape (N, h, w, C)
+    kernel : Tensor or array_like, shape (kh, kw, F, C)
+        Keras's layout: the kernel of the convolution that maps the output back to x.
+    bias : Tensor or array_like, shape (F,), or None
+    strides, dilation : int or (int, int)
+        Along height and width; an int for both.
+    padding : {"valid", "same"}
+    output_padding : int, (int, int) or None
+        Each in [0, stride).
 
     Returns
     -------
-    Tensor (N, H, W, F).
+    Tensor, shape (N, H, W, F)
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, bad window arguments, or an output_padding whose output a
+        "same" convolution does not map back to x's size.
     """
     x, kernel = _images("conv2d_transpose", x, kernel, "(kh, kw, filters, {c})", channel_axis=3)
     return _conv2d_transpose("conv2d_transpose", x, kernel, bias, strides, padding, output_padding, dilation)
 
 
-def conv1d(x, kernel, bias, strides, padding, dilation):
-    """1-D convolution, channels last: x (N, L, C), kernel (k, C, F), bias (F,) or None -> (N, Lo, F);
-    a 2-D one of height 1. strides, dilation: ints (or 1-tuples); padding as `conv2d`."""
+def conv1d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
+           strides: int | tuple[int], padding: str, dilation: int | tuple[int]) -> Tensor:
+    """1-D convolution, channels last: `conv2d` of height 1.
+
+    x (N, L, C), kernel (k, C, F) and bias (F,) or None give (N, Lo, F); strides and dilation are
+    ints (or 1-tuples), padding "valid" or "same" as in `conv2d`.
+    """
     x, kernel = _sequences("conv1d", x, kernel, "(k, {c}, filters)", channel_axis=1)
     out = _conv2d("conv1d", x, kernel, bias, (1, _single(strides)), padding, (1, _single(dilation)))
     return _steps(out)
 
 
-def conv1d_transpose(x, kernel, bias, strides, padding, output_padding, dilation):
-    """Transposed 1-D convolution: x (N, l, C), kernel (k, F, C), bias (F,) or None -> (N, L, F);
-    see `conv2d_transpose`."""
+def conv1d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
+                     strides: int | tuple[int], padding: str, output_padding: int | tuple[int] | None,
+                     dilation: int | tuple[int]) -> Tensor:
+    """Transposed 1-D convolution: `conv2d_transpose` of height 1.
+
+    x (N, l, C), kernel (k, F, C) and bias (F,) or None give (N, L, F), L as `conv2d_transpose`
+    computes it; strides, dilation and output_padding (in [0, stride), or None) are ints or 1-tuples.
+    """
     x, kernel = _sequences("conv1d_transpose", x, kernel, "(k, filters, {c})", channel_axis=2)
     extra = None if output_padding is None else (0, _single(output_padding))
     out = _conv2d_transpose("conv1d_transpose", x, kernel, bias, (1, _single(strides)), padding, extra,
@@ -236,17 +322,19 @@ def _conv2d_transpose(name, x, kernel, bias, strides, padding, output_padding, d
     return convolve_transposed(Im2col(geometry), x, kernel, bias)
 
 
-def geometry_of(name, in_shape, kernel_size, strides, padding, dilation):
-    """`Geometry.of`, its errors prefixed with `name`, the function the user called."""
+def geometry_of(name: str, in_shape: tuple[int, ...], kernel_size: Size, strides: Size, padding: str,
+                dilation: Size) -> Geometry:
+    """`Geometry.of` (in_shape (N, H, W, C)), its errors prefixed with `name`, the function the user called."""
     try:
         return Geometry.of(in_shape, kernel_size, strides, padding, dilation)
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
 
 
-def check_kernel(name, x, kernel, layout, channel_axis, rank):
-    """A ValueError naming `name` unless x has `rank` + 2 axes and the kernel `rank` + 2 with x's channels
-    on `channel_axis`; `layout` shows the kernel's axes, "{c}" standing for x's channels."""
+def check_kernel(name: str, x: Tensor, kernel: Tensor, layout: str, channel_axis: int, rank: int) -> None:
+    """Raise a ValueError naming `name` unless x (N, *spatial, C) and the kernel both have `rank` + 2
+    axes, with x's C on the kernel's `channel_axis`; `layout` shows the kernel's axes in the message,
+    "{c}" standing for C."""
     if kernel.ndim != rank + 2 or x.ndim != rank + 2 or kernel.shape[channel_axis] != x.shape[-1]:
         axes = "(N, H, W, C)" if rank == 2 else "(N, L, C)"
         channels = x.shape[-1] if x.ndim else "?"

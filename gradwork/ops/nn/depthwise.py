@@ -7,34 +7,39 @@ far fewer weights than a full convolution (MobileNet, Xception). The map below p
 three Functions, which give it gradients of every order; no Python loops at all.
 """
 
+from __future__ import annotations
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import ArrayLike
 
-from ...tensor import as_tensor
-from .conv import Im2col, check_kernel, convolve, geometry_of
+from ...tensor import Tensor, as_tensor
+from .conv import Im2col, Size, check_kernel, convolve, geometry_of
+from .windows import Geometry
 
 
 class Depthwise:
-    """Depthwise convolution as arrays: x (N, H, W, C), kernel (kh, kw, C, M) -> (N, Ho, Wo, C*M).
+    """Depthwise convolution as arrays (a `ConvolutionMap`): x (N, H, W, C), kernel (kh, kw, C, M)
+    -> (N, Ho, Wo, C*M).
 
     With M > 1 the input's channels are first repeated M times (channel c*M + m holds channel c),
     which makes it a depthwise convolution with one kernel per channel. That is one `einsum` over a
     strided view of rows (`_correlate`); the input gradient is the same correlation with the flipped
     kernel run over the output gradient spread onto the padded input's grid; the kernel gradient is
-    one `einsum` over the windows.
+    one `einsum` over the windows. `geometry` (a `Geometry`) says where the windows fall.
     """
 
-    def __init__(self, geometry):
+    def __init__(self, geometry: Geometry) -> None:
         self.geometry = geometry
 
-    def apply(self, x, kernel):
+    def apply(self, x: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(out, the padded input with repeated channels, which the kernel gradient reuses)."""
         kh, kw, c, m = kernel.shape
         g = self.geometry
         padded = g.pad(_repeat_channels(x, m))
         return _correlate(padded, kernel.reshape(kh, kw, c * m), g.strides, g.dilation, g.out_hw), padded
 
-    def input_grad(self, grad, kernel):
+    def input_grad(self, grad: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         kh, kw, c, m = kernel.shape
         g = self.geometry
         n, ho, wo, _ = grad.shape
@@ -52,7 +57,8 @@ class Depthwise:
         inside = g.crop(full)
         return inside.reshape(n, h, w, c, m).sum(axis=-1) if m > 1 else np.ascontiguousarray(inside)
 
-    def kernel_grad(self, x, grad, kernel_shape, padded=None):
+    def kernel_grad(self, x: np.ndarray, grad: np.ndarray, kernel_shape: tuple[int, ...],
+                    padded: np.ndarray | None = None) -> np.ndarray:
         if padded is None:
             padded = self.geometry.pad(_repeat_channels(x, kernel_shape[-1]))
         windows = self.geometry.windows(padded)
@@ -80,21 +86,46 @@ def _correlate(padded, kernel, strides, dilation, out_hw):
     return out if sw == 1 else np.ascontiguousarray(out[:, :, ::sw])
 
 
-def depthwise_conv2d(x, kernel, bias, strides, padding, dilation):
+def depthwise_conv2d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
+                     strides: Size, padding: str, dilation: Size) -> Tensor:
     """Depthwise 2-D convolution: output channel c*M + m is channel c filtered by kernel[..., c, m].
 
-    x: Tensor (N, H, W, C); kernel: Tensor (kh, kw, C, M); bias: Tensor (C*M,) or None; strides,
-    dilation: an int or a pair; padding: "valid" or "same", as `conv2d` -> Tensor (N, Ho, Wo, C*M).
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, H, W, C)
+    kernel : Tensor or array_like, shape (kh, kw, C, M)
+        M = the depth multiplier.
+    bias : Tensor or array_like, shape (C*M,), or None
+    strides, dilation : int or (int, int)
+        Along height and width; an int for both.
+    padding : {"valid", "same"}
+        As in `conv2d`.
+
+    Returns
+    -------
+    Tensor, shape (N, Ho, Wo, C*M)
     """
     return _depthwise("depthwise_conv2d", x, kernel, bias, strides, padding, dilation)
 
 
-def separable_conv2d(x, depthwise_kernel, pointwise_kernel, bias, strides, padding, dilation):
+def separable_conv2d(x: Tensor | ArrayLike, depthwise_kernel: Tensor | ArrayLike,
+                     pointwise_kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None, strides: Size,
+                     padding: str, dilation: Size) -> Tensor:
     """A depthwise convolution, then a 1x1 convolution mixing the channels.
 
-    x: Tensor (N, H, W, C); depthwise_kernel: Tensor (kh, kw, C, M); pointwise_kernel: Tensor
-    (1, 1, C*M, F); bias: Tensor (F,) or None -> Tensor (N, Ho, Wo, F). strides, padding and
-    dilation apply to the depthwise step.
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, H, W, C)
+    depthwise_kernel : Tensor or array_like, shape (kh, kw, C, M)
+    pointwise_kernel : Tensor or array_like, shape (1, 1, C*M, F)
+    bias : Tensor or array_like, shape (F,), or None
+        Added after the pointwise step.
+    strides, padding, dilation
+        Of the depthwise step, as in `depthwise_conv2d`.
+
+    Returns
+    -------
+    Tensor, shape (N, Ho, Wo, F)
     """
     depthwise = _depthwise("separable_conv2d", x, depthwise_kernel, None, strides, padding, dilation)
     pointwise_kernel = as_tensor(pointwise_kernel)

@@ -1,15 +1,28 @@
 """Inverted dropout: zero elements at random and scale the rest, so inference needs no rescaling."""
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ...autograd.function import Function
 from ...random import get_generator
-from ...tensor import as_tensor
+from ...tensor import Tensor, as_tensor
 
 
-def dropout_mask(shape, rate, dtype):
-    """Inverted-dropout multipliers, an array of `shape` and `dtype`: 0 with probability `rate`, else
-    1 / (1 - rate) (rate < 1), drawn from gradwork's generator."""
+def dropout_mask(shape: tuple[int, ...], rate: float, dtype: DTypeLike) -> np.ndarray:
+    """Inverted-dropout multipliers: 0 with probability `rate`, else 1 / (1 - rate), from gradwork's generator.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    rate : float in [0, 1)
+    dtype : numpy dtype
+
+    Returns
+    -------
+    ndarray, shape `shape`, dtype `dtype`
+    """
     keep = get_generator().random(shape) >= rate
     return keep.astype(dtype) / np.asarray(1 - rate, dtype=dtype)
 
@@ -26,20 +39,27 @@ class _Dropout(Function):
         return (g * self.mask,)
 
 
-def dropout(x, rate, noise_shape=None):
+def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, ...] | None = None) -> Tensor:
     """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate); always applied.
 
     Parameters
     ----------
-    x : Tensor or array of any shape.
-    rate : float in [0, 1]; 0 returns x, 1 zeros.
-    noise_shape : the shape of the random mask, broadcast over x, or None (x's shape). It has x's
-        number of axes, each 1, x's size, or None for x's size: (N, 1, 1, C) drops whole channels
-        of an image (SpatialDropout2D), (N, 1, F) the same features at every step of a sequence.
+    x : Tensor or array_like, any shape
+    rate : float in [0, 1]
+        0 returns x, 1 zeros.
+    noise_shape : tuple of (int or None), optional
+        The shape of the random mask, broadcast over x (None: x's shape). It has x's number of
+        axes, each 1, x's size, or None for x's size: (N, 1, 1, C) drops whole channels of an
+        image (SpatialDropout2D), (N, 1, F) the same features at every step of a sequence.
 
     Returns
     -------
-    Tensor of x's shape.
+    Tensor, same shape as x
+
+    Raises
+    ------
+    ValueError
+        A noise_shape that does not broadcast to x's shape as above.
     """
     x = as_tensor(x)
     if rate == 0:

@@ -1,9 +1,12 @@
 """The embedding lookup (integer ids -> rows of a table) and its gradient, a scatter-add of rows."""
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
-from ...tensor import as_tensor
+from ...tensor import Tensor, as_tensor
 from .masking import as_array
 
 
@@ -42,18 +45,23 @@ class _RowScatter(Function):
         return (apply_in_backward(_EmbeddingLookup(self.ids), gg),)
 
 
-def embedding(ids, weight):
+def embedding(ids: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
     """Rows of the table `weight` picked by integer ids; repeated ids add up in the table's gradient.
 
     Parameters
     ----------
-    ids : integers of any shape (a Tensor, array or list), each in [0, vocabulary); floats holding
-        whole numbers are accepted.
-    weight : Tensor (vocabulary, dim).
+    ids : Tensor or array_like of integers, any shape
+        Each in [0, vocabulary); floats holding whole numbers are accepted. Never differentiated.
+    weight : Tensor or array_like, shape (vocabulary, dim)
 
     Returns
     -------
-    Tensor (*ids.shape, dim).
+    Tensor, shape (*ids.shape, dim)
+
+    Raises
+    ------
+    ValueError, TypeError, IndexError
+        A weight that is not 2-D, ids that are not whole numbers, ids out of range.
     """
     weight = as_tensor(weight)
     ids = as_array(ids)

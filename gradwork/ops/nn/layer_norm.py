@@ -1,6 +1,11 @@
 """Layer normalization kernel, one graph node: each sample normalized over its own feature axes."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function
 from ...tensor import Tensor
@@ -67,19 +72,24 @@ class _LayerNorm(Function):
         return tuple(grads)
 
 
-def layer_norm(x, axes, weight, bias, eps):
-    """(x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance per sample over `axes`.
+def layer_norm(x: Tensor | ArrayLike, axes: Sequence[int], weight: Tensor | ArrayLike | None,
+               bias: Tensor | ArrayLike | None, eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) * weight + bias, the mean and the biased variance (divided by
+    the number of values) taken per sample over `axes`.
 
     Parameters
     ----------
-    x : Tensor of any shape.
-    axes : tuple of non-negative ints, the axes normalised over (in order).
-    weight, bias : Tensors with x's sizes on `axes`, or None.
-    eps : float added to the variance.
+    x : Tensor or array_like, any shape
+    axes : sequence of int
+        The non-negative axes normalised over, in increasing order.
+    weight, bias : Tensor or array_like, shape tuple(x.shape[a] for a in axes), or None
+        The scale and the shift (None: 1 and 0).
+    eps : float
+        Added to the variance.
 
     Returns
     -------
-    Tensor of x's shape, in one graph node.
+    Tensor, same shape as x, in one graph node
     """
     params = [p for p in (weight, bias) if p is not None]
     return _LayerNorm(axes, eps, (weight is not None, bias is not None))(x, *params)

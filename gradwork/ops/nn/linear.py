@@ -1,11 +1,17 @@
 """The affine map x @ W + b as one graph node (the course's "Affine" layer)."""
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function
+from ...tensor import Tensor
 
 
 class _Affine(Function):
+    """x @ w (or x @ w.T) + b; the weight's gradient sums over every leading axis of x."""
+
     def __init__(self, transposed):
         self.transposed = transposed
 
@@ -27,17 +33,20 @@ class _Affine(Function):
         return gx, gw, gb
 
 
-def affine(x, weight, bias=None, transposed=False):
+def affine(x: Tensor | ArrayLike, weight: Tensor | ArrayLike, bias: Tensor | ArrayLike | None = None,
+           transposed: bool = False) -> Tensor:
     """x @ weight + bias in one node; no copy of the weight is made in either layout.
 
     Parameters
     ----------
-    x : Tensor (..., in).
-    weight : Tensor (in, out), or (out, in) with `transposed` (PyTorch's `linear` layout).
-    bias : Tensor (out,), or None.
+    x : Tensor or array_like, shape (..., in)
+    weight : Tensor or array_like, shape (in, out), or (out, in) with `transposed`
+    bias : Tensor or array_like, shape (out,), optional
+    transposed : bool
+        The weight is in PyTorch's `linear` layout (out, in) instead of Keras's (in, out).
 
     Returns
     -------
-    Tensor (..., out).
+    Tensor, shape (..., out)
     """
     return _Affine(transposed)(x, weight) if bias is None else _Affine(transposed)(x, weight, bias)

@@ -5,9 +5,13 @@ Cross-entropies are computed from logits through log-sum-exp (softmax.py's share
 probability form clamps its logarithms, so saturated predictions give finite losses and gradients.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
+from ...tensor import Tensor
 from ..elementwise import Log, Maximum, where
 from .activations import softplus
 from .softmax import log_softmax, log_sum_exp_of_shifted, shift_by_max, softmax_in_rule
@@ -16,19 +20,30 @@ _LOG_FLOOR = -100.0  # PyTorch's clamp on log(p) in binary cross-entropy
 _EPS = 1e-12
 
 
-def squared_error(x, target):
-    """(x - target)^2 elementwise; x, target: Tensors of one shape."""
+def squared_error(x: Tensor, target: Tensor | ArrayLike) -> Tensor:
+    """(x - target)^2 elementwise, for x (Tensor) and target (Tensor or array_like) of one shape, any."""
     d = x - target
     return d * d
 
 
-def absolute_error(x, target):
-    """|x - target| elementwise; x, target: Tensors of one shape."""
+def absolute_error(x: Tensor, target: Tensor | ArrayLike) -> Tensor:
+    """|x - target| elementwise, for x (Tensor) and target (Tensor or array_like) of one shape, any."""
     return (x - target).abs()
 
 
-def huber(x, target, delta):
-    """Quadratic for |error| <= delta, linear beyond: 0.5 e^2 or delta (|e| - 0.5 delta), elementwise."""
+def huber(x: Tensor, target: Tensor | ArrayLike, delta: float) -> Tensor:
+    """Quadratic for |error| <= delta, linear beyond: 0.5 e^2 or delta (|e| - 0.5 delta), elementwise.
+
+    Parameters
+    ----------
+    x : Tensor, any shape
+    target : Tensor or array_like, same shape as x
+    delta : float
+
+    Returns
+    -------
+    Tensor, same shape as x
+    """
     d = x - target
     a = d.abs()
     return where(a.data <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
@@ -58,19 +73,39 @@ class _BinaryCrossEntropy(Function):
         return gp, gt
 
 
-def binary_cross_entropy(probabilities, target):
-    """-(t log p + (1 - t) log(1 - p)) elementwise, each log clamped at -100.
+def binary_cross_entropy(probabilities: Tensor | ArrayLike, target: Tensor | ArrayLike) -> Tensor:
+    """-(t log p + (1 - t) log(1 - p)) elementwise, each log clamped at -100 (as PyTorch).
 
-    probabilities: Tensor in [0, 1]; target: Tensor in [0, 1] of the same shape -> the same shape.
+    Parameters
+    ----------
+    probabilities : Tensor or array_like, any shape
+        p, in [0, 1].
+    target : Tensor or array_like, same shape
+        t, in [0, 1].
+
+    Returns
+    -------
+    Tensor, same shape
     """
     return _BinaryCrossEntropy()(probabilities, target)
 
 
-def binary_cross_entropy_with_logits(logits, target, pos_weight=None):
+def binary_cross_entropy_with_logits(logits: Tensor, target: Tensor | ArrayLike,
+                                     pos_weight: Tensor | ArrayLike | float | None = None) -> Tensor:
     """Binary cross-entropy of sigmoid(logits), as softplus(x) - t x: exact for any logit.
 
-    logits, target: Tensors of one shape; pos_weight: multiplies the loss of positive targets,
-    (1 + (w - 1) t) softplus(-x) + (1 - t) x, or None. Returns the elementwise losses.
+    Parameters
+    ----------
+    logits : Tensor, any shape
+        x.
+    target : Tensor or array_like, same shape
+        t, in [0, 1].
+    pos_weight : float, or Tensor or array_like broadcastable to logits, optional
+        w, multiplying the loss of positive targets: (1 + (w - 1) t) softplus(-x) + (1 - t) x.
+
+    Returns
+    -------
+    Tensor, same shape as logits
     """
     if pos_weight is None:
         return softplus(logits) - target * logits
@@ -97,20 +132,40 @@ class _SoftmaxCrossEntropy(Function):
         return ((softmax_in_rule(x, -1) - onehot) * g[..., None],)
 
 
-def softmax_cross_entropy(logits, target):
+def softmax_cross_entropy(logits: Tensor | ArrayLike, target: np.ndarray) -> Tensor:
     """-log softmax(logits)[target] per sample, in one graph node.
 
-    logits: Tensor (..., C), classes last; target: integer array of shape logits.shape[:-1], each in
-    [0, C) (a constant) -> Tensor (...,).
+    Parameters
+    ----------
+    logits : Tensor or array_like, shape (..., C)
+        Classes last.
+    target : ndarray of int, shape (...)
+        Class indices in [0, C) (a constant).
+
+    Returns
+    -------
+    Tensor, shape (...)
     """
     return _SoftmaxCrossEntropy(target)(logits)
 
 
-def soft_cross_entropy(logits, target, axis, class_weight=None):
+def soft_cross_entropy(logits: Tensor | ArrayLike, target: Tensor | ArrayLike, axis: int,
+                       class_weight: Tensor | ArrayLike | None = None) -> Tensor:
     """-sum(target * log softmax(logits)) along `axis`: cross-entropy against probability targets.
 
-    logits: Tensor (..., C, ...); target: probabilities of the same shape (one-hot or soft);
-    class_weight: (C,) per-class weights on the last axis, or None -> the input's shape without `axis`.
+    Parameters
+    ----------
+    logits : Tensor or array_like, shape (..., C, ...), C on `axis`
+    target : Tensor or array_like, same shape
+        Probabilities (one-hot or soft).
+    axis : int
+        The class axis.
+    class_weight : Tensor or array_like, shape (C,), optional
+        Per-class weights, broadcast along the last axis.
+
+    Returns
+    -------
+    Tensor, logits' shape without `axis`
     """
     logp = log_softmax(logits, axis)
     if class_weight is not None:
@@ -118,11 +173,18 @@ def soft_cross_entropy(logits, target, axis, class_weight=None):
     return -(target * logp).sum(axis=axis)
 
 
-def negative_log_likelihood(log_probabilities, target):
+def negative_log_likelihood(log_probabilities: Tensor, target: np.ndarray) -> Tensor:
     """-log_probabilities[..., target] per sample.
 
-    log_probabilities: Tensor (..., C); target: integer array of shape log_probabilities.shape[:-1]
-    -> Tensor (...,).
+    Parameters
+    ----------
+    log_probabilities : Tensor, shape (..., C)
+    target : ndarray of int, shape (...)
+        Class indices in [0, C).
+
+    Returns
+    -------
+    Tensor, shape (...)
     """
     flat = log_probabilities.reshape(-1, log_probabilities.shape[-1])
     return -flat[np.arange(flat.shape[0]), target.reshape(-1)].reshape(target.shape)

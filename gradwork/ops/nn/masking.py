@@ -1,21 +1,38 @@
 """Masks given as Tensors, arrays or nested lists, as the NumPy arrays the masked operations use."""
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...tensor import Tensor
 
 
-def as_array(x):
-    """A Tensor's data (no copy), or an array-like as an ndarray."""
+def as_array(x: Tensor | ArrayLike) -> np.ndarray:
+    """A Tensor's data (no copy), or an array-like as an ndarray (no copy for an ndarray); same shape."""
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def boolean_mask(mask, where, meaning="True = keep"):
+def boolean_mask(mask: Tensor | ArrayLike, where: str, meaning: str = "True = keep") -> np.ndarray:
     """A mask as a boolean ndarray: booleans as they are, or integers / floats that are all 0 or 1.
 
-    Anything else raises a TypeError naming `where` (the layer or function): a float mask with
-    other values is most likely PyTorch's additive form (0 = keep, -inf = drop), which a plain
-    conversion to booleans would silently invert. `meaning` says what True means, for the message.
+    Parameters
+    ----------
+    mask : Tensor or array_like, any shape
+    where : str
+        The layer or function, named in the error.
+    meaning : str
+        What True means, for the error message.
+
+    Returns
+    -------
+    ndarray of bool, same shape as mask
+
+    Raises
+    ------
+    TypeError
+        Any other values: a float mask with other values is most likely PyTorch's additive form
+        (0 = keep, -inf = drop), which a plain conversion to booleans would silently invert.
     """
     array = as_array(mask)
     if array.dtype == bool:
@@ -27,7 +44,7 @@ def boolean_mask(mask, where, meaning="True = keep"):
                     f"{array.dtype} with other values{hint}")
 
 
-def broadcasts_to(shape, target):
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     """True when an array of `shape` broadcasts to exactly `target` (a mask's check)."""
     try:
         return np.broadcast_shapes(tuple(shape), tuple(target)) == tuple(target)

@@ -9,10 +9,13 @@ Average pooling spreads each output gradient evenly over its window; under "same
 average is over the window's real pixels only (as Keras).
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
-from ...tensor import as_tensor
+from ...tensor import Tensor, as_tensor
 from .windows import Geometry
 
 
@@ -194,21 +197,41 @@ class _AvgPool2DGrad(Function):
         return (apply_in_backward(_AvgPool2D(self.geometry), gg),)
 
 
-def max_pool2d(x, kernel_size, strides, padding):
+def max_pool2d(x: Tensor | ArrayLike, kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
+               padding: str) -> Tensor:
     """The largest element of each window; padding never wins. Ties go to the first maximum.
 
-    x: Tensor (N, H, W, C); kernel_size, strides: an int or a pair; padding: "valid" or "same" (as
-    convolution) -> Tensor (N, Ho, Wo, C).
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, H, W, C)
+    kernel_size, strides : int or (int, int)
+        The window's size and the step between windows, along height and width (an int for both).
+    padding : {"valid", "same"}
+        As in convolution: "same" gives ceil(H / stride) outputs, the extra pixel at the bottom/right.
+
+    Returns
+    -------
+    Tensor, shape (N, Ho, Wo, C)
     """
     x = as_tensor(x)
     return _MaxPool2D(Geometry.of(x.shape, kernel_size, strides, padding))(x)
 
 
-def avg_pool2d(x, kernel_size, strides, padding):
-    """The mean of each window over its real (unpadded) pixels.
+def avg_pool2d(x: Tensor | ArrayLike, kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
+               padding: str) -> Tensor:
+    """The mean of each window over its real (unpadded) pixels (as Keras).
 
-    x: Tensor (N, H, W, C); kernel_size, strides: an int or a pair; padding: "valid" or "same" (as
-    convolution) -> Tensor (N, Ho, Wo, C), float64 for integer x.
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, H, W, C)
+    kernel_size, strides : int or (int, int)
+        The window's size and the step between windows, along height and width (an int for both).
+    padding : {"valid", "same"}
+        As in convolution: "same" gives ceil(H / stride) outputs, the extra pixel at the bottom/right.
+
+    Returns
+    -------
+    Tensor, shape (N, Ho, Wo, C); float64 for integer x
     """
     x = as_tensor(x)
     return _AvgPool2D(Geometry.of(x.shape, kernel_size, strides, padding))(x)
@@ -223,11 +246,33 @@ def _as_2d(x, kernel_size, strides, fn, padding, name):
     return out.reshape(out.shape[0], out.shape[2], out.shape[3])
 
 
-def max_pool1d(x, kernel_size, strides, padding):
-    """Max pooling of x: Tensor (N, L, C) along the steps -> (N, Lo, C); kernel_size, strides: ints."""
+def max_pool1d(x: Tensor | ArrayLike, kernel_size: int, strides: int, padding: str) -> Tensor:
+    """Max pooling along the steps: `max_pool2d` of height 1.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, L, C)
+    kernel_size, strides : int
+    padding : {"valid", "same"}
+
+    Returns
+    -------
+    Tensor, shape (N, Lo, C)
+    """
     return _as_2d(x, kernel_size, strides, max_pool2d, padding, "max_pool1d")
 
 
-def avg_pool1d(x, kernel_size, strides, padding):
-    """Average pooling of x: Tensor (N, L, C) along the steps -> (N, Lo, C); kernel_size, strides: ints."""
+def avg_pool1d(x: Tensor | ArrayLike, kernel_size: int, strides: int, padding: str) -> Tensor:
+    """Average pooling along the steps: `avg_pool2d` of height 1.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, shape (N, L, C)
+    kernel_size, strides : int
+    padding : {"valid", "same"}
+
+    Returns
+    -------
+    Tensor, shape (N, Lo, C)
+    """
     return _as_2d(x, kernel_size, strides, avg_pool2d, padding, "avg_pool1d")

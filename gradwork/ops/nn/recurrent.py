@@ -1,4 +1,4 @@
-"""Recurrence kernels: one recurrence of a SimpleRNN, LSTM or GRU cell, and the cells' step math.
+"""Recurrence kernel: run a SimpleRNN, LSTM or GRU cell (cells.py) along the time axis.
 
 A recurrence projects the inputs of all time steps in ONE matmul (x @ kernel + bias), then loops
 over time with one graph node per step, `_RecurrentStep`: h_prev @ recurrent_kernel plus the cell's
@@ -15,221 +15,25 @@ necessarily runs last (every later step feeds it a state gradient), returns the 
 and, for fused cells, the recurrent kernel's and recurrent bias's gradients as one matmul and
 one sum over all steps. Under `create_graph=True` each step instead re-runs its composed form on
 the graph's own tensors and differentiates that, so higher derivatives are exact too.
-
-States are one array per step: h (batch, units), or for the LSTM [h, c] side by side (batch, 2 units).
 """
-import abc
-import functools
+from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...autograd.engine import grad
 from ...autograd.function import Function
 from ...autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ...tensor import Tensor, as_tensor
 from ..elementwise import where
-from ..shape_ops import concatenate
 from .activations import sigmoid, tanh
+from .cells import Cell, GRUCell, LSTMCell, SimpleRNNCell  # noqa: F401 (the cells, beside the recurrence)
 from .linear import affine
 from .masking import boolean_mask
 
 
-# ----- cells --------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=64)
-def _gate_constants(kinds, units, dtype):
-    """Per-column constants for activating gate blocks in place ("s" sigmoid, "t" tanh):
-    sigmoid(a) = 0.5 tanh(0.5 a) + 0.5, so z *= scale; tanh(z); z *= scale; z += offset activates
-    every block in four passes; and the derivative from the activated value y is y (p - y) + q."""
-    sig = np.repeat(np.array([k == "s" for k in kinds]), units)
-    scale = np.where(sig, 0.5, 1.0).astype(dtype)
-    offset = np.where(sig, 0.5, 0.0).astype(dtype)
-    p, q = sig.astype(dtype), (~sig).astype(dtype)
-    return scale, offset, p, q
-
-
-def _activate(z, kinds, units):
-    """Apply the activations `kinds` to z's gate blocks (batch, len(kinds) * units), in place."""
-    scale, offset, _, _ = _gate_constants(kinds, units, z.dtype.str)
-    z *= scale
-    np.tanh(z, out=z)
-    z *= scale
-    z += offset
-    return z
-
-
-def _activation_derivative(y, kinds, units):
-    """d activation / d input from the activated gate blocks y (new array)."""
-    _, _, p, q = _gate_constants(kinds, units, y.dtype.str)
-    out = p - y
-    out *= y
-    out += q
-    return out
-
-
-class Cell(abc.ABC):
-    """The math of one recurrent cell type.
-
-    `compose` is the step in ordinary Tensor operations (any activations); `fused_forward` and
-    `fused_backward` are the same step for tanh/sigmoid on arrays. Shapes: xp_t (batch, gates*units)
-    the projected input of one step, state (batch, state_factor*units), kernel (units, gates*units),
-    inner = (h_prev * recurrent dropout) @ recurrent_kernel (+ recurrent bias), (batch, gates*units).
-    """
-
-    gates = 1
-    state_factor = 1
-    fused = True  # has the array fast path
-    uses_recurrent_activation = True
-
-    @abc.abstractmethod
-    def compose(self, xp_t, state, kernel, bias, rec_mask, activation, recurrent_activation):
-        """The new state from one step's projected input and the previous state (Tensors)."""
-
-    @abc.abstractmethod
-    def fused_forward(self, xp_t, inner, state):
-        """(new state, saved arrays for backward); may overwrite `inner`."""
-
-    @abc.abstractmethod
-    def fused_backward(self, g, saved, state):
-        """(d xp_t, d inner, d state through the gates or None) from the new state's gradient g."""
-
-
-def _inner(state_h, kernel, bias, rec_mask):
-    hd = state_h if rec_mask is None else state_h * rec_mask
-    inner = hd @ kernel
-    return inner if bias is None else inner + bias
-
-
-class SimpleRNNCell(Cell):
-    """h = activation(x W + b + h_prev U)."""
-
-    uses_recurrent_activation = False
-
-    def compose(self, xp_t, state, kernel, bias, rec_mask, activation, recurrent_activation):
-        return activation(xp_t + _inner(state, kernel, bias, rec_mask))
-
-    def fused_forward(self, xp_t, inner, state):
-        inner += xp_t
-        h = np.tanh(inner, out=inner)
-        return h, h
-
-    def fused_backward(self, g, h, state):
-        d = h * h
-        np.subtract(1, d, out=d)
-        d *= g
-        return d, d, None
-
-
-class LSTMCell(Cell):
-    """Gates in Keras's order i, f, c, o: c = f c_prev + i tanh(z_c), h = o tanh(c); state [h, c]."""
-
-    gates, state_factor = 4, 2
-
-    def compose(self, xp_t, state, kernel, bias, rec_mask, activation, recurrent_activation):
-        u = kernel.shape[0]
-        z = xp_t + _inner(state[:, :u], kernel, bias, rec_mask)
-        i, f = recurrent_activation(z[:, :u]), recurrent_activation(z[:, u : 2 * u])
-        g, o = activation(z[:, 2 * u : 3 * u]), recurrent_activation(z[:, 3 * u :])
-        c = f * state[:, u:] + i * g
-        return concatenate([o * activation(c), c], axis=1)
-
-    def fused_forward(self, xp_t, inner, state):
-        u = state.shape[1] // 2
-        inner += xp_t
-        z = _activate(inner, "ssts", u)
-        i, f, g, o = z[:, :u], z[:, u : 2 * u], z[:, 2 * u : 3 * u], z[:, 3 * u :]
-        new = np.empty_like(state)
-        c = new[:, u:]
-        np.multiply(f, state[:, u:], out=c)
-        c += i * g
-        tanh_c = np.tanh(c)
-        np.multiply(o, tanh_c, out=new[:, :u])
-        return new, (z, tanh_c)
-
-    def fused_backward(self, grad_state, saved, state):
-        z, tanh_c = saved
-        u = state.shape[1] // 2
-        i, f, g, o = z[:, :u], z[:, u : 2 * u], z[:, 2 * u : 3 * u], z[:, 3 * u :]
-        gh, gc = grad_state[:, :u], grad_state[:, u:]
-        dc = tanh_c * tanh_c
-        np.subtract(1, dc, out=dc)
-        dc *= o
-        dc *= gh
-        dc += gc
-        d = np.empty_like(z)
-        np.multiply(dc, g, out=d[:, :u])
-        np.multiply(dc, state[:, u:], out=d[:, u : 2 * u])
-        np.multiply(dc, i, out=d[:, 2 * u : 3 * u])
-        np.multiply(gh, tanh_c, out=d[:, 3 * u :])
-        d *= _activation_derivative(z, "ssts", u)
-        d_state = np.empty_like(state)
-        d_state[:, :u] = 0
-        np.multiply(dc, f, out=d_state[:, u:])
-        return d, d, d_state
-
-
-class GRUCell(Cell):
-    """Gates in Keras's order z, r, h; h = z h_prev + (1 - z) hh.
-
-    reset_after=True (Keras's default, cuDNN's and PyTorch's form): hh = tanh(x_h + r (h_prev U_h + b_h)),
-    with a recurrent bias; reset_after=False: hh = tanh(x_h + (r h_prev) U_h), composed ops only and
-    no recurrent bias (passing one is an error).
-    """
-
-    gates = 3
-
-    def __init__(self, reset_after=True):
-        self.reset_after = reset_after
-        self.fused = reset_after
-
-    def compose(self, xp_t, state, kernel, bias, rec_mask, activation, recurrent_activation):
-        u = kernel.shape[0]
-        hd = state if rec_mask is None else state * rec_mask
-        if self.reset_after:
-            inner = _inner(state, kernel, bias, rec_mask)
-            zr = recurrent_activation(xp_t[:, : 2 * u] + inner[:, : 2 * u])
-            z, r = zr[:, :u], zr[:, u:]
-            hh = activation(xp_t[:, 2 * u :] + r * inner[:, 2 * u :])
-        else:
-            if bias is not None:
-                raise ValueError(f"GRUCell(reset_after=False) takes no recurrent bias (the reset gate comes "
-                                 f"before the recurrent matmul), got one of shape {tuple(bias.shape)}")
-            zr = recurrent_activation(xp_t[:, : 2 * u] + hd @ kernel[:, : 2 * u])
-            z, r = zr[:, :u], zr[:, u:]
-            hh = activation(xp_t[:, 2 * u :] + (r * hd) @ kernel[:, 2 * u :])
-        return z * state + (1 - z) * hh
-
-    def fused_forward(self, xp_t, inner, state):
-        u = state.shape[1]
-        zr = inner[:, : 2 * u] + xp_t[:, : 2 * u]
-        _activate(zr, "ss", u)
-        inner_h = inner[:, 2 * u :]
-        hh = zr[:, u:] * inner_h
-        hh += xp_t[:, 2 * u :]
-        np.tanh(hh, out=hh)
-        new = state - hh
-        new *= zr[:, :u]
-        new += hh
-        return new, (zr, hh, inner_h)
-
-    def fused_backward(self, g, saved, state):
-        zr, hh, inner_h = saved
-        u = state.shape[1]
-        z, r = zr[:, :u], zr[:, u:]
-        d_xp = np.empty((g.shape[0], 3 * u), dtype=g.dtype)
-        dz, dr, dhh = d_xp[:, :u], d_xp[:, u : 2 * u], d_xp[:, 2 * u :]
-        np.subtract(state, hh, out=dz)
-        dz *= g
-        np.subtract(1, z, out=dhh)
-        dhh *= g
-        dhh *= 1 - hh * hh
-        np.multiply(dhh, inner_h, out=dr)
-        d_xp[:, : 2 * u] *= _activation_derivative(zr, "ss", u)
-        d_inner = d_xp.copy()
-        d_inner[:, 2 * u :] *= r
-        return d_xp, d_inner, g * z
-
-
-# ----- the recurrence -----------------------------------------------------------------------------
 class _Run:
     """What the steps of one recurrence share: the cell, sizes, masks, activations, and the
     gradient buffers that the steps' first-order backward fills (see the module docstring)."""
@@ -247,6 +51,7 @@ class _Run:
         self.d_xp = self.d_inner = None
 
     def step_mask(self, t):
+        """The (batch, 1) booleans of step t, or None."""
         return None if self.mask is None else self.mask[:, self.time_index[t], None]
 
     def store(self, t, d_xp, d_inner):
@@ -364,19 +169,41 @@ class _RecurrentStep(Function):
         return tuple(grads)
 
 
-def recurrence(cell, x, kernel, recurrent_kernel, bias=None, recurrent_bias=None, initial_state=None,
-               mask=None, go_backwards=False, recurrent_mask=None, activation=tanh,
-               recurrent_activation=sigmoid):
-    """Run `cell` along the time axis of x; returns the list of states after each step, in the
-    order processed (reversed time with go_backwards).
+def recurrence(cell: Cell, x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, recurrent_kernel: Tensor,
+               bias: Tensor | ArrayLike | None = None, recurrent_bias: Tensor | None = None,
+               initial_state: Tensor | None = None, mask: Tensor | ArrayLike | None = None,
+               go_backwards: bool = False, recurrent_mask: np.ndarray | None = None,
+               activation: Callable[[Tensor], Tensor] = tanh,
+               recurrent_activation: Callable[[Tensor], Tensor] = sigmoid) -> list[Tensor]:
+    """Run `cell` along the time axis of x: one graph node per step.
 
-    x: (batch, time, features); kernel: (features, gates*units); recurrent_kernel: (units, gates*units);
-    bias: (gates*units,) added to the input projection; recurrent_bias: (gates*units,) added to
-    h_prev @ recurrent_kernel (GRU with reset_after); initial_state: (batch, state_factor*units),
-    zeros if None; mask: (batch, time) booleans, False where a step is skipped (the state is kept);
-    recurrent_mask: (batch, units) multipliers of h_prev before the recurrent matmul (recurrent dropout);
-    activation, recurrent_activation: callables on Tensors (this module's `tanh` and `sigmoid` run fused).
-    Each state is (batch, state_factor*units).
+    Parameters
+    ----------
+    cell : Cell
+        `SimpleRNNCell`, `LSTMCell` or `GRUCell` (cells.py), with `gates` gate blocks and
+        `state_factor` state arrays.
+    x : Tensor or array_like, shape (batch, time, features)
+    kernel : Tensor or array_like, shape (features, gates*units)
+    recurrent_kernel : Tensor, shape (units, gates*units)
+    bias : Tensor or array_like, shape (gates*units,), optional
+        Added to the input projection x @ kernel.
+    recurrent_bias : Tensor, shape (gates*units,), optional
+        Added to h_prev @ recurrent_kernel (the GRU with reset_after).
+    initial_state : Tensor, shape (batch, state_factor*units), optional
+        Zeros if None.
+    mask : Tensor or array_like of bool (or 0/1), shape (batch, time), optional
+        False where a step is skipped: that sample keeps its state.
+    go_backwards : bool
+        Process the steps from the last to the first.
+    recurrent_mask : ndarray, shape (batch, units), optional
+        Multipliers of h_prev before the recurrent matmul (recurrent dropout).
+    activation, recurrent_activation : callable on Tensors
+        The cell's activation and gate activation; this package's `tanh` and `sigmoid` run fused.
+
+    Returns
+    -------
+    list of Tensor, each shape (batch, state_factor*units)
+        The state after each step, in the order processed (reversed time with go_backwards).
     """
     x = as_tensor(x)
     batch, steps = x.shape[:2]

@@ -8,17 +8,39 @@ overlap. The loops are over kernel offsets only (never over samples or pixels), 
 is never needed.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import DTypeLike
 
 
-def pair(value, name, minimum=1):
+def pair(value: int | tuple[int, int] | list[int], name: str, minimum: int = 1) -> tuple[int, int]:
     """`value` (an integer, or a pair of them as a tuple or list) as a pair of ints, each >= `minimum`.
 
     The one check of every window argument (kernel size, strides, dilation, output padding) of the
-    convolution and pooling kernels and layers; a ValueError names `name` and the value received.
+    convolution and pooling kernels and layers.
+
+    Parameters
+    ----------
+    value : int or (int, int)
+        One value for both axes, or (height, width).
+    name : str
+        The argument's name, for the error.
+    minimum : int
+
+    Returns
+    -------
+    (int, int)
+        (along height, along width).
+
+    Raises
+    ------
+    ValueError
+        Not one or two integers >= minimum; names `name` and the value received.
     """
     both = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(both) != 2 or any(int(v) < minimum for v in both):
@@ -41,10 +63,32 @@ def _padding_1d(size, kernel, stride, dilation, padding):
     return total // 2, total - total // 2, out
 
 
-def transposed_size(size, kernel, stride, dilation, padding, output_padding=None):
-    """The output size along one axis of a transposed convolution, as Keras computes it: the largest
-    input a `padding` convolution maps back to `size` ("valid": (size - 1) * stride + span, at least
-    size * stride; "same": size * stride), or the size `output_padding` (< stride) asks for."""
+def transposed_size(size: int, kernel: int, stride: int, dilation: int, padding: str,
+                    output_padding: int | None = None) -> int:
+    """The output size along one axis of a transposed convolution, as Keras computes it.
+
+    Without `output_padding` it is the largest input that a `padding` convolution maps back to
+    `size`: "valid": (size - 1) * stride + span, at least size * stride, span = (kernel - 1) *
+    dilation + 1; "same": size * stride. With it: (size - 1) * stride + span + output_padding
+    ("valid") or (size - 1) * stride + span % 2 + output_padding ("same").
+
+    Parameters
+    ----------
+    size, kernel, stride, dilation : int
+        Along this axis: the transposed convolution's input size and the window's arguments.
+    padding : {"valid", "same"}
+    output_padding : int, optional
+        In [0, stride).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        An unknown padding or an output_padding outside [0, stride).
+    """
     if padding not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
     span = (kernel - 1) * dilation + 1
@@ -60,7 +104,22 @@ def transposed_size(size, kernel, stride, dilation, padding, output_padding=None
 
 @dataclass(frozen=True)
 class Geometry:
-    """Where the windows of one convolution or pooling fall on an (N, H, W, C) input."""
+    """Where the windows of one convolution or pooling fall on an (N, H, W, C) input.
+
+    Made by `Geometry.of`, which checks the arguments and resolves the padding; every size is
+    (along height, along width).
+
+    Parameters
+    ----------
+    in_shape : (int, int, int, int)
+        (N, H, W, C).
+    kernel, strides, dilation : (int, int)
+        The window's size, the step between windows, the step between a window's pixels.
+    pads : ((int, int), (int, int))
+        ((top, bottom), (left, right)) padding.
+    out_hw : (int, int)
+        (Ho, Wo), the number of windows along each axis.
+    """
 
     in_shape: tuple
     kernel: tuple
@@ -70,10 +129,27 @@ class Geometry:
     out_hw: tuple
 
     @classmethod
-    def of(cls, in_shape, kernel_size, strides, padding, dilation=1):
-        """The geometry of `kernel_size` windows every `strides` pixels, spread by `dilation`, on an input
-        of `in_shape` (N, H, W, C) padded as Keras pads it ("valid": none; "same": output size
-        ceil(size / stride), the extra pixel at the bottom/right); each size an int or a pair."""
+    def of(cls, in_shape: tuple[int, ...], kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
+           padding: str, dilation: int | tuple[int, int] = 1) -> Geometry:
+        """The geometry of `kernel_size` windows every `strides` pixels, spread by `dilation`.
+
+        Parameters
+        ----------
+        in_shape : (N, H, W, C)
+        kernel_size, strides, dilation : int or (int, int)
+        padding : {"valid", "same"}
+            As Keras pads: "valid" none (output (size - span) // stride + 1); "same" output
+            ceil(size / stride), the extra pixel of an odd total at the bottom/right.
+
+        Returns
+        -------
+        Geometry
+
+        Raises
+        ------
+        ValueError
+            Not 4-D images, an unknown padding, a bad size, or a window larger than a "valid" input.
+        """
         if len(in_shape) != 4:
             raise ValueError(
                 f"expected images of shape (batch, height, width, channels), got shape {in_shape}"
@@ -88,21 +164,22 @@ class Geometry:
         return cls(tuple(in_shape), kernel, strides, dilation, ((top, bottom), (left, right)), (ho, wo))
 
     @property
-    def padded(self):
+    def padded(self) -> bool:
+        """True when any side has padding."""
         return any(self.pads[0] + self.pads[1])
 
-    def pad(self, x, value=0.0):
-        """x with this geometry's zero (or `value`) border."""
+    def pad(self, x: np.ndarray, value: float = 0.0) -> np.ndarray:
+        """x (N, H, W, C) with this geometry's border of `value`: (N, H + top + bottom, W + left + right, C)."""
         if not self.padded:
             return x
         return np.pad(x, ((0, 0), self.pads[0], self.pads[1], (0, 0)), constant_values=value)
 
-    def crop(self, xp):
-        """The inverse of `pad`: the inside of a padded array."""
+    def crop(self, xp: np.ndarray) -> np.ndarray:
+        """The inverse of `pad`: the inside (N, H, W, C) of a padded array (a view)."""
         (top, bottom), (left, right) = self.pads
         return xp[:, top : xp.shape[1] - bottom, left : xp.shape[2] - right, :]
 
-    def windows(self, xp):
+    def windows(self, xp: np.ndarray) -> np.ndarray:
         """A read-only view (N, Ho, Wo, kh, kw, C) of every window of the padded input `xp`."""
         n, _, _, c = xp.shape
         s0, s1, s2, s3 = xp.strides
@@ -111,9 +188,9 @@ class Geometry:
             xp, (n, ho, wo, kh, kw, c), (s0, s1 * sh, s2 * sw, s1 * dh, s2 * dw, s3), writeable=False
         )
 
-    def offsets(self):
-        """(i, j, index) for each kernel offset, with `index` selecting from a padded input the
-        (N, Ho, Wo, C) pixels found at offset (i, j) of every window."""
+    def offsets(self) -> Iterator[tuple[int, int, tuple[slice, ...]]]:
+        """(i, j, index) for each kernel offset, in row-major order, with `index` selecting from a padded
+        input the (N, Ho, Wo, C) pixels found at offset (i, j) of every window."""
         (kh, kw), (sh, sw), (dh, dw), (ho, wo) = self.kernel, self.strides, self.dilation, self.out_hw
         for i in range(kh):
             for j in range(kw):
@@ -122,7 +199,7 @@ class Geometry:
                 yield i, j, (slice(None), rows, cols, slice(None))
 
     @property
-    def tiles_exactly(self):
+    def tiles_exactly(self) -> bool:
         """True when the windows cover every input pixel exactly once (stride = kernel, no dilation or padding)."""
         return (
             self.strides == self.kernel
@@ -131,9 +208,21 @@ class Geometry:
             and all(n == o * k for n, o, k in zip(self.in_shape[1:3], self.out_hw, self.kernel))
         )
 
-    def add_windows(self, at_offset, channels, dtype):
-        """Sum `at_offset(i, j)` (N, Ho, Wo, C) over the kernel offsets onto a zero image of the input's shape:
-        the adjoint of reading the windows."""
+    def add_windows(self, at_offset: Callable[[int, int], np.ndarray], channels: int,
+                    dtype: DTypeLike) -> np.ndarray:
+        """Sum `at_offset(i, j)` over the kernel offsets onto a zero image: the adjoint of reading the windows.
+
+        Parameters
+        ----------
+        at_offset : callable (i, j) -> ndarray, shape (N, Ho, Wo, channels)
+            The values the windows' pixels at kernel offset (i, j) receive.
+        channels : int
+        dtype : numpy dtype
+
+        Returns
+        -------
+        ndarray, shape (N, H, W, channels): overlaps summed, padding cropped off
+        """
         n, h, w, _ = self.in_shape
         if self.tiles_exactly:  # each pixel belongs to one window: write, no zeros and no sums needed
             out = np.empty((n, h, w, channels), dtype=dtype)
