@@ -25,12 +25,11 @@ swish = silu
 def leaky_relu(input: Tensor | ArrayLike, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, else negative_slope * x, as `torch.nn.functional.leaky_relu`.
 
-    PyTorch's default slope 0.01 (`gw.activations.leaky_relu`: 0.2, the LeakyReLU layer: 0.3).
-
     Parameters
     ----------
     input : Tensor or array_like, any shape
     negative_slope : float
+        PyTorch's default 0.01 (`gw.activations.leaky_relu`: 0.2, the LeakyReLU layer: 0.3).
 
     Returns
     -------
@@ -41,7 +40,7 @@ def leaky_relu(input: Tensor | ArrayLike, negative_slope: float = 0.01) -> Tenso
 
 @renamed(x="input")
 def elu(input: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
-    """Exponential linear unit, x for x > 0, else alpha (e^x - 1), as `torch.nn.functional.elu`.
+    """Exponential linear unit, as `torch.nn.functional.elu`: x for x > 0, else alpha (e^x - 1).
 
     Parameters
     ----------
@@ -51,6 +50,11 @@ def elu(input: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     Returns
     -------
     Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.elu(gw.tensor([-100.0, 2.0])).tolist()
+    [-1.0, 2.0]
     """
     return K.elu(input, alpha)
 
@@ -68,11 +72,6 @@ def gelu(input: Tensor | ArrayLike, approximate: str = "none") -> Tensor:
     Returns
     -------
     Tensor, same shape as input
-
-    Raises
-    ------
-    ValueError
-        For another `approximate`.
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")

@@ -88,8 +88,8 @@ def conv1d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None
     input : Tensor or array_like, shape (N, L, C)
     weight : Tensor or array_like, shape (k, C, F)
     bias : Tensor or array_like, shape (F,), optional
-    stride, dilation : int
-    padding : "valid" or "same"
+    stride, padding, dilation
+        As `conv2d`, along the one spatial axis (ints).
 
     Returns
     -------
@@ -109,9 +109,8 @@ def conv1d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | N
     input : Tensor or array_like, shape (N, l, C)
     weight : Tensor or array_like, shape (k, F, C)
     bias : Tensor or array_like, shape (F,), optional
-    stride, dilation : int
-    padding : "valid" or "same"
-    output_padding : int, optional
+    stride, padding, output_padding, dilation
+        As `conv2d_transpose`, along the one spatial axis (ints).
 
     Returns
     -------
@@ -133,8 +132,8 @@ def depthwise_conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | N
     input : Tensor or array_like, shape (N, H, W, C)
     weight : Tensor or array_like, shape (kh, kw, C, M)
     bias : Tensor or array_like, shape (C*M,), optional
-    stride, dilation : int or (int, int)
-    padding : "valid" or "same"
+    stride, padding, dilation
+        As `conv2d`.
 
     Returns
     -------
@@ -148,7 +147,7 @@ def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_
                      bias: TensorLike | None = None, stride: Size = 1, padding: str = "valid",
                      dilation: Size = 1) -> Tensor:
     """Depthwise then 1x1 convolution (PyTorch has no single function: `conv2d(groups=C)` then a
-    1x1 `conv2d`); stride, padding and dilation apply to the depthwise step.
+    1x1 `conv2d`).
 
     Parameters
     ----------
@@ -158,8 +157,8 @@ def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_
     pointwise_weight : Tensor or array_like, shape (1, 1, C*M, F)
         The old spelling `pointwise_kernel=` is still accepted.
     bias : Tensor or array_like, shape (F,), optional
-    stride, dilation : int or (int, int)
-    padding : "valid" or "same"
+    stride, padding, dilation
+        As `conv2d`, for the depthwise step.
 
     Returns
     -------

@@ -63,11 +63,11 @@ def mae(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tenso
     Parameters
     ----------
     input, target : Tensor or array_like, one shape (any)
-    reduction : "mean", "sum" or "none"
+    reduction : as `mse`
 
     Returns
     -------
-    Tensor, shape () or, with reduction "none", the input's shape
+    Tensor, as `mse`
     """
     return _reduce(K.absolute_error(*_pair(input, target, "mae")), reduction, "mae")
 
