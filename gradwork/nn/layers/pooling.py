@@ -27,11 +27,11 @@ _WINDOW_DOC = """{what} of each `pool_size` window, channels last (Keras's layer
 
     Input shape
     -----------
-    {shape}
+    (batch, {axes}, channels)
 
     Output shape
     ------------
-    {out}
+    (batch, {axes_out}, channels)
 
     Examples
     --------
@@ -39,10 +39,9 @@ _WINDOW_DOC = """{what} of each `pool_size` window, channels last (Keras's layer
     {result}
     """
 _WINDOW_SHAPES = {
-    1: dict(size="int", shape="(batch, steps, channels)", out="(batch, steps_out, channels)",
-            example="(1, 8, 3)", result="(1, 4, 3)"),
-    2: dict(size="int or (int, int)", shape="(batch, height, width, channels)",
-            out="(batch, height_out, width_out, channels)", example="(1, 8, 8, 3)", result="(1, 4, 4, 3)"),
+    1: dict(size="int", axes="steps", axes_out="steps_out", example="(1, 8, 3)", result="(1, 4, 3)"),
+    2: dict(size="int or (int, int)", axes="height, width", axes_out="height_out, width_out",
+            example="(1, 8, 8, 3)", result="(1, 4, 4, 3)"),
 }
 
 
