@@ -67,7 +67,7 @@ class ReLU(_ActivationLayer):
     function_name = "relu"
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
-                 **kwargs):
+                 **kwargs: Any) -> None:
         super().__init__({"max_value": max_value, "negative_slope": negative_slope, "threshold": threshold},
                          **kwargs)
 
@@ -92,7 +92,7 @@ class LeakyReLU(_ActivationLayer):
 
     function_name = "leaky_relu"
 
-    def __init__(self, negative_slope: float = 0.3, **kwargs):
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         super().__init__({"negative_slope": negative_slope}, **kwargs)
 
 
@@ -115,7 +115,7 @@ class ELU(_ActivationLayer):
 
     function_name = "elu"
 
-    def __init__(self, alpha: float = 1.0, **kwargs):
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
         super().__init__({"alpha": alpha}, **kwargs)
 
 
@@ -140,5 +140,5 @@ class Softmax(_ActivationLayer):
 
     function_name = "softmax"
 
-    def __init__(self, axis: int = -1, **kwargs):
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__({"axis": axis}, **kwargs)

@@ -160,11 +160,11 @@ class _FilterConv(_Conv):
         self.filters = _checks.positive_int(self, "filters", filters)
         self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (channels, self.filters), self.kernel_initializer,
                            self.kernel_regularizer)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return self.filters
 
     def get_config(self):
@@ -181,7 +181,7 @@ class Conv2D(_FilterConv):
 
     rank = 2
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv2d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
@@ -192,7 +192,7 @@ class Conv1D(_FilterConv):
 
     rank = 1
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv1d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
@@ -210,7 +210,7 @@ class _Transpose(_FilterConv):
                 raise ValueError(f"{type(self).__name__}: output_padding must be smaller than the strides "
                                  f"{self.strides}, got {output_padding!r}")
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (self.filters, channels), self.kernel_initializer,
                            self.kernel_regularizer)}
 
@@ -231,7 +231,7 @@ class Conv2DTranspose(_Transpose):
 
     rank = 2
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv2d_transpose(inputs, self.kernel, self.bias, self.strides, self.padding, self.output_padding,
                                 self.dilation_rate)
 
@@ -245,7 +245,7 @@ class Conv1DTranspose(_Transpose):
 
     rank = 1
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv1d_transpose(inputs, self.kernel, self.bias, self.strides, self.padding, self.output_padding,
                                 self.dilation_rate)
 
@@ -282,13 +282,13 @@ class DepthwiseConv2D(_DepthwiseBase):
         "kernel_size : {size}\n    depth_multiplier : int, default 1", ("depthwise",),
         example=("gw.nn.DepthwiseConv2D(3, depth_multiplier=2)(np.zeros((1, 5, 5, 4))).shape", "(1, 3, 3, 8)"))
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": self.depthwise_spec(channels)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return channels * self.depth_multiplier
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return depthwise_conv2d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
@@ -307,15 +307,15 @@ class SeparableConv2D(_DepthwiseBase):
         self.filters = _checks.positive_int(self, "filters", filters)
         self.pointwise_initializer, self.pointwise_regularizer = pointwise_initializer, pointwise_regularizer
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         pointwise = (1, 1, channels * self.depth_multiplier, self.filters)
         return {"depthwise_kernel": self.depthwise_spec(channels),
                 "pointwise_kernel": (pointwise, self.pointwise_initializer, self.pointwise_regularizer)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return self.filters
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias, self.strides,
                                 self.padding, self.dilation_rate)
 

@@ -76,7 +76,7 @@ class SpatialDropout2D(Dropout):
     def __init__(self, rate: float, **kwargs: Any) -> None:
         super().__init__(rate, **kwargs)
 
-    def mask_shape(self, inputs):
+    def mask_shape(self, inputs: Tensor) -> tuple | None:
         if inputs.ndim != 4:
             raise ValueError(
                 f"{self.name}: expected inputs of shape (batch, height, width, channels), got {inputs.shape}"
