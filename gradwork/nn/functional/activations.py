@@ -42,6 +42,8 @@ def leaky_relu(input: Tensor | ArrayLike, negative_slope: float = 0.01) -> Tenso
 def elu(input: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     """Exponential linear unit, as `torch.nn.functional.elu`: x for x > 0, else alpha (e^x - 1).
 
+    Unlike ReLU it is negative for x < 0 (down to -alpha), which keeps mean activations near zero.
+
     Parameters
     ----------
     input : Tensor or array_like, any shape

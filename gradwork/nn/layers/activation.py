@@ -102,6 +102,7 @@ class ELU(_ActivationLayer):
     Parameters
     ----------
     alpha : float, default 1.0
+        The value -alpha is approached as x -> -inf.
     **kwargs : `Layer`'s arguments
 
     Input shape

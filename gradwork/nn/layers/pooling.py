@@ -1,7 +1,7 @@
 """Pooling layers, channels last: max and average over windows, and their global forms.
 
 The four layers of each kind differ only in their kernel and rank, so their docstrings are one
-template each, filled in per layer.
+template each, filled in per layer (the windowed ones by `_Pooling.__init_subclass__`).
 """
 from typing import Any
 
@@ -45,9 +45,13 @@ _WINDOW_SHAPES = {
 }
 
 
-def _window_doc(name, what, kernel, rank, same=""):
-    """The docstring of a windowed pooling layer."""
-    return _WINDOW_DOC.format(name=name, what=what, kernel=kernel, same=same, **_WINDOW_SHAPES[rank])
+def _window_doc(cls):
+    """The docstring of the windowed pooling layer `cls`, from its kernel and rank."""
+    kernel = cls.pool.__name__
+    maximum = kernel.startswith("max")
+    same = "" if maximum else f", averaging the real {'pixels' if cls.rank == 2 else 'steps'} only"
+    return _WINDOW_DOC.format(name=cls.__name__, what="The maximum" if maximum else "The mean", kernel=kernel,
+                              same=same, **_WINDOW_SHAPES[cls.rank])
 
 
 class _Pooling(Layer):
@@ -55,6 +59,11 @@ class _Pooling(Layer):
 
     rank = None
     pool = None  # the pooling kernel
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__ is None:
+            cls.__doc__ = _window_doc(cls)
 
     def __init__(self, pool_size: int | tuple[int, int] = 2, strides: int | tuple[int, int] | None = None,
                  padding: str = "valid", **kwargs: Any) -> None:
@@ -86,26 +95,18 @@ class _Pooling(Layer):
 
 
 class MaxPooling2D(_Pooling):
-    __doc__ = _window_doc("MaxPooling2D", "The maximum", "max_pool2d", 2)
-
     rank, pool = 2, staticmethod(max_pool2d)
 
 
 class AveragePooling2D(_Pooling):
-    __doc__ = _window_doc("AveragePooling2D", "The mean", "avg_pool2d", 2, ", averaging the real pixels only")
-
     rank, pool = 2, staticmethod(avg_pool2d)
 
 
 class MaxPooling1D(_Pooling):
-    __doc__ = _window_doc("MaxPooling1D", "The maximum", "max_pool1d", 1)
-
     rank, pool = 1, staticmethod(max_pool1d)
 
 
 class AveragePooling1D(_Pooling):
-    __doc__ = _window_doc("AveragePooling1D", "The mean", "avg_pool1d", 1, ", averaging the real steps only")
-
     rank, pool = 1, staticmethod(avg_pool1d)
 
 

@@ -84,8 +84,9 @@ class RNNBase(Layer):
                  recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
                  kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
                  bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 return_sequences: bool = False, return_state: bool = False, go_backwards: bool = False,
-                 zero_output_for_mask: bool = False, **kwargs: Any) -> None:
+                 return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, zero_output_for_mask: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.units = _checks.positive_int(self, "units", units)
         self.dropout = _checks.rate(self, "dropout", dropout)
@@ -268,6 +269,7 @@ class LSTM(RNNBase):
     Parameters
     ----------
     units : int
+        The size of the states h and c.
     activation, recurrent_activation : str or callable, default "tanh", "sigmoid"
     unit_forget_bias : bool, default True
         Start the forget gate's bias at 1 (and the rest from bias_initializer).
