@@ -1,19 +1,21 @@
-"""`Layer`: the base of every layer and model (Keras's name; `Module` is an alias for PyTorch habits).
+"""`Layer`: the base of every layer and model (Keras's name; `Module` is an alias for PyTorch habits),
+and `serialize` / `deserialize` of layers."""
 
-A layer owns parameters, creates them lazily in `build(input_shape)` on its first call (so input
-sizes are inferred), finds its sublayers and parameters by walking its attributes, and knows
-whether it is training. Subclasses write `call(inputs, training=None)`.
-"""
+from __future__ import annotations
 
 import inspect
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ..autograd.grad_mode import no_grad
 from ..registry import get_registered_class, register_builtin, registered_name, snake_case
 from ..tensor import Tensor, as_tensor, get_default_dtype
+from ._weight_arrays import WeightArrays
 from .parameter import Parameter
 
 _name_counts = {}
@@ -33,20 +35,54 @@ class _CallContext(threading.local):
 _context = _CallContext()
 
 
-class Layer:
-    """Base class of layers and models.
+class Layer(WeightArrays):
+    """Base class of layers and models: weights, sublayers, training mode and config.
 
-    name : str, optional (unique automatic names otherwise: "dense", "dense_1", ...).
-    trainable : bool, whether the layer's weights are updated by training.
-    input_shape : tuple, optional, the shape of one sample (no batch axis); lets a layer build
-        at once, e.g. as the first layer of a Sequential model.
+    A subclass writes `call(inputs, training=None)` and, if it has weights, `build(input_shape)`,
+    which creates them with `add_weight` on the first call, once the input's size is known.
+    Assigning a `Parameter`, a `Layer` or a list of layers to an attribute registers it, so
+    `weights`, `train()`, `state_dict()` and saving find it; `get_config` returns the constructor
+    arguments that rebuild the layer. The array forms of the weights (`get_weights`, `set_weights`,
+    `state_dict`, `load_state_dict`, `count_params`) come from `WeightArrays`.
 
+    Parameters
+    ----------
+    name : str, optional
+        Default: a unique name from the class name ("dense", "dense_1", ...).
+    trainable : bool, default True
+        Whether training updates the layer's weights (see the `trainable` property).
+    dtype : dtype, optional
+        The weights' dtype, and the one float inputs are cast to; default `gw.get_default_dtype()`.
+    input_shape : tuple of int or None, optional
+        The shape of one sample (no batch axis): lets a model build the layer at once, e.g. as the
+        first layer of a Sequential model.
+    **kwargs
+        Anything else is a TypeError that names it.
+
+    Notes
+    -----
     Training mode: `layer(x, training=True)` sets it for one call and for every sublayer called
     inside; without the argument a layer uses the mode of the call it is inside, else its own
-    flag, set by `train()` / `eval()` (False by default, as Keras: a direct call is inference).
+    flag `training`, set by `train()` / `eval()` (False by default, as Keras: a direct call is
+    inference). `built` says whether `build` has run; `output_shape` is the last output's shape
+    with the batch axis None.
+
+    Examples
+    --------
+    >>> class Scale(gw.nn.Layer):
+    ...     def build(self, input_shape):
+    ...         self.alpha = self.add_weight("alpha", (input_shape[-1],), "ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.alpha
+    >>> layer = Scale()
+    >>> layer(np.ones((2, 3))).shape
+    (2, 3)
+    >>> [w.name for w in layer.weights]
+    ['alpha']
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, **kwargs):
+    def __init__(self, name: str | None = None, trainable: bool = True, dtype: DTypeLike | None = None,
+                 input_shape: Sequence[int | None] | None = None, **kwargs: Any) -> None:
         if kwargs:
             raise TypeError(f"{type(self).__name__} got unexpected arguments: {', '.join(sorted(kwargs))}")
         self.__dict__["_sublayers"] = OrderedDict()
@@ -69,8 +105,7 @@ class Layer:
 
     @property
     def call_takes_mask(self) -> bool:
-        """Whether this layer's `call` has a `mask` argument (a `Sequential` then passes it the mask of
-        the layer before)."""
+        """Whether `call` has a `mask` argument (a `Sequential` then passes it the previous layer's mask)."""
         return self._call_takes_mask
 
     # ----- attribute tracking -----------------------------------------------------------------
@@ -93,10 +128,29 @@ class Layer:
         self._sublayers.pop(key, None)
         object.__delattr__(self, key)
 
-    def add_weight(
-        self, name, shape, initializer="glorot_uniform", regularizer=None, trainable=True, dtype=None
-    ):
-        """Create a weight of `shape`, register it as attribute `name`, and return it (Keras's `add_weight`)."""
+    def add_weight(self, name: str, shape: Sequence[int], initializer: str | Callable = "glorot_uniform",
+                   regularizer: str | Callable | None = None, trainable: bool = True,
+                   dtype: DTypeLike | None = None) -> Parameter:
+        """Create a weight, register it as the attribute `name`, and return it (Keras's `add_weight`).
+
+        Parameters
+        ----------
+        name : str
+            The attribute and the weight's name ("kernel", "bias").
+        shape : tuple of int
+        initializer : str or callable
+            A `gw.initializers` identifier, or a callable `(shape, dtype) -> array`.
+        regularizer : str or callable, optional
+            A `gw.regularizers` identifier; its penalty is added to the training loss.
+        trainable : bool
+            False for state that is saved but not learned (batch norm's moving statistics).
+        dtype : dtype, optional
+            Default: the layer's dtype.
+
+        Returns
+        -------
+        Parameter, shape `shape`; frozen (requires_grad False) if the layer is not trainable.
+        """
         init = initializers.get(initializer)
         dtype = np.dtype(dtype) if dtype is not None else self.dtype
         param = Parameter(
@@ -111,8 +165,8 @@ class Layer:
         setattr(self, name, param)
         return param
 
-    def named_layers(self, prefix=""):
-        """(path, layer) for each sublayer, depth first, paths like "layers.0" or "encoder.dense"."""
+    def named_layers(self, prefix: str = "") -> Iterator[tuple[str, Layer]]:
+        """Yield (path, layer) for every sublayer, depth first, paths like "layers.0" or "encoder.dense"."""
         for key, value in self._sublayers.items():
             items = enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)]
             for index, layer in items:
@@ -121,15 +175,16 @@ class Layer:
                 yield from layer.named_layers(path + ".")
 
     @property
-    def layers(self):
+    def layers(self) -> list[Layer]:
         """The direct sublayers, in the order they were assigned."""
         out = []
         for value in self._sublayers.values():
             out.extend(value if isinstance(value, (list, tuple)) else [value])
         return out
 
-    def named_parameters(self, prefix=""):
-        """(path, parameter) pairs: this layer's own, then each sublayer's ("layers.0.kernel"); no repeats."""
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield (path, parameter): this layer's own, then each sublayer's ("layers.0.kernel"); a
+        weight shared by two sublayers comes once."""
         seen = set()
         for path, param in self._named_parameters_all(prefix):
             if id(param) not in seen:
@@ -137,6 +192,7 @@ class Layer:
                 yield path, param
 
     def _named_parameters_all(self, prefix):
+        """Every (path, parameter), repeats included."""
         for name, param in self._params.items():
             yield prefix + name, param
         for path, layer in self.named_layers(prefix):
@@ -144,89 +200,67 @@ class Layer:
                 yield f"{path}.{name}", param
 
     @property
-    def weights(self):
-        """Every parameter, trainable and not, in creation order."""
+    def weights(self) -> list[Parameter]:
+        """Every parameter, trainable and not, in the order of `named_parameters`."""
         return [p for _, p in self.named_parameters()]
 
     @property
-    def trainable_weights(self):
+    def trainable_weights(self) -> list[Parameter]:
+        """The weights that training updates (requires_grad True)."""
         return [p for p in self.weights if p.requires_grad]
 
     @property
-    def non_trainable_weights(self):
+    def non_trainable_weights(self) -> list[Parameter]:
+        """The frozen weights and the non-trainable state (moving statistics)."""
         return [p for p in self.weights if not p.requires_grad]
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         """The trainable parameters (PyTorch's name for `trainable_weights`)."""
         return self.trainable_weights
 
     @property
-    def trainable(self):
+    def trainable(self) -> bool:
+        """Whether training updates this layer's weights.
+
+        Setting it freezes (False) or unfreezes this layer and every sublayer; a weight created
+        with trainable=False stays frozen. A frozen BatchNormalization also runs in inference mode.
+        """
         return self._trainable
 
     @trainable.setter
-    def trainable(self, value):
-        """Freeze (False) or unfreeze this layer and every sublayer."""
+    def trainable(self, value: bool) -> None:
         for layer in [self] + [sub for _, sub in self.named_layers()]:
             layer._trainable = bool(value)
             for param in layer._params.values():
                 param.requires_grad = bool(value) and param.trainable
 
-    # ----- weights as arrays ------------------------------------------------------------------
-    def get_weights(self):
-        """Copies of all weights as NumPy arrays, in the order of `weights`."""
-        return [p.data.copy() for p in self.weights]
-
-    def set_weights(self, arrays):
-        """Overwrite all weights (in place) from arrays in the order of `weights`; shapes are checked first."""
-        params = self.weights
-        if len(arrays) != len(params):
-            raise ValueError(f"{self.name}: set_weights expected {len(params)} arrays, got {len(arrays)}")
-        for p, a in zip(params, arrays):
-            if np.shape(a) != p.shape:
-                raise ValueError(
-                    f"{self.name}: weight {p.name} has shape {p.shape}, got an array of shape {np.shape(a)}"
-                )
-        for p, a in zip(params, arrays):
-            p.data[...] = a
-
-    def state_dict(self):
-        """Ordered {path: array copy} of every parameter, keyed by attribute path (stable across instances)."""
-        return OrderedDict((path, p.data.copy()) for path, p in self.named_parameters())
-
-    def load_state_dict(self, state, strict=True):
-        """Copy arrays from `state` into the parameters with the same paths; shapes and names are checked first."""
-        own = OrderedDict(self.named_parameters())
-        if strict:
-            missing, unexpected = own.keys() - state.keys(), state.keys() - own.keys()
-            if missing or unexpected:
-                raise KeyError(
-                    f"{self.name}: state_dict mismatch; missing {sorted(missing)}, unexpected {sorted(unexpected)}"
-                )
-        for path, p in own.items():
-            if path in state and np.shape(state[path]) != p.shape:
-                raise ValueError(f"{self.name}: {path} has shape {p.shape}, got {np.shape(state[path])}")
-        for path, p in own.items():
-            if path in state:
-                p.data[...] = state[path]
-
     # ----- modes ------------------------------------------------------------------------------
-    def train(self, mode=True):
-        """Set training mode on this layer and all sublayers (dropout active, batch statistics)."""
+    def train(self, mode: bool = True) -> Layer:
+        """Set the training flag of this layer and every sublayer (dropout active, batch statistics);
+        returns the layer. A call's `training=` argument overrides the flag for that call."""
         for layer in [self] + [sub for _, sub in self.named_layers()]:
             layer.training = mode
         return self
 
-    def eval(self):
-        """Set inference mode on this layer and all sublayers."""
+    def eval(self) -> Layer:
+        """Set inference mode on this layer and every sublayer (`train(False)`); returns the layer."""
         return self.train(False)
 
     # ----- calling ----------------------------------------------------------------------------
-    def build(self, input_shape):
-        """Create the weights for inputs of `input_shape` (batch axis first, may be None)."""
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the weights for inputs of `input_shape`; runs once, before the first `call`.
 
-    def call(self, inputs, training=None):
-        """The layer's computation; subclasses override."""
+        `input_shape` is the first inputs' shape, batch axis first. A layer whose `call` takes several
+        tensors may declare `build(self, query_shape, value_shape, key_shape=None)` instead: one
+        `<call argument>_shape` each, None for an argument not passed (Keras 3's convention).
+        """
+
+    def call(self, inputs: Tensor, training: bool | None = None) -> Tensor:
+        """The layer's computation on Tensors; subclasses override it (the base returns `inputs`).
+
+        `training` is the resolved mode: declare the argument only if the layer needs it, and
+        likewise `mask=` to receive the Keras mask of the layer before.
+        """
         return inputs
 
     def _to_input(self, x):
@@ -242,7 +276,18 @@ class Layer:
             arr = arr.astype(self.dtype)
         return as_tensor(arr)
 
-    def __call__(self, inputs, *args, training=None, **kwargs):
+    def __call__(self, inputs: Any, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+        """Run the layer: convert the inputs, `build` on the first call, resolve the mode, `call`.
+
+        Parameters
+        ----------
+        inputs : Tensor, array_like, or a list/tuple/dict of them
+            Arrays become Tensors, floats cast to the layer's dtype.
+        *args, **kwargs
+            Passed on to `call`.
+        training : bool, optional
+            The mode of this call and of every sublayer called inside (see the class notes).
+        """
         inputs = self._to_input(inputs)
         if not self.built:
             if self._build_shape_args is None:
@@ -266,26 +311,34 @@ class Layer:
         self.output_shape = _shape_of(out, batch_none=True)
         return out
 
-    def build_from_shape(self, input_shape):
-        """Build by running one zero batch through the layer (inference, no graph); records output shapes."""
+    def build_from_shape(self, input_shape: Sequence[int | None]) -> None:
+        """Build by running one zero sample through the layer (inference, no graph); sets `output_shape`.
+
+        `input_shape` has the batch axis first (its value is ignored); the other sizes must be known.
+        """
         sample = np.zeros((1,) + tuple(input_shape[1:]), dtype=self.dtype)
         with no_grad():
             self(sample, training=False)
 
-    def count_params(self):
-        return int(sum(p.size for p in self.weights))
-
     # ----- masks (Keras): a (batch, time) boolean mask travels with a sequence ---------------
     supports_masking = False  # True: the output keeps the input's mask (e.g. elementwise layers)
 
-    def compute_mask(self, inputs, mask=None):
-        """The mask of this layer's output, given its input and the input's mask (None: no mask).
-        Sequential passes it to the next layer whose `call` takes `mask=`."""
+    def compute_mask(self, inputs: Tensor, mask: Tensor | np.ndarray | None = None) -> Any:
+        """The mask of this layer's output, given its inputs and their mask (booleans, shape (batch, time),
+        True at the steps that count; None: no mask).
+
+        The base returns `mask` when `supports_masking`, else None. Sequential passes the result to the
+        next layer whose `call` takes `mask=`.
+        """
         return mask if self.supports_masking else None
 
     # ----- config -----------------------------------------------------------------------------
-    def get_config(self):
-        """The constructor arguments that rebuild this layer (Keras convention); subclasses extend it."""
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this layer, JSON-ready (Keras's convention).
+
+        Subclasses extend the base's dict (name, trainable, and dtype / input_shape when set);
+        initializers, regularizers and activations are stored by their serialized names.
+        """
         config = {"name": self.name, "trainable": self.trainable}
         if self.dtype != get_default_dtype():
             config["dtype"] = self.dtype.name
@@ -294,7 +347,8 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new, unbuilt layer from `get_config`'s dict: `cls(**config)` (weights are not in the config)."""
         return cls(**config)
 
     def __repr__(self):
@@ -305,6 +359,7 @@ Module = Layer
 
 
 def _shape_of(x, batch_none):
+    """The shape of x (or of each tensor in a list/dict); batch_none replaces the batch size by None."""
     if isinstance(x, (list, tuple)):
         return [_shape_of(v, batch_none) for v in x]
     if isinstance(x, dict):
@@ -313,13 +368,13 @@ def _shape_of(x, batch_none):
     return (None,) + shape[1:] if batch_none and shape else shape
 
 
-def serialize(obj):
-    """{"class_name", "config"} for a layer: what a saved model stores."""
+def serialize(obj: Layer) -> dict[str, Any]:
+    """{"class_name": registered name, "config": obj.get_config()}: how a saved model stores a layer."""
     return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
 
 
-def deserialize(item):
-    """The layer that `serialize` described: its registered class rebuilt from the config."""
+def deserialize(item: Mapping[str, Any]) -> Layer:
+    """The layer that `serialize` described: its registered class rebuilt with `from_config` (unbuilt)."""
     return get_registered_class(item["class_name"]).from_config(item["config"])
 
 

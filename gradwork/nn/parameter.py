@@ -1,17 +1,39 @@
 """`Parameter`: a Tensor that belongs to a layer, as a weight (trainable) or a buffer (non-trainable)."""
+from collections.abc import Callable
+
+from numpy.typing import ArrayLike, DTypeLike
+
 from ..tensor import Tensor
 
 
 class Parameter(Tensor):
-    """A layer's weight. `trainable=False` marks state that is saved but not learned by gradient
-    (batch norm's moving statistics); such parameters never require grad.
+    """A layer's weight: a Tensor with a name, a trainable flag and an optional regularizer.
 
-    data : array_like (copied); name : str, the weight's name within its layer ("kernel", "bias").
+    `trainable=False` marks state that is saved but not learned by gradient (batch norm's moving
+    statistics); such parameters never require grad. Layers create them with `Layer.add_weight`.
+
+    Parameters
+    ----------
+    data : array_like, any shape
+        The initial values (copied).
+    name : str
+        The weight's name within its layer ("kernel", "bias").
+    trainable : bool
+    regularizer : callable, optional
+        A `gw.regularizers` object whose penalty of this weight is added to the training loss.
+    dtype : dtype, optional
+
+    Examples
+    --------
+    >>> p = gw.nn.Parameter(np.zeros((2, 3)), name="kernel")
+    >>> p.shape, p.requires_grad
+    ((2, 3), True)
     """
 
     __slots__ = ("name", "trainable", "regularizer")
 
-    def __init__(self, data, name="weight", trainable=True, regularizer=None, dtype=None):
+    def __init__(self, data: ArrayLike, name: str = "weight", trainable: bool = True,
+                 regularizer: Callable | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__(data, requires_grad=trainable, dtype=dtype)
         self.name = name
         self.trainable = trainable

@@ -1,9 +1,12 @@
-"""Activation functions with PyTorch's names and defaults.
+"""Activation functions with PyTorch's names and defaults (`torch.nn.functional.relu`, ...).
 
 `relu`, `sigmoid`, `tanh`, `silu` (`swish`), `selu`, `softplus` and `step` take one tensor and
-no options: they are the kernels themselves (`gradwork.ops.nn.activations`), so a recurrence
-recognises `F.tanh` and `F.sigmoid` and runs its fused steps. Each takes x, a Tensor or array of
-any shape, and returns a Tensor of that shape.
+no options: they are the kernels themselves (`gradwork.ops.nn.activations`, mirroring
+`torch.nn.functional.relu`, `torch.sigmoid`, `torch.tanh`, `F.silu`, `F.selu`, `F.softplus` with
+its defaults, and the perceptron's step), so a recurrence recognises `F.tanh` and `F.sigmoid` and
+runs its fused steps. Each takes x, a Tensor or array of any shape, and returns a Tensor of that
+shape. The functions below keep PyTorch's option names; their old keyword `x=` (and `axis=` for
+the softmaxes) is still accepted.
 """
 
 from numpy.typing import ArrayLike
@@ -20,27 +23,57 @@ swish = silu
 
 @renamed(x="input")
 def leaky_relu(input: Tensor | ArrayLike, negative_slope: float = 0.01) -> Tensor:
-    """x where x > 0, else negative_slope * x (PyTorch's default slope 0.01; Keras's layer uses 0.3).
+    """x where x > 0, else negative_slope * x, as `torch.nn.functional.leaky_relu`.
 
-    input: Tensor of any shape -> the same shape. The old spelling `x=` is still accepted.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+    negative_slope : float
+        PyTorch's default 0.01 (`gw.activations.leaky_relu`: 0.2, the LeakyReLU layer: 0.3).
+
+    Returns
+    -------
+    Tensor, same shape as input
     """
     return K.leaky_relu(input, negative_slope)
 
 
 @renamed(x="input")
 def elu(input: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
-    """Exponential linear unit: x for x > 0, else alpha (e^x - 1).
+    """Exponential linear unit, as `torch.nn.functional.elu`: x for x > 0, else alpha (e^x - 1).
 
-    input: Tensor of any shape -> the same shape. The old spelling `x=` is still accepted.
+    Unlike ReLU it is negative for x < 0 (down to -alpha), which keeps mean activations near zero.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+    alpha : float
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.elu(gw.tensor([-100.0, 2.0])).tolist()
+    [-1.0, 2.0]
     """
     return K.elu(input, alpha)
 
 
 @renamed(x="input")
 def gelu(input: Tensor | ArrayLike, approximate: str = "none") -> Tensor:
-    """Gaussian error linear unit x * Phi(x); approximate="tanh" uses the tanh formula (as PyTorch's flag).
+    """Gaussian error linear unit x * Phi(x), as `torch.nn.functional.gelu`.
 
-    input: Tensor of any shape -> the same shape. The old spelling `x=` is still accepted.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+    approximate : "none" or "tanh"
+        "none": the exact erf form; "tanh": the tanh approximation (PyTorch's flag).
+
+    Returns
+    -------
+    Tensor, same shape as input
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
@@ -49,18 +82,41 @@ def gelu(input: Tensor | ArrayLike, approximate: str = "none") -> Tensor:
 
 @renamed(x="input", axis="dim")
 def softmax(input: Tensor | ArrayLike, dim: int = -1) -> Tensor:
-    """e^x / sum(e^x) along `dim`, shifted by the maximum so large logits do not overflow.
+    """e^x / sum(e^x) along `dim`, as `torch.nn.functional.softmax` (shifted by the maximum, so large
+    logits do not overflow).
 
-    input: Tensor of any shape -> the same shape. The old spellings `x=` and `axis=` are still accepted.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+    dim : int
+        The class axis; last by default (PyTorch has no default).
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.softmax(gw.tensor([0.0, 0.0])).tolist()
+    [0.5, 0.5]
     """
     return S.softmax(input, dim)
 
 
 @renamed(x="input", axis="dim")
 def log_softmax(input: Tensor | ArrayLike, dim: int = -1) -> Tensor:
-    """log(softmax(x)) along `dim`, computed as x - logsumexp(x): finite even where softmax underflows to 0.
+    """log(softmax(x)) along `dim`, as `torch.nn.functional.log_softmax`, computed as x - logsumexp(x):
+    finite even where softmax underflows to 0.
 
-    input: Tensor of any shape -> the same shape. The old spellings `x=` and `axis=` are still accepted.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+    dim : int
+        The class axis; last by default.
+
+    Returns
+    -------
+    Tensor, same shape as input
     """
     return S.log_softmax(input, dim)
 

@@ -1,8 +1,10 @@
 """Convolutions with PyTorch's argument names, on channels-last inputs (N, H, W, C) / (N, L, C).
 
-Kernels are in Keras's layout (kh, kw, C, F), and padding is "valid" or "same" (Keras's rule,
-the extra pixel at the bottom/right). stride, dilation: an int or a pair (1-D: an int). The old
-Keras spellings `x=`, `kernel=`, `strides=` and `dilation_rate=` are still accepted.
+Where they differ from `torch.nn.functional.conv2d` and friends: images are channels-last (as
+Keras), weights are in Keras's layout (kh, kw, C, F), and padding is "valid" or "same" (Keras's
+rule: output size ceil(size / stride), the extra pixel at the bottom/right). stride, dilation: an
+int or a pair (1-D: an int). The old Keras spellings `x=`, `kernel=`, `strides=` and
+`dilation_rate=` are still accepted.
 """
 
 from numpy.typing import ArrayLike
@@ -21,10 +23,25 @@ TensorLike = Tensor | ArrayLike
 @renamed(**_OLD_NAMES)
 def conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: Size = 1,
            padding: str = "valid", dilation: Size = 1) -> Tensor:
-    """2-D convolution: input (N, H, W, C), weight (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F).
+    """2-D convolution of channels-last images (cross-correlation, as every framework), as
+    `torch.nn.functional.conv2d` with channels last.
 
-    padding "valid" (no padding) or "same" (output size ceil(H / stride), padded as Keras/TensorFlow do,
-    the extra pixel at the bottom/right).
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, H, W, C)
+    weight : Tensor or array_like, shape (kh, kw, C, F)
+    bias : Tensor or array_like, shape (F,), optional
+    stride, dilation : int or (int, int)
+    padding : "valid" or "same"
+
+    Returns
+    -------
+    Tensor, shape (N, H_out, W_out, F)
+
+    Examples
+    --------
+    >>> F.conv2d(gw.zeros((1, 5, 5, 3)), gw.zeros((3, 3, 3, 8))).shape
+    (1, 3, 3, 8)
     """
     return kernels.conv2d(input, weight, bias, stride, padding, dilation)
 
@@ -32,13 +49,31 @@ def conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None
 @renamed(**_OLD_NAMES)
 def conv2d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: Size = 1,
                      padding: str = "valid", output_padding: Size | None = None, dilation: Size = 1) -> Tensor:
-    """Transposed convolution: input (N, h, w, C), weight (kh, kw, F, C) (Keras's layout), bias (F,)
-    -> (N, H, W, F), H = h * stride for "same" (without output_padding).
+    """Transposed 2-D convolution (learned upsampling), as `torch.nn.functional.conv_transpose2d` with
+    channels last: the adjoint of `conv2d` with the same weight.
 
-    The adjoint of `conv2d` with the same weight (learned upsampling). The output size follows
-    Keras; `output_padding` (each < stride) adds rows/columns at the bottom/right. "same" pads as
-    TensorFlow: for kernel 3 and stride 2 the output is PyTorch's ConvTranspose2d(padding=1,
-    output_padding=1)'s shifted by one pixel.
+    The output size follows Keras (h * stride under "same"); `output_padding` (each < stride)
+    adds rows/columns at the bottom/right. "same" pads as TensorFlow: for kernel 3 and stride 2
+    the output is PyTorch's ConvTranspose2d(padding=1, output_padding=1)'s shifted by one pixel.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, h, w, C)
+    weight : Tensor or array_like, shape (kh, kw, F, C)
+        Keras's layout: output channels before input channels.
+    bias : Tensor or array_like, shape (F,), optional
+    stride, dilation : int or (int, int)
+    padding : "valid" or "same"
+    output_padding : int or (int, int), optional
+
+    Returns
+    -------
+    Tensor, shape (N, H, W, F)
+
+    Examples
+    --------
+    >>> F.conv2d_transpose(gw.zeros((1, 7, 7, 4)), gw.zeros((3, 3, 8, 4)), stride=2, padding="same").shape
+    (1, 14, 14, 8)
     """
     return kernels.conv2d_transpose(input, weight, bias, stride, padding, output_padding, dilation)
 
@@ -46,25 +81,63 @@ def conv2d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | N
 @renamed(**_OLD_NAMES)
 def conv1d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: int = 1,
            padding: str = "valid", dilation: int = 1) -> Tensor:
-    """1-D convolution: input (N, L, C), weight (k, C, F), bias (F,) -> (N, Lo, F)."""
+    """1-D convolution of channels-last sequences, as `torch.nn.functional.conv1d` with channels last.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, L, C)
+    weight : Tensor or array_like, shape (k, C, F)
+    bias : Tensor or array_like, shape (F,), optional
+    stride, padding, dilation
+        As `conv2d`, along the one spatial axis (ints).
+
+    Returns
+    -------
+    Tensor, shape (N, L_out, F)
+    """
     return kernels.conv1d(input, weight, bias, stride, padding, dilation)
 
 
 @renamed(**_OLD_NAMES)
 def conv1d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: int = 1,
                      padding: str = "valid", output_padding: int | None = None, dilation: int = 1) -> Tensor:
-    """Transposed 1-D convolution: input (N, l, C), weight (k, F, C), bias (F,) -> (N, L, F); see
-    `conv2d_transpose`."""
+    """Transposed 1-D convolution, as `torch.nn.functional.conv_transpose1d` with channels last; see
+    `conv2d_transpose`.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, l, C)
+    weight : Tensor or array_like, shape (k, F, C)
+    bias : Tensor or array_like, shape (F,), optional
+    stride, padding, output_padding, dilation
+        As `conv2d_transpose`, along the one spatial axis (ints).
+
+    Returns
+    -------
+    Tensor, shape (N, L, F)
+    """
     return kernels.conv1d_transpose(input, weight, bias, stride, padding, output_padding, dilation)
 
 
 @renamed(**_OLD_NAMES)
 def depthwise_conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: Size = 1,
                      padding: str = "valid", dilation: Size = 1) -> Tensor:
-    """Depthwise 2-D convolution: input (N, H, W, C), weight (kh, kw, C, M), bias (C*M,) -> (N, Ho, Wo, C*M).
+    """Depthwise 2-D convolution: each channel filtered on its own by M filters, as PyTorch's
+    `conv2d(..., groups=C)` with channels last.
 
-    Output channel c*M + m is channel c filtered by weight[..., c, m] (PyTorch's conv2d with
-    groups=C, channels last); padding as `conv2d`.
+    Output channel c*M + m is channel c filtered by weight[..., c, m].
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, H, W, C)
+    weight : Tensor or array_like, shape (kh, kw, C, M)
+    bias : Tensor or array_like, shape (C*M,), optional
+    stride, padding, dilation
+        As `conv2d`.
+
+    Returns
+    -------
+    Tensor, shape (N, H_out, W_out, C*M)
     """
     return depthwise.depthwise_conv2d(input, weight, bias, stride, padding, dilation)
 
@@ -73,8 +146,22 @@ def depthwise_conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | N
 def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_weight: TensorLike,
                      bias: TensorLike | None = None, stride: Size = 1, padding: str = "valid",
                      dilation: Size = 1) -> Tensor:
-    """Depthwise then 1x1 convolution: input (N, H, W, C), depthwise_weight (kh, kw, C, M),
-    pointwise_weight (1, 1, C*M, F), bias (F,) -> (N, Ho, Wo, F); stride, padding and dilation apply
-    to the depthwise step. The old spellings `depthwise_kernel=` and `pointwise_kernel=` are still
-    accepted."""
+    """Depthwise then 1x1 convolution (PyTorch has no single function: `conv2d(groups=C)` then a
+    1x1 `conv2d`).
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, H, W, C)
+    depthwise_weight : Tensor or array_like, shape (kh, kw, C, M)
+        The old spelling `depthwise_kernel=` is still accepted.
+    pointwise_weight : Tensor or array_like, shape (1, 1, C*M, F)
+        The old spelling `pointwise_kernel=` is still accepted.
+    bias : Tensor or array_like, shape (F,), optional
+    stride, padding, dilation
+        As `conv2d`, for the depthwise step.
+
+    Returns
+    -------
+    Tensor, shape (N, H_out, W_out, F)
+    """
     return depthwise.separable_conv2d(input, depthwise_weight, pointwise_weight, bias, stride, padding, dilation)

@@ -8,7 +8,7 @@ from ._renamed import renamed
 
 
 def check_p(p: float) -> None:
-    """A ValueError unless the dropout probability p is in [0, 1]."""
+    """Raise a ValueError unless the dropout probability p is in [0, 1]."""
     if not 0 <= p <= 1:
         raise ValueError(f"dropout probability must be in [0, 1], got {p}")
 
@@ -16,12 +16,29 @@ def check_p(p: float) -> None:
 @renamed(x="input")
 def dropout(input: Tensor | ArrayLike, p: float = 0.5, training: bool = True,
             noise_shape: tuple | None = None) -> Tensor:
-    """Inverted dropout: zero each element with probability `p` and scale the rest by 1/(1-p),
-    so nothing needs rescaling at inference. The identity when `training` is False or p is 0.
+    """Inverted dropout, as `torch.nn.functional.dropout`: zero each element with probability `p` and
+    scale the rest by 1/(1-p), so nothing needs rescaling at inference.
 
-    input: any shape -> the same shape. noise_shape: the shape of the random mask, broadcast over
-    the input (e.g. (N, 1, 1, C) drops whole channels of an image, as SpatialDropout2D); None
-    entries take the input's size. The old spelling `x=` is still accepted.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+        The old spelling `x=` is still accepted.
+    p : float in [0, 1]
+    training : bool
+        False (or p = 0) makes it the identity.
+    noise_shape : tuple, optional
+        The shape of the random mask, broadcast over the input (Keras's argument; PyTorch has none):
+        (N, 1, 1, C) drops whole channels of (N, H, W, C) images, as SpatialDropout2D. None entries
+        take the input's size.
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.dropout(gw.ones((2, 3)), p=0.5, training=False).tolist()
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
     """
     check_p(p)
     return kernel.dropout(input, p, noise_shape) if training else as_tensor(input)

@@ -9,7 +9,22 @@ from ._renamed import renamed
 
 @renamed(ids="input")
 def embedding(input: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
-    """Look up rows of `weight` (vocabulary, dim) for integer ids `input` of any shape -> (*input.shape, dim),
-    as `torch.nn.functional.embedding`. Float ids holding whole numbers are accepted. The old
-    spelling `ids=` is still accepted."""
+    """Rows of `weight` for the integer ids `input`, as `torch.nn.functional.embedding`.
+
+    Parameters
+    ----------
+    input : Tensor or array_like of ints, any shape
+        Ids in [0, vocabulary); floats holding whole numbers are accepted. The old spelling `ids=`
+        is still accepted.
+    weight : Tensor or array_like, shape (vocabulary, dim)
+
+    Returns
+    -------
+    Tensor, shape (*input.shape, dim)
+
+    Examples
+    --------
+    >>> F.embedding(np.array([[0, 2]]), gw.zeros((5, 3))).shape
+    (1, 2, 3)
+    """
     return kernel.embedding(input, weight)

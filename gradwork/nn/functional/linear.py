@@ -11,8 +11,23 @@ from ._renamed import renamed
 def linear(input: Tensor | ArrayLike, weight: Tensor | ArrayLike, bias: Tensor | ArrayLike | None = None) -> Tensor:
     """Affine map input @ weight.T + bias, as `torch.nn.functional.linear`.
 
-    input: (..., in_features); weight: (out_features, in_features); bias: (out_features,) or None
-    -> (..., out_features). The old spelling `x=` is still accepted.
+    The weight is PyTorch's (out_features, in_features); the Dense layer's kernel is its transpose.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., in_features)
+        The old spelling `x=` is still accepted.
+    weight : Tensor or array_like, shape (out_features, in_features)
+    bias : Tensor or array_like, shape (out_features,), optional
+
+    Returns
+    -------
+    Tensor, shape (..., out_features)
+
+    Examples
+    --------
+    >>> F.linear(gw.ones((4, 3)), gw.ones((2, 3))).shape
+    (4, 2)
     """
     x, weight = as_tensor(input), as_tensor(weight)
     if x.shape[-1:] != weight.shape[-1:] or weight.ndim != 2:

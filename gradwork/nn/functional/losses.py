@@ -7,14 +7,17 @@ label smoothing and reductions.
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ...ops.nn import losses as K
 from ...tensor import Tensor, as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
+TensorLike = Tensor | ArrayLike
 
 
 def _reduce(loss, reduction, name):
+    """The mean, the sum, or the elementwise losses themselves, as `reduction` says."""
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -34,18 +37,55 @@ def _pair(input, target, name):
     return input, target
 
 
-def mse(input, target, reduction="mean"):
-    """Mean squared error, mean((input - target)^2); input, target: one shape."""
+def mse(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """Mean squared error, mean((input - target)^2), as `torch.nn.functional.mse_loss` (also `mse_loss` here).
+
+    Parameters
+    ----------
+    input, target : Tensor or array_like, one shape (any)
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
+
+    Examples
+    --------
+    >>> F.mse(gw.tensor([1.0, 3.0]), gw.tensor([0.0, 0.0])).item()
+    5.0
+    """
     return _reduce(K.squared_error(*_pair(input, target, "mse")), reduction, "mse")
 
 
-def mae(input, target, reduction="mean"):
-    """Mean absolute error, mean(|input - target|) (`l1_loss` in PyTorch); input, target: one shape."""
+def mae(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """Mean absolute error, mean(|input - target|), as `torch.nn.functional.l1_loss` (also `l1_loss` here).
+
+    Parameters
+    ----------
+    input, target : Tensor or array_like, one shape (any)
+    reduction : as `mse`
+
+    Returns
+    -------
+    Tensor, as `mse`
+    """
     return _reduce(K.absolute_error(*_pair(input, target, "mae")), reduction, "mae")
 
 
-def huber(input, target, delta=1.0, reduction="mean"):
-    """Quadratic for |error| <= delta, linear beyond: 0.5 e^2 or delta (|e| - 0.5 delta)."""
+def huber(input: TensorLike, target: TensorLike, delta: float = 1.0, reduction: str = "mean") -> Tensor:
+    """Huber loss, as `torch.nn.functional.huber_loss` (also `huber_loss` here): quadratic for
+    |e| <= delta, linear beyond, 0.5 e^2 or delta (|e| - 0.5 delta), e = input - target.
+
+    Parameters
+    ----------
+    input, target : Tensor or array_like, one shape (any)
+    delta : float
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
+    """
     return _reduce(K.huber(*_pair(input, target, "huber"), delta), reduction, "huber")
 
 
@@ -53,13 +93,34 @@ mse_loss, l1_loss, huber_loss = mse, mae, huber
 
 
 def _weighted(loss, weight):
+    """loss * weight, or loss when there is no weight."""
     return loss if weight is None else loss * weight
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """Cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1] (one shape).
+def binary_cross_entropy(input: TensorLike, target: TensorLike, weight: TensorLike | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """Cross-entropy of probabilities against targets in [0, 1], as `torch.nn.functional.binary_cross_entropy`.
 
-    Prefer `binary_cross_entropy_with_logits` on the pre-sigmoid values: it is exact where this one clamps.
+    Prefer `binary_cross_entropy_with_logits` on the pre-sigmoid values: it is exact where this one
+    clamps its logarithms.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+        Probabilities in [0, 1].
+    target : Tensor or array_like, same shape as input
+    weight : Tensor or array_like, broadcastable to input, optional
+        Multiplies each element's loss.
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
+
+    Raises
+    ------
+    ValueError
+        For probabilities outside [0, 1], or shapes that differ.
     """
     input, target = _pair(input, target, "binary_cross_entropy")
     if input.size and (input.data.min() < 0 or input.data.max() > 1):
@@ -71,10 +132,26 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
-    """Binary cross-entropy of sigmoid(input), computed as softplus(x) - t x: exact for any logit.
+def binary_cross_entropy_with_logits(input: TensorLike, target: TensorLike, weight: TensorLike | None = None,
+                                     pos_weight: TensorLike | None = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of sigmoid(input), as `torch.nn.functional.binary_cross_entropy_with_logits`:
+    computed as softplus(x) - t x, exact for any logit.
 
-    pos_weight multiplies the loss of positive targets (as PyTorch): (1 + (w - 1) t) softplus(-x) + (1 - t) x.
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
+        Logits.
+    target : Tensor or array_like, same shape as input
+        In [0, 1].
+    weight : Tensor or array_like, broadcastable to input, optional
+        Multiplies each element's loss.
+    pos_weight : Tensor or array_like, broadcastable to input (e.g. shape (classes,)), optional
+        Multiplies the loss of positive targets: (1 + (w - 1) t) softplus(-x) + (1 - t) x.
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
     """
     input, target = _pair(input, target, "binary_cross_entropy_with_logits")
     loss = _weighted(K.binary_cross_entropy_with_logits(input, target, pos_weight), weight)
@@ -106,20 +183,57 @@ def _weighted_reduce(loss, sample_weight, reduction, name):
     return _reduce(loss, reduction, name)
 
 
-def nll_loss(input, target, weight=None, reduction="mean"):
-    """Negative log-likelihood of integer `target` under log-probabilities `input` (..., classes)."""
+def nll_loss(input: TensorLike, target: TensorLike, weight: ArrayLike | None = None,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of integer classes under log-probabilities, as `torch.nn.functional.nll_loss`
+    with the classes on the LAST axis.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., classes)
+        Log-probabilities (e.g. from `log_softmax`).
+    target : array_like of ints, shape input.shape[:-1]
+        Class indices in [0, classes).
+    weight : array_like, shape (classes,), optional
+        Per-class weights; the mean then divides by the summed weights of the targets (as PyTorch).
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", input.shape[:-1]
+    """
     input = as_tensor(input)
     t = _class_targets(target, input, "nll_loss")
     w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
     return _weighted_reduce(K.negative_log_likelihood(input, t), w, reduction, "nll_loss")
 
 
-def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
-    """Softmax cross-entropy from logits `input` (..., classes), through log-sum-exp.
+def cross_entropy(input: TensorLike, target: TensorLike, weight: ArrayLike | None = None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Softmax cross-entropy from logits, through log-sum-exp, as `torch.nn.functional.cross_entropy`
+    with the classes on the LAST axis.
 
-    target: integer class indices of shape input.shape[:-1], or probabilities (one-hot or soft)
-    of input's shape. weight: optional per-class weights (integer targets). label_smoothing mixes
-    the targets with the uniform distribution, as in PyTorch and Keras.
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., classes)
+        Logits.
+    target : array_like or Tensor
+        Integer class indices of shape input.shape[:-1], or probabilities (one-hot or soft) of the
+        input's shape.
+    weight : array_like, shape (classes,), optional
+        Per-class weights; with integer targets the mean divides by their summed weights (as PyTorch).
+    reduction : "mean", "sum" or "none"
+    label_smoothing : float
+        Mixes the targets with the uniform distribution, as PyTorch and Keras.
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", input.shape[:-1]
+
+    Examples
+    --------
+    >>> round(F.cross_entropy(gw.zeros((1, 4)), np.array([2])).item(), 4)   # log(4)
+    1.3863
     """
     input = as_tensor(input)
     if input.ndim == 0:

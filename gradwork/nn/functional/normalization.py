@@ -8,17 +8,36 @@ from ...ops.nn import layer_norm as ln
 from ...tensor import Tensor, as_tensor
 
 
-def batch_norm(input: Tensor | ArrayLike, running_mean, running_var, weight=None, bias=None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(input: Tensor | ArrayLike, running_mean: Tensor | np.ndarray | None,
+               running_var: Tensor | np.ndarray | None, weight: Tensor | ArrayLike | None = None,
+               bias: Tensor | ArrayLike | None = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
     """Batch normalization as `torch.nn.functional.batch_norm`, but with the features on the LAST axis
     (channels last, as the rest of gradwork's functional API).
 
-    input (..., C); running_mean, running_var: (C,) arrays or Tensors, updated in place in training,
-    or None (training only); weight (gamma), bias (beta): (C,) or None. Training normalizes with the
-    batch's mean and biased variance and updates running = (1 - momentum) * running + momentum *
-    batch statistic, with the UNBIASED batch variance (as torch; the BatchNormalization layer keeps
-    Keras's conventions instead: momentum on the old value, biased variance). Inference normalizes
-    with the running statistics.
+    Training normalizes with the batch's mean and biased variance and updates running =
+    (1 - momentum) * running + momentum * batch statistic, with the UNBIASED batch variance (as
+    torch; the BatchNormalization layer keeps Keras's conventions instead: momentum on the old
+    value, biased variance). Inference normalizes with the running statistics.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., C)
+    running_mean, running_var : ndarray or Tensor, shape (C,), or None
+        Updated in place in training; None only in training.
+    weight, bias : Tensor or array_like, shape (C,), optional
+        gamma and beta.
+    training : bool
+    momentum, eps : float
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Raises
+    ------
+    ValueError
+        For a scalar input, inference without running statistics, or training with one value per feature.
     """
     x = as_tensor(input)
     stats = [s.data if isinstance(s, Tensor) else s for s in (running_mean, running_var)]
@@ -32,11 +51,27 @@ def batch_norm(input: Tensor | ArrayLike, running_mean, running_var, weight=None
     return bn.batch_norm(x, *stats, weight, bias, training, momentum, eps, -1, unbiased=True)
 
 
-def layer_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple, weight=None, bias=None,
+def layer_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple[int, ...],
+               weight: Tensor | ArrayLike | None = None, bias: Tensor | ArrayLike | None = None,
                eps: float = 1e-5) -> Tensor:
-    """Normalize over the last axes given by `normalized_shape`, as `torch.nn.functional.layer_norm`.
+    """Normalize over the last axes given by `normalized_shape`, as `torch.nn.functional.layer_norm`:
+    (x - mean) / sqrt(var + eps) * weight + bias, biased variance, per sample.
 
-    input: (..., *normalized_shape); weight, bias: normalized_shape (optional) -> input's shape.
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., *normalized_shape)
+    normalized_shape : int or tuple of int
+    weight, bias : Tensor or array_like, shape normalized_shape, optional
+    eps : float
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.layer_norm(gw.tensor([[1.0, 3.0]]), 2).tolist()
+    [[-0.99999..., 0.99999...]]
     """
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)

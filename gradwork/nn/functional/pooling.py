@@ -14,19 +14,39 @@ from ...tensor import Tensor
 from ._renamed import renamed
 
 
-def _adapter(kernel, doc):
+_SHAPES = {1: ("(N, L, C)", "int", "(N, L_out, C)"), 2: ("(N, H, W, C)", "int or (int, int)", "(N, H_out, W_out, C)")}
+_DOC = """{what}, as `torch.nn.functional.{name}` with channels last.
+
+    The old spellings `x=`, `pool_size=` and `strides=` are still accepted.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape {shape}
+    kernel_size : {size}
+    stride : {size}, optional
+        Default: kernel_size.
+    padding : "valid" or "same"
+        Keras's rule (PyTorch takes an int); "same" averages over the window's real pixels only.
+
+    Returns
+    -------
+    Tensor, shape {out}
+    """
+
+
+def _adapter(kernel, what, rank):
     """The PyTorch-convention function over a pooling kernel: stride None means kernel_size."""
     def pool(input: Tensor | ArrayLike, kernel_size: int | tuple[int, int] = 2,
              stride: int | tuple[int, int] | None = None, padding: str = "valid") -> Tensor:
         return kernel(input, kernel_size, kernel_size if stride is None else stride, padding)
 
     pool.__name__ = pool.__qualname__ = kernel.__name__
-    pool.__doc__ = doc
+    shape, size, out = _SHAPES[rank]
+    pool.__doc__ = _DOC.format(what=what, name=kernel.__name__, shape=shape, size=size, out=out)
     return renamed(x="input", pool_size="kernel_size", strides="stride")(pool)
 
 
-max_pool2d = _adapter(kernels.max_pool2d, "Max pooling of input (N, H, W, C) -> (N, Ho, Wo, C); ties go to "
-                                          "the window's first maximum.")
-avg_pool2d = _adapter(kernels.avg_pool2d, "Average pooling of input (N, H, W, C) -> (N, Ho, Wo, C).")
-max_pool1d = _adapter(kernels.max_pool1d, "Max pooling of input (N, L, C) along the steps -> (N, Lo, C).")
-avg_pool1d = _adapter(kernels.avg_pool1d, "Average pooling of input (N, L, C) along the steps -> (N, Lo, C).")
+max_pool2d = _adapter(kernels.max_pool2d, "The maximum of each window of images (ties: the window's first)", 2)
+avg_pool2d = _adapter(kernels.avg_pool2d, "The mean of each window of images", 2)
+max_pool1d = _adapter(kernels.max_pool1d, "The maximum of each window of steps of sequences", 1)
+avg_pool1d = _adapter(kernels.avg_pool1d, "The mean of each window of steps of sequences", 1)

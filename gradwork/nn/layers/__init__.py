@@ -1,4 +1,8 @@
-"""Layers by family."""
+"""Layers by family, with Keras's names, arguments and defaults, channels last.
+
+Every layer also takes `Layer`'s keyword arguments (name, trainable, dtype, input_shape); each class
+docstring lists its own arguments and its input and output shapes.
+"""
 from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
 from .augmentation import RandomFlip, RandomTranslation

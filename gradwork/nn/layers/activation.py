@@ -39,41 +39,107 @@ class _ActivationLayer(Layer):
 
 class ReLU(_ActivationLayer):
     """`gw.activations.relu` as a layer: min(x, max_value) where x > threshold, else
-    negative_slope * (x - threshold); 0 at x == threshold, as in Keras. Input and output: any
-    shape, the same."""
+    negative_slope * (x - threshold); 0 at x == threshold, as in Keras.
+
+    Parameters
+    ----------
+    max_value : float, optional
+        The cap; None (default) for none.
+    negative_slope : float, default 0.0
+    threshold : float, default 0.0
+        Inputs at or below it are on the negative side.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any.
+
+    Output shape
+    ------------
+    Same as the input; values >= 0 with the default negative_slope.
+
+    Examples
+    --------
+    >>> gw.nn.ReLU(max_value=1.0)(np.array([-1.0, 0.5, 3.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
 
     function_name = "relu"
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
-                 **kwargs):
+                 **kwargs: Any) -> None:
         super().__init__({"max_value": max_value, "negative_slope": negative_slope, "threshold": threshold},
                          **kwargs)
 
 
 class LeakyReLU(_ActivationLayer):
-    """`gw.activations.leaky_relu` as a layer: x for x > 0, else negative_slope * x. The layer's
-    default slope is Keras's layer default, 0.3 (the function's is 0.2). Any shape."""
+    """`gw.activations.leaky_relu` as a layer: x for x > 0, else negative_slope * x.
+
+    Parameters
+    ----------
+    negative_slope : float, default 0.3
+        Keras's layer default (the function's is 0.2, PyTorch's 0.01).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any.
+
+    Output shape
+    ------------
+    Same as the input.
+    """
 
     function_name = "leaky_relu"
 
-    def __init__(self, negative_slope: float = 0.3, **kwargs):
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         super().__init__({"negative_slope": negative_slope}, **kwargs)
 
 
 class ELU(_ActivationLayer):
-    """`gw.activations.elu` as a layer: x for x > 0, else alpha * (exp(x) - 1). Any shape."""
+    """`gw.activations.elu` as a layer: x for x > 0, else alpha * (exp(x) - 1).
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        The value -alpha is approached as x -> -inf.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any.
+
+    Output shape
+    ------------
+    Same as the input; values > -alpha.
+    """
 
     function_name = "elu"
 
-    def __init__(self, alpha: float = 1.0, **kwargs):
+    def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
         super().__init__({"alpha": alpha}, **kwargs)
 
 
 class Softmax(_ActivationLayer):
-    """`gw.activations.softmax` as a layer: exp(x) / sum(exp(x)) along `axis`. Any shape, the same.
-    Like `Activation("softmax")`, a following categorical cross-entropy uses the logits."""
+    """`gw.activations.softmax` as a layer: exp(x) / sum(exp(x)) along `axis`.
+
+    Like `Activation("softmax")`, a following categorical cross-entropy uses the logits.
+
+    Parameters
+    ----------
+    axis : int, default -1
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any, the classes along `axis`.
+
+    Output shape
+    ------------
+    Same as the input; sums to 1 along `axis`.
+    """
 
     function_name = "softmax"
 
-    def __init__(self, axis: int = -1, **kwargs):
+    def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__({"axis": axis}, **kwargs)

@@ -1,6 +1,8 @@
 """Multi-head attention with Keras's arguments and weight layout."""
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -14,35 +16,61 @@ from ...registry import serialize_object
 class MultiHeadAttention(Layer):
     """Attention of each query position to the key/value positions, in `num_heads` heads (Keras's layer).
 
-    Each head projects query and key to `key_dim` features and value to `value_dim` (default
-    `key_dim`); the heads' softmax(q k^T / sqrt(key_dim)) v are concatenated and projected to
-    `output_shape` (default the query's feature size). `dropout` drops attention weights in training.
-    Weights (Keras's layout): query/key/value kernels (features, num_heads, key_dim or value_dim)
-    with biases (num_heads, key_dim or value_dim); output kernel (num_heads, value_dim, *output_shape)
-    with bias output_shape.
+    Each head projects query and key to `key_dim` features and value to `value_dim`; the heads'
+    softmax(q k^T / sqrt(key_dim)) v are concatenated and projected to `output_shape`. Weights
+    (Keras's layout): query/key/value kernels (features, num_heads, key_dim or value_dim) with
+    biases (num_heads, key_dim or value_dim); output kernel (num_heads, value_dim, *output_shape)
+    with bias output_shape. A query that may attend to nothing gets zero weights (output: the
+    output bias), not NaN.
 
-    Call: query (B, T, dim); value (B, S, dim_v); key (B, S, dim_k), default value; attention_mask:
-    boolean (B, T, S) (or broadcastable to it), True = may attend (0/1 numbers are accepted; a float
-    mask with other values, such as PyTorch's additive 0 / -inf one, is a TypeError); use_causal_mask: query i sees
-    keys j <= i (combined with attention_mask). Returns (B, T, *output_shape), and the attention
-    weights (B, num_heads, T, S) with `return_attention_scores=True`. A query that may attend to
-    nothing gets zero weights (output: the output bias), not NaN.
+    Parameters
+    ----------
+    num_heads, key_dim : int
+    value_dim : int, optional
+        Default: key_dim.
+    dropout : float in [0, 1), default 0.0
+        Dropout on the attention weights, in training.
+    use_bias : bool, default True
+    output_shape : int or tuple of int, optional
+        Default: the query's feature size.
+    kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
+    kernel_regularizer, bias_regularizer : str or callable, optional
+    **kwargs : `Layer`'s arguments
+
+    Call arguments
+    --------------
+    query : (B, T, dim)
+    value : (B, S, dim_v)
+    key : (B, S, dim_k), optional
+        Default: value.
+    attention_mask : boolean (B, T, S) or broadcastable to it, optional
+        True = may attend; 0/1 numbers are accepted, a float mask with other values (PyTorch's
+        additive 0 / -inf one) is a TypeError.
+    return_attention_scores : bool, default False
+    use_causal_mask : bool, default False
+        Query i sees keys j <= i (combined with attention_mask).
+
+    Input shape
+    -----------
+    query (B, T, dim), value (B, S, dim_v), key (B, S, dim_k)
+
+    Output shape
+    ------------
+    (B, T, *output_shape), and the attention weights (B, num_heads, T, S) with return_attention_scores.
+
+    Examples
+    --------
+    >>> mha = gw.nn.MultiHeadAttention(num_heads=2, key_dim=4)
+    >>> out, weights = mha(np.zeros((3, 5, 8)), np.zeros((3, 7, 8)), return_attention_scores=True)
+    >>> out.shape, weights.shape
+    ((3, 5, 8), (3, 2, 5, 7))
     """
 
-    def __init__(
-        self,
-        num_heads,
-        key_dim,
-        value_dim=None,
-        dropout=0.0,
-        use_bias=True,
-        output_shape=None,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        **kwargs,
-    ):
+    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
+                 use_bias: bool = True, output_shape: int | tuple[int, ...] | None = None,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, bias_regularizer: str | Callable | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.num_heads = _checks.positive_int(self, "num_heads", num_heads)
         self.key_dim = _checks.positive_int(self, "key_dim", key_dim)

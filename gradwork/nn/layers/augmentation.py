@@ -10,11 +10,14 @@ back through the moves (a gather), so they may also sit after other layers.
 ...                        gw.nn.RandomFlip("horizontal"),
 ...                        gw.nn.Conv2D(32, 3, activation="relu"), ...])        # doctest: +SKIP
 """
+from typing import Any
+
 import numpy as np
 
 from ...data import augmentation as aug
 from ...data.utils import as_generator
 from ...ops.shape_ops import pad
+from ...tensor import Tensor
 from ..layer import Layer
 
 
@@ -57,20 +60,41 @@ def _factor(value, name):
 class RandomTranslation(_RandomImageLayer):
     """Shift each training image by a random whole number of pixels, a new draw per image.
 
-    height_factor, width_factor : a fraction f of the height/width, for shifts drawn uniformly in
-        [-f, f] of it, or a (lower, upper) pair of fractions. Positive shifts move the content
-        down / right, as Keras. The drawn shift is rounded to whole pixels (28 x 0.1 = 2.8: shifts
-        of -3 ... 3 pixels, the extremes drawn less often).
-    fill_mode : "reflect" (Keras's default: mirrored about the edge), "constant" (`fill_value`,
-        the natural choice for digits or clothes on black), "nearest" or "wrap".
-    interpolation : "nearest" only: whole-pixel shifts need no interpolation.
-    seed : an int for this layer's own repeatable generator; None draws from gradwork's
-        (`gw.random.seed`).
-    Inputs: (N, H, W) or (N, H, W, C), returned unchanged at inference.
+    Parameters
+    ----------
+    height_factor, width_factor : float or (float, float)
+        A fraction f of the height/width, for shifts drawn uniformly in [-f, f] of it, or a
+        (lower, upper) pair of fractions. Positive shifts move the content down / right, as Keras.
+        The drawn shift is rounded to whole pixels (28 x 0.1 = 2.8: shifts of -3 ... 3 pixels, the
+        extremes drawn less often).
+    fill_mode : str, default "reflect"
+        "reflect" (Keras's default: mirrored about the edge), "constant" (`fill_value`, the natural
+        choice for digits or clothes on black), "nearest" or "wrap".
+    interpolation : str, default "nearest"
+        "nearest" only: whole-pixel shifts need no interpolation.
+    seed : int, optional
+        For this layer's own repeatable generator; None draws from gradwork's (`gw.random.seed`).
+    fill_value : float, default 0.0
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, height, width) or (batch, height, width, channels)
+
+    Output shape
+    ------------
+    Same as the input (the input itself at inference).
+
+    Examples
+    --------
+    >>> shift = gw.nn.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=0)
+    >>> shift(np.ones((2, 28, 28, 1)), training=True).shape
+    (2, 28, 28, 1)
     """
 
-    def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="nearest", seed=None,
-                 fill_value=0.0, **kwargs):
+    def __init__(self, height_factor: float | tuple[float, float], width_factor: float | tuple[float, float],
+                 fill_mode: str = "reflect", interpolation: str = "nearest", seed: int | None = None,
+                 fill_value: float = 0.0, **kwargs: Any) -> None:
         super().__init__(seed=seed, **kwargs)
         if fill_mode not in aug.FILL_MODES:
             raise ValueError(f"RandomTranslation: fill_mode must be one of {', '.join(aug.FILL_MODES)}, "
@@ -82,14 +106,15 @@ class RandomTranslation(_RandomImageLayer):
         self.width_factor = _factor(width_factor, "width_factor")
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, float(fill_value)
 
-    def draw(self, n, height, width):
-        """(dy, dx): n whole-pixel shifts each, drawn as the factors say."""
+    def draw(self, n: int, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw (dy, dx): two int arrays of shape (n,), whole-pixel shifts as the factors say."""
         rng = as_generator(self._rng)
         dy = np.rint(rng.uniform(*self.height_factor, size=n) * height).astype(np.intp)
         dx = np.rint(rng.uniform(*self.width_factor, size=n) * width).astype(np.intp)
         return dy, dx
 
-    def augment(self, inputs):
+    def augment(self, inputs: Tensor) -> Tensor:
+        """`inputs` (batch, height, width[, channels]) with each image shifted, whatever the mode."""
         dy, dx = self.draw(inputs.shape[0], inputs.shape[1], inputs.shape[2])
         pad_width, index = aug.shift_index(inputs.shape, dy, dx, self.fill_mode)
         padded = inputs if pad_width is None else pad(inputs, pad_width, self.fill_value)
@@ -104,19 +129,32 @@ class RandomTranslation(_RandomImageLayer):
 class RandomFlip(_RandomImageLayer):
     """Mirror each training image with probability 1/2.
 
-    mode : "horizontal" (left-right), "vertical" (top-bottom) or "horizontal_and_vertical"
-        (Keras's default; each axis on its own coin).
-    seed : an int for this layer's own repeatable generator; None draws from gradwork's.
-    Inputs: (N, H, W) or (N, H, W, C), returned unchanged at inference.
+    Parameters
+    ----------
+    mode : str, default "horizontal_and_vertical"
+        "horizontal" (left-right), "vertical" (top-bottom) or "horizontal_and_vertical" (Keras's
+        default; each axis on its own coin).
+    seed : int, optional
+        For this layer's own repeatable generator; None draws from gradwork's.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, height, width) or (batch, height, width, channels)
+
+    Output shape
+    ------------
+    Same as the input (unchanged at inference).
     """
 
-    def __init__(self, mode="horizontal_and_vertical", seed=None, **kwargs):
+    def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(seed=seed, **kwargs)
         if mode not in aug.FLIP_MODES:
             raise ValueError(f"RandomFlip: mode must be one of {', '.join(aug.FLIP_MODES)}, got {mode!r}")
         self.mode = mode
 
-    def augment(self, inputs):
+    def augment(self, inputs: Tensor) -> Tensor:
+        """`inputs` with each image flipped at random, whatever the mode; same shape."""
         horizontal, vertical = aug.draw_flips(inputs.shape[0], self.mode, self._rng)
         return inputs[aug.flip_index(inputs.shape, horizontal, vertical)]
 

@@ -3,7 +3,10 @@ SeparableConv2D.
 
 They share one shell (`_Conv`): the window arguments, the bias and activation, the checks and the
 config; each layer says which weights it owns and which convolution kernel (`gradwork.ops.nn`) it runs.
+Their docstrings are one template (`_DOC`) filled in per layer.
 """
+from collections.abc import Callable
+from typing import Any
 
 from ... import activations
 from ...ops.nn.conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
@@ -12,19 +15,63 @@ from ...ops.nn.windows import pair
 from ..layer import Layer
 from . import _checks
 from ...registry import serialize_object
+from ...tensor import Tensor
+
+_DOC = """{summary}
+
+    Parameters
+    ----------
+    {args}
+    strides : {size}, default 1
+    padding : "valid" or "same", default "valid"
+        {same}
+    dilation_rate : {size}, default 1
+    activation : str or callable, optional
+        A `gw.activations` identifier; None (the default) is linear.
+    use_bias : bool, default True
+    {initializers}
+    bias_initializer, bias_regularizer : str or callable, default "zeros", None
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    {shape}
+
+    Output shape
+    ------------
+    {out}
+{example}    """
+_FILTERS = """filters : int
+        The number of output channels.
+    kernel_size : {size}"""
+_SAME = {"conv": '"same": output size ceil(size / strides), the extra padding at the bottom/right.',
+         "transpose": '"same": output size size * strides (without output_padding).'}
+
+
+def _documented(summary, rank, out, args=_FILTERS, weights=("kernel",), same="conv", example=None):
+    """A convolution layer's docstring: its own summary, arguments and output shape, the shared arguments,
+    and an example (a call and its printed result) if given."""
+    size = "int or (int, int)" if rank == 2 else "int"
+    initializers = [f'{w}_initializer, {w}_regularizer : str or callable, default "glorot_uniform", None'
+                    for w in weights]
+    examples = "" if example is None else "\n    Examples\n    --------\n    >>> {}\n    {}\n".format(*example)
+    return _DOC.format(summary=summary, args=args.format(size=size), size=size, same=_SAME[same],
+                       initializers="\n    ".join(initializers), out=out, example=examples,
+                       shape="(batch, height, width, channels)" if rank == 2 else "(batch, steps, channels)")
 
 
 class _Conv(Layer):
     """What the convolution layers share: strides, padding, dilation, bias, activation, checks, config.
 
-    A subclass defines `kernel_specs(channels)` -> {weight name: (shape, initializer, regularizer)},
-    `output_channels(channels)` and `convolve(inputs)`, the kernel's call with its weights.
+    A subclass defines `kernel_specs`, `output_channels` and `convolve`.
     """
 
     rank = None  # 1 or 2: the number of spatial axes
 
-    def __init__(self, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias=True, bias_initializer="zeros", bias_regularizer=None, **kwargs):
+    def __init__(self, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1, padding: str = "valid",
+                 dilation_rate: int | tuple[int, ...] = 1, activation: str | Callable | None = None,
+                 use_bias: bool = True, bias_initializer: str | Callable = "zeros",
+                 bias_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if padding not in ("valid", "same"):
             raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
@@ -46,6 +93,18 @@ class _Conv(Layer):
         except ValueError as error:
             raise ValueError(f"{type(self).__name__}: {error}") from None
         return both[: self.rank]
+
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
+        """{weight name: (shape, initializer, regularizer)} of the kernels for `channels` input channels."""
+        raise NotImplementedError
+
+    def output_channels(self, channels: int) -> int:
+        """The number of output channels for `channels` input channels."""
+        raise NotImplementedError
+
+    def convolve(self, inputs: Tensor) -> Tensor:
+        """The convolution kernel's call on `inputs` with the layer's weights (before the activation)."""
+        raise NotImplementedError
 
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:
@@ -90,19 +149,22 @@ class _Conv(Layer):
 class _FilterConv(_Conv):
     """A convolution with `filters` outputs and one `kernel`: Conv1D/2D and their transposes."""
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1,
+                 padding: str = "valid", dilation_rate: int | tuple[int, ...] = 1,
+                 activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, bias_regularizer: str | Callable | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer,
                          bias_regularizer, **kwargs)
         self.filters = _checks.positive_int(self, "filters", filters)
         self.kernel_initializer, self.kernel_regularizer = kernel_initializer, kernel_regularizer
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (channels, self.filters), self.kernel_initializer,
                            self.kernel_regularizer)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return self.filters
 
     def get_config(self):
@@ -112,33 +174,34 @@ class _FilterConv(_Conv):
 
 
 class Conv2D(_FilterConv):
-    """2-D convolution over images (N, H, W, C) -> (N, Ho, Wo, filters); kernel (kh, kw, C, filters).
-
-    padding: "valid" (none) or "same" (output size ceil(size / stride), as Keras).
-
-    >>> gw.nn.Conv2D(32, 3, padding="same", activation="relu")
-    """
+    __doc__ = _documented("2-D convolution over images, channels last; kernel (kh, kw, channels, filters).", 2,
+                          "(batch, height_out, width_out, filters)",
+                          example=('gw.nn.Conv2D(32, 3, padding="same")(np.zeros((1, 28, 28, 1))).shape',
+                                   "(1, 28, 28, 32)"))
 
     rank = 2
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv2d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
 class Conv1D(_FilterConv):
-    """1-D convolution over sequences (N, steps, C) -> (N, steps_out, filters); kernel (k, C, filters)."""
+    __doc__ = _documented("1-D convolution over sequences, channels last; kernel (k, channels, filters).", 1,
+                          "(batch, steps_out, filters)",
+                          example=("gw.nn.Conv1D(8, 3)(np.zeros((2, 10, 4))).shape", "(2, 8, 8)"))
 
     rank = 1
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv1d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
 class _Transpose(_FilterConv):
     """A transposed convolution: the kernel is (k..., filters, C) and `output_padding` may set the size."""
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, dilation_rate=1,
-                 **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1,
+                 padding: str = "valid", output_padding: int | tuple[int, ...] | None = None,
+                 dilation_rate: int | tuple[int, ...] = 1, **kwargs: Any) -> None:
         super().__init__(filters, kernel_size, strides, padding, dilation_rate, **kwargs)
         self.output_padding = None
         if output_padding is not None:
@@ -147,7 +210,7 @@ class _Transpose(_FilterConv):
                 raise ValueError(f"{type(self).__name__}: output_padding must be smaller than the strides "
                                  f"{self.strides}, got {output_padding!r}")
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (self.filters, channels), self.kernel_initializer,
                            self.kernel_regularizer)}
 
@@ -157,25 +220,32 @@ class _Transpose(_FilterConv):
 
 
 class Conv2DTranspose(_Transpose):
-    """Transposed 2-D convolution (N, h, w, C) -> (N, H, W, filters), H = h * stride with "same";
-    kernel (kh, kw, filters, C). The learned upsampling of decoders and DCGAN generators.
-
-    >>> gw.nn.Conv2DTranspose(32, 3, strides=2, padding="same")   # 7x7 -> 14x14
-    """
+    __doc__ = _documented(
+        "Transposed 2-D convolution, the learned upsampling of decoders and DCGAN generators; kernel\n"
+        "    (kh, kw, filters, channels), the adjoint of a Conv2D's.", 2,
+        '(batch, height_out, width_out, filters); height_out = height * strides under "same"',
+        _FILTERS + "\n    output_padding : int or (int, int), optional\n        Extra rows/columns at the "
+        "bottom/right, each smaller than the strides.", same="transpose",
+        example=('gw.nn.Conv2DTranspose(32, 3, strides=2, padding="same")(np.zeros((1, 7, 7, 8))).shape',
+                 "(1, 14, 14, 32)"))
 
     rank = 2
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv2d_transpose(inputs, self.kernel, self.bias, self.strides, self.padding, self.output_padding,
                                 self.dilation_rate)
 
 
 class Conv1DTranspose(_Transpose):
-    """Transposed 1-D convolution (N, steps, C) -> (N, steps_out, filters); kernel (k, filters, C)."""
+    __doc__ = _documented(
+        "Transposed 1-D convolution (learned upsampling of sequences); kernel (k, filters, channels).", 1,
+        '(batch, steps_out, filters); steps_out = steps * strides under "same"',
+        _FILTERS + "\n    output_padding : int, optional\n        Extra steps at the end, smaller than the strides.",
+        same="transpose")
 
     rank = 1
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return conv1d_transpose(inputs, self.kernel, self.bias, self.strides, self.padding, self.output_padding,
                                 self.dilation_rate)
 
@@ -185,13 +255,16 @@ class _DepthwiseBase(_Conv):
 
     rank = 2
 
-    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, dilation_rate=1,
-                 depthwise_initializer="glorot_uniform", depthwise_regularizer=None, **kwargs):
+    def __init__(self, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1, padding: str = "valid",
+                 depth_multiplier: int = 1, dilation_rate: int | tuple[int, int] = 1,
+                 depthwise_initializer: str | Callable = "glorot_uniform",
+                 depthwise_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, dilation_rate, **kwargs)
         self.depth_multiplier = _checks.positive_int(self, "depth_multiplier", depth_multiplier)
         self.depthwise_initializer, self.depthwise_regularizer = depthwise_initializer, depthwise_regularizer
 
-    def depthwise_spec(self, channels):
+    def depthwise_spec(self, channels: int) -> tuple:
+        """(shape, initializer, regularizer) of the depthwise kernel (kh, kw, channels, depth_multiplier)."""
         return (self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer,
                 self.depthwise_regularizer)
 
@@ -202,38 +275,47 @@ class _DepthwiseBase(_Conv):
 
 
 class DepthwiseConv2D(_DepthwiseBase):
-    """Each channel filtered on its own: (N, H, W, C) -> (N, Ho, Wo, C * depth_multiplier); kernel
-    (kh, kw, C, depth_multiplier), output channel c * depth_multiplier + m."""
+    __doc__ = _documented(
+        "Each channel filtered on its own by depth_multiplier filters; kernel (kh, kw, channels,\n"
+        "    depth_multiplier), output channel c * depth_multiplier + m.", 2,
+        "(batch, height_out, width_out, channels * depth_multiplier)",
+        "kernel_size : {size}\n    depth_multiplier : int, default 1", ("depthwise",),
+        example=("gw.nn.DepthwiseConv2D(3, depth_multiplier=2)(np.zeros((1, 5, 5, 4))).shape", "(1, 3, 3, 8)"))
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": self.depthwise_spec(channels)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return channels * self.depth_multiplier
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return depthwise_conv2d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
 class SeparableConv2D(_DepthwiseBase):
-    """Depthwise convolution then a 1x1 convolution mixing channels: (N, H, W, C) -> (N, Ho, Wo, filters);
-    depthwise_kernel (kh, kw, C, depth_multiplier), pointwise_kernel (1, 1, C * depth_multiplier, filters)."""
+    __doc__ = _documented(
+        "Depthwise convolution then a 1x1 convolution mixing the channels; depthwise_kernel\n"
+        "    (kh, kw, channels, depth_multiplier), pointwise_kernel (1, 1, channels * depth_multiplier, filters).",
+        2, "(batch, height_out, width_out, filters)", _FILTERS + "\n    depth_multiplier : int, default 1",
+        ("depthwise", "pointwise"))
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, depth_multiplier=1,
-                 pointwise_initializer="glorot_uniform", pointwise_regularizer=None, **kwargs):
+    def __init__(self, filters: int, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1,
+                 padding: str = "valid", dilation_rate: int | tuple[int, int] = 1, depth_multiplier: int = 1,
+                 pointwise_initializer: str | Callable = "glorot_uniform",
+                 pointwise_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, depth_multiplier, dilation_rate, **kwargs)
         self.filters = _checks.positive_int(self, "filters", filters)
         self.pointwise_initializer, self.pointwise_regularizer = pointwise_initializer, pointwise_regularizer
 
-    def kernel_specs(self, channels):
+    def kernel_specs(self, channels: int) -> dict[str, tuple]:
         pointwise = (1, 1, channels * self.depth_multiplier, self.filters)
         return {"depthwise_kernel": self.depthwise_spec(channels),
                 "pointwise_kernel": (pointwise, self.pointwise_initializer, self.pointwise_regularizer)}
 
-    def output_channels(self, channels):
+    def output_channels(self, channels: int) -> int:
         return self.filters
 
-    def convolve(self, inputs):
+    def convolve(self, inputs: Tensor) -> Tensor:
         return separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias, self.strides,
                                 self.padding, self.dilation_rate)
 

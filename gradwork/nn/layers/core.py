@@ -1,6 +1,10 @@
 """Core layers: Input, Dense, Activation, Flatten, Reshape."""
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from ... import activations
 from ...ops.nn.linear import affine
@@ -12,9 +16,27 @@ from . import _checks
 
 class InputLayer(Layer):
     """Declares the shape of one sample, so a Sequential model builds (and can be summarised) at once.
-    A None in `shape` takes any size on that axis (sequences of any length: shape=(None, features))."""
 
-    def __init__(self, shape=None, name=None, **kwargs):
+    Usually made by `Input`. The layer passes its inputs on unchanged after checking their shape.
+
+    Parameters
+    ----------
+    shape : tuple of int or None
+        One sample's shape, no batch axis; None takes any size on that axis (sequences of any
+        length: shape=(None, features)). `input_shape=` is accepted for it.
+    name : str, optional
+    **kwargs : `Layer`'s other arguments (trainable, dtype)
+
+    Input shape
+    -----------
+    (batch, *shape)
+
+    Output shape
+    ------------
+    The same.
+    """
+
+    def __init__(self, shape: Sequence[int | None] | None = None, name: str | None = None, **kwargs: Any) -> None:
         if shape is None and "input_shape" in kwargs:
             shape = kwargs.pop("input_shape")
         if shape is None:
@@ -35,33 +57,62 @@ class InputLayer(Layer):
         return {**config, "shape": list(self.shape)}
 
 
-def Input(shape, name=None, dtype=None):
-    """The input of a model: `Sequential([Input(shape=(784,)), Dense(10)])`; a None in `shape` takes any
-    size on that axis: `Input(shape=(None, 20))` for sequences of 20 features and any length."""
+def Input(shape: Sequence[int | None], name: str | None = None, dtype: DTypeLike | None = None) -> InputLayer:
+    """The input of a model: an `InputLayer` declaring the shape of one sample.
+
+    Parameters
+    ----------
+    shape : tuple of int or None
+        No batch axis; a None takes any size on that axis: `Input(shape=(None, 20))` for sequences
+        of 20 features and any length.
+    name : str, optional
+    dtype : dtype, optional
+
+    Examples
+    --------
+    >>> model = gw.Sequential([gw.nn.Input(shape=(784,)), gw.nn.Dense(10)])
+    >>> model.layers[-1].kernel.shape
+    (784, 10)
+    """
     return InputLayer(shape=shape, name=name, dtype=dtype)
 
 
 class Dense(Layer):
-    """Fully connected layer: activation(inputs @ kernel + bias).
+    """Fully connected layer: activation(inputs @ kernel + bias), kernel (input_dim, units) as in Keras.
 
-    units : int, output size. activation : name or callable (None: linear).
-    inputs: (batch, ..., in) -> (batch, ..., units); kernel: (in, units), as in Keras.
+    Parameters
+    ----------
+    units : int
+        Output size.
+    activation : str or callable, optional
+        A `gw.activations` identifier; None (the default) is linear.
+    use_bias : bool, default True
+    kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
+    kernel_regularizer, bias_regularizer : str or callable, optional
+    input_dim : int, optional
+        Shorthand for input_shape=(input_dim,).
+    **kwargs : `Layer`'s arguments (name, trainable, dtype, input_shape)
+
+    Input shape
+    -----------
+    (batch, ..., input_dim)
+
+    Output shape
+    ------------
+    (batch, ..., units)
+
+    Examples
+    --------
+    >>> gw.nn.Dense(4, activation="relu")(np.ones((2, 3))).shape
+    (2, 4)
     """
 
     supports_masking = True  # works step by step: a sequence's mask passes through
 
-    def __init__(
-        self,
-        units,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        input_dim=None,
-        **kwargs,
-    ):
+    def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, bias_regularizer: str | Callable | None = None,
+                 input_dim: int | None = None, **kwargs: Any) -> None:
         if input_dim is not None and "input_shape" not in kwargs:
             kwargs["input_shape"] = (input_dim,)
         super().__init__(**kwargs)
@@ -108,11 +159,31 @@ class Dense(Layer):
 
 
 class Activation(Layer):
-    """Applies an activation function by name ("relu", "softmax", ...) or callable."""
+    """Applies an activation function elementwise (softmax: along the last axis).
+
+    Parameters
+    ----------
+    activation : str or callable
+        A `gw.activations` identifier ("relu", "softmax", ...) or a callable; None is the identity.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any (softmax: the classes on the last axis).
+
+    Output shape
+    ------------
+    Same as the input.
+
+    Examples
+    --------
+    >>> gw.nn.Activation("relu")(np.array([[-1.0, 2.0]])).tolist()
+    [[0.0, 2.0]]
+    """
 
     supports_masking = True  # works step by step: a sequence's mask passes through
 
-    def __init__(self, activation, **kwargs):
+    def __init__(self, activation: str | Callable | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
@@ -124,16 +195,50 @@ class Activation(Layer):
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1*d2*...)."""
+    """Flatten each sample to one axis; the batch axis is kept.
+
+    Input shape
+    -----------
+    (batch, d1, d2, ...)
+
+    Output shape
+    ------------
+    (batch, d1 * d2 * ...)
+
+    Examples
+    --------
+    >>> gw.nn.Flatten()(np.zeros((2, 3, 4))).shape
+    (2, 12)
+    """
 
     def call(self, inputs):
         return inputs.reshape(inputs.shape[0], -1)
 
 
 class Reshape(Layer):
-    """Reshape each sample to `target_shape` (one entry may be -1); the batch axis is kept."""
+    """Reshape each sample to `target_shape`; the batch axis is kept.
 
-    def __init__(self, target_shape, **kwargs):
+    Parameters
+    ----------
+    target_shape : tuple of int
+        One sample's new shape; one entry may be -1 (inferred).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, ...) with as many values per sample as target_shape holds
+
+    Output shape
+    ------------
+    (batch, *target_shape)
+
+    Examples
+    --------
+    >>> gw.nn.Reshape((3, -1))(np.zeros((2, 12))).shape
+    (2, 3, 4)
+    """
+
+    def __init__(self, target_shape: Sequence[int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.target_shape = tuple(target_shape)
 
@@ -151,9 +256,26 @@ class Reshape(Layer):
 
 
 class Rescaling(Layer):
-    """inputs * scale + offset, e.g. Rescaling(1/255) to take raw 0-255 pixels (Keras)."""
+    """inputs * scale + offset, e.g. Rescaling(1/255) to take raw 0-255 pixels (Keras's layer).
 
-    def __init__(self, scale, offset=0.0, **kwargs):
+    Integer inputs are cast to the layer's dtype first.
+
+    Parameters
+    ----------
+    scale : float
+    offset : float, default 0.0
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any; integers are cast to the layer's dtype.
+
+    Output shape
+    ------------
+    Same as the input, floats.
+    """
+
+    def __init__(self, scale: float, offset: float = 0.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scale, self.offset = float(scale), float(offset)
 

@@ -1,4 +1,6 @@
 """Embedding: integer ids -> learned vectors (Keras's layer)."""
+from collections.abc import Callable
+from typing import Any
 
 from ...tensor import Tensor
 from ...ops.nn.embedding import embedding
@@ -9,15 +11,38 @@ from ...registry import serialize_object
 
 
 class Embedding(Layer):
-    """Turn integer ids (batch, ...) into vectors (batch, ..., output_dim) from a trainable
-    (input_dim, output_dim) table, `embeddings`.
+    """Turn integer ids into vectors: rows of a trainable (input_dim, output_dim) table, `embeddings`.
 
-    mask_zero : id 0 is padding: the layer's `compute_mask` gives ids != 0, which Sequential
-        passes on to the next layer (an RNN then skips those steps); input_dim must count id 0.
+    Parameters
+    ----------
+    input_dim : int
+        The vocabulary size: ids are in [0, input_dim).
+    output_dim : int
+        The size of each vector.
+    embeddings_initializer : str or callable, default "uniform"
+    embeddings_regularizer : str or callable, optional
+    mask_zero : bool, default False
+        Id 0 is padding: `compute_mask` gives ids != 0, which Sequential passes on to the next layer
+        (an RNN then skips those steps); input_dim must count id 0.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, ...) integer ids (floats holding whole numbers are accepted)
+
+    Output shape
+    ------------
+    (batch, ..., output_dim)
+
+    Examples
+    --------
+    >>> gw.nn.Embedding(100, 8)(np.array([[1, 2, 3]])).shape
+    (1, 3, 8)
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 mask_zero=False, **kwargs):
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: str | Callable = "uniform",
+                 embeddings_regularizer: str | Callable | None = None, mask_zero: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.input_dim = _checks.positive_int(self, "input_dim", input_dim)
         self.output_dim = _checks.positive_int(self, "output_dim", output_dim)
@@ -35,8 +60,8 @@ class Embedding(Layer):
         except (IndexError, TypeError) as error:
             raise type(error)(f"{self.name}: {error}") from None
 
-    def compute_mask(self, inputs, mask=None):
-        """(batch, ...) booleans, False where the id is 0 (only with mask_zero)."""
+    def compute_mask(self, inputs: Tensor, mask: Any = None) -> Tensor | None:
+        """Booleans of the ids' shape (batch, ...), False where the id is 0; None without mask_zero."""
         if not self.mask_zero:
             return None
         return Tensor._make(as_array(inputs) != 0)

@@ -1,4 +1,6 @@
 """Layer normalization with Keras's conventions."""
+from collections.abc import Callable
+from typing import Any
 
 from ...ops.reduction import normalize_axes
 from ...ops.nn.layer_norm import layer_norm
@@ -10,25 +12,39 @@ class LayerNormalization(Layer):
     """Normalize each sample over `axis` (the features, last by default), then scale and shift.
 
     y = gamma (x - mean) / sqrt(var + epsilon) + beta, mean and biased variance taken per sample over
-    `axis` (an int or a list of axes); gamma and beta have the input's sizes on those axes. Unlike
-    batch normalization nothing depends on the batch, so training and inference agree.
-    inputs: any shape with the built sizes on `axis` -> the same shape (a Keras mask passes through).
+    `axis`; gamma and beta have the input's sizes on those axes. Unlike batch normalization nothing
+    depends on the batch, so training and inference agree. A Keras mask passes through.
+
+    Parameters
+    ----------
+    axis : int or list of int, default -1
+    epsilon : float, default 1e-3
+    center, scale : bool, default True
+        Learn beta / gamma (else none is used).
+    beta_initializer, gamma_initializer : str or callable, default "zeros", "ones"
+    beta_regularizer, gamma_regularizer : str or callable, optional
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any, with the built sizes on `axis`.
+
+    Output shape
+    ------------
+    Same as the input.
+
+    Examples
+    --------
+    >>> gw.nn.LayerNormalization()(np.array([[1.0, 3.0]])).tolist()
+    [[-0.99..., 0.99...]]
     """
 
     supports_masking = True
 
-    def __init__(
-        self,
-        axis=-1,
-        epsilon=1e-3,
-        center=True,
-        scale=True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        beta_regularizer=None,
-        gamma_regularizer=None,
-        **kwargs,
-    ):
+    def __init__(self, axis: int | list[int] = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 beta_initializer: str | Callable = "zeros", gamma_initializer: str | Callable = "ones",
+                 beta_regularizer: str | Callable | None = None, gamma_regularizer: str | Callable | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
         self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)

@@ -1,4 +1,6 @@
 """Batch normalization with Keras's conventions."""
+from collections.abc import Callable
+from typing import Any
 
 from ...ops.reduction import normalize_axes
 from ...ops.nn.batch_norm import batch_norm
@@ -18,21 +20,40 @@ class BatchNormalization(Layer):
     `F.batch_norm` calls with torch's conventions).
     A frozen layer (`trainable=False`) always runs in inference mode, as in Keras, so fine-tuning
     a model around it leaves its statistics alone.
+
+    Parameters
+    ----------
+    axis : int, default -1
+        The features axis.
+    momentum : float, default 0.99
+    epsilon : float, default 1e-3
+    center, scale : bool, default True
+        Learn beta / gamma (else none is used).
+    beta_initializer, gamma_initializer : str or callable, default "zeros", "ones"
+    moving_mean_initializer, moving_variance_initializer : str or callable, default "zeros", "ones"
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any, the features on `axis` (e.g. (batch, features) or (batch, height, width, channels)).
+
+    Output shape
+    ------------
+    Same as the input.
+
+    Examples
+    --------
+    >>> bn = gw.nn.BatchNormalization()
+    >>> bn(np.ones((4, 3)), training=True).shape
+    (4, 3)
+    >>> [w.name for w in bn.non_trainable_weights]
+    ['moving_mean', 'moving_variance']
     """
 
-    def __init__(
-        self,
-        axis=-1,
-        momentum=0.99,
-        epsilon=1e-3,
-        center=True,
-        scale=True,
-        beta_initializer="zeros",
-        gamma_initializer="ones",
-        moving_mean_initializer="zeros",
-        moving_variance_initializer="ones",
-        **kwargs,
-    ):
+    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer: str | Callable = "zeros",
+                 gamma_initializer: str | Callable = "ones", moving_mean_initializer: str | Callable = "zeros",
+                 moving_variance_initializer: str | Callable = "ones", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale = center, scale

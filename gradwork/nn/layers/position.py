@@ -1,5 +1,8 @@
 """Position encodings for sequences (keras_hub's layers): fixed sinusoids and learned embeddings."""
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ...tensor import Tensor
@@ -8,9 +11,16 @@ from . import _checks
 from ...registry import serialize_object
 
 
-def sine_position_encoding(length, hidden_dim, max_wavelength=10000, start_index=0):
-    """The Transformer's sinusoids, (length, hidden_dim) in float64: position p, feature i gets
-    sin(p / max_wavelength^(2k / hidden_dim)) for even i = 2k and cos(...) of the same angle for odd i = 2k + 1."""
+def sine_position_encoding(length: int, hidden_dim: int, max_wavelength: float = 10000,
+                           start_index: int = 0) -> np.ndarray:
+    """The Transformer's sinusoids: position p, feature i gets sin(p / max_wavelength^(2k / hidden_dim))
+    for even i = 2k and cos of the same angle for odd i = 2k + 1.
+
+    Returns
+    -------
+    ndarray, shape (length, hidden_dim), float64
+        Rows for positions start_index ... start_index + length - 1.
+    """
     positions = np.arange(start_index, start_index + length, dtype=np.float64)[:, None]
     features = np.arange(hidden_dim)
     angles = positions * max_wavelength ** (-2.0 * (features // 2) / hidden_dim)
@@ -20,12 +30,30 @@ def sine_position_encoding(length, hidden_dim, max_wavelength=10000, start_index
 class SinePositionEncoding(Layer):
     """The fixed sinusoidal position encoding, broadcast to the input's shape (keras_hub's layer).
 
-    It returns the encoding only (add it to the input yourself: `x + SinePositionEncoding()(x)`).
-    inputs: (..., length, hidden_dim), only the shape is used -> the same shape, no gradient.
-    start_index: the position of the first step (for decoding one step at a time).
+    It returns the encoding only (add it to the input yourself: `x + SinePositionEncoding()(x)`);
+    only the input's shape is used, and no gradient flows. The call's `start_index` is the position
+    of the first step (for decoding one step at a time).
+
+    Parameters
+    ----------
+    max_wavelength : float, default 10000
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (..., length, hidden_dim)
+
+    Output shape
+    ------------
+    Same as the input.
+
+    Examples
+    --------
+    >>> gw.nn.SinePositionEncoding()(np.zeros((2, 5, 8))).shape
+    (2, 5, 8)
     """
 
-    def __init__(self, max_wavelength=10000, **kwargs):
+    def __init__(self, max_wavelength: float = 10000, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_wavelength = float(max_wavelength)
 
@@ -42,12 +70,27 @@ class SinePositionEncoding(Layer):
 class PositionEmbedding(Layer):
     """A learned embedding per position, broadcast to the input's shape (keras_hub's layer).
 
-    It returns the embeddings only (add them to the input yourself). Weight: embeddings
-    (sequence_length, hidden_dim). inputs: (..., length, hidden_dim) with start_index + length <=
-    sequence_length -> the same shape, rows start_index ... start_index + length - 1.
+    It returns the embeddings only (add them to the input yourself): rows start_index ...
+    start_index + length - 1 of the weight `embeddings` (sequence_length, hidden_dim), where the
+    call's `start_index` (default 0) is the position of the first step.
+
+    Parameters
+    ----------
+    sequence_length : int
+        The longest sequence (start_index + length) it can encode.
+    initializer : str or callable, default "glorot_uniform"
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (..., length, hidden_dim), start_index + length <= sequence_length
+
+    Output shape
+    ------------
+    Same as the input.
     """
 
-    def __init__(self, sequence_length, initializer="glorot_uniform", **kwargs):
+    def __init__(self, sequence_length: int, initializer: str | Callable = "glorot_uniform", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sequence_length = _checks.positive_int(self, "sequence_length", sequence_length)
         self.initializer = initializer

@@ -1,6 +1,9 @@
 """Recurrent layers over (batch, time, features) sequences: SimpleRNN, LSTM, GRU (Keras's names,
 defaults, weight names and gate orders; the math is in the kernel `gradwork/ops/nn/recurrent.py`)."""
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ... import activations, initializers
@@ -32,25 +35,58 @@ class RNNBase(Layer):
     """What SimpleRNN, LSTM and GRU share: kernel (features, gates*units), recurrent_kernel
     (units, gates*units) and bias, dropout, masking, initial states, and the outputs.
 
-    Call: `layer(inputs, initial_state=None, mask=None, training=None)`; inputs (batch, time, features);
-    initial_state a list of (batch, units) arrays ([h] or, for LSTM, [h, c]); mask (batch, time)
-    booleans, False at steps to skip (the state and the output carry over from the step before).
-    Returns (batch, units), or (batch, time, units) with return_sequences; with return_state,
-    [output, *final states]. With go_backwards the sequence is read from its end, and the returned
-    sequence is in that reversed order (as Keras).
+    Parameters
+    ----------
+    units : int
+        The state size.
+    activation : str or callable, default "tanh"
+    recurrent_activation : str or callable, optional
+        The gates' activation (LSTM, GRU: "sigmoid").
+    use_bias : bool, default True
+    kernel_initializer, recurrent_initializer, bias_initializer : str or callable
+        Default "glorot_uniform", "orthogonal", "zeros".
+    kernel_regularizer, recurrent_regularizer, bias_regularizer : str or callable, optional
+    dropout, recurrent_dropout : float in [0, 1), default 0.0
+        In training, the fraction of input features / of h_prev's units dropped before the input /
+        recurrent matmul, with one mask per sequence, the same at every step.
+    return_sequences : bool, default False
+        Return the output of every step, not only the last.
+    return_state : bool, default False
+        Return [output, *final states] ([h] or, for LSTM, [h, c]).
+    go_backwards : bool, default False
+        Read the sequence from its end; a returned sequence is in that reversed order (as Keras).
+    zero_output_for_mask : bool, default False
+        Output zeros (not the previous output) at masked steps of a returned sequence.
+    **kwargs : `Layer`'s arguments
 
-    dropout / recurrent_dropout: in training, the fraction of input features / of h_prev's units
-    dropped before the input / recurrent matmul, with one mask per sequence, the same at every step.
-    zero_output_for_mask: output zeros (not the previous output) at masked steps of a returned sequence.
+    Call arguments
+    --------------
+    initial_state : list of (batch, units) arrays, optional
+        [h] or, for LSTM, [h, c]; zeros by default.
+    mask : (batch, time) booleans, optional
+        False at steps to skip (the state and the output carry over from the step before).
+
+    Input shape
+    -----------
+    (batch, time, features)
+
+    Output shape
+    ------------
+    (batch, units), or (batch, time, units) with return_sequences; with return_state, a list
+    [output, *states], each state (batch, units).
     """
 
     cell = None  # a kernel Cell (gradwork.ops.nn.recurrent)
 
-    def __init__(self, units, activation="tanh", recurrent_activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
-                 return_state=False, go_backwards=False, zero_output_for_mask=False, **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform",
+                 recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
+                 bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, zero_output_for_mask: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.units = _checks.positive_int(self, "units", units)
         self.dropout = _checks.rate(self, "dropout", dropout)
@@ -67,9 +103,11 @@ class RNNBase(Layer):
 
     # ----- weights ----------------------------------------------------------------------------
     def _bias_shape(self):
+        """The bias's shape: one row of gates*units (GRU's reset_after: two)."""
         return (self.cell.gates * self.units,)
 
     def _bias_initializer(self):
+        """The initializer of the bias (LSTM's sets the forget gate's to one)."""
         return self.bias_initializer
 
     def build(self, input_shape):
@@ -157,7 +195,7 @@ class RNNBase(Layer):
             return output
         return [output, last[:, :units], last[:, units:]] if wide else [output, last]
 
-    def compute_mask(self, inputs, mask=None):
+    def compute_mask(self, inputs: Tensor, mask: Any = None) -> Any:
         """The input mask for a returned sequence, else None (and None for each returned state).
 
         With go_backwards the returned sequence is in reversed time order, so its mask is the input
@@ -198,26 +236,65 @@ class RNNBase(Layer):
 class SimpleRNN(RNNBase):
     """A fully connected recurrence: h_t = activation(x_t @ kernel + bias + h_(t-1) @ recurrent_kernel).
 
-    >>> gw.nn.SimpleRNN(32, return_sequences=True)
+    Parameters
+    ----------
+    units : int
+    activation : str or callable, default "tanh"
+    **kwargs : the other arguments of `RNNBase` (use_bias, initializers, regularizers, dropout,
+        recurrent_dropout, return_sequences, return_state, go_backwards, zero_output_for_mask) and `Layer`
+
+    Input shape
+    -----------
+    (batch, time, features)
+
+    Output shape
+    ------------
+    (batch, units), (batch, time, units) with return_sequences; see `RNNBase` for return_state.
+
+    Examples
+    --------
+    >>> gw.nn.SimpleRNN(32, return_sequences=True)(np.zeros((2, 5, 3))).shape
+    (2, 5, 32)
     """
 
     cell = SimpleRNNCell()
 
-    def __init__(self, units, activation="tanh", **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh", **kwargs: Any) -> None:
         super().__init__(units, activation, **kwargs)
 
 
 class LSTM(RNNBase):
     """Long short-term memory (Hochreiter 1997), gates i, f, c, o in Keras's order.
 
-    unit_forget_bias : start the forget gate's bias at 1 (and the rest from bias_initializer).
-    return_state gives [output, h, c].
+    Parameters
+    ----------
+    units : int
+        The size of the states h and c.
+    activation, recurrent_activation : str or callable, default "tanh", "sigmoid"
+    unit_forget_bias : bool, default True
+        Start the forget gate's bias at 1 (and the rest from bias_initializer).
+    **kwargs : the other arguments of `RNNBase` and `Layer`
+
+    Input shape
+    -----------
+    (batch, time, features)
+
+    Output shape
+    ------------
+    (batch, units), or (batch, time, units) with return_sequences; return_state gives [output, h, c].
+
+    Examples
+    --------
+    >>> output, h, c = gw.nn.LSTM(16, return_state=True)(np.zeros((2, 5, 3)))
+    >>> output.shape, c.shape
+    ((2, 16), (2, 16))
     """
 
     cell = LSTMCell()
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", unit_forget_bias=True,
-                 **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = "sigmoid", unit_forget_bias: bool = True,
+                 **kwargs: Any) -> None:
         super().__init__(units, activation, recurrent_activation, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
 
@@ -239,12 +316,33 @@ class LSTM(RNNBase):
 class GRU(RNNBase):
     """Gated recurrent unit (Cho et al. 2014), gates z, r, h in Keras's order.
 
-    reset_after : True (default; PyTorch's and cuDNN's form) applies the reset gate after the
-        recurrent matmul and has a bias of shape (2, 3*units): row 0 for the inputs, row 1 for the
-        recurrent part; False applies it before, with one bias (3*units,) (slower: composed ops).
+    Parameters
+    ----------
+    units : int
+    activation, recurrent_activation : str or callable, default "tanh", "sigmoid"
+    reset_after : bool, default True
+        True (PyTorch's and cuDNN's form) applies the reset gate after the recurrent matmul and has
+        a bias of shape (2, 3*units): row 0 for the inputs, row 1 for the recurrent part; False
+        applies it before, with one bias (3*units,) (slower: composed ops).
+    **kwargs : the other arguments of `RNNBase` and `Layer`
+
+    Input shape
+    -----------
+    (batch, time, features)
+
+    Output shape
+    ------------
+    (batch, units), or (batch, time, units) with return_sequences; return_state adds [h].
+
+    Examples
+    --------
+    >>> gw.nn.GRU(8)(np.zeros((2, 5, 3))).shape
+    (2, 8)
     """
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = "sigmoid", reset_after: bool = True,
+                 **kwargs: Any) -> None:
         super().__init__(units, activation, recurrent_activation, **kwargs)
         self.reset_after = bool(reset_after)
         self.cell = GRUCell(self.reset_after)

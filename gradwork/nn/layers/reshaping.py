@@ -1,6 +1,8 @@
 """Layers that change the size of sequences and images along their steps or pixels: ZeroPadding1D/2D,
 Cropping1D/2D, UpSampling1D/2D, and RepeatVector (one vector -> a sequence of copies of it)."""
 
+from typing import Any
+
 import numpy as np
 
 from ...ops.shape_ops import pad
@@ -57,22 +59,55 @@ class _ZeroPadding(_Spatial):
 
 
 class ZeroPadding1D(_ZeroPadding):
-    """Add zeros before and after each sequence: (N, steps, F) -> (N, left + steps + right, F).
-    padding: an int (both ends) or (left, right)."""
+    """Add zero steps before and after each sequence.
+
+    Parameters
+    ----------
+    padding : int or (int, int), default 1
+        The same number at both ends, or (left, right).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, steps, features)
+
+    Output shape
+    ------------
+    (batch, left + steps + right, features)
+
+    Examples
+    --------
+    >>> gw.nn.ZeroPadding1D((1, 2))(np.ones((1, 3, 2))).shape
+    (1, 6, 2)
+    """
 
     rank = 1
 
-    def __init__(self, padding=1, **kwargs):
+    def __init__(self, padding: int | tuple[int, int] = 1, **kwargs: Any) -> None:
         super().__init__(padding, **kwargs)
 
 
 class ZeroPadding2D(_ZeroPadding):
-    """Add rows and columns of zeros around each image: (N, H, W, C) -> (N, H + t + b, W + l + r, C).
-    padding: an int, (symmetric_height, symmetric_width) or ((top, bottom), (left, right))."""
+    """Add rows and columns of zeros around each image.
+
+    Parameters
+    ----------
+    padding : int, (int, int) or ((int, int), (int, int)), default (1, 1)
+        One number for every side, (symmetric_height, symmetric_width), or ((top, bottom), (left, right)).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, height, width, channels)
+
+    Output shape
+    ------------
+    (batch, top + height + bottom, left + width + right, channels)
+    """
 
     rank = 2
 
-    def __init__(self, padding=(1, 1), **kwargs):
+    def __init__(self, padding: int | tuple = (1, 1), **kwargs: Any) -> None:
         super().__init__(padding, **kwargs)
 
 
@@ -97,22 +132,56 @@ class _Cropping(_Spatial):
 
 
 class Cropping1D(_Cropping):
-    """Cut steps off both ends of each sequence: (N, steps, F) -> (N, steps - left - right, F).
-    cropping: an int (both ends) or (left, right)."""
+    """Cut steps off both ends of each sequence (at least one step must remain).
+
+    Parameters
+    ----------
+    cropping : int or (int, int), default (1, 1)
+        Steps cut at both ends, or (left, right).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, steps, features)
+
+    Output shape
+    ------------
+    (batch, steps - left - right, features)
+    """
 
     rank = 1
 
-    def __init__(self, cropping=(1, 1), **kwargs):
+    def __init__(self, cropping: int | tuple[int, int] = (1, 1), **kwargs: Any) -> None:
         super().__init__(cropping, **kwargs)
 
 
 class Cropping2D(_Cropping):
-    """Cut rows and columns off the borders of each image: (N, H, W, C) -> (N, H - t - b, W - l - r, C).
-    cropping: an int, (symmetric_height, symmetric_width) or ((top, bottom), (left, right))."""
+    """Cut rows and columns off the borders of each image (at least one of each must remain).
+
+    Parameters
+    ----------
+    cropping : int, (int, int) or ((int, int), (int, int)), default ((0, 0), (0, 0))
+        The rows and columns cut: an int for every side, (symmetric_height, symmetric_width), or
+        ((top, bottom), (left, right)).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, height, width, channels)
+
+    Output shape
+    ------------
+    (batch, height - top - bottom, width - left - right, channels)
+
+    Examples
+    --------
+    >>> gw.nn.Cropping2D(((1, 1), (2, 0)))(np.ones((1, 5, 5, 3))).shape
+    (1, 3, 3, 3)
+    """
 
     rank = 2
 
-    def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):
+    def __init__(self, cropping: int | tuple = ((0, 0), (0, 0)), **kwargs: Any) -> None:
         super().__init__(cropping, **kwargs)
 
 
@@ -140,20 +209,56 @@ class _UpSampling(_Spatial):
 
 
 class UpSampling1D(_UpSampling):
-    """Repeat each step `size` times: (N, steps, F) -> (N, steps * size, F)."""
+    """Repeat each step `size` times in place (nearest neighbour): a, b -> a, a, b, b.
+
+    Parameters
+    ----------
+    size : int, default 2
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, steps, features)
+
+    Output shape
+    ------------
+    (batch, steps * size, features)
+    """
 
     rank = 1
 
-    def __init__(self, size=2, **kwargs):
+    def __init__(self, size: int = 2, **kwargs: Any) -> None:
         super().__init__(size, **kwargs)
 
 
 class UpSampling2D(_UpSampling):
-    """Repeat each pixel size[0] x size[1] times (nearest neighbour): (N, H, W, C) -> (N, H*sh, W*sw, C)."""
+    """Repeat each pixel size[0] x size[1] times (nearest neighbour).
+
+    Parameters
+    ----------
+    size : int or (int, int), default (2, 2)
+        The factors for height and width.
+    interpolation : str, default "nearest"
+        "nearest" only.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, height, width, channels)
+
+    Output shape
+    ------------
+    (batch, height * size[0], width * size[1], channels)
+
+    Examples
+    --------
+    >>> gw.nn.UpSampling2D()(np.ones((1, 7, 7, 4))).shape
+    (1, 14, 14, 4)
+    """
 
     rank = 2
 
-    def __init__(self, size=(2, 2), interpolation="nearest", **kwargs):
+    def __init__(self, size: int | tuple[int, int] = (2, 2), interpolation: str = "nearest", **kwargs: Any) -> None:
         if interpolation != "nearest":
             raise ValueError(
                 f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}"
@@ -166,10 +271,29 @@ class UpSampling2D(_UpSampling):
 
 
 class RepeatVector(Layer):
-    """Repeat each input vector n times, as a sequence: (N, F) -> (N, n, F) (e.g. to feed an encoder's
-    summary to every step of a decoder)."""
+    """Repeat each input vector n times, as a sequence (e.g. to feed an encoder's summary to every
+    step of a decoder).
 
-    def __init__(self, n, **kwargs):
+    Parameters
+    ----------
+    n : int
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, features)
+
+    Output shape
+    ------------
+    (batch, n, features)
+
+    Examples
+    --------
+    >>> gw.nn.RepeatVector(4)(np.ones((2, 3))).shape
+    (2, 4, 3)
+    """
+
+    def __init__(self, n: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.n = _checks.positive_int(self, "n", n)
 

@@ -1,4 +1,6 @@
 """The Transformer's encoder block (keras_hub's layer); the position encodings are in position.py."""
+from collections.abc import Callable
+from typing import Any
 
 from ... import activations
 from ...ops.nn.masking import boolean_mask
@@ -18,32 +20,58 @@ class TransformerEncoder(Layer):
     connection and layer normalization; then the feed-forward network (Dense `intermediate_dim` with
     `activation`, Dense back to hidden_dim), dropout, residual and layer normalization. With
     `normalize_first=True` each normalization moves to the start of its branch instead (pre-norm,
-    as GPT-2). `dropout` is shared by the attention weights and both branches.
+    as GPT-2).
 
-    Call: inputs (B, T, hidden_dim); padding_mask (B, T), True for real tokens (padded keys are not
-    attended to); attention_mask (B, T, T), True = may attend; both may be given (they are
-    combined), as booleans or 0/1 numbers (a float mask with other values, such as PyTorch's
-    additive 0 / -inf one, is a TypeError); mask: the Keras mask the inputs carry (Sequential passes
-    an Embedding's), the padding_mask when none is given, and kept for the output. Returns
-    (B, T, hidden_dim), and the attention weights (B, num_heads, T, T) with `return_attention_scores=True`.
+    Parameters
+    ----------
+    intermediate_dim : int
+        The feed-forward network's hidden size.
+    num_heads : int
+        At most hidden_dim.
+    dropout : float in [0, 1), default 0.0
+        Shared by the attention weights and both branches.
+    activation : str or callable, default "relu"
+        The feed-forward network's.
+    layer_norm_epsilon : float, default 1e-5
+    kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
+    kernel_regularizer, bias_regularizer : str or callable, optional
+        Of the attention's and the feed-forward network's weights.
+    normalize_first : bool, default False
+    **kwargs : `Layer`'s arguments
+
+    Call arguments
+    --------------
+    padding_mask : (B, T), optional
+        True for real tokens (padded keys are not attended to).
+    attention_mask : (B, T, T), optional
+        True = may attend. Both masks may be given (they are combined), as booleans or 0/1 numbers
+        (a float mask with other values, such as PyTorch's additive 0 / -inf one, is a TypeError).
+    return_attention_scores : bool, default False
+    mask : (B, T), optional
+        The Keras mask the inputs carry (Sequential passes an Embedding's): the padding_mask when
+        none is given, and kept for the output.
+
+    Input shape
+    -----------
+    (B, T, hidden_dim)
+
+    Output shape
+    ------------
+    (B, T, hidden_dim), and the attention weights (B, num_heads, T, T) with return_attention_scores.
+
+    Examples
+    --------
+    >>> gw.nn.TransformerEncoder(intermediate_dim=32, num_heads=2)(np.zeros((2, 6, 16))).shape
+    (2, 6, 16)
     """
 
     supports_masking = True
 
-    def __init__(
-        self,
-        intermediate_dim,
-        num_heads,
-        dropout=0.0,
-        activation="relu",
-        layer_norm_epsilon=1e-5,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        normalize_first=False,
-        **kwargs,
-    ):
+    def __init__(self, intermediate_dim: int, num_heads: int, dropout: float = 0.0,
+                 activation: str | Callable = "relu", layer_norm_epsilon: float = 1e-5,
+                 kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, bias_regularizer: str | Callable | None = None,
+                 normalize_first: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.intermediate_dim = _checks.positive_int(self, "intermediate_dim", intermediate_dim)
         self.num_heads = _checks.positive_int(self, "num_heads", num_heads)

@@ -1,5 +1,7 @@
 """Layers that wrap another layer: Bidirectional (an RNN both ways) and TimeDistributed (per time step)."""
 
+from typing import Any
+
 from ...ops.shape_ops import concatenate
 from ...tensor import as_tensor
 from ...ops.nn.masking import boolean_mask
@@ -21,22 +23,41 @@ def _strip(name, prefix):
 class Bidirectional(Layer):
     """Run a recurrent layer forwards and a copy of it backwards over the sequence, and merge.
 
-    layer : an RNN layer (SimpleRNN, LSTM, GRU); the forward layer is a fresh copy of it.
-    merge_mode : "concat" (features side by side), "sum", "mul", "ave", or None (a list of both).
-    backward_layer : the backward RNN, by default a copy of `layer` reading the other way.
-
-    Call: inputs (batch, time, features) and mask (batch, time) as the RNN takes them. Returns
-    (batch, 2*units) with "concat", (batch, units) with the other modes, with a time axis after
-    the batch axis under return_sequences.
     With return_sequences the backward outputs are put back in time order before merging, and
     masked steps output zeros (as Keras; done here, so the wrapped layers' own zero_output_for_mask
     is left as given); with return_state the result is [output, *forward states, *backward states];
-    `initial_state` is a list split the same way.
+    the call's `initial_state` is a list split the same way. The call's `mask` (batch, time) is
+    passed to both RNNs.
+
+    Parameters
+    ----------
+    layer : RNNBase
+        A SimpleRNN, LSTM or GRU; the forward layer is a fresh copy of it.
+    merge_mode : str or None, default "concat"
+        "concat" (features side by side), "sum", "mul", "ave", or None (a list of both).
+    backward_layer : RNNBase, optional
+        Default: a copy of `layer` reading the other way.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, time, features)
+
+    Output shape
+    ------------
+    (batch, 2 * units) with "concat", else (batch, units); with a time axis after the batch axis
+    under return_sequences.
+
+    Examples
+    --------
+    >>> gw.nn.Bidirectional(gw.nn.LSTM(4))(np.zeros((2, 5, 3))).shape
+    (2, 8)
     """
 
     supports_masking = True
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+    def __init__(self, layer: RNNBase, merge_mode: str | None = "concat", backward_layer: RNNBase | None = None,
+                 **kwargs: Any) -> None:
         if not isinstance(layer, RNNBase):
             raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), got {layer}")
         if merge_mode not in _MERGE_MODES:
@@ -115,16 +136,34 @@ class Bidirectional(Layer):
 
 
 class TimeDistributed(Layer):
-    """Apply `layer` to every time step: (batch, time, ...) -> (batch, time, ...out), by folding
-    time into the batch axis (one call of `layer` on batch*time samples, weights shared by all steps).
+    """Apply `layer` to every time step, by folding time into the batch axis (one call of `layer` on
+    batch*time samples, weights shared by all steps).
+
     A (batch, time) mask passes through unchanged; the wrapped layer does not see it.
 
-    >>> gw.nn.TimeDistributed(gw.nn.Conv2D(8, 3))     # on (batch, frames, height, width, channels)
+    Parameters
+    ----------
+    layer : Layer
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, time, ...): at least 3 axes
+
+    Output shape
+    ------------
+    (batch, time, ...), the wrapped layer's output per step
+
+    Examples
+    --------
+    >>> frames = np.zeros((2, 4, 9, 9, 3))                  # (batch, frames, height, width, channels)
+    >>> gw.nn.TimeDistributed(gw.nn.Conv2D(8, 3))(frames).shape
+    (2, 4, 7, 7, 8)
     """
 
     supports_masking = True
 
-    def __init__(self, layer, **kwargs):
+    def __init__(self, layer: Layer, **kwargs: Any) -> None:
         if not isinstance(layer, Layer):
             raise TypeError(f"TimeDistributed: expected a Layer, got {layer!r}")
         super().__init__(**kwargs)
