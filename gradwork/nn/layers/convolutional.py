@@ -63,7 +63,13 @@ def _documented(summary, rank, out, args=_FILTERS, weights=("kernel",), same="co
 class _Conv(Layer):
     """What the convolution layers share: strides, padding, dilation, bias, activation, checks, config.
 
-    A subclass defines `kernel_specs`, `output_channels` and `convolve`.
+    A subclass defines three methods:
+
+    - ``kernel_specs(channels) -> {weight name: (shape, initializer, regularizer)}``: the kernels
+      for `channels` input channels;
+    - ``output_channels(channels) -> int``: the number of output channels;
+    - ``convolve(inputs) -> Tensor``: the convolution kernel's call with the layer's weights and
+      bias (the activation follows).
     """
 
     rank = None  # 1 or 2: the number of spatial axes
@@ -93,18 +99,6 @@ class _Conv(Layer):
         except ValueError as error:
             raise ValueError(f"{type(self).__name__}: {error}") from None
         return both[: self.rank]
-
-    def kernel_specs(self, channels: int) -> dict[str, tuple]:
-        """{weight name: (shape, initializer, regularizer)} of the kernels for `channels` input channels."""
-        raise NotImplementedError
-
-    def output_channels(self, channels: int) -> int:
-        """The number of output channels for `channels` input channels."""
-        raise NotImplementedError
-
-    def convolve(self, inputs: Tensor) -> Tensor:
-        """The convolution kernel's call on `inputs` with the layer's weights (before the activation)."""
-        raise NotImplementedError
 
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:
