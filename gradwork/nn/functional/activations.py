@@ -1,12 +1,8 @@
-"""Activation functions with PyTorch's names and defaults (`torch.nn.functional.relu`, ...).
+"""Activation functions with PyTorch's names, argument names and defaults (`torch.nn.functional.relu`, ...).
 
-`relu`, `sigmoid`, `tanh`, `silu` (`swish`), `selu`, `softplus` and `step` take one tensor and
-no options: they are the kernels themselves (`gradwork.ops.nn.activations`, mirroring
-`torch.nn.functional.relu`, `torch.sigmoid`, `torch.tanh`, `F.silu`, `F.selu`, `F.softplus` with
-its defaults, and the perceptron's step), so a recurrence recognises `F.tanh` and `F.sigmoid` and
-runs its fused steps. Each takes x, a Tensor or array of any shape, and returns a Tensor of that
-shape. The functions below keep PyTorch's option names; their old keyword `x=` (and `axis=` for
-the softmaxes) is still accepted.
+Each takes `input`, a Tensor or array of any shape, and returns a Tensor of that shape; each is
+one call into its kernel in `gradwork.ops.nn` (`step`, the perceptron's function, is the kernel
+itself). The old keyword `x=` (and `axis=` for the softmaxes) is still accepted.
 """
 
 from numpy.typing import ArrayLike
@@ -14,11 +10,48 @@ from numpy.typing import ArrayLike
 from ... import activations as keras_activations
 from ...ops.nn import activations as K
 from ...ops.nn import softmax as S
-from ...ops.nn.activations import relu, selu, sigmoid, silu, softplus, step, tanh
+from ...ops.nn.activations import step
 from ...tensor import Tensor
 from ._renamed import renamed
 
+
+@renamed(x="input")
+def relu(input: Tensor | ArrayLike) -> Tensor:
+    """max(x, 0), as `torch.nn.functional.relu` (its gradient at 0 is 0)."""
+    return K.relu(input)
+
+
+@renamed(x="input")
+def sigmoid(input: Tensor | ArrayLike) -> Tensor:
+    """1 / (1 + e^-x), as `torch.sigmoid`."""
+    return K.sigmoid(input)
+
+
+@renamed(x="input")
+def tanh(input: Tensor | ArrayLike) -> Tensor:
+    """The hyperbolic tangent, as `torch.tanh`."""
+    return K.tanh(input)
+
+
+@renamed(x="input")
+def selu(input: Tensor | ArrayLike) -> Tensor:
+    """Scaled ELU with the self-normalizing constants, as `torch.nn.functional.selu`."""
+    return K.selu(input)
+
+
+@renamed(x="input")
+def silu(input: Tensor | ArrayLike) -> Tensor:
+    """x * sigmoid(x), as `torch.nn.functional.silu` (also called swish)."""
+    return K.silu(input)
+
+
 swish = silu
+
+
+@renamed(x="input")
+def softplus(input: Tensor | ArrayLike) -> Tensor:
+    """log(1 + e^x), stable for large |x|, as `torch.nn.functional.softplus` with beta 1."""
+    return K.softplus(input)
 
 
 @renamed(x="input")
@@ -123,7 +156,7 @@ def log_softmax(input: Tensor | ArrayLike, dim: int = -1) -> Tensor:
 
 # With their defaults these compute exactly Keras's activations of the same names, so a layer given
 # one (`Dense(10, activation=F.softmax)`) saves it under that name.
-keras_activations.register_equivalents(elu, gelu, softmax, log_softmax)
+keras_activations.register_equivalents(relu, sigmoid, tanh, selu, silu, softplus, elu, gelu, softmax, log_softmax)
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "selu", "sigmoid", "silu", "softmax", "softplus",
            "step", "swish", "tanh"]

@@ -153,9 +153,7 @@ def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_
     ----------
     input : Tensor or array_like, shape (N, H, W, C)
     depthwise_weight : Tensor or array_like, shape (kh, kw, C, M)
-        The old spelling `depthwise_kernel=` is still accepted.
     pointwise_weight : Tensor or array_like, shape (1, 1, C*M, F)
-        The old spelling `pointwise_kernel=` is still accepted.
     bias : Tensor or array_like, shape (F,), optional
     stride, padding, dilation
         As `conv2d`, for the depthwise step.

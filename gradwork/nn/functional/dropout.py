@@ -22,7 +22,6 @@ def dropout(input: Tensor | ArrayLike, p: float = 0.5, training: bool = True,
     Parameters
     ----------
     input : Tensor or array_like, any shape
-        The old spelling `x=` is still accepted.
     p : float in [0, 1]
     training : bool
         False (or p = 0) makes it the identity.

@@ -14,8 +14,7 @@ def embedding(input: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
     Parameters
     ----------
     input : Tensor or array_like of ints, any shape
-        Ids in [0, vocabulary); floats holding whole numbers are accepted. The old spelling `ids=`
-        is still accepted.
+        Ids in [0, vocabulary); floats holding whole numbers are accepted.
     weight : Tensor or array_like, shape (vocabulary, dim)
 
     Returns

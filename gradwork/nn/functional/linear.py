@@ -16,7 +16,6 @@ def linear(input: Tensor | ArrayLike, weight: Tensor | ArrayLike, bias: Tensor |
     Parameters
     ----------
     input : Tensor or array_like, shape (..., in_features)
-        The old spelling `x=` is still accepted.
     weight : Tensor or array_like, shape (out_features, in_features)
     bias : Tensor or array_like, shape (out_features,), optional
 

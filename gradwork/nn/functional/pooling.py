@@ -17,8 +17,6 @@ from ._renamed import renamed
 _SHAPES = {1: ("(N, L, C)", "int", "(N, L_out, C)"), 2: ("(N, H, W, C)", "int or (int, int)", "(N, H_out, W_out, C)")}
 _DOC = """{what}, as `torch.nn.functional.{name}` with channels last.
 
-    The old spellings `x=`, `pool_size=` and `strides=` are still accepted.
-
     Parameters
     ----------
     input : Tensor or array_like, shape {shape}
