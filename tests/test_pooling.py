@@ -238,7 +238,7 @@ def test_float32_in_float32_out_and_integer_averages_are_not_truncated():
     (lambda: F.avg_pool2d(np.zeros((1, 7, 6, 3)), 0),
      r"kernel_size must be a positive integer or a pair of them, got 0"),
     (lambda: F.max_pool2d(np.zeros((1, 7, 6, 3)), 2, (2, 0)),
-     r"strides must be a positive integer .* got \(2, 0\)"),
+     r"max_pool2d: stride must be a positive integer .* got \(2, 0\)"),
     (lambda: F.max_pool1d(np.zeros((1, 7, 6, 3))),
      r"max_pool1d: expected inputs of shape \(batch, steps, channels\), got \(1, 7, 6, 3\)"),
     (lambda: F.avg_pool1d(np.zeros((7, 3))), r"avg_pool1d: expected inputs of shape \(batch, steps, channels\)"),

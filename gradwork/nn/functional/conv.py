@@ -13,6 +13,7 @@ from ...ops.nn import conv as kernels
 from ...ops.nn import depthwise
 from ...tensor import Tensor
 from ._renamed import renamed
+from ._windows import check_windows
 
 _OLD_NAMES = {"x": "input", "kernel": "weight", "strides": "stride", "dilation_rate": "dilation"}
 
@@ -43,6 +44,7 @@ def conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None
     >>> F.conv2d(gw.zeros((1, 5, 5, 3)), gw.zeros((3, 3, 3, 8))).shape
     (1, 3, 3, 8)
     """
+    check_windows("conv2d", stride=stride, dilation=dilation)
     return kernels.conv2d(input, weight, bias, stride, padding, dilation)
 
 
@@ -75,6 +77,7 @@ def conv2d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | N
     >>> F.conv2d_transpose(gw.zeros((1, 7, 7, 4)), gw.zeros((3, 3, 8, 4)), stride=2, padding="same").shape
     (1, 14, 14, 8)
     """
+    check_windows("conv2d_transpose", stride=stride, output_padding=output_padding, dilation=dilation)
     return kernels.conv2d_transpose(input, weight, bias, stride, padding, output_padding, dilation)
 
 
@@ -95,6 +98,7 @@ def conv1d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None
     -------
     Tensor, shape (N, L_out, F)
     """
+    check_windows("conv1d", stride=stride, dilation=dilation)
     return kernels.conv1d(input, weight, bias, stride, padding, dilation)
 
 
@@ -116,6 +120,7 @@ def conv1d_transpose(input: TensorLike, weight: TensorLike, bias: TensorLike | N
     -------
     Tensor, shape (N, L, F)
     """
+    check_windows("conv1d_transpose", stride=stride, output_padding=output_padding, dilation=dilation)
     return kernels.conv1d_transpose(input, weight, bias, stride, padding, output_padding, dilation)
 
 
@@ -139,6 +144,7 @@ def depthwise_conv2d(input: TensorLike, weight: TensorLike, bias: TensorLike | N
     -------
     Tensor, shape (N, H_out, W_out, C*M)
     """
+    check_windows("depthwise_conv2d", stride=stride, dilation=dilation)
     return depthwise.depthwise_conv2d(input, weight, bias, stride, padding, dilation)
 
 
@@ -162,4 +168,5 @@ def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_
     -------
     Tensor, shape (N, H_out, W_out, F)
     """
+    check_windows("separable_conv2d", stride=stride, dilation=dilation)
     return depthwise.separable_conv2d(input, depthwise_weight, pointwise_weight, bias, stride, padding, dilation)

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike
 from ...ops.nn import pooling as kernels
 from ...tensor import Tensor
 from ._renamed import renamed
+from ._windows import check_windows
 
 
 _SHAPES = {1: ("(N, L, C)", "int", "(N, L_out, C)"), 2: ("(N, H, W, C)", "int or (int, int)", "(N, H_out, W_out, C)")}
@@ -36,6 +37,7 @@ def _adapter(kernel, what, rank):
     """The PyTorch-convention function over a pooling kernel: stride None means kernel_size."""
     def pool(input: Tensor | ArrayLike, kernel_size: int | tuple[int, int] = 2,
              stride: int | tuple[int, int] | None = None, padding: str = "valid") -> Tensor:
+        check_windows(kernel.__name__, kernel_size=kernel_size, stride=stride)
         return kernel(input, kernel_size, kernel_size if stride is None else stride, padding)
 
     pool.__name__ = pool.__qualname__ = kernel.__name__
