@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
+from .. import initializers, regularizers
 from ..autograd.grad_mode import no_grad
 from ..registry import get_registered_class, register_builtin, registered_name, snake_case
 from ..tensor import Tensor, as_tensor, get_default_dtype
@@ -395,5 +396,3 @@ Layer._call_takes_training = True
 Layer._call_takes_mask = False
 Layer._build_shape_args = None
 register_builtin(Layer)
-
-from .. import initializers, regularizers  # noqa: E402

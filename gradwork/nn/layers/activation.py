@@ -4,7 +4,7 @@ Each layer is its options plus one call into `gradwork.activations`, so a layer 
 the same name cannot disagree (`nn.ReLU(threshold=1)` is `gw.activations.relu(x, threshold=1)`).
 `Activation("name")` (in `core.py`) covers the activations without options.
 """
-from typing import Any
+from typing import Any, Callable
 
 from ... import activations
 from ...tensor import Tensor
@@ -17,9 +17,7 @@ class _ActivationLayer(Layer):
     Keras's defaults) in their constructor; the options are attributes of the layer."""
 
     supports_masking = True  # works step by step: a sequence's mask passes through
-    # The name of the `gradwork.activations` function the layer applies. A name, looked up at call
-    # time, because `gradwork.activations` is still loading when this module is first imported.
-    function_name: str
+    function: Callable[..., Tensor]  # the `gradwork.activations` function the layer applies
 
     def __init__(self, options: dict[str, Any], **kwargs):
         super().__init__(**kwargs)
@@ -31,7 +29,7 @@ class _ActivationLayer(Layer):
         return {name: getattr(self, name) for name in self._option_names}
 
     def call(self, inputs: Tensor) -> Tensor:
-        return getattr(activations, self.function_name)(inputs, **self._options())
+        return self.function(inputs, **self._options())
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), **self._options()}
@@ -64,7 +62,7 @@ class ReLU(_ActivationLayer):
     [0.0, 0.5, 1.0]
     """
 
-    function_name = "relu"
+    function = staticmethod(activations.relu)
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs: Any) -> None:
@@ -90,7 +88,7 @@ class LeakyReLU(_ActivationLayer):
     Same as the input.
     """
 
-    function_name = "leaky_relu"
+    function = staticmethod(activations.leaky_relu)
 
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
         super().__init__({"negative_slope": negative_slope}, **kwargs)
@@ -114,7 +112,7 @@ class ELU(_ActivationLayer):
     Same as the input; values > -alpha.
     """
 
-    function_name = "elu"
+    function = staticmethod(activations.elu)
 
     def __init__(self, alpha: float = 1.0, **kwargs: Any) -> None:
         super().__init__({"alpha": alpha}, **kwargs)
@@ -139,7 +137,7 @@ class Softmax(_ActivationLayer):
     Same as the input; sums to 1 along `axis`.
     """
 
-    function_name = "softmax"
+    function = staticmethod(activations.softmax)
 
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__({"axis": axis}, **kwargs)
