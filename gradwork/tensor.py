@@ -382,5 +382,8 @@ def as_tensor(x: Tensor | ArrayLike) -> Tensor:
     return Tensor._make(arr)
 
 
-from .autograd.engine import run_backward  # noqa: E402  (the modules below use Tensor)
+# The one place the tensor core's import cycle is tied: Tensor's methods call the engine and the ops,
+# and those modules import Tensor at their top, which works because Tensor is defined by now (the
+# package imports this module before any other).
+from .autograd.engine import run_backward  # noqa: E402
 from .ops import arithmetic, elementwise, reduction, shape_ops  # noqa: E402

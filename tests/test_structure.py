@@ -12,7 +12,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "gradwork"
 MAX_LINES = 400
 
 # The tensor core: Tensor's operators create ops, ops create Tensors, the engine walks both. This is
-# the one cycle the package has, tied in one place (the end of autograd/function.py).
+# the one cycle the package has, tied in one place (the last lines of tensor.py).
 CORE = ("gradwork.tensor", "gradwork.autograd.", "gradwork.ops.")
 
 
@@ -122,6 +122,12 @@ def test_no_library_file_is_over_400_lines():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert long == {}, f"files over {MAX_LINES} lines: {long}"
+
+
+def test_the_tensor_core_is_tied_in_one_place():
+    late = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+            if re.search(r"^(from|import) .*# noqa: E402", p.read_text(), re.MULTILINE)]
+    assert late == ["tensor.py"], f"modules importing after their code: {late}"
 
 
 def test_snake_case_is_written_once():

@@ -10,8 +10,8 @@ two modes, chosen by the engine:
   Tensors, so the same rule is recorded as a graph and can be differentiated again
   (Hessian-vector products, gradient penalties).
 
-`Tensor` and this module import each other (Tensor's operators create Functions, a Function's
-result is a Tensor): the cycle is tied here, at the end of this file, and nowhere else.
+`Tensor` and the operations import each other (Tensor's operators create Functions, a Function's
+result is a Tensor): that cycle is tied in one place, the last lines of `gradwork/tensor.py`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import weakref
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..tensor import Tensor
 from .grad_mode import _state
 
 
@@ -126,6 +127,3 @@ def apply_in_backward(fn: Function, *operands: Tensor | np.ndarray | float) -> T
         if isinstance(x, Tensor):
             return fn(*operands)
     return fn.forward(*operands)
-
-
-from ..tensor import Tensor  # noqa: E402  (Tensor's operators import Function: resolve the cycle here)

@@ -10,6 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..autograd.function import Function, apply_in_backward
+from ..tensor import Tensor, as_tensor
+from . import elementwise
 from .broadcast import sum_to
 
 
@@ -137,7 +139,3 @@ def matmul(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     if b.ndim == 1:
         return MatMul()(a, b.reshape(-1, 1)).squeeze(-1)
     return MatMul()(a, b)
-
-
-from ..tensor import Tensor, as_tensor  # noqa: E402
-from . import elementwise  # noqa: E402

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..autograd.function import Function, apply_in_backward
+from ..tensor import Tensor, get_default_dtype
 from .broadcast import sum_to
 from . import special
 
@@ -202,7 +203,6 @@ def where(condition: Tensor | ArrayLike, a: Tensor | ArrayLike, b: Tensor | Arra
     return Where(condition)(a, b)
 
 
-from ..tensor import Tensor, get_default_dtype  # noqa: E402
 
 
 def exp(x: Tensor | ArrayLike) -> Tensor:

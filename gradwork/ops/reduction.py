@@ -11,7 +11,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..autograd.function import Function
+from ..tensor import Tensor, as_tensor
 from .broadcast import broadcast_to
+from .elementwise import Exp
 
 
 Axis = int | tuple[int, ...] | None
@@ -171,7 +173,3 @@ def logsumexp(x: Tensor | ArrayLike, axis: Axis = None, keepdims: bool = False) 
         shift = np.zeros(_kept_shape(x.shape, axes), dtype=x.dtype)
     out = Sum(axes, True)(Exp()(x - shift)).log() + shift
     return out if keepdims else out.reshape(_dropped_shape(x.shape, axes))
-
-
-from ..tensor import Tensor, as_tensor  # noqa: E402
-from .elementwise import Exp  # noqa: E402

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from ..autograd.function import Function, apply_in_backward
+from ..tensor import Tensor, as_tensor
 from .broadcast import BroadcastTo
 from .reduction import normalize_axes
 
@@ -379,6 +380,3 @@ def pad(x: Tensor | ArrayLike, pad_width: int | Sequence, constant_values: float
     if (widths < 0).any():
         raise ValueError(f"pad: widths must be non-negative, got {pad_width}")
     return Pad(tuple(map(tuple, widths.tolist())), constant_values)(x)
-
-
-from ..tensor import Tensor, as_tensor  # noqa: E402
