@@ -10,10 +10,12 @@ before = total // 2, after = the rest (the extra pixel goes to the bottom/right)
 import math
 
 import numpy as np
-import torch
-import torch.nn.functional as tF
+import pytest
 
 import gradwork as gw
+
+torch = pytest.importorskip("torch")  # the PyTorch oracle: without it these tests skip
+tF = torch.nn.functional
 
 # (rtol, atol as a fraction of the reference's largest magnitude). Rounding error in a sum grows
 # with the size of its terms, not of the result, so an element that cancels to near zero is

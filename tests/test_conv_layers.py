@@ -10,13 +10,14 @@ and that CNN learning on the embedded Fashion-MNIST subset.
 """
 import numpy as np
 import pytest
-import torch
 from conv_oracles import assert_close, layer_vs_torch, nchw, nhwc, tolerances, torch_pad_nchw
 from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
 from gradwork.nn import functional as F
+
+torch = pytest.importorskip("torch")  # the PyTorch oracle: without it these tests skip
 
 CASES = [
     LayerCase("conv2d", lambda dt: nn.Conv2D(4, (3, 2), dtype=dt), (2, 7, 6, 3),

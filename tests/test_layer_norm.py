@@ -7,13 +7,14 @@ layer harness (layer_harness); and the errors a wrong input raises.
 """
 import numpy as np
 import pytest
-import torch
 from conv_oracles import F32_FORWARD, F32_GRAD, F64, assert_close, compare_with_torch
 from layer_harness import LayerCase, LayerHarness
 
 import gradwork as gw
 from gradwork import nn
 from gradwork.nn import functional as F
+
+torch = pytest.importorskip("torch")  # the PyTorch oracle: without it these tests skip
 
 CASES = [
     LayerCase("layer_norm", lambda dt: nn.LayerNormalization(dtype=dt), (3, 5), {"gamma": (5,), "beta": (5,)},

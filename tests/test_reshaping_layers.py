@@ -8,11 +8,13 @@ float32; Keras's argument forms; and the errors that name the layer.
 """
 import numpy as np
 import pytest
-import torch.nn.functional as tF
 from conv_oracles import layer_vs_torch
 from layer_harness import LayerCase, LayerHarness
 
 from gradwork import nn
+
+torch = pytest.importorskip("torch")  # the PyTorch oracle: without it these tests skip
+tF = torch.nn.functional
 
 CASES = [
     LayerCase("zero_padding1d_int", lambda dt: nn.ZeroPadding1D(2, dtype=dt), (2, 5, 3), {}, (2, 9, 3)),
