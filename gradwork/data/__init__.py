@@ -1,17 +1,23 @@
-"""Data utilities: one-hot labels, train/test splits, feature scaling, mini-batching, image augmentation.
+"""Data utilities: datasets and loaders, one-hot labels, train/test splits, feature scaling, image
+augmentation.
+
+Sources of batches: `TensorDataset` (arrays) or a `Dataset` subclass (samples) fed to a `DataLoader`
+(PyTorch's names), or a `PyDataset` subclass (Keras's, whole batches).
 
 >>> x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, seed=0)  # doctest: +SKIP
 >>> scaler = Standardizer().fit(x_train)                                           # doctest: +SKIP
->>> for xb, yb in DataLoader(scaler.transform(x_train), to_categorical(y_train), batch_size=64, shuffle=True):
+>>> for xb, yb in DataLoader((scaler.transform(x_train), to_categorical(y_train)), batch_size=64, shuffle=True):
 ...     pass                                                                        # doctest: +SKIP
 """
 from .augmentation import flip_images, random_flip, random_shift, shift_images
 from .batching import DataLoader, batches, num_batches
+from .datasets import Dataset, TensorDataset, default_collate
 from .preprocessing import Standardizer, normalize, standardize
+from .py_dataset import PyDataset
 from .utils import as_generator, split_sizes, to_categorical, train_test_split
 
 __all__ = [
     "to_categorical", "train_test_split", "split_sizes", "Standardizer", "standardize", "normalize",
-    "batches", "DataLoader", "num_batches", "as_generator",
-    "random_shift", "random_flip", "shift_images", "flip_images",
+    "Dataset", "TensorDataset", "default_collate", "DataLoader", "PyDataset", "batches", "num_batches",
+    "as_generator", "random_shift", "random_flip", "shift_images", "flip_images",
 ]

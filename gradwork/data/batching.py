@@ -1,36 +1,41 @@
-"""Mini-batches: the `batches` generator and `DataLoader`, a re-iterable loader for epochs.
+"""Mini-batches: `DataLoader` (PyTorch's arguments), a re-iterable loader for epochs over arrays or a
+`Dataset`, and `batches`, one pass of it.
 
-Batches are gathered with one fancy-indexing call each (no Python loop over samples). Without
-shuffling a batch is a slice, i.e. a view of the caller's array: copy it before writing into it.
-Shuffled batches are fresh arrays.
+Over arrays a batch is gathered with one fancy index per array (no Python loop over samples). Without
+shuffling a batch of arrays is a slice, i.e. a view of the caller's array: copy it before writing into
+it. Shuffled batches are fresh arrays.
 
 >>> x, y = np.arange(10).reshape(5, 2), np.arange(5)
 >>> [yb.tolist() for _, yb in batches(x, y, batch_size=2)]
 [[0, 1], [2, 3], [4]]
 """
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .datasets import Dataset, TensorDataset, default_collate
+from .prefetch import in_order
 from .utils import Seed, as_generator
 
+_DEFAULTS = {"y": None, "batch_size": 32, "shuffle": False, "drop_last": False, "collate_fn": None,
+             "num_workers": 0, "seed": None}
+# Positional arguments after `dataset_or_arrays`: PyTorch's order, or the older `DataLoader(x, y, ...)`.
+_TORCH_ORDER = ("batch_size", "shuffle", "drop_last", "collate_fn", "num_workers", "seed")
+_XY_ORDER = ("y", "batch_size", "shuffle", "seed", "drop_last")
 
-def _as_array(a):
-    return a if isinstance(a, np.ndarray) else np.asarray(a)
+
+def _is_array_like(value) -> bool:
+    return isinstance(value, (list, tuple)) or (hasattr(value, "__array__") and np.ndim(value) > 0)
 
 
-def _check(x, y, batch_size):
-    x = _as_array(x)
-    if x.ndim == 0:
-        raise ValueError("x must have a first (sample) axis, got a scalar")
-    if y is not None:
-        y = _as_array(y)
-        if y.ndim == 0 or len(y) != len(x):
-            raise ValueError(f"x has {len(x)} samples but y has {len(y) if y.ndim else 'none (a scalar)'}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    return x, y, int(batch_size)
+def _check_count(name: str, value, least: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < least:
+        kind = "a positive" if least else "a non-negative"
+        raise ValueError(f"{name} must be {kind} integer, got {value!r}")
+    return int(value)
 
 
 def num_batches(num_samples: int, batch_size: int, drop_last: bool = False) -> int:
@@ -38,24 +43,123 @@ def num_batches(num_samples: int, batch_size: int, drop_last: bool = False) -> i
     return num_samples // batch_size if drop_last else -(-num_samples // batch_size)
 
 
-def _generate(x, y, batch_size, order, drop_last):
-    n = len(x)
-    stop_at = n - n % batch_size if drop_last else n
-    for start in range(0, stop_at, batch_size):
-        stop = min(start + batch_size, n)
-        if order is None:
-            xb = x[start:stop]
-            yb = None if y is None else y[start:stop]
-        else:
-            idx = order[start:stop]
-            xb = x.take(idx, axis=0)
-            yb = None if y is None else y.take(idx, axis=0)
-        yield xb if y is None else (xb, yb)
+def _as_dataset(data, y) -> tuple[Any, bool]:
+    """(the dataset, whether its samples are 1-tuples to unwrap) for `dataset_or_arrays` and `y`."""
+    if isinstance(data, tuple) or (isinstance(data, list) and all(hasattr(a, "__array__") for a in data)):
+        arrays, single = tuple(data), False
+    elif hasattr(data, "__array__") or isinstance(data, list):
+        arrays, single = ((data,), True) if y is None else ((data, y), False)
+        y = None
+    elif hasattr(data, "__getitem__") and hasattr(data, "__len__"):
+        arrays, single = None, False
+    else:
+        raise TypeError(f"dataset_or_arrays must be a Dataset, an array or a tuple of arrays, "
+                        f"got {type(data).__name__}")
+    if y is not None:
+        raise ValueError("y is only accepted with a single array x (DataLoader(x, y)); "
+                         f"dataset_or_arrays is a {type(data).__name__}")
+    return (data if arrays is None else TensorDataset(*arrays)), single
+
+
+class DataLoader:
+    """Re-iterable mini-batches of a dataset: each `for` loop over it is one epoch, reshuffled when
+    shuffle=True; `len(loader)` is the number of batches.
+
+    Parameters
+    ----------
+    dataset_or_arrays : Dataset, array of shape (N, ...), or tuple of arrays of shape (N, ...)
+        Arrays are wrapped in a `TensorDataset`; a single array yields bare batches, a tuple yields
+        tuples of batches.
+    batch_size : int
+        Samples per batch; the last batch is smaller unless drop_last.
+    shuffle : bool
+        Visit the samples in a new random order every epoch.
+    drop_last : bool
+        Leave out a last batch smaller than batch_size.
+    collate_fn : callable, list of samples -> batch, optional
+        Default: `default_collate` (stacks, keeping a sample's tuple/dict structure). Over arrays
+        without a collate_fn a batch is one fancy index per array and no collate runs.
+    num_workers : int
+        0 loads batches in the iterating thread; n > 0 loads them in n threads, at most 2n ahead,
+        yielded in order and bit-identical to num_workers=0.
+    seed : None, int or numpy Generator
+        The shuffling generator: an int seeds one generator once, which advances every epoch (the
+        sequence of epoch orders repeats); None draws each epoch from gradwork's generator, so
+        `gw.random.seed(n)` repeats it.
+    y : array of shape (N, ...), optional
+        The older form `DataLoader(x, y, batch_size=...)`: `y` by keyword, or as the second
+        positional argument when that is array-like (then the positional order is the older
+        `x, y, batch_size, shuffle, seed, drop_last`); batches are `(x_batch, y_batch)`.
+
+    Examples
+    --------
+    >>> loader = DataLoader((np.zeros((100, 3)), np.zeros(100)), batch_size=32, shuffle=True, seed=0)
+    >>> len(loader), [xb.shape[0] for xb, yb in loader]
+    (4, [32, 32, 32, 4])
+    """
+
+    def __init__(self, dataset_or_arrays: Dataset | ArrayLike | Sequence[ArrayLike], *args: Any,
+                 batch_size: int = 32, shuffle: bool = False, drop_last: bool = False,
+                 collate_fn: Callable[[list], Any] | None = None, num_workers: int = 0, seed: Seed = None,
+                 y: ArrayLike | None = None):
+        options = {"y": y, "batch_size": batch_size, "shuffle": shuffle, "drop_last": drop_last,
+                   "collate_fn": collate_fn, "num_workers": num_workers, "seed": seed}
+        order = _XY_ORDER if args and _is_array_like(args[0]) else _TORCH_ORDER
+        if len(args) > len(order):
+            raise TypeError(f"DataLoader takes at most {len(order)} positional arguments after "
+                            f"dataset_or_arrays ({', '.join(order)}), got {len(args)}")
+        for name, value in zip(order, args):
+            if options[name] is not _DEFAULTS[name]:
+                raise TypeError(f"DataLoader got {name} both by position and by keyword")
+            options[name] = value
+        self.dataset, self._single = _as_dataset(dataset_or_arrays, options["y"])
+        self.batch_size = _check_count("batch_size", options["batch_size"], 1)
+        self.num_workers = _check_count("num_workers", options["num_workers"], 0)
+        for name in ("shuffle", "drop_last"):
+            if not isinstance(options[name], (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {options[name]!r}")
+        self.shuffle, self.drop_last = bool(options["shuffle"]), bool(options["drop_last"])
+        if options["collate_fn"] is not None and not callable(options["collate_fn"]):
+            raise TypeError(f"collate_fn must be callable or None, got {type(options['collate_fn']).__name__}")
+        self.collate_fn = options["collate_fn"]
+        if len(self.dataset) == 0:
+            raise ValueError("dataset_or_arrays is empty (0 samples): there is nothing to batch")
+        self._rng = None if options["seed"] is None else as_generator(options["seed"])
+
+    @property
+    def num_samples(self) -> int:
+        """N, the number of samples in the dataset."""
+        return len(self.dataset)
+
+    def __len__(self) -> int:
+        return num_batches(len(self.dataset), self.batch_size, self.drop_last)
+
+    def __iter__(self) -> Iterator:
+        order = as_generator(self._rng).permutation(len(self.dataset)) if self.shuffle else None
+        return in_order(partial(self._load, order), len(self), self.num_workers, max(2 * self.num_workers, 1))
+
+    def _load(self, order: np.ndarray | None, i: int) -> Any:
+        """Batch i of an epoch visiting the samples in `order` (None: in their order)."""
+        start = i * self.batch_size
+        stop = min(start + self.batch_size, len(self.dataset))
+        index = slice(start, stop) if order is None else order[start:stop]
+        if self.collate_fn is None and isinstance(self.dataset, TensorDataset):
+            batch = self.dataset[index]
+            return batch[0] if self._single else batch
+        rows = range(start, stop) if order is None else index.tolist()
+        samples = [self.dataset[j] for j in rows]
+        if self._single:
+            samples = [s[0] for s in samples]
+        return (self.collate_fn or default_collate)(samples)
+
+    def __repr__(self) -> str:
+        return (f"DataLoader(num_samples={self.num_samples}, batch_size={self.batch_size}, "
+                f"shuffle={self.shuffle}, drop_last={self.drop_last}, num_workers={self.num_workers})")
 
 
 def batches(x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuffle: bool = False,
             seed: Seed = None, drop_last: bool = False) -> Iterator:
-    """Iterate over `x` (and `y`) in mini-batches along the first axis.
+    """Iterate over `x` (and `y`) in mini-batches along the first axis: one epoch of a `DataLoader`.
 
     Parameters
     ----------
@@ -72,45 +176,4 @@ def batches(x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuf
     ------
     x_batch, shape (batch_size, ...), or (x_batch, y_batch) when y is given
     """
-    x, y, batch_size = _check(x, y, batch_size)
-    order = as_generator(seed).permutation(len(x)) if shuffle else None
-    return _generate(x, y, batch_size, order, drop_last)
-
-
-class DataLoader:
-    """Re-iterable mini-batches: each `for` loop over it is one epoch, reshuffled when shuffle=True.
-
-    Parameters
-    ----------
-    x, y, batch_size, shuffle, seed, drop_last
-        As `batches` takes them. With an int `seed` the sequence of epoch orders is repeatable
-        (one generator is seeded once and advances every epoch); with None each epoch draws from
-        gradwork's generator.
-
-    Examples
-    --------
-    >>> loader = DataLoader(np.zeros((100, 3)), np.zeros(100), batch_size=32, shuffle=True, seed=0)
-    >>> len(loader), [xb.shape[0] for xb, yb in loader]
-    (4, [32, 32, 32, 4])
-    """
-
-    def __init__(self, x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuffle: bool = False,
-                 seed: Seed = None, drop_last: bool = False):
-        self.x, self.y, self.batch_size = _check(x, y, batch_size)
-        self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
-        self._rng = None if seed is None else as_generator(seed)
-
-    @property
-    def num_samples(self) -> int:
-        """N, the length of x's first axis."""
-        return len(self.x)
-
-    def __len__(self):
-        return num_batches(len(self.x), self.batch_size, self.drop_last)
-
-    def __iter__(self):
-        return batches(self.x, self.y, self.batch_size, self.shuffle, self._rng, self.drop_last)
-
-    def __repr__(self):
-        return (f"DataLoader(num_samples={self.num_samples}, batch_size={self.batch_size}, "
-                f"shuffle={self.shuffle}, drop_last={self.drop_last})")
+    return iter(DataLoader(x, y=y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_last=drop_last))
