@@ -81,6 +81,7 @@ def fit_arrays(epochs=3, **kwargs):
     (lambda items: Loader(items), None),
     (lambda items: Batches(items), None),
     (lambda items: Loader(items), 5),
+    (lambda items: Loader([list(b) for b in items]), None),  # lists, as PyTorch's DataLoader gives them
 ])
 def test_fit_on_a_batch_source_matches_the_arrays_bit_for_bit(source, steps):
     x, y, _ = data()
@@ -136,6 +137,7 @@ def test_evaluate_and_predict_on_each_source_match_the_arrays():
     np.testing.assert_array_equal(m.predict(endless(inputs), steps=5, verbose=0), outputs)
     np.testing.assert_array_equal(m.predict(Loader([(b,) for b in inputs]), verbose=0), outputs)
     np.testing.assert_array_equal(m.predict(Batches(inputs), verbose=0), outputs)
+    np.testing.assert_array_equal(m.predict(Loader(items), verbose=0), outputs)  # y in a batch is ignored
 
 
 class TwoInTwoOut(gw.Model):

@@ -82,10 +82,14 @@ class IterableDataAdapter(DataAdapter):
         {class: weight}, applied to each batch's labels.
     argument : str
         The argument's name for error messages ("x", "validation_data").
+    targets : bool
+        False for `predict`: batches become `(x,)`, any y and sample_weight dropped.
     """
 
-    def __init__(self, model: Layer, source: Iterable, class_weight: dict | None = None, argument: str = "x"):
+    def __init__(self, model: Layer, source: Iterable, class_weight: dict | None = None, argument: str = "x",
+                 targets: bool = True):
         self.model, self.source, self.class_weight, self.argument = model, source, class_weight, argument
+        self.targets = targets
         try:
             self.num_batches = len(source)
         except TypeError:
@@ -102,7 +106,7 @@ class IterableDataAdapter(DataAdapter):
         """The batch as arrays, checked; a ValueError names the argument and the batch index."""
         try:
             x, y, sample_weight = nested.unpack_x_y_sample_weight(batch)
-            if y is None:
+            if y is None or not self.targets:
                 return (arrays.as_arrays(self.model, x)[0],)
             return arrays.prepare(self.model, x, y, sample_weight, self.class_weight)
         except ValueError as err:
@@ -130,12 +134,11 @@ def is_in_memory(x: object) -> bool:
     return not (hasattr(x, "__iter__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")))
 
 
-def streaming_adapter(model: Layer, source: object, class_weight: dict | None = None,
-                      argument: str = "x") -> IterableDataAdapter:
+def streaming_adapter(model: Layer, source: object, class_weight: dict | None = None, argument: str = "x",
+                      targets: bool = True) -> IterableDataAdapter:
     """The adapter for a source that is not in memory: a PyDataset or an iterable of batches."""
-    if hasattr(source, "__getitem__") and hasattr(source, "__len__"):
-        return PyDatasetAdapter(model, source, class_weight, argument)
-    return IterableDataAdapter(model, source, class_weight, argument)
+    kind = PyDatasetAdapter if hasattr(source, "__getitem__") and hasattr(source, "__len__") else IterableDataAdapter
+    return kind(model, source, class_weight, argument, targets)
 
 
 def check_streaming_arguments(model: Layer, source: object, argument: str, **unused: object) -> None:

@@ -97,8 +97,11 @@ def is_shape(value: object) -> bool:
 
 
 def unpack_x_y_sample_weight(data: tuple | Data) -> tuple[Data, Data | None, Data | None]:
-    """(x, y, sample_weight) of one batch: a tuple (x,), (x, y) or (x, y, sample_weight) (missing parts
-    None); anything else (an array, a list or dict of arrays) is x alone, as Keras unpacks batches."""
+    """(x, y, sample_weight) of one batch: a tuple or list (x,), (x, y) or (x, y, sample_weight) (missing
+    parts None; a list as PyTorch's DataLoader gives it, read as Keras reads one); anything else (an
+    array, a dict of arrays) is x alone. Give several inputs without targets as a tuple `([a, b],)`."""
+    if isinstance(data, list):
+        data = tuple(data)
     if not isinstance(data, tuple):
         return data, None, None
     if not 1 <= len(data) <= 3:

@@ -54,7 +54,7 @@ class Trainer:
         """The data adapter for evaluate (`targets`) and predict (batches (x,))."""
         if not is_in_memory(x):
             check_streaming_arguments(self, x, "x", y=y, sample_weight=sample_weight)
-            return streaming_adapter(self, x)
+            return streaming_adapter(self, x, targets=targets)
         if not targets:
             return ArrayDataAdapter(arrays.as_arrays(self, x)[0], None, None, batch_size, False)
         return ArrayDataAdapter(*arrays.prepare(self, x, y, sample_weight), batch_size, False)
