@@ -25,8 +25,8 @@ from collections.abc import Callable
 from .. import losses as losses_module, metrics as metrics_module, optimizers
 from ..metrics import Mean
 from ..tensor import Tensor
-from . import structure
-from .structure import Data
+from ..trainers import nested
+from ..trainers.nested import Data
 
 
 def _per_output(spec):
@@ -124,7 +124,7 @@ class CompileSpec:
         shapes): a `CompiledOutputs`. Raises when the losses, weights or metrics do not fit."""
         if isinstance(outputs, dict):
             names, keys = [str(k) for k in outputs], list(outputs)
-        elif isinstance(outputs, (list, tuple)) and not structure.is_shape(outputs):
+        elif isinstance(outputs, (list, tuple)) and not nested.is_shape(outputs):
             names, keys = [f"output_{i + 1}" for i in range(len(outputs))], list(range(len(outputs)))
         else:
             names, keys = ["output_1"], [None]
@@ -236,13 +236,13 @@ class CompiledOutputs:
     def check_targets(self, y: Data, sample_weight: Data | None = None) -> None:
         """Raise unless y (and sample_weight) give one array for each output that has a loss or metric."""
         self._check(y, "y")
-        if sample_weight is not None and structure.is_nested(sample_weight):
+        if sample_weight is not None and nested.is_nested(sample_weight):
             self._check(sample_weight, "sample_weight")
 
     def _check(self, value, what):
         names = self.names
         if self.single:
-            if structure.is_nested(value):
+            if nested.is_nested(value):
                 raise ValueError(f"{self.model_name}: the model has one output, but {what} is a "
                                  f"{type(value).__name__} of {len(value)} arrays")
             return
@@ -258,7 +258,7 @@ class CompiledOutputs:
             raise ValueError(
                 f"{self.model_name}: {what} has {len(value)} arrays for {len(names)} outputs {names}"
             )
-        elif not structure.is_nested(value):
+        elif not nested.is_nested(value):
             raise ValueError(
                 f"{self.model_name}: the model has {len(names)} outputs {names}; {what} must be a list "
                 f"or a dict of {len(names)} arrays, got one array"
@@ -275,8 +275,8 @@ class CompiledOutputs:
             if key is None:  # the model's one output: y, y_pred and sample_weight whole
                 value = loss(y, y_pred, sample_weight=sample_weight)
             else:
-                value = loss(structure.part(y, name, index), y_pred[key],
-                             sample_weight=structure.part(sample_weight, name, index))
+                value = loss(nested.part(y, name, index), y_pred[key],
+                             sample_weight=nested.part(sample_weight, name, index))
             if tracker is not None:
                 batch = len(y_pred[key]) if batch is None else batch
                 tracker.update_state(float(value.data), sample_weight=batch)
@@ -291,5 +291,5 @@ class CompiledOutputs:
             if key is None:  # the model's one output
                 metric.update_state(y, y_pred, sample_weight)
             else:
-                metric.update_state(structure.part(y, name, index), y_pred[key],
-                                    structure.part(sample_weight, name, index))
+                metric.update_state(nested.part(y, name, index), y_pred[key],
+                                    nested.part(sample_weight, name, index))

@@ -3,8 +3,9 @@
 Subclass it and write `call(self, inputs, training=False)`, or use `Sequential`. `inputs` may be
 one array or a list/tuple/dict of arrays (several inputs), and `call` may return one tensor or a
 list/tuple/dict of tensors (several outputs; see `compile_utils` for their losses and log names).
-The loop itself (batches, callbacks, validation) is in `training.py`, which uses the model's public
-methods only (`check_targets`, `train_step`, `compute_loss`, `compute_metrics`, `reset_metrics`).
+`fit`, `evaluate`, `predict` and the `*_on_batch` methods come from `gradwork.trainers.Trainer`, which
+feeds batches to the steps defined here (`train_step(data)`, `test_step(data)`, `predict_step(data)`:
+the override points) and uses the model's public methods only.
 
 Dependencies run one way: `gradwork.models` imports `gradwork.saving` (`save`, `save_weights`, `load_weights`;
 `load_model` is saving's), and `gradwork.saving` never imports `gradwork.models`: it writes and restores the
@@ -20,20 +21,20 @@ import numpy as np
 
 from .. import optimizers
 from ..autograd.grad_mode import no_grad
-from ..callbacks import Callback, History
-from ..metrics import Metric
+from ..metrics import Mean, Metric
 from ..nn.layer import Layer
 from ..saving import model_io
 from ..tensor import Tensor
-from . import structure, training
+from ..trainers import nested
+from ..trainers.nested import Data
+from ..trainers.trainer import Trainer
+from . import structure
 from .compile_utils import CompileSpec, compile_arguments
-from .structure import Data, Shapes
+from .structure import Shapes
 from .summary import summary as _summary
 
-Results = float | list[float] | dict[str, float]  # the loss, or [loss, *metrics], or {name: value}
 
-
-class Model(Layer):
+class Model(Trainer, Layer):
     """A trainable network: `compile`, `fit`, `evaluate`, `predict`, `summary`, `save`.
 
     Several inputs and outputs: `call(self, inputs)` receives the list/dict given to `fit`/`predict`
@@ -72,6 +73,7 @@ class Model(Layer):
         self.build_input_shape = None
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
         self._groups = None
+        self._loss_tracker = Mean(name="loss")  # the running mean of the loss that the steps log
         self._compile_spec = None  # compile's arguments (CompileSpec)
         self._outputs = None  # ...tied to the model's outputs (CompiledOutputs), once they are known
 
@@ -188,12 +190,8 @@ class Model(Layer):
         before anything trains (weights, optimizer, moving statistics)."""
         if not self.built:
             with no_grad():
-                self(structure.take(x, slice(0, 1)), training=False)
+                self(nested.take(x, slice(0, 1)), training=False)
         self._bound().check_targets(y, sample_weight)
-
-    def _check_compiled(self, what):
-        if self.optimizer is None or self.loss is None:
-            raise RuntimeError(f"{self.name}: call compile(optimizer=..., loss=...) before {what}()")
 
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y: Data, y_pred: Tensor | list | dict,
@@ -227,6 +225,7 @@ class Model(Layer):
 
     def reset_metrics(self) -> None:
         """Reset every logged metric (per-output loss trackers and compiled metrics) to its empty state."""
+        self._loss_tracker.reset_state()
         for m in self._log_metrics:
             m.reset_state()
 
@@ -242,20 +241,34 @@ class Model(Layer):
             )
         return self._groups
 
-    def train_step(self, x: Data, y: Data, sample_weight: Data | None = None) -> tuple[float, Data]:
-        """Forward, loss, backward and one optimizer update on one batch of arrays (an unbuilt model is
-        built and y checked first).
+    def begin_training(self) -> None:
+        self._groups = None  # trainable weights may have changed since the last fit
+
+    def _logs(self, loss, x, y, y_pred, sample_weight):
+        """The step's logs: the running mean loss (weighted by batch size), then `compute_metrics`."""
+        self._loss_tracker.update_state(loss, sample_weight=nested.num_samples(x))
+        return {"loss": self._loss_tracker.result(), **self.compute_metrics(x, y, y_pred, sample_weight)}
+
+    def train_step(self, data: tuple) -> dict[str, float]:
+        """Forward, loss, backward and one optimizer update on one batch (an unbuilt model is built and
+        y checked first); the override point of `fit` (Keras's `train_step`).
+
+        Parameters
+        ----------
+        data : tuple (x, y) or (x, y, sample_weight)
+            Arrays of shape (N, ...) and (N,) (or lists/dicts of them), as the data adapters give them.
 
         Returns
         -------
-        (float, ndarray or list/dict of ndarray)
-            The loss value, and the predicted arrays, shape (N, ...) per output.
+        dict
+            {"loss": running mean over the epoch's batches, metric: value, ...}.
 
         Raises
         ------
         FloatingPointError
             If the loss is not finite; the weights and moving statistics are left as they were.
         """
+        x, y, sample_weight = nested.unpack_x_y_sample_weight(data)
         if not self.built:
             self.check_targets(x, y, sample_weight)
         params, buffers, _ = self._weight_groups()
@@ -264,8 +277,8 @@ class Model(Layer):
         loss = self.compute_loss(y, y_pred, sample_weight)
         value = float(loss.data)
         if not np.isfinite(value):
-            for p, data in zip(buffers, saved):
-                p.data[...] = data
+            for p, kept in zip(buffers, saved):
+                p.data[...] = kept
             raise FloatingPointError(
                 f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
                 "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."
@@ -274,107 +287,20 @@ class Model(Layer):
         self.optimizer.apply([p.grad for p in params], params)
         for p in params:
             p.grad = None
-        return value, structure.as_data(y_pred)
+        return self._logs(value, x, y, nested.as_data(y_pred), sample_weight)
 
-    def train_on_batch(self, x: Data, y: Data, sample_weight: Data | None = None,
-                       class_weight: dict | None = None, return_dict: bool = False) -> Results:
-        """One optimizer update on one batch (x, y: all of it); arguments as `fit` takes them.
+    def test_step(self, data: tuple) -> dict[str, float]:
+        """Loss and metrics of one batch in inference mode (run under `no_grad` by `evaluate`); `data`
+        and result as `train_step`."""
+        x, y, sample_weight = nested.unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        value = float(self.compute_loss(y, y_pred, sample_weight).data)
+        return self._logs(value, x, y, nested.as_data(y_pred), sample_weight)
 
-        Returns
-        -------
-        float, list or dict
-            The loss and metrics on that batch, as `evaluate` returns them.
-        """
-        self._check_compiled("train_on_batch")
-        x, y, sample_weight = training.prepare(self, x, y, sample_weight, class_weight)
-        self.reset_metrics()
-        self._groups = None
-        loss, y_pred = self.train_step(x, y, sample_weight)
-        return training.format_result({"loss": loss, **self.compute_metrics(x, y, y_pred, sample_weight)},
-                                      return_dict)
-
-    def test_on_batch(self, x: Data, y: Data, sample_weight: Data | None = None,
-                      return_dict: bool = False) -> Results:
-        """Loss and metrics on one batch in inference mode; arguments and result as `train_on_batch`."""
-        self._check_compiled("test_on_batch")
-        n = structure.num_samples(training.as_arrays(self, x)[0])
-        return self.evaluate(x, y, n, verbose=0, sample_weight=sample_weight, return_dict=return_dict)
-
-    def predict_on_batch(self, x: Data) -> Data:
-        """The outputs for one batch x in inference mode: shape (N, ...), or a list/dict of such arrays."""
-        with no_grad():
-            return structure.as_data(self(training.as_arrays(self, x)[0], training=False))
-
-    # ----- whole datasets ---------------------------------------------------------------------
-    def fit(self, x: Data | None = None, y: Data | None = None, batch_size: int = 32, epochs: int = 1,
-            verbose: int | str = "auto", callbacks: list[Callback] | None = None,
-            validation_split: float = 0.0, validation_data: tuple | None = None, shuffle: bool = True,
-            class_weight: dict | None = None, sample_weight: Data | None = None,
-            initial_epoch: int = 0) -> History:
-        """Train for `epochs` passes over (x, y) in batches (Keras's `fit`).
-
-        Parameters
-        ----------
-        x : array, shape (N, *input_shape), or a list/tuple/dict of arrays
-            Several inputs: the same N in each (batches, shuffling and validation take the same samples).
-        y : array, shape (N, ...), or a list (output order) or dict (output name) of arrays
-            The targets each output's loss takes.
-        batch_size, epochs : int
-            Samples per update (the last batch may be smaller); passes over the data.
-        verbose : "auto", 0, 1 or 2
-            "auto" and 1: a progress bar per epoch (one line when the output is not a terminal); 2: one
-            line per epoch; 0: silent.
-        callbacks : list of Callback, optional
-            Called at every epoch and batch; a `History` (and a `ProgbarLogger` unless verbose=0) is added.
-        validation_split : float
-            The LAST fraction of x and y (taken before shuffling, as Keras does) is held out and
-            evaluated after each epoch as val_loss, val_<metric>.
-        validation_data : (x_val, y_val) or (x_val, y_val, sample_weight_val), optional
-            Evaluated after each epoch instead.
-        shuffle : bool
-            Reshuffle the training samples every epoch (gradwork's generator: `gw.random.seed`).
-        class_weight : dict, optional
-            {class: weight} multiplying each sample's loss by its class's weight (one output only, as Keras).
-        sample_weight : array, shape (N,), or one per output, optional
-            Each sample's weight in the loss and the metrics.
-        initial_epoch : int
-            The epoch to start from (0-based), to resume a run: epochs initial_epoch..epochs-1 run.
-
-        Returns
-        -------
-        History
-            `history.history` maps "loss", each metric and their "val_" forms to per-epoch values.
-        """
-        self._check_compiled("fit")
-        self._groups = None
-        return training.fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
-                            validation_data, shuffle, class_weight, sample_weight, initial_epoch)
-
-    def evaluate(self, x: Data | None = None, y: Data | None = None, batch_size: int = 32,
-                 verbose: int | str = "auto", sample_weight: Data | None = None,
-                 callbacks: list[Callback] | None = None, return_dict: bool = False) -> Results:
-        """Loss and metrics over (x, y), in batches, in inference mode; arguments as `fit` takes them.
-
-        Returns
-        -------
-        float, list or dict
-            The loss alone when no metric is logged, else [loss, *metrics] (`metrics_names`), or
-            {name: value} with return_dict=True; each over all the samples.
-        """
-        self._check_compiled("evaluate")
-        logs = training.evaluate(self, x, y, batch_size, verbose, sample_weight, callbacks)
-        return training.format_result(logs, return_dict)
-
-    def predict(self, x: Data, batch_size: int = 32, verbose: int | str = "auto",
-                callbacks: list[Callback] | None = None) -> Data:
-        """Outputs for every sample of x, in batches, in inference mode.
-
-        Returns
-        -------
-        ndarray, shape (N, *output_shape), or a list/dict of them like the model's outputs
-            With 0 samples on the first axis when x has none.
-        """
-        return training.predict(self, x, batch_size, verbose, callbacks)
+    def predict_step(self, data: tuple) -> Data:
+        """The outputs of one batch `(x,)` in inference mode: shape (N, ...), or a list/dict of arrays."""
+        x, _, _ = nested.unpack_x_y_sample_weight(data)
+        return nested.as_data(self(x, training=False))
 
     # ----- inspection and saving --------------------------------------------------------------
     def summary(self, print_fn: Callable[[str], object] | None = None) -> None:

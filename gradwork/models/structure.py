@@ -1,103 +1,18 @@
-"""Nested data for models with several inputs or outputs: one array, or a list/tuple/dict of arrays.
+"""Shapes of models with several inputs: build a model from declared input shapes (`run_zero_batches`).
 
-The loops treat x, y, sample weights and predictions alike: every array of a structure holds the
-samples on its first axis, and a batch takes the same samples from each. Only one level of
-nesting is supported (a list or dict of arrays, as Keras's multi-input and multi-output models).
-The shape helpers below build a model from declared input shapes (`run_zero_batches`).
+A shape is a tuple of ints (None for an axis of any size), or a list/dict of them for several inputs;
+the nested data itself (arrays, lists and dicts of arrays) is handled by `gradwork.trainers.nested`.
 """
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
-from ..tensor import Tensor
+from ..trainers.nested import Data, is_nested, is_shape
 
-# One array, or a list/tuple/dict of arrays: a model's inputs, targets, sample weights or outputs.
-Data = ArrayLike | list | tuple | dict
 # One shape (a tuple of ints, None for an axis of any size), or a list/dict of shapes (several inputs).
 Shapes = tuple | list | dict
-
-
-def is_nested(value: object, known: bool = False) -> bool:
-    """True for a dict, or a list/tuple of arrays or Tensors (several inputs or outputs). A list of
-    numbers is one array, unless `known` says the model takes several inputs."""
-    if isinstance(value, dict):
-        return True
-    if not isinstance(value, (list, tuple)) or not value:
-        return False
-    return known or all(isinstance(v, (np.ndarray, Tensor)) for v in value)
-
-
-def map_nested(fn: Callable, value: Data) -> Data:
-    """fn applied to each array of a list/tuple/dict (to `value` itself when it is one array)."""
-    if isinstance(value, dict):
-        return {k: fn(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(fn(v) for v in value)
-    return fn(value)
-
-
-def labelled(value: list | tuple | dict, name: str) -> list[tuple[str, object]]:
-    """[(label, array)] with labels as an error message shows them: x[0], x['a']."""
-    if isinstance(value, dict):
-        return [(f"{name}[{k!r}]", v) for k, v in value.items()]
-    return [(f"{name}[{i}]", v) for i, v in enumerate(value)]
-
-
-def part(value: Data | None, name: str, index: int) -> object:
-    """The entry of a structure for the output `name` (dict) or at `index` (list); one array serves all."""
-    if isinstance(value, dict):
-        return value[name]
-    if isinstance(value, (list, tuple)):
-        return value[index]
-    return value
-
-
-def take(value: Data, index: np.ndarray | slice) -> Data:
-    """The samples `index` (an index array or a slice) of an array, shape (N, ...), or of each array of a
-    structure: the same structure, with len(index) samples."""
-    if isinstance(value, np.ndarray):
-        return value[index]
-    return map_nested(lambda a: a[index], value)
-
-
-def num_samples(value: Data) -> int:
-    """Length of the sample axis (of the first array of a structure)."""
-    if isinstance(value, dict):
-        value = next(iter(value.values()))
-    elif isinstance(value, (list, tuple)):
-        value = value[0]
-    return len(value)
-
-
-def as_data(value: Tensor | list | tuple | dict) -> Data:
-    """The arrays of a Tensor or of a structure of Tensors."""
-    if isinstance(value, Tensor):
-        return value.data
-    return map_nested(lambda t: t.data, value)
-
-
-def concatenate(batches: list) -> Data:
-    """Join per-batch outputs (arrays of shape (n_i, ...), or structures of them) along the sample axis:
-    shape (sum n_i, ...)."""
-    first = batches[0]
-    if isinstance(first, dict):
-        return {k: np.concatenate([b[k] for b in batches]) for k in first}
-    if isinstance(first, (list, tuple)):
-        return type(first)(np.concatenate([b[i] for b in batches]) for i in range(len(first)))
-    return np.concatenate(batches)
-
-
-# ----- shapes -----------------------------------------------------------------------------------
-
-
-def is_shape(value: object) -> bool:
-    """True for one shape: a list/tuple of ints and None (False for a list or dict of shapes)."""
-    return isinstance(value, (list, tuple)) and all(
-        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)) for d in value
-    )
 
 
 def batch_shapes(inputs: Data) -> Shapes:
