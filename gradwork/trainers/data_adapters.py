@@ -11,14 +11,17 @@ once by `get_data_adapter`:
   where it exists. Each batch is `(x,)`, `(x, y)` or `(x, y, sample_weight)` of array-likes.
 - `PyDatasetAdapter`: Keras's PyDataset protocol (`__len__` = batches, `__getitem__(i)` = batch i, an
   optional `on_epoch_end()`), recognised by `__getitem__` and `__len__` on something that is not an array.
+- A `gw.data.Dataset` (map-style: samples, not batches) is batched by a `gw.data.DataLoader` with the
+  call's `batch_size` (and `shuffle` for `fit`), then streamed as above.
 
 Streamed batches are converted and checked one by one before they reach the model; an error names the
 batch index.
 """
+import abc
+import math
 from collections.abc import Iterable, Iterator
 
-import math
-
+from ..data import DataLoader, Dataset, PyDataset
 from ..nn.layer import Layer
 from ..random import get_generator
 from ..tensor import Tensor
@@ -26,17 +29,17 @@ from . import arrays, nested
 from .nested import Data, take
 
 
-class DataAdapter:
+class DataAdapter(abc.ABC):
     """One data source as passes of batches: `get_iterator()` once per pass, `num_batches` per pass
     (None when unknown), `on_epoch_end()` after a pass."""
 
     num_batches: int | None = None
 
+    @abc.abstractmethod
     def get_iterator(self) -> Iterator[tuple]:
         """The batches of one pass over the data."""
-        raise NotImplementedError
 
-    def on_epoch_end(self) -> None:
+    def on_epoch_end(self) -> None:  # noqa: B027 (a hook: most sources have nothing to do)
         """Called when a pass is exhausted."""
 
 
@@ -115,14 +118,18 @@ class IterableDataAdapter(DataAdapter):
 
 class PyDatasetAdapter(IterableDataAdapter):
     """Batches `source[0]`, ..., `source[len(source) - 1]` of a Keras-style PyDataset; its
-    `on_epoch_end()` (if any) after each pass. Arguments as `IterableDataAdapter`."""
+    `on_epoch_end()` (if any) after each pass. A `gw.data.PyDataset` loads them with its own
+    `iter_epoch()` (its `workers` prefetch in order, and it calls `on_epoch_end` itself).
+    Arguments as `IterableDataAdapter`."""
 
     def _batches(self):
+        if isinstance(self.source, PyDataset):
+            return self.source.iter_epoch()
         return (self.source[i] for i in range(len(self.source)))
 
     def on_epoch_end(self) -> None:
         hook = getattr(self.source, "on_epoch_end", None)
-        if callable(hook):
+        if callable(hook) and not isinstance(self.source, PyDataset):
             hook()
 
 
@@ -135,8 +142,13 @@ def is_in_memory(x: object) -> bool:
 
 
 def streaming_adapter(model: Layer, source: object, class_weight: dict | None = None, argument: str = "x",
-                      targets: bool = True) -> IterableDataAdapter:
-    """The adapter for a source that is not in memory: a PyDataset or an iterable of batches."""
+                      targets: bool = True, batch_size: int = 32, shuffle: bool = False) -> IterableDataAdapter:
+    """The adapter for a source that is not in memory: a PyDataset or an iterable of batches. A
+    `gw.data.Dataset` (samples, not batches) is batched by a `gw.data.DataLoader` of `batch_size`
+    (shuffled with `shuffle`), as PyTorch's users batch theirs."""
+    if isinstance(source, Dataset):
+        return IterableDataAdapter(model, DataLoader(source, batch_size=batch_size, shuffle=shuffle), class_weight,
+                                   argument, targets)
     kind = PyDatasetAdapter if hasattr(source, "__getitem__") and hasattr(source, "__len__") else IterableDataAdapter
     return kind(model, source, class_weight, argument, targets)
 

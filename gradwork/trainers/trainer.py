@@ -54,7 +54,7 @@ class Trainer:
         """The data adapter for evaluate (`targets`) and predict (batches (x,))."""
         if not is_in_memory(x):
             check_streaming_arguments(self, x, "x", y=y, sample_weight=sample_weight)
-            return streaming_adapter(self, x, targets=targets)
+            return streaming_adapter(self, x, targets=targets, batch_size=batch_size)
         if not targets:
             return ArrayDataAdapter(arrays.as_arrays(self, x)[0], None, None, batch_size, False)
         return ArrayDataAdapter(*arrays.prepare(self, x, y, sample_weight), batch_size, False)
@@ -67,12 +67,12 @@ class Trainer:
         if not is_in_memory(x):
             check_streaming_arguments(self, x, "x", y=y, sample_weight=sample_weight,
                                       validation_split=validation_split or None)
-            train = streaming_adapter(self, x, class_weight)
+            train = streaming_adapter(self, x, class_weight, batch_size=batch_size, shuffle=shuffle)
         else:
             x, y, sample_weight = arrays.prepare(self, x, y, sample_weight, class_weight)
         val = None
         if validation_data is not None and not isinstance(validation_data, (tuple, list)):
-            val = streaming_adapter(self, validation_data, None, "validation_data")
+            val = streaming_adapter(self, validation_data, None, "validation_data", batch_size=val_batch)
         elif validation_data is not None:
             val = ArrayDataAdapter(*arrays.prepare(self, *validation_data[:2], validation_data[2] if len(
                 validation_data) > 2 else None), val_batch, False)
