@@ -19,10 +19,13 @@ order or a dict by output name.
 """
 import copy
 import numbers
-
+import warnings
 from collections.abc import Callable
 
+import numpy as np
+
 from .. import losses as losses_module, metrics as metrics_module, optimizers
+from ..autograd.grad_mode import no_grad
 from ..metrics import Mean
 from ..tensor import Tensor
 from ..trainers import nested
@@ -201,6 +204,41 @@ def compile_arguments(config: dict) -> dict:
     }
 
 
+def _is_builtin(loss):
+    """Whether `loss` is one of gradwork's losses (whose checks may run on stand-in predictions; a
+    custom loss is only ever called on the model's own outputs)."""
+    if loss is None or not type(loss).__module__.startswith(losses_module.__name__):
+        return False
+    return not isinstance(loss, losses_module.LossFunctionWrapper) or losses_module.LOSS_FUNCTIONS.is_entry(loss.fn)
+
+
+_CHECK_ROWS = 8192  # samples per loss call while checking (bounds the stand-in predictions' memory)
+
+
+def _check_loss_values(model_name, loss, where, y, output_shape, sample_weight):
+    """Run `loss` over all of y, in chunks, against stand-in predictions (0.5 everywhere) of the output's
+    shape, so that its own checks raise now; binary cross-entropy's labels must also lie in [0, 1].
+
+    y : ndarray, shape (N, ...); output_shape : the output's shape, batch axis None (other None axes
+    take y's sizes); sample_weight : ndarray of shape (N, ...), or None."""
+    if getattr(loss, "fn", None) is losses_module.binary_crossentropy and y.size and (y.min() < 0 or y.max() > 1):
+        raise ValueError(f"{model_name}: {where} must hold labels in [0, 1] for {loss.name}, got values from "
+                         f"{y.min()} to {y.max()}")
+    sizes = [y.shape[i] if d is None and 0 < i < y.ndim else d for i, d in enumerate(output_shape)]
+    if any(d is None for d in sizes[1:]):
+        return  # sizes not known before the forward pass: the loss checks each batch as it trains
+    stand_in = np.full([min(len(y), _CHECK_ROWS)] + sizes[1:], 0.5, dtype=np.float32)
+    try:
+        with no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the training steps warn, once each
+            for start in range(0, len(y), _CHECK_ROWS):
+                rows = slice(start, start + _CHECK_ROWS)
+                weights = None if sample_weight is None else nested.take(sample_weight, rows)
+                loss(y[rows], stand_in[:len(y[rows])], sample_weight=weights)
+    except ValueError as err:
+        raise ValueError(f"{model_name}: {where} does not fit the compiled loss: {err}") from err
+
+
 class CompiledOutputs:
     """The losses and metrics of each output of one model: computes the weighted loss and updates
     the per-output loss trackers and metrics from (y, y_pred) structures. Made by `CompileSpec.bind`.
@@ -233,11 +271,22 @@ class CompiledOutputs:
         self._needs_target = {name for _, name, _, loss, _, _ in heads if loss is not None}
         self._needs_target.update(name for _, name, _, _ in metrics)
 
-    def check_targets(self, y: Data, sample_weight: Data | None = None) -> None:
-        """Raise unless y (and sample_weight) give one array for each output that has a loss or metric."""
+    def check_targets(self, y: Data, sample_weight: Data | None = None, output_shape: object = None) -> None:
+        """Raise unless y (and sample_weight) give one array for each output that has a loss or metric,
+        and, given the model's `output_shape`, unless each built-in loss accepts its y whole (label
+        shapes, dtypes and ranges, sample_weight shapes): checked on all the samples before any step."""
         self._check(y, "y")
         if sample_weight is not None and nested.is_nested(sample_weight):
             self._check(sample_weight, "sample_weight")
+        if output_shape is None:
+            return
+        for index, name, key, loss, _, _ in self._heads:
+            if _is_builtin(loss):
+                shape = output_shape if key is None else output_shape[key]
+                weights = sample_weight if key is None else nested.part(sample_weight, name, index)
+                target = y if key is None else nested.part(y, name, index)
+                where = "y" if key is None else f"y[{key!r}]"
+                _check_loss_values(self.model_name, loss, where, np.asarray(target), shape, weights)
 
     def _check(self, value, what):
         names = self.names

@@ -184,14 +184,15 @@ class Model(Trainer, Layer):
         return self._outputs
 
     def check_targets(self, x: Data, y: Data, sample_weight: Data | None = None) -> None:
-        """Raise ValueError unless y and sample_weight (as `fit` takes them) fit the model's outputs.
+        """Raise ValueError unless y and sample_weight (as `fit` takes them) fit the model's outputs and
+        every built-in compiled loss accepts them, checked on all the samples (label shapes and ranges).
 
         An unbuilt model is built first, by x's first sample in inference mode, so that a bad y raises
         before anything trains (weights, optimizer, moving statistics)."""
         if not self.built:
             with no_grad():
                 self(nested.take(x, slice(0, 1)), training=False)
-        self._bound().check_targets(y, sample_weight)
+        self._bound().check_targets(y, sample_weight, self.output_shape)
 
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y: Data, y_pred: Tensor | list | dict,
@@ -266,23 +267,27 @@ class Model(Trainer, Layer):
         Raises
         ------
         FloatingPointError
-            If the loss is not finite; the weights and moving statistics are left as they were.
+            If the loss is not finite. On any error before the update, the weights and moving
+            statistics are left as they were.
         """
         x, y, sample_weight = nested.unpack_x_y_sample_weight(data)
         if not self.built:
             self.check_targets(x, y, sample_weight)
         params, buffers, _ = self._weight_groups()
-        saved = [p.data.copy() for p in buffers]  # moving statistics, restored if the loss is not finite
-        y_pred = self(x, training=True)
-        loss = self.compute_loss(y, y_pred, sample_weight)
-        value = float(loss.data)
-        if not np.isfinite(value):
+        saved = [p.data.copy() for p in buffers]  # moving statistics, restored if the step fails here
+        try:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y, y_pred, sample_weight)
+            value = float(loss.data)
+            if not np.isfinite(value):
+                raise FloatingPointError(
+                    f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
+                    "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."
+                )
+        except BaseException:  # the data was checked before; a custom loss or layer may still raise
             for p, kept in zip(buffers, saved):
                 p.data[...] = kept
-            raise FloatingPointError(
-                f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
-                "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."
-            )
+            raise
         loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
         for p in params:

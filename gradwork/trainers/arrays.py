@@ -30,6 +30,7 @@ def as_arrays(model: Layer, x: Data, y: Data | None = None) -> tuple[Data, Data 
     x = _array(x, model.dtype)
     if x.ndim == 0:
         raise ValueError(f"{model.name}: x must have a batch axis, got a scalar")
+    _check_real(model, "x", x)
     _check_input_shapes(model, x, several=False)
     if y is None:
         return x, None
@@ -47,6 +48,7 @@ def _as_nested_arrays(model, x, y):
     for label, a in arrays:
         if a.ndim == 0:
             raise ValueError(f"{model.name}: {label} must have a batch axis, got a scalar")
+        _check_real(model, label, a)
     _check_input_shapes(model, x, several)
     if y is not None:
         y = nested.map_nested(lambda v: _array(v, model.dtype), y) if nested.is_nested(y) else _array(
@@ -57,6 +59,13 @@ def _as_nested_arrays(model, x, y):
         raise ValueError(f"{model.name}: every input and target needs the same number of samples, but "
                          + ", ".join(f"{label} has {n}" for label, n in counts))
     return x, y
+
+
+def _check_real(model, label, x):
+    """Raise ValueError unless the input array `x` holds real numbers or booleans (not complex numbers,
+    strings or Python objects)."""
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{model.name}: {label} must hold real numbers or booleans, got dtype {x.dtype}")
 
 
 def _check_input_shapes(model, x, several):
@@ -97,36 +106,74 @@ def _shape_error(model, what, expected, x):
     return ValueError(message)
 
 
+def _checked_weights(model, label, weights, n):
+    """`weights` as float32, checked: one per sample (shape (n, ...)), finite, non-negative, not all zero."""
+    weights = np.asarray(weights, dtype=np.float32)
+    if weights.ndim == 0 or len(weights) != n:
+        got = "a scalar" if weights.ndim == 0 else f"{len(weights)} weights"
+        raise ValueError(f"{model.name}: {label} must have one weight per sample ({n}), got {got}")
+    if not np.isfinite(weights).all():
+        raise ValueError(f"{model.name}: {label} must be finite, got NaN or infinite weights")
+    if (weights < 0).any():
+        raise ValueError(f"{model.name}: {label} must be non-negative, got {weights.min()}")
+    if not weights.any():
+        raise ValueError(f"{model.name}: {label} is all zero: no sample would count")
+    return weights
+
+
+def _checked_class_weight(model, class_weight, classes):
+    """Raise ValueError unless every key of `class_weight` is a class in range(classes) and every weight
+    a finite, non-negative number."""
+    for cls, w in class_weight.items():
+        if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)) or not 0 <= cls < classes:
+            raise ValueError(f"{model.name}: class_weight keys must be classes 0 to {classes - 1}, got {cls!r}")
+        if not np.isfinite(w) or w < 0:
+            raise ValueError(f"{model.name}: class_weight[{cls!r}] must be a finite non-negative number, got {w!r}")
+
+
 def sample_weights(model: Layer, y: Data, sample_weight: Data | None = None,
                    class_weight: dict | None = None) -> Data | None:
     """Per-sample loss weights, float32 of shape (N,) (or one per output), from `sample_weight` and/or a
-    {class: weight} dict applied to the labels y (integer (N,) or one-hot (N, classes)); None when neither."""
+    {class: weight} dict applied to the labels y (integer (N,) or one-hot (N, classes)); None when neither.
+
+    Raises
+    ------
+    ValueError
+        For sample weights not one per sample, not finite, negative or all zero; for class_weight keys
+        that are not classes of y (one-hot) or of the model's single output (built: its last axis).
+    """
+    n = nested.num_samples(y)
+    if sample_weight is not None and nested.is_nested(sample_weight):
+        if class_weight is not None:
+            raise ValueError(f"{model.name}: class_weight is only supported for a model with a single output")
+        return nested.map_nested(lambda w: _checked_weights(model, "sample_weight", w, n), sample_weight)
+    weights = None if sample_weight is None else _checked_weights(model, "sample_weight", sample_weight, n)
     if class_weight is None:
-        if sample_weight is None:
-            return None
-        if not nested.is_nested(sample_weight):  # one array (or a list of numbers)
-            return np.asarray(sample_weight, dtype=np.float32)
-        return nested.map_nested(lambda w: np.asarray(w, dtype=np.float32), sample_weight)
+        return weights
     if nested.is_nested(y):
         raise ValueError(f"{model.name}: class_weight is only supported for a model with a single output; "
                          "give sample_weight (one array per output) instead")
-    labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
-    labels = labels.astype(np.int64)
-    table = np.ones(int(max(max(class_weight), labels.max())) + 1, dtype=np.float32)
+    one_hot = y.ndim > 1 and y.shape[-1] > 1
+    classes = y.shape[-1] if one_hot else max(2, (model.output_shape or (None, 2))[-1] or 2)
+    _checked_class_weight(model, class_weight, classes)
+    labels = (y.argmax(axis=-1) if one_hot else y.reshape(len(y), -1)[:, 0]).astype(np.int64)
+    table = np.ones(int(max(classes, labels.max() + 1)), dtype=np.float32)
     for cls, w in class_weight.items():
-        table[int(cls)] = w
-    weights = table[labels]
-    return weights if sample_weight is None else weights * np.asarray(sample_weight, dtype=np.float32)
+        table[cls] = w
+    weighted = table[labels]
+    return _checked_weights(model, "sample_weight (with class_weight)", weighted if weights is None else
+                            weighted * weights, n)
 
 
 def prepare(model: Layer, x: Data, y: Data, sample_weight: Data | None = None,
             class_weight: dict | None = None) -> tuple[Data, Data, Data | None]:
-    """(x, y, per-sample weights) as arrays, checked against the model (built first if it is not):
-    what `fit`, `evaluate` and `train_on_batch` work on."""
+    """(x, y, per-sample weights) as arrays, checked against the model (built first if it is not) on all
+    the samples: x's dtypes and shapes, y for the compiled losses (label ranges), the weights. What `fit`,
+    `evaluate` and `train_on_batch` work on; nothing in the model changes if it raises (ValueError)."""
     x, y = as_arrays(model, x, y)
-    weights = sample_weights(model, y, sample_weight, class_weight)
-    model.check_targets(x, y, weights)
-    return x, y, weights
+    weights = sample_weights(model, y, sample_weight)
+    model.check_targets(x, y, weights)  # builds an unbuilt model: its output_shape gives class_weight's classes
+    return x, y, weights if class_weight is None else sample_weights(model, y, weights, class_weight)
 
 
 def split_validation(model: Layer, x: Data, y: Data, sample_weight: Data | None,
