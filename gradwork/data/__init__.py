@@ -21,5 +21,6 @@ from .utils import as_generator, split_sizes, to_categorical, train_test_split
 __all__ = [
     "to_categorical", "train_test_split", "split_sizes", "Standardizer", "standardize", "normalize",
     "Dataset", "TensorDataset", "default_collate", "DataLoader", "PyDataset", "batches", "num_batches",
-    "as_generator", "image_dataset_from_directory", "ImageFolderDataset", "random_shift", "random_flip", "shift_images", "flip_images",
+    "as_generator", "image_dataset_from_directory", "ImageFolderDataset", "random_shift", "random_flip",
+    "shift_images", "flip_images",
 ]
