@@ -2,6 +2,7 @@
 
 gradwork train --dataset fashion-mnist --model mlp --epochs 10 --batch-size 128 --lr 1e-3 --out runs/mlp
 gradwork train --dataset fashion-mnist --model cnn-bn --epochs 15 --out runs/cnn
+gradwork train --dataset photos/ --image-size 64 --color-mode rgb --out runs/photos   (one subfolder per class)
 gradwork evaluate runs/mlp/model.gw --dataset fashion-mnist
 gradwork predict runs/mlp/model.gw picture.png
 gradwork info runs/mlp/model.gw
@@ -26,16 +27,24 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--dataset",
         default="fashion-mnist",
-        help="fashion-mnist, mnist, xor, spiral, moons, circles, blobs, FILE.csv or FILE.npz",
+        help="fashion-mnist, mnist, xor, spiral, moons, circles, blobs, FILE.csv, FILE.npz, or DIR: a folder "
+        "with one subfolder of images per class, read batch by batch (needs Pillow)",
+    )
+    train.add_argument(
+        "--image-size", default="28",
+        help="with a folder DIR: the size images are resized to, SIZE or HEIGHTxWIDTH (default 28)",
+    )
+    train.add_argument(
+        "--color-mode", default="rgb", choices=["grayscale", "rgb", "rgba"],
+        help="with a folder DIR: the channels images are read with (default rgb)",
     )
     train.add_argument("--subset", choices=["mini"], help="use the embedded Fashion-MNIST subset")
     train.add_argument("--target", help="label column of a .csv dataset")
     train.add_argument(
         "--model",
-        default="mlp",
         choices=list(MODELS),
         help="network to train: mlp, linear, cnn (two convolution blocks) or cnn-bn (the cnn "
-        "with batch normalization, trained on augmented images)",
+        "with batch normalization, trained on augmented images); default mlp, cnn for a folder DIR",
     )
     train.add_argument("--hidden", default="256,128", help="hidden layer sizes of the mlp (default 256,128)")
     train.add_argument(
@@ -62,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="constant",
         help="constant, or cosine decay from --lr to 0 over all the training steps",
     )
-    train.add_argument("--validation-split", type=float, default=0.1)
+    train.add_argument("--validation-split", type=float, default=0.1,
+                       help="fraction held out for validation (default 0.1); of a folder DIR, also the test split")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", default="runs/latest", help="folder for model.gw, history.csv and the plots")
     train.add_argument("--no-plots", action="store_true", help="skip the PNG plots")

@@ -13,8 +13,8 @@ from .. import applications, memory, models, optimizers, random
 from ..callbacks import CSVLogger
 from ..data import split_sizes
 from ..models import Sequential
-from .data_sources import UsageError, load_source
-from .inputs import read_input
+from .data_sources import UsageError, load_folder, load_source, parse_image_size
+from .inputs import read_folder, read_input
 from .reports import write_plots
 
 MODELS = ("mlp", "linear", "cnn", "cnn-bn")
@@ -70,10 +70,32 @@ def _hidden_sizes(text):
     return sizes
 
 
-def _total_steps(args, n_samples):
-    """The number of optimizer steps `fit` will take (validation samples held out)."""
-    n_train = split_sizes(n_samples, args.validation_split)[0]
-    return args.epochs * -(-n_train // args.batch_size)
+def _run_data(args, source):
+    """What `fit` and the report take from the source: (fit's arguments, evaluate's arguments, one
+    sample's shape, optimizer steps per epoch, a line describing the splits)."""
+    if source.streamed:  # an image folder: validation images are held out by the dataset itself
+        train, test = source.train, source.test
+        described = f"{len(train.file_paths)} training and {len(test.file_paths)} validation images"
+        return {"x": train, "validation_data": test}, {"x": test}, train[0][0].shape[1:], len(train), described
+    (x_train, y_train), (x_test, y_test) = source.train, source.test
+    fit_data = {"x": x_train.astype(np.float32), "y": y_train, "batch_size": args.batch_size,
+                "validation_split": args.validation_split}
+    test_data = {"x": x_test.astype(np.float32), "y": y_test, "batch_size": 1024}
+    steps = -(-split_sizes(len(x_train), args.validation_split)[0] // args.batch_size)
+    return fit_data, test_data, x_train.shape[1:], steps, f"{len(x_train)} training and {len(x_test)} test samples"
+
+
+def _load_train_source(args):
+    """The Source of `gradwork train`: an image folder (read lazily) or one of `load_source`'s."""
+    if os.path.isdir(args.dataset):
+        if args.limit:
+            raise UsageError("--limit applies to array datasets, not to an image folder")
+        return load_folder(args.dataset, parse_image_size(args.image_size), args.color_mode, args.batch_size,
+                           args.validation_split, args.seed)
+    source = load_source(args.dataset, args.subset, args.target, args.seed)
+    if args.limit:
+        _limit(source, args.limit)
+    return source
 
 
 def _limit(source, count):
@@ -84,26 +106,22 @@ def _limit(source, count):
 
 def train_command(args: argparse.Namespace) -> None:
     """`gradwork train`: build, train, evaluate and save a model; write its history and plots to --out."""
-    if args.dropout is not None and args.model not in CNN_MODELS:
-        raise UsageError(f"--dropout applies to the cnn models ({', '.join(CNN_MODELS)}), not --model {args.model}")
+    source = _load_train_source(args)
+    kind = args.model or ("cnn" if source.streamed else "mlp")
+    if args.dropout is not None and kind not in CNN_MODELS:
+        raise UsageError(f"--dropout applies to the cnn models ({', '.join(CNN_MODELS)}), not --model {kind}")
     memory.keep_freed_memory()  # a whole process of training steps: reuse freed pages (15-25% faster)
     random.seed(args.seed)
-    source = load_source(args.dataset, args.subset, args.target, args.seed)
-    if args.limit:
-        _limit(source, args.limit)
-    (x_train, y_train), (x_test, y_test) = source.train, source.test
-    print(
-        f"dataset {source.name}: {len(x_train)} training and {len(x_test)} test samples, "
-        f"{len(source.class_names)} classes"
-    )
-    augment = args.model == "cnn-bn" if args.augment is None else args.augment
-    if augment and (not source.is_image or len(x_train.shape) not in (3, 4)):
+    fit_data, test_data, sample_shape, steps, described = _run_data(args, source)
+    print(f"dataset {source.name}: {described}, {len(source.class_names)} classes")
+    augment = kind == "cnn-bn" if args.augment is None else args.augment
+    if augment and (not source.is_image or len(sample_shape) not in (2, 3)):
         raise UsageError(
-            f"--augment shifts and flips images; {source.name} holds samples of shape {x_train.shape[1:]}"
+            f"--augment shifts and flips images; {source.name} holds samples of shape {tuple(sample_shape)}"
         )
     model = build_model(
-        args.model,
-        x_train.shape[1:],
+        kind,
+        sample_shape,
         len(source.class_names),
         _hidden_sizes(args.hidden),
         source.pixel_scale,
@@ -113,42 +131,41 @@ def train_command(args: argparse.Namespace) -> None:
     )
     model.metadata = {"dataset": source.name, "class_names": source.class_names, "augment": augment}
     model.compile(
-        optimizer=make_optimizer(args.optimizer, args.lr, args.lr_schedule, _total_steps(args, len(x_train))),
+        optimizer=make_optimizer(args.optimizer, args.lr, args.lr_schedule, args.epochs * steps),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     model.summary()
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
-    history = model.fit(
-        x_train.astype(np.float32),
-        y_train,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        validation_split=args.validation_split,
-        verbose=args.verbose,
-        callbacks=[CSVLogger(os.path.join(args.out, "history.csv"))],
-    )
+    history = model.fit(**fit_data, epochs=args.epochs, verbose=args.verbose,
+                        callbacks=[CSVLogger(os.path.join(args.out, "history.csv"))])
     print(f"training time: {time.perf_counter() - start:.1f} s")
-    test_loss, test_accuracy = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0)
+    test_loss, test_accuracy = model.evaluate(**test_data, verbose=0)
     print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
     model_path = os.path.join(args.out, "model.gw")
     model.save(model_path)
     written = [model_path, os.path.join(args.out, "history.csv")]
     if not args.no_plots:
-        written += write_plots(model, history, source, x_test, y_test, args.out)
+        written += write_plots(model, history, source, args.out)
     print("wrote " + ", ".join(written))
 
 
 def evaluate_command(args: argparse.Namespace) -> None:
     """`gradwork evaluate`: print a saved model's loss and metrics on a dataset's test split."""
     model = models.load_model(args.model)
-    source = load_source(args.dataset, args.subset, args.target, args.seed)
-    x_test, y_test = source.test
-    logs = model.evaluate(x_test.astype(np.float32), y_test, batch_size=1024, verbose=0, return_dict=True)
+    if os.path.isdir(args.dataset):  # every image of the folder, read as the model takes them
+        data = read_folder(args.dataset, model.build_input_shape[1:])
+        title, count, test_data = os.path.basename(os.path.normpath(args.dataset)), len(data.file_paths), {"x": data}
+    else:
+        source = load_source(args.dataset, args.subset, args.target, args.seed)
+        x_test, y_test = source.test
+        title, count = f"{source.name} test split", len(x_test)
+        test_data = {"x": x_test.astype(np.float32), "y": y_test, "batch_size": 1024}
+    logs = model.evaluate(**test_data, verbose=0, return_dict=True)
     ordered = sorted(logs.items(), key=lambda item: item[0] == "loss")  # metrics first, as train prints
     shown = ", ".join(f"{name} {value:.4f}" for name, value in ordered)
-    print(f"{source.name} test split: {shown} ({len(x_test)} samples)")
+    print(f"{title}: {shown} ({count} samples)")
 
 
 def predict_command(args: argparse.Namespace) -> None:

@@ -1,6 +1,8 @@
-"""What `--dataset` can name: Fashion-MNIST, MNIST, a generated set, or the user's .csv / .npz file.
+"""What `--dataset` can name: Fashion-MNIST, MNIST, a generated set, the user's .csv / .npz file, or a
+folder of images with one subfolder per class.
 
-Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model and the plots.
+Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model and the plots; a
+folder gives batch-level datasets instead, read lazily (its validation images are the test split).
 """
 import csv
 import os
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import datasets
-from ..data import train_test_split
+from ..data import ImageFolderDataset, image_dataset_from_directory, train_test_split
 
 GENERATED = {"xor": datasets.xor, "spiral": datasets.spiral, "moons": datasets.moons,
              "circles": datasets.circles, "blobs": datasets.blobs}
@@ -28,8 +30,9 @@ class Source:
     Parameters
     ----------
     name : str
-    train, test : (x, y)
-        x of shape (N, *sample shape), y integer labels of shape (N,).
+    train, test : (x, y) or ImageFolderDataset
+        x of shape (N, *sample shape), y integer labels of shape (N,); or, for an image folder, its
+        training and validation subsets, batches read from the files.
     class_names : list of str
         The name of each label.
     is_image : bool
@@ -44,6 +47,11 @@ class Source:
     class_names: list = field(default_factory=list)
     is_image: bool = False
     pixel_scale: float = 1.0  # raw values are multiplied by this inside the model (1/255 for pixels)
+
+    @property
+    def streamed(self) -> bool:
+        """The splits are datasets read batch by batch (an image folder), not arrays."""
+        return isinstance(self.train, ImageFolderDataset)
 
 
 def _idx_source(name, module, subset, log):
@@ -155,5 +163,41 @@ def load_source(name: str, subset: str | None = None, target: str | None = None,
         if not os.path.exists(name):
             raise UsageError(f"no such file: {name}")
         return _csv_source(name, target, seed) if name.endswith(".csv") else _npz_source(name, seed)
-    valid = ", ".join(["fashion-mnist", "mnist", *GENERATED, "FILE.csv", "FILE.npz"])
+    valid = ", ".join(["fashion-mnist", "mnist", *GENERATED, "FILE.csv", "FILE.npz", "a folder of images"])
     raise UsageError(f"unknown dataset {name!r}; choose one of: {valid}")
+
+
+def parse_image_size(text: str) -> tuple[int, int]:
+    """`--image-size` ("28", "28x32" or "28,32") as (height, width)."""
+    try:
+        sizes = tuple(int(v) for v in text.lower().replace("x", ",").split(","))
+    except ValueError:
+        sizes = ()
+    if len(sizes) not in (1, 2) or min(sizes) < 1:
+        raise UsageError(f"--image-size must be a positive SIZE or HEIGHTxWIDTH like 28 or 32x48, got {text!r}")
+    return (sizes[0], sizes[-1])
+
+
+def load_folder(path: str, image_size: tuple[int, int], color_mode: str, batch_size: int,
+                validation_split: float, seed: int) -> Source:
+    """A folder with one subfolder of images per class as a Source of two lazily read datasets.
+
+    Parameters
+    ----------
+    path : str
+    image_size : (height, width)
+        Every image is resized to it.
+    color_mode : "grayscale", "rgb" or "rgba"
+    batch_size : int
+    validation_split : float in (0, 1)
+        The fraction of the images held out, seeded by `seed`; they are validated on during
+        training and are the test split of the report.
+    """
+    if not 0 < validation_split < 1:
+        raise UsageError(f"--validation-split must be between 0 and 1 for an image folder (its validation "
+                         f"images are the test split), got {validation_split}")
+    train, validation = image_dataset_from_directory(
+        path, color_mode=color_mode, batch_size=batch_size, image_size=image_size,
+        validation_split=float(validation_split), subset="both", seed=seed)
+    name = os.path.basename(os.path.normpath(path))
+    return Source(name, train, validation, train.class_names, is_image=True, pixel_scale=1 / 255)
