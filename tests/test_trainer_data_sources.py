@@ -105,3 +105,16 @@ def test_data_sources_as_validation_data():
     h2 = by_loader.fit(gw.data.DataLoader((x, y), batch_size=16), epochs=2,
                        validation_data=gw.data.DataLoader((vx, vy), batch_size=8), verbose=0)
     assert h1.history == h2.history
+
+
+def test_a_pytorch_dataloader_feeds_fit_evaluate_and_predict_without_gradwork_importing_torch():
+    torch = __import__("pytest").importorskip("torch")
+    x, y = _data()
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+                                         batch_size=16)
+    by_arrays, by_torch = _model(), _model()
+    by_arrays.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    by_torch.fit(loader, epochs=2, verbose=0)
+    assert _same(_weights(by_arrays), _weights(by_torch))
+    assert by_torch.evaluate(loader, verbose=0) == by_arrays.evaluate(x, y, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(by_torch.predict(loader, verbose=0), by_arrays.predict(x, batch_size=16, verbose=0))
