@@ -118,3 +118,23 @@ def test_a_pytorch_dataloader_feeds_fit_evaluate_and_predict_without_gradwork_im
     assert _same(_weights(by_arrays), _weights(by_torch))
     assert by_torch.evaluate(loader, verbose=0) == by_arrays.evaluate(x, y, batch_size=16, verbose=0)
     np.testing.assert_array_equal(by_torch.predict(loader, verbose=0), by_arrays.predict(x, batch_size=16, verbose=0))
+
+
+def test_a_memory_mapped_npy_is_shuffled_by_index_and_never_loaded_whole(tmp_path):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    x = (rng.random((20000, 100)) * 255).astype(np.uint8)          # 2 MB on disk, 8 MB as float32
+    np.save(tmp_path / "x.npy", x)
+    y = rng.integers(0, 3, len(x))
+    mapped = np.load(tmp_path / "x.npy", mmap_mode="r")
+    model = gw.Sequential([Input(shape=(100,)), Dense(3)])
+    model.compile(optimizer="sgd", loss=gw.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(mapped[:512], y[:512], batch_size=256, epochs=1, verbose=0)   # build and warm up
+    tracemalloc.start()
+    try:
+        model.fit(mapped, y, batch_size=256, epochs=1, shuffle=True, verbose=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < x.nbytes / 2, f"fit allocated {peak} bytes at its peak for a {x.nbytes}-byte mapped array"
