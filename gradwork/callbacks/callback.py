@@ -46,6 +46,14 @@ class Callback:
         """Receive the model the loop is running."""
         self.model = model
 
+    def get_state(self) -> dict | None:
+        """The state a resumed run needs (`BackupAndRestore`): a dict of JSON-able values and arrays, or
+        None for a callback with nothing to resume (the default)."""
+        return None
+
+    def set_state(self, state: dict) -> None:
+        """Put back what `get_state` returned; called by `BackupAndRestore` after `on_train_begin`."""
+
     # --- fit -------------------------------------------------------------------------------
     def on_train_begin(self, logs: dict | None = None) -> None:
         """Called once at the start of `fit`."""

@@ -1,6 +1,7 @@
 """`CallbackList`: one object that forwards every hook to a list of callbacks."""
 from typing import Any
 
+from .backup_and_restore import BackupAndRestore
 from .callback import Callback
 from .history import History
 from .progbar_logger import ProgbarLogger
@@ -23,8 +24,8 @@ class CallbackList(Callback):
         ``epochs=..., steps=..., verbose=...``.
 
     The defaults are added after the user's callbacks, so the epoch line and `History` see
-    keys that other callbacks add to `logs` (such as "learning_rate"). Every callback
-    receives the same `logs` dict (an empty one when the caller passes None).
+    keys that other callbacks add to `logs` (such as "learning_rate"); a `BackupAndRestore` goes
+    last of all. Every callback receives the same `logs` dict (an empty one when the caller passes None).
 
     Examples
     --------
@@ -50,6 +51,11 @@ class CallbackList(Callback):
         if self._history is None and add_history:
             self._history = History()
             self.callbacks.append(self._history)
+        # backups last: they save the others' end-of-epoch state and restore it after their on_train_begin
+        backups = [cb for cb in self.callbacks if isinstance(cb, BackupAndRestore)]
+        self.callbacks = [cb for cb in self.callbacks if not isinstance(cb, BackupAndRestore)] + backups
+        for backup in backups:
+            backup.set_callbacks(self.callbacks)
         if model is not None:
             self.set_model(model)
         if params:

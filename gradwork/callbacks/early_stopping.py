@@ -80,6 +80,14 @@ class EarlyStopping(Callback):
     def _snapshot(self):
         return [np.array(w, copy=True) for w in self.model.get_weights()]
 
+    def get_state(self) -> dict:
+        return {"wait": self.wait, "stopped_epoch": self.stopped_epoch, "best": self.best,
+                "best_epoch": self.best_epoch, "best_weights": self.best_weights}
+
+    def set_state(self, state: dict) -> None:
+        self.wait, self.stopped_epoch = state["wait"], state["stopped_epoch"]
+        self.best, self.best_epoch, self.best_weights = state["best"], state["best_epoch"], state["best_weights"]
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         self._reset()
 

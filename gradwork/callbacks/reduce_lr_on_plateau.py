@@ -75,6 +75,14 @@ class ReduceLROnPlateau(Callback):
         """True while the cooldown after a reduction is running."""
         return self.cooldown_counter > 0
 
+    def get_state(self) -> dict:
+        return {"best": self.best, "wait": self.wait, "cooldown_counter": self.cooldown_counter,
+                "learning_rate": get_learning_rate(self.model, "ReduceLROnPlateau")}
+
+    def set_state(self, state: dict) -> None:
+        self.best, self.wait, self.cooldown_counter = state["best"], state["wait"], state["cooldown_counter"]
+        set_learning_rate(self.model, state["learning_rate"], "ReduceLROnPlateau")
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         check_settable(self.model, "ReduceLROnPlateau")     # fail now, not at the first reduction
         self._reset()

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fraction held out for validation (default 0.1); of a folder DIR, also the test split")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", default="runs/latest", help="folder for model.gw, history.csv and the plots")
+    train.add_argument("--backup", metavar="DIR",
+                       help="back up after each epoch to DIR; run the same command again to resume a killed run")
     train.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     train.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
 

@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from .. import applications, memory, models, optimizers, random
-from ..callbacks import CSVLogger
+from ..callbacks import BackupAndRestore, CSVLogger
 from ..data import split_sizes
 from ..models import Sequential
 from .data_sources import UsageError, load_folder, load_source, parse_image_size
@@ -104,6 +104,16 @@ def _limit(source, count):
     source.train, source.test = (x_train[:count], y_train[:count]), (x_test[:count], y_test[:count])
 
 
+def _callbacks(args):
+    """The CSV log, and with --backup a `BackupAndRestore` (a resumed run appends to the log)."""
+    if args.backup is None:
+        return [CSVLogger(os.path.join(args.out, "history.csv"))]
+    backup = BackupAndRestore(args.backup)
+    if os.path.exists(backup.path):
+        print(f"resuming from the backup in {args.backup}")
+    return [CSVLogger(os.path.join(args.out, "history.csv"), append=os.path.exists(backup.path)), backup]
+
+
 def train_command(args: argparse.Namespace) -> None:
     """`gradwork train`: build, train, evaluate and save a model; write its history and plots to --out."""
     source = _load_train_source(args)
@@ -138,8 +148,7 @@ def train_command(args: argparse.Namespace) -> None:
     model.summary()
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
-    history = model.fit(**fit_data, epochs=args.epochs, verbose=args.verbose,
-                        callbacks=[CSVLogger(os.path.join(args.out, "history.csv"))])
+    history = model.fit(**fit_data, epochs=args.epochs, verbose=args.verbose, callbacks=_callbacks(args))
     print(f"training time: {time.perf_counter() - start:.1f} s")
     test_loss, test_accuracy = model.evaluate(**test_data, verbose=0)
     print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")

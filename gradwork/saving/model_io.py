@@ -5,7 +5,9 @@
                                           lists for several inputs),
                      "compile": {...} or null, "metadata": {...}}
     weights.npz     every parameter, keyed by its state_dict path ("layers.0.kernel")
-    optimizer.npz   the optimizer's state (step count and slot variables), when compiled
+    optimizer.npz   the training state, when compiled: the optimizer's (step count and slot variables),
+                    and under "random_state" gw.random's generator state as JSON text (absent in
+                    older files), so shuffling and dropout continue as they would have
 
 Files are written to a temporary file beside the target and renamed over it, so a crash never
 leaves a half-written model.
@@ -24,14 +26,17 @@ import zipfile
 
 import numpy as np
 
+from .. import random
 from ..nn.layer import Layer
 from ..registry import get_registered_class, registered_name
 
 FORMAT = "gradwork-model/1"
+_RANDOM_STATE = "random_state"  # the entry of optimizer.npz holding gw.random's state
 
 
-def _atomic_write(filepath, write):
-    """Call write(file_object) on a temp file in the target's folder, then rename it into place."""
+def atomic_write(filepath: str | os.PathLike, write) -> None:
+    """Call write(file_object) on a temp file in the target's folder, then rename it into place, so a
+    crash leaves the old file or the new one, never half of one."""
     filepath = os.fspath(filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(folder, exist_ok=True)
@@ -90,7 +95,10 @@ def save_model(model: Layer, filepath: str | os.PathLike) -> None:
     }
     text = json.dumps(config, indent=2)
     weights = _npz_bytes(dict(model.state_dict()))
-    optimizer_state = _npz_bytes(model.optimizer.get_state()) if model.optimizer is not None else None
+    optimizer_state = None
+    if model.optimizer is not None:
+        random_state = np.array(json.dumps(random.get_state()))
+        optimizer_state = _npz_bytes({**model.optimizer.get_state(), _RANDOM_STATE: random_state})
 
     def write(f):
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -99,12 +107,13 @@ def save_model(model: Layer, filepath: str | os.PathLike) -> None:
             if optimizer_state is not None:
                 zf.writestr("optimizer.npz", optimizer_state)
 
-    _atomic_write(filepath, write)
+    atomic_write(filepath, write)
 
 
 def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     """Rebuild a model saved by `model.save`: same architecture, weights, and (compiled) optimizer state,
-    so it predicts identically and resumes training identically.
+    so it predicts identically and resumes training identically (when compiled, gradwork's random
+    generator is put back in its state at saving time, so shuffling and dropout continue as they would have).
 
     Parameters
     ----------
@@ -145,6 +154,8 @@ def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     compiled = config.get("compile")
     if compile and compiled is not None:
         model.compile_from_config(compiled)
+        if opt_state is not None and _RANDOM_STATE in opt_state:
+            random.set_state(json.loads(str(opt_state.pop(_RANDOM_STATE))))
         if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
             model.optimizer.set_state(opt_state)
             model.optimizer.build(model.trainable_weights)
@@ -154,7 +165,7 @@ def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
 def save_weights(model: Layer, filepath: str | os.PathLike) -> None:
     """Write the model's state_dict as an .npz file, atomically."""
     data = _npz_bytes(dict(model.state_dict()))
-    _atomic_write(filepath, lambda f: f.write(data))
+    atomic_write(filepath, lambda f: f.write(data))
 
 
 def load_weights(model: Layer, filepath: str | os.PathLike) -> None:

@@ -3,7 +3,8 @@
 Every input is turned once into a data adapter (`data_adapters`), read through one `EpochIterator`;
 each batch goes to the model's `train_step(data)`, `test_step(data)` or `predict_step(data)` (the
 override points), which return the logs. The trainer uses the model's public API only: those steps,
-`reset_metrics`, `optimizer`, `loss`, `stop_training`, `history` and the hook `begin_training`.
+`reset_metrics`, `optimizer`, `loss`, `stop_training`, `history`, the hook `begin_training`, and
+`resume_epoch`, which a callback (`BackupAndRestore`) may set in `on_train_begin` to resume a run.
 """
 import numpy as np
 
@@ -139,7 +140,8 @@ class Trainer:
         sample_weight : array, shape (N,), or one per output, optional
             Each sample's weight in the loss and the metrics (arrays; a batch source gives it per batch).
         initial_epoch : int
-            The epoch to start from (0-based), to resume a run: epochs initial_epoch..epochs-1 run.
+            The epoch to start from (0-based), to resume a run: epochs initial_epoch..epochs-1 run
+            (a `BackupAndRestore` with a backup starts after the backed-up epoch instead).
         steps_per_epoch : int, optional
             Batches per epoch (needed for an endless generator); a finite source then continues where the
             previous epoch stopped. None: one pass over the data per epoch.
@@ -165,9 +167,10 @@ class Trainer:
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=iterator.steps)
         self.stop_training = False
-        cbs.on_train_begin()
+        self.resume_epoch = None
+        cbs.on_train_begin()  # a callback that restored a backup sets resume_epoch: the next epoch to run
         logs = {}
-        for epoch in range(initial_epoch, epochs):
+        for epoch in range(initial_epoch if self.resume_epoch is None else self.resume_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             for step, data in iterator:
