@@ -360,6 +360,13 @@ def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
 
+def as_array(x: Tensor | ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
+    """`x` as an ndarray of its shape: a Tensor's own data or an ndarray itself (no copy unless
+    `dtype` casts it), anything else through `np.asarray`. For code that reads values, not gradients."""
+    x = x.data if isinstance(x, Tensor) else x
+    return np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
+
+
 def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
     """A new Tensor holding a copy of `data`, of any shape (as `torch.tensor`); the arguments as `Tensor`'s."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)

@@ -6,7 +6,8 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from .. import losses
-from .base import Metric, as_array
+from ..tensor import as_array
+from .base import Metric
 from .functions import (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,

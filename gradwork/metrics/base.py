@@ -2,20 +2,10 @@
 import abc
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike, DTypeLike
+from numpy.typing import DTypeLike
 
 from ..registry import snake_case
-from ..tensor import Tensor
 
-
-def as_array(x: Tensor | ArrayLike, dtype: DTypeLike | None = None) -> np.ndarray:
-    """`x` as an ndarray of its shape (a Tensor's own data, not copied unless `dtype` casts it).
-
-    Metrics record no gradient, so they read plain arrays.
-    """
-    x = x.data if isinstance(x, Tensor) else x
-    return np.asarray(x) if dtype is None else np.asarray(x, dtype=dtype)
 
 
 class Metric(abc.ABC):

@@ -7,7 +7,8 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from ..losses import squeeze_or_expand_to_same_rank
 from ..tensor import Tensor
-from .base import Metric, as_array
+from ..tensor import as_array
+from .base import Metric
 
 
 def confusion_matrix(

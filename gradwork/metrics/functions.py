@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 from ..losses import squeeze_or_expand_to_same_rank
 from ..registry import Registry
 from ..tensor import Tensor
-from .base import as_array
+from ..tensor import as_array
 
 
 def accuracy(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> np.ndarray:

@@ -9,7 +9,8 @@ from numpy.typing import ArrayLike, DTypeLike
 from ..losses import squeeze_or_expand_to_same_rank
 from ..registry import FunctionWrapperConfig
 from ..tensor import Tensor
-from .base import Metric, as_array
+from ..tensor import as_array
+from .base import Metric
 from .functions import METRIC_FUNCTIONS, mean_absolute_error, mean_squared_error
 
 

@@ -11,15 +11,9 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..tensor import Tensor
+from ..tensor import Tensor, as_array
 from .variable_state import variable_array
 
-
-def as_array(gradient: np.ndarray | Tensor | ArrayLike) -> np.ndarray:
-    """An ndarray or Tensor gradient (or anything `np.asarray` takes) as an ndarray, without a copy."""
-    if isinstance(gradient, np.ndarray):
-        return gradient
-    return gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
 
 
 def global_scale(gradients: list, clip: float) -> float:

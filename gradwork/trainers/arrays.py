@@ -9,14 +9,14 @@ import numpy as np
 from ..data.utils import split_sizes
 from ..nn.layer import Layer
 from ..nn.shapes import matches_shape
-from ..tensor import Tensor
+from ..tensor import as_array
 from . import nested
 from .nested import Data, take
 
 
 def _array(value, dtype):
     """`value` as an ndarray; floats in `dtype`."""
-    value = value.data if isinstance(value, Tensor) else np.asarray(value)
+    value = as_array(value)
     return value.astype(dtype) if value.dtype.kind == "f" and value.dtype != dtype else value
 
 

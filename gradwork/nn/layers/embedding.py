@@ -4,7 +4,7 @@ from typing import Any
 
 from ...tensor import Tensor
 from ...ops.nn.embedding import embedding
-from ...ops.nn.masking import as_array
+from ...tensor import as_array
 from ..layer import Layer
 from . import _checks
 from ...registry import serialize_object

@@ -9,7 +9,8 @@ import numpy as np
 from ... import activations, initializers
 from ...ops.nn import activations as kernel_activations
 from ...ops.nn.dropout import dropout, dropout_mask
-from ...ops.nn.masking import as_array, boolean_mask
+from ...ops.nn.masking import boolean_mask
+from ...tensor import as_array
 from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor, as_tensor

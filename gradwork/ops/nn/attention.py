@@ -14,7 +14,8 @@ from numpy.typing import ArrayLike
 from ...autograd.function import Function
 from ...tensor import Tensor, as_tensor
 from .dropout import dropout
-from .masking import as_array, broadcasts_to
+from ...tensor import as_array
+from .masking import broadcasts_to
 from .softmax import masked_softmax
 
 

@@ -7,7 +7,7 @@ from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor
-from .masking import as_array
+from ...tensor import as_array
 
 
 class _EmbeddingLookup(Function):

@@ -5,12 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ...tensor import Tensor
+from ...tensor import Tensor, as_array
 
-
-def as_array(x: Tensor | ArrayLike) -> np.ndarray:
-    """A Tensor's data (no copy), or an array-like as an ndarray (no copy for an ndarray); same shape."""
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def boolean_mask(mask: Tensor | ArrayLike, where: str, meaning: str = "True = keep") -> np.ndarray:
