@@ -1,6 +1,7 @@
 """Keras losses: forward and gradient against PyTorch in float64, Keras's clipping by hand, the
 softmax/sigmoid-logits shortcut, reductions, sample weights, lookup and errors."""
 
+import re
 import warnings
 
 import numpy as np
@@ -487,3 +488,42 @@ def test_errors():
     assert "sparse_categorical_crossentropy" in str(info.value)
     with pytest.raises(TypeError, match="PyTorch's order"):
         L.get(F.cross_entropy)
+
+
+# ----- check_target: what fit checks before training, without computing the loss ----------------
+CHECK_TARGET_CASES = [
+    # (loss, y_true, pred_shape, sample_weight)
+    (L.SparseCategoricalCrossentropy(), [0, 2, 1], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [[0], [2], [1]], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0, 3, 1], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0, -1, 1], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0.0, 1.5, 1.0], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0.0, np.nan, 1.0], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), ["a", "b", "c"], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0, 1], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [[0, 1, 2]], (1, 3, 3), None),
+    (L.SparseCategoricalCrossentropy(ignore_class=-1), [0, -1, 2], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(ignore_class=5), [0, 5, 3], (3, 3), None),
+    (L.SparseCategoricalCrossentropy(), [0, 1, 2], (3, 3), [1.0, 2.0, 0.5]),
+    (L.SparseCategoricalCrossentropy(), [0, 1, 2], (3, 3), [1.0, 2.0]),
+    (L.SparseCategoricalCrossentropy(), [[0, 1], [2, 2]], (2, 2, 3), [[1.0, 0.0], [1.0, 1.0]]),
+    (L.SparseCategoricalCrossentropy(), [[0, 1], [2, 2]], (2, 2, 3), [[1.0, 0.0, 1.0]] * 2),
+    (L.SparseCategoricalCrossentropy(axis=0), [0, 1, 2], (3, 3), None),
+    (L.MeanSquaredError(), np.zeros((4, 2)), (4, 2), None),
+    (L.MeanSquaredError(), np.zeros((4, 3)), (4, 2), None),
+    (L.CategoricalCrossentropy(), np.eye(3), (3, 3), None),
+    (L.CategoricalCrossentropy(), [0, 1, 2], (3, 3), None),
+]
+
+
+@pytest.mark.parametrize("loss, y_true, pred_shape, sample_weight", CHECK_TARGET_CASES)
+def test_check_target_raises_exactly_when_the_loss_would(loss, y_true, pred_shape, sample_weight):
+    """check_target refuses what the loss refuses for some predictions of pred_shape, and only that."""
+    y_pred = np.random.default_rng(0).uniform(0.1, 0.9, pred_shape).astype(np.float32)
+    try:
+        loss(y_true, y_pred, sample_weight=sample_weight)
+    except (ValueError, TypeError) as err:
+        with pytest.raises(type(err), match=re.escape(str(err))):
+            loss.check_target(y_true, pred_shape, sample_weight)
+    else:
+        loss.check_target(y_true, pred_shape, sample_weight)

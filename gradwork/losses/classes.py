@@ -1,20 +1,22 @@
 """`Loss`, the base of the Keras loss classes, and the classes themselves (each a per-sample function
 from `functions.py` with its settings, weighted and reduced by `reduction.py`)."""
 import abc
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from ..autograd.grad_mode import no_grad
 from ..registry import FunctionWrapperConfig, snake_case
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, as_tensor, get_default_dtype
 from .functions import (
     LOSS_FUNCTIONS, binary_crossentropy, categorical_crossentropy, huber, mean_absolute_error,
     mean_squared_error, sparse_categorical_crossentropy, sparse_crossentropy_and_mask,
 )
-from .reduction import reduce_weighted_values, standardize_reduction
-from .shapes import prediction, squeeze_or_expand_to_same_rank, target
+from .reduction import aligned_weights, reduce_weighted_values, standardize_reduction
+from .shapes import class_labels, prediction, squeeze_or_expand_to_same_rank, target
 
 
 class Loss(abc.ABC):
@@ -67,6 +69,16 @@ class Loss(abc.ABC):
 
     def _call_with_mask(self, y_true, y_pred):
         return self.call(y_true, y_pred), None
+
+    def check_target(self, y_true: ArrayLike, pred_shape: tuple[int, ...],
+                     sample_weight: ArrayLike | None = None) -> None:
+        """Raise ValueError if `self(y_true, y_pred, sample_weight)` would refuse y_true or sample_weight
+        for predictions y_pred of shape `pred_shape` (what `fit` checks before it trains). This runs the
+        loss on stand-in predictions (0.5 everywhere); a loss whose checks need no prediction overrides
+        it with those checks alone."""
+        with no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the training steps give the loss's warnings, once each
+            self(y_true, np.full(pred_shape, 0.5, dtype=self.dtype or get_default_dtype()), sample_weight)
 
     def get_config(self) -> dict[str, Any]:
         """The constructor's arguments: "name", "reduction", "dtype" (a name or None), and the subclass's."""
@@ -231,3 +243,14 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         return sparse_crossentropy_and_mask(
             y_true, y_pred, self.from_logits, self.ignore_class, self.axis, self.name
         )
+
+    def check_target(self, y_true: ArrayLike, pred_shape: tuple[int, ...],
+                     sample_weight: ArrayLike | None = None) -> None:
+        """`Loss.check_target` without a stand-in: the labels (shape, whole numbers, range) and the
+        sample weights' shape."""
+        if self.axis not in (-1, len(pred_shape) - 1):
+            super().check_target(y_true, pred_shape, sample_weight)  # the axis error, as the call gives it
+            return
+        labels, _ = class_labels(y_true, pred_shape, self.name, self.ignore_class)
+        if sample_weight is not None:
+            aligned_weights(sample_weight, np.zeros(labels.shape, np.float32), self.name)

@@ -16,7 +16,7 @@ from ..nn import functional as F
 from ..registry import Registry
 from ..tensor import Tensor
 from .logits import logits_for
-from .shapes import integer_labels, matched, prediction, target
+from .shapes import class_labels, matched, prediction, target
 
 EPSILON = 1e-7  # Keras's backend.epsilon(): the clip applied to probabilities
 
@@ -183,17 +183,7 @@ def sparse_crossentropy_and_mask(
     if isinstance(axis, bool) or axis not in (-1, y_pred.ndim - 1):
         raise ValueError(f"{name}: only the last axis can hold the classes, got axis={axis!r}")
     logits = logits_for(y_pred, from_logits, "softmax", name, -1)
-    labels = integer_labels(y_true, y_pred.shape, name)
-    valid = None
-    if ignore_class is not None:
-        valid = labels != ignore_class
-        labels = np.where(valid, labels, 0)
-    n_classes = y_pred.shape[-1]
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        bad = labels[(labels < 0) | (labels >= n_classes)].flat[0]
-        raise ValueError(
-            f"{name}: label {bad} is out of range for {n_classes} classes (0 to {n_classes - 1})"
-        )
+    labels, valid = class_labels(y_true, y_pred.shape, name, ignore_class)
     if logits is not None:
         values = F.cross_entropy(logits, labels, reduction="none")
     else:

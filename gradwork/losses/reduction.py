@@ -20,8 +20,15 @@ def standardize_reduction(reduction: str | None) -> str | None:
     return reduction
 
 
-def _aligned_weights(sample_weight, values, name):
-    """`sample_weight` as an array shaped to multiply `values` (whose rank may be fixed up too)."""
+def aligned_weights(sample_weight: Tensor | ArrayLike, values: Tensor | np.ndarray,
+                    name: str) -> tuple[Tensor | np.ndarray, np.ndarray]:
+    """(values, sample_weight as an array shaped to multiply them), after Keras's rank fix-up of either.
+
+    Raises
+    ------
+    ValueError
+        Naming the loss `name`, when the weights do not fit the shape of `values`.
+    """
     sw = sample_weight.data if isinstance(sample_weight, Tensor) else sample_weight
     sw = np.asarray(sw, dtype=values.dtype)
     shown = sw.shape
@@ -80,12 +87,12 @@ def reduce_weighted_values(
             valid = weight.sum()  # masked entries leave the average: divide by the valid count only
             weight = weight * (weight.size / valid if valid else 0.0)
         if sample_weight is not None:
-            weight, sample_weight = _aligned_weights(sample_weight, Tensor._make(weight), name)
+            weight, sample_weight = aligned_weights(sample_weight, Tensor._make(weight), name)
             sample_weight = weight.data * sample_weight
         else:
             sample_weight = weight
     if sample_weight is not None:
-        values, sample_weight = _aligned_weights(sample_weight, values, name)
+        values, sample_weight = aligned_weights(sample_weight, values, name)
         values = values * sample_weight
     return reduce_values(values, sample_weight, reduction)
 

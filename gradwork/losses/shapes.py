@@ -122,3 +122,36 @@ def integer_labels(y_true: Tensor | ArrayLike, pred_shape: tuple[int, ...], name
     elif t.dtype.kind not in "iub":
         raise TypeError(f"{name}: y_true must hold integer class labels, got dtype {t.dtype}")
     return t.astype(np.int64)
+
+
+def class_labels(y_true: Tensor | ArrayLike, pred_shape: tuple[int, ...], name: str,
+                 ignore_class: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """`integer_labels`, checked to lie in [0, classes), and the mask of the labels that count.
+
+    Parameters
+    ----------
+    y_true, pred_shape, name : as for `integer_labels`
+    ignore_class : int, optional
+        A label that does not count (it may lie outside the range).
+
+    Returns
+    -------
+    labels : ndarray of int64, shape pred_shape[:-1]
+        The ignored ones replaced by 0.
+    valid : ndarray of bool of that shape, or None without `ignore_class`
+
+    Raises
+    ------
+    ValueError
+        As `integer_labels`, and for a label out of range.
+    """
+    labels = integer_labels(y_true, pred_shape, name)
+    valid = None
+    if ignore_class is not None:
+        valid = labels != ignore_class
+        labels = np.where(valid, labels, 0)
+    n_classes = pred_shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[(labels < 0) | (labels >= n_classes)].flat[0]
+        raise ValueError(f"{name}: label {bad} is out of range for {n_classes} classes (0 to {n_classes - 1})")
+    return labels, valid

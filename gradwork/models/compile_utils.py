@@ -19,13 +19,11 @@ order or a dict by output name.
 """
 import copy
 import numbers
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 
 from .. import losses as losses_module, metrics as metrics_module, optimizers
-from ..autograd.grad_mode import no_grad
 from ..metrics import Mean
 from ..tensor import Tensor
 from ..trainers import nested
@@ -212,12 +210,12 @@ def _is_builtin(loss):
     return not isinstance(loss, losses_module.LossFunctionWrapper) or losses_module.LOSS_FUNCTIONS.is_entry(loss.fn)
 
 
-_CHECK_ROWS = 8192  # samples per loss call while checking (bounds the stand-in predictions' memory)
+_CHECK_ROWS = 8192  # samples per check_target call (bounds the memory of a loss's stand-in predictions)
 
 
 def _check_loss_values(model_name, loss, where, y, output_shape, sample_weight):
-    """Run `loss` over all of y, in chunks, against stand-in predictions (0.5 everywhere) of the output's
-    shape, so that its own checks raise now; binary cross-entropy's labels must also lie in [0, 1].
+    """Check y (and sample_weight) against the built-in `loss` for the output's shape, in chunks
+    (`Loss.check_target`); binary cross-entropy's labels must also lie in [0, 1].
 
     y : ndarray, shape (N, ...); output_shape : the output's shape, batch axis None (other None axes
     take y's sizes); sample_weight : ndarray of shape (N, ...), or None."""
@@ -227,14 +225,11 @@ def _check_loss_values(model_name, loss, where, y, output_shape, sample_weight):
     sizes = [y.shape[i] if d is None and 0 < i < y.ndim else d for i, d in enumerate(output_shape)]
     if any(d is None for d in sizes[1:]):
         return  # sizes not known before the forward pass: the loss checks each batch as it trains
-    stand_in = np.full([min(len(y), _CHECK_ROWS)] + sizes[1:], 0.5, dtype=np.float32)
     try:
-        with no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the training steps warn, once each
-            for start in range(0, len(y), _CHECK_ROWS):
-                rows = slice(start, start + _CHECK_ROWS)
-                weights = None if sample_weight is None else nested.take(sample_weight, rows)
-                loss(y[rows], stand_in[:len(y[rows])], sample_weight=weights)
+        for start in range(0, len(y), _CHECK_ROWS):
+            rows = slice(start, start + _CHECK_ROWS)
+            weights = None if sample_weight is None else nested.take(sample_weight, rows)
+            loss.check_target(y[rows], (len(y[rows]), *sizes[1:]), weights)
     except ValueError as err:
         raise ValueError(f"{model_name}: {where} does not fit the compiled loss: {err}") from err
 
