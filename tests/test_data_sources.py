@@ -188,6 +188,14 @@ def test_workers_yield_in_order_and_bit_identical(make):
                              serial)
 
 
+@pytest.mark.parametrize("context", ["fork", "spawn"])
+def test_worker_processes_yield_in_order_and_bit_identical(context):
+    serial = _flat(DataLoader(Squares(23), batch_size=4, shuffle=True, seed=0))
+    loader = DataLoader(Squares(23), batch_size=4, shuffle=True, seed=0, num_workers=2,
+                        multiprocessing_context=context)
+    _assert_same_batches(_flat(loader), serial)
+
+
 def test_leaving_an_epoch_early_stops_the_workers():
     loader = DataLoader(Squares(50), batch_size=2, num_workers=2)
     for i, _ in enumerate(loader):
@@ -202,6 +210,9 @@ def test_leaving_an_epoch_early_stops_the_workers():
     ({"num_workers": -1}, ValueError, "num_workers must be a non-negative integer, got -1"),
     ({"shuffle": 64}, TypeError, "shuffle must be True or False, got 64"),
     ({"collate_fn": 3}, TypeError, "collate_fn must be callable"),
+    ({"multiprocessing_context": "fork"}, ValueError, "needs worker processes: give num_workers > 0"),
+    ({"num_workers": 2, "multiprocessing_context": "threads"}, ValueError,
+     r"multiprocessing_context must be one of \[.*'spawn'.*\] or None, got 'threads'"),
 ])
 def test_loader_argument_errors(kwargs, error, match):
     with pytest.raises(error, match=match):

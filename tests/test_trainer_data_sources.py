@@ -5,6 +5,7 @@ result must be bit-identical to fitting the arrays.
 """
 
 import numpy as np
+import pytest
 
 import gradwork as gw
 from gradwork.nn import Dense, Input
@@ -33,11 +34,12 @@ def _same(a, b):
     return len(a) == len(b) and all(np.array_equal(u, v) for u, v in zip(a, b))
 
 
-def test_a_dataloader_over_arrays_trains_exactly_as_the_arrays():
+@pytest.mark.parametrize("workers", [{}, {"num_workers": 2}, {"num_workers": 2, "multiprocessing_context": "spawn"}])
+def test_a_dataloader_over_arrays_trains_exactly_as_the_arrays(workers):
     x, y = _data()
     by_arrays, by_loader = _model(), _model()
     h1 = by_arrays.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
-    h2 = by_loader.fit(gw.data.DataLoader((x, y), batch_size=16), epochs=3, verbose=0)
+    h2 = by_loader.fit(gw.data.DataLoader((x, y), batch_size=16, **workers), epochs=3, verbose=0)
     assert _same(_weights(by_arrays), _weights(by_loader))
     assert h1.history == h2.history
     loader = gw.data.DataLoader((x, y), batch_size=10)
@@ -120,21 +122,29 @@ def test_a_pytorch_dataloader_feeds_fit_evaluate_and_predict_without_gradwork_im
     np.testing.assert_array_equal(by_torch.predict(loader, verbose=0), by_arrays.predict(x, batch_size=16, verbose=0))
 
 
-def test_a_memory_mapped_npy_is_shuffled_by_index_and_never_loaded_whole(tmp_path):
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64])
+def test_a_memory_mapped_npy_is_shuffled_by_index_and_never_loaded_whole(tmp_path, dtype):
     import tracemalloc
 
     rng = np.random.default_rng(0)
-    x = (rng.random((20000, 100)) * 255).astype(np.uint8)          # 2 MB on disk, 8 MB as float32
+    x = (rng.random((20000, 100)) * 255).astype(dtype)  # uint8: 2 MB on disk, 8 MB as float32; float64: 16 MB
     np.save(tmp_path / "x.npy", x)
     y = rng.integers(0, 3, len(x))
     mapped = np.load(tmp_path / "x.npy", mmap_mode="r")
-    model = gw.Sequential([Input(shape=(100,)), Dense(3)])
-    model.compile(optimizer="sgd", loss=gw.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(mapped[:512], y[:512], batch_size=256, epochs=1, verbose=0)   # build and warm up
-    tracemalloc.start()
-    try:
-        model.fit(mapped, y, batch_size=256, epochs=1, shuffle=True, verbose=0)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+
+    def fitted(data, measure=False):
+        gw.random.seed(0)
+        model = gw.Sequential([Input(shape=(100,)), Dense(3)])
+        model.compile(optimizer="sgd", loss=gw.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(data[:512], y[:512], batch_size=256, epochs=1, verbose=0)   # build and warm up
+        tracemalloc.start()
+        try:
+            model.fit(data, y, batch_size=256, epochs=1, shuffle=True, verbose=0)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        return model.get_weights(), peak
+
+    weights, peak = fitted(mapped)
     assert peak < x.nbytes / 2, f"fit allocated {peak} bytes at its peak for a {x.nbytes}-byte mapped array"
+    assert _same(weights, fitted(x)[0])  # the same training as on the array in memory

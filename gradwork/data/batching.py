@@ -9,6 +9,7 @@ it. Shuffled batches are fresh arrays.
 >>> [yb.tolist() for _, yb in batches(x, y, batch_size=2)]
 [[0, 1], [2, 3], [4]]
 """
+import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -36,6 +37,18 @@ def _check_count(name: str, value, least: int) -> int:
         kind = "a positive" if least else "a non-negative"
         raise ValueError(f"{name} must be {kind} integer, got {value!r}")
     return int(value)
+
+
+def _checked_context(context, num_workers: int) -> str | None:
+    """`multiprocessing_context`, checked: a start method this platform has, with workers to start."""
+    if context is None:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    if context not in methods:
+        raise ValueError(f"multiprocessing_context must be one of {methods} or None, got {context!r}")
+    if num_workers == 0:
+        raise ValueError(f"multiprocessing_context={context!r} needs worker processes: give num_workers > 0")
+    return context
 
 
 def num_batches(num_samples: int, batch_size: int, drop_last: bool = False) -> int:
@@ -80,12 +93,17 @@ class DataLoader:
         Default: `default_collate` (stacks, keeping a sample's tuple/dict structure). Over arrays
         without a collate_fn a batch is one fancy index per array and no collate runs.
     num_workers : int
-        0 loads batches in the iterating thread; n > 0 loads them in n threads, at most 2n ahead,
-        yielded in order and bit-identical to num_workers=0.
+        0 loads batches in the iterating thread; n > 0 loads them in n workers, at most 2n ahead,
+        yielded in order and bit-identical to num_workers=0. The workers are threads (NumPy's
+        gathers run in parallel in them), or processes with `multiprocessing_context`.
     seed : None, int or numpy Generator
         The shuffling generator: an int seeds one generator once, which advances every epoch (the
         sequence of epoch orders repeats); None draws each epoch from gradwork's generator, so
         `gw.random.seed(n)` repeats it.
+    multiprocessing_context : "fork", "spawn", "forkserver", or None
+        PyTorch's argument (there, workers are always processes): given, the workers are processes
+        started this way, each with a copy of the loader (the dataset and `collate_fn` must then be
+        picklable: defined at a module's top level). None: threads.
     y : array of shape (N, ...), optional
         The older form `DataLoader(x, y, batch_size=...)`: `y` by keyword, or as the second
         positional argument when that is array-like (then the positional order is the older
@@ -101,7 +119,7 @@ class DataLoader:
     def __init__(self, dataset_or_arrays: Dataset | ArrayLike | Sequence[ArrayLike], *args: Any,
                  batch_size: int = 32, shuffle: bool = False, drop_last: bool = False,
                  collate_fn: Callable[[list], Any] | None = None, num_workers: int = 0, seed: Seed = None,
-                 y: ArrayLike | None = None):
+                 multiprocessing_context: str | None = None, y: ArrayLike | None = None):
         options = {"y": y, "batch_size": batch_size, "shuffle": shuffle, "drop_last": drop_last,
                    "collate_fn": collate_fn, "num_workers": num_workers, "seed": seed}
         order = _XY_ORDER if args and _is_array_like(args[0]) else _TORCH_ORDER
@@ -122,6 +140,7 @@ class DataLoader:
         if options["collate_fn"] is not None and not callable(options["collate_fn"]):
             raise TypeError(f"collate_fn must be callable or None, got {type(options['collate_fn']).__name__}")
         self.collate_fn = options["collate_fn"]
+        self.multiprocessing_context = _checked_context(multiprocessing_context, self.num_workers)
         if len(self.dataset) == 0:
             raise ValueError("dataset_or_arrays is empty (0 samples): there is nothing to batch")
         self._rng = None if options["seed"] is None else as_generator(options["seed"])
@@ -136,7 +155,9 @@ class DataLoader:
 
     def __iter__(self) -> Iterator:
         order = as_generator(self._rng).permutation(len(self.dataset)) if self.shuffle else None
-        return in_order(partial(self._load, order), len(self), self.num_workers, max(2 * self.num_workers, 1))
+        context = self.multiprocessing_context
+        return in_order(partial(self._load, order), len(self), self.num_workers, max(2 * self.num_workers, 1),
+                        processes=context is not None, start_method=context)
 
     def _load(self, order: np.ndarray | None, i: int) -> Any:
         """Batch i of an epoch visiting the samples in `order` (None: in their order)."""
@@ -153,8 +174,10 @@ class DataLoader:
         return (self.collate_fn or default_collate)(samples)
 
     def __repr__(self) -> str:
+        context = self.multiprocessing_context
+        context = "" if context is None else f", multiprocessing_context={context!r}"
         return (f"DataLoader(num_samples={self.num_samples}, batch_size={self.batch_size}, "
-                f"shuffle={self.shuffle}, drop_last={self.drop_last}, num_workers={self.num_workers})")
+                f"shuffle={self.shuffle}, drop_last={self.drop_last}, num_workers={self.num_workers}{context})")
 
 
 def batches(x: ArrayLike, y: ArrayLike | None = None, batch_size: int = 32, shuffle: bool = False,

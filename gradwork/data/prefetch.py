@@ -4,6 +4,7 @@
 >>> list(in_order(lambda i: i * i, 5, workers=2, max_queued=3))
 [0, 1, 4, 9, 16]
 """
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -24,7 +25,7 @@ def _load_in_process(index: int):
 
 
 def in_order(load: Callable[[int], Any], count: int, workers: int = 0, max_queued: int = 1,
-             processes: bool = False) -> Iterator:
+             processes: bool = False, start_method: str | None = None) -> Iterator:
     """Yield `load(0), ..., load(count - 1)` in that order, computed ahead by a pool of workers.
 
     Parameters
@@ -40,6 +41,8 @@ def in_order(load: Callable[[int], Any], count: int, workers: int = 0, max_queue
         Results submitted ahead of the one being consumed (at least 1).
     processes : bool
         Worker processes instead of threads.
+    start_method : "fork", "spawn", "forkserver" or None
+        How worker processes start (`multiprocessing.get_context`); None: the platform's default.
 
     Yields
     ------
@@ -50,7 +53,8 @@ def in_order(load: Callable[[int], Any], count: int, workers: int = 0, max_queue
         return
     pool: Executor
     if processes:
-        pool = ProcessPoolExecutor(workers, initializer=_install_load, initargs=(load,))
+        pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start_method), initializer=_install_load,
+                                   initargs=(load,))
         submit = lambda i: pool.submit(_load_in_process, i)  # noqa: E731
     else:
         pool = ThreadPoolExecutor(workers, thread_name_prefix="gradwork-data")

@@ -15,7 +15,10 @@ from .nested import Data, take
 
 
 def _array(value, dtype):
-    """`value` as an ndarray; floats in `dtype`."""
+    """`value` as an ndarray; floats in `dtype`, but for a memory-mapped array, which stays on disk (its
+    batches are converted as they are read: the layers and losses cast their inputs)."""
+    if isinstance(value, np.memmap):
+        return value
     value = as_array(value)
     return value.astype(dtype) if value.dtype.kind == "f" and value.dtype != dtype else value
 
