@@ -141,10 +141,82 @@ def test_shuffles_each_epoch_reproducibly_by_seed(folder):
     ({"labels": None, "class_names": ["a"]}, "class_names"),
     ({"class_names": ["cat", "dog"]}, "class_names"),
     ({"validation_split": 0.01, "subset": "validation", "seed": 1}, "validation subset.*empty"),
+    ({"interpolation": "gaussian"}, "interpolation must be one of .*'lanczos3'.*got 'gaussian'"),
+    ({"crop_to_aspect_ratio": True, "pad_to_aspect_ratio": True}, "cannot both be True"),
+    ({"data_format": "NHWC"}, "data_format"),
 ])
 def test_bad_arguments_name_the_argument(folder, kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         image_dataset_from_directory(folder, **kwargs)
+
+
+def _one_image(tmp_path, pixels):
+    """A folder with one class holding one PNG of `pixels` (uint8, (height, width, 3))."""
+    os.makedirs(tmp_path / "only", exist_ok=True)
+    Image.fromarray(pixels).save(tmp_path / "only" / "image.png")
+    return tmp_path
+
+
+def _read(folder, **kwargs):
+    (x, _), = image_dataset_from_directory(folder, shuffle=False, verbose=False, **kwargs).iter_epoch()
+    return x[0]
+
+
+def test_crop_and_pad_to_aspect_ratio_keep_the_proportions(tmp_path):
+    """A 4 x 8 image (height x width) read as 4 x 4: the crop keeps its centre columns 2..5, the pad
+    puts it in rows 2..5 of an 8 x 8 black square, and nearest-neighbour resizing shows which."""
+    pixels = np.zeros((4, 8, 3), np.uint8)
+    pixels[:, :, 0] = np.arange(8) * 30                    # red: the column
+    pixels[:, :, 1] = np.arange(4)[:, None] * 60 + 10      # green: the row, never 0
+    folder = _one_image(tmp_path, pixels)
+    cropped = _read(folder, image_size=(4, 4), interpolation="nearest", crop_to_aspect_ratio=True)
+    np.testing.assert_array_equal(cropped[..., 0], np.tile([60, 90, 120, 150], (4, 1)))
+    np.testing.assert_array_equal(cropped[..., 1], np.repeat([[10], [70], [130], [190]], 4, axis=1))
+    padded = _read(folder, image_size=(8, 8), interpolation="nearest", pad_to_aspect_ratio=True)
+    np.testing.assert_array_equal(padded[2:6], pixels.astype(np.float32))
+    assert not padded[:2].any() and not padded[6:].any()
+    squeezed = _read(folder, image_size=(4, 4), interpolation="nearest")
+    np.testing.assert_array_equal(squeezed[..., 0], np.tile([0, 60, 120, 180], (4, 1)) + 30)
+
+
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest", "bicubic", "area", "lanczos3"])
+def test_interpolations_resize_and_keep_a_flat_image_flat(tmp_path, interpolation):
+    folder = _one_image(tmp_path, np.full((10, 14, 3), 77, np.uint8))
+    x = _read(folder, image_size=(3, 5), interpolation=interpolation)
+    assert x.shape == (3, 5, 3) and np.all(x == 77)
+
+
+def test_batch_size_none_gives_samples_that_fit_batches(folder):
+    samples = image_dataset_from_directory(folder, image_size=(4, 4), batch_size=None, shuffle=False,
+                                           verbose=False)
+    assert isinstance(samples, gw.data.Dataset) and len(samples) == 24
+    image, label = samples[9]
+    assert image.shape == (4, 4, 3) and label == 1
+    batched = image_dataset_from_directory(folder, image_size=(4, 4), batch_size=24, shuffle=False, verbose=False)
+    x, y = batched[0]
+    np.testing.assert_array_equal(np.stack([samples[i][0] for i in range(24)]), x)
+    gw.random.seed(0)
+    model = gw.Sequential([gw.nn.Input(shape=(4, 4, 3)), gw.nn.Flatten(), gw.nn.Dense(3)])
+    model.compile(optimizer="sgd", loss=gw.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(samples, batch_size=8, epochs=1, verbose=0)
+    assert len(history.history["loss"]) == 1
+
+
+def test_channels_first_and_verbose(folder, capsys):
+    x, _ = image_dataset_from_directory(folder, image_size=(4, 6), shuffle=False, data_format="channels_first")[0]
+    assert x.shape == (24, 3, 4, 6)
+    assert capsys.readouterr().out == "Found 24 files belonging to 3 classes.\n"
+    image_dataset_from_directory(folder, validation_split=0.25, subset="both", seed=1)
+    assert capsys.readouterr().out.splitlines() == [
+        "Found 24 files belonging to 3 classes.", "Using 18 files for training.", "Using 6 files for validation."]
+
+
+def test_follow_links(folder, tmp_path):
+    os.makedirs(tmp_path / "root" / "cat")
+    os.symlink(folder / "cat", tmp_path / "root" / "cat" / "linked")
+    with pytest.raises(ValueError, match="holds no images"):
+        image_dataset_from_directory(tmp_path / "root", verbose=False)
+    assert len(image_dataset_from_directory(tmp_path / "root", follow_links=True, verbose=False).file_paths) == 8
 
 
 def test_missing_directory_and_no_images(tmp_path):
@@ -212,7 +284,7 @@ MEMORY_SCRIPT = textwrap.dedent("""
     from gradwork.data import image_dataset_from_directory
 
     folder, margin = sys.argv[1], int(sys.argv[2])
-    ds = image_dataset_from_directory(folder, image_size=(256, 256), batch_size=4, shuffle=False)
+    ds = image_dataset_from_directory(folder, image_size=(256, 256), batch_size=4, shuffle=False, verbose=False)
     ds[0]                                                 # imports and Pillow's plugins loaded
     with open("/proc/self/status") as f:
         virtual = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize"))
