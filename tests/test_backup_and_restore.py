@@ -81,6 +81,66 @@ def test_a_crashed_run_resumes_bit_identical(tmp_path):
     assert not backup_dir.exists()                       # deleted after a normal end
 
 
+def _images(n=48):
+    rng = np.random.default_rng(1)
+    images = rng.uniform(0, 1, (n, 6, 6, 1)).astype(np.float32)
+    return images, (images[:, :3].mean(axis=(1, 2, 3)) > images[:, 3:].mean(axis=(1, 2, 3))).astype(np.int64)
+
+
+def _augmenting_model():
+    gw.random.seed(0)
+    model = gw.Sequential([nn.Input(shape=(6, 6, 1)), nn.RandomFlip(seed=3), nn.RandomTranslation(0.2, 0.2, seed=4),
+                           nn.Flatten(), nn.Dropout(0.2), nn.Dense(2, activation="softmax")])
+    model.compile(gw.optimizers.Adam(learning_rate=0.01), "sparse_categorical_crossentropy")
+    return model
+
+
+def test_seeded_loaders_augmentation_and_checkpoint_state_resume_bit_identical(tmp_path):
+    """The generators of their own that a seeded DataLoader and seeded augmentation layers hold, and
+    ModelCheckpoint's best value, are backed up and restored too."""
+    images, labels = _images()
+
+    def run(extra, checkpoint_dir):
+        model = _augmenting_model()
+        loader = gw.data.DataLoader((images, labels), batch_size=8, shuffle=True, seed=7)
+        checkpoint = gw.callbacks.ModelCheckpoint(checkpoint_dir / "best.weights.npz", monitor="loss",
+                                                  mode="max", save_best_only=True, save_weights_only=True)
+        history = model.fit(loader, epochs=6, verbose=0, callbacks=[checkpoint, *extra]).history
+        return model, history, checkpoint.best
+
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    model, full, best = run([], tmp_path / "a")
+    backup = tmp_path / "backup"
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run([gw.callbacks.BackupAndRestore(backup), _Crash()], tmp_path / "b")
+    gw.random.seed(99)
+    resumed_model, resumed, resumed_best = run([gw.callbacks.BackupAndRestore(backup)], tmp_path / "b")
+    _assert_same(_state(resumed_model), _state(model))
+    assert resumed == {k: v[3:] for k, v in full.items()} and resumed_best == best == max(full["loss"])
+
+
+def test_an_image_folder_resumes_bit_identical(tmp_path):
+    image_module = pytest.importorskip("PIL.Image")
+    images, labels = _images(24)
+    for i, (image, label) in enumerate(zip(images, labels)):
+        os.makedirs(tmp_path / "folder" / str(label), exist_ok=True)
+        pixels = (image[..., 0] * 255).astype(np.uint8)
+        image_module.fromarray(pixels).save(tmp_path / "folder" / str(label) / f"{i}.png")
+
+    def run(extra):
+        model = _augmenting_model()
+        folder = gw.data.image_dataset_from_directory(tmp_path / "folder", color_mode="grayscale", image_size=(6, 6),
+                                                      batch_size=5, seed=11, verbose=False)
+        return model, model.fit(folder, epochs=6, verbose=0, callbacks=extra).history
+
+    model, full = run([])
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run([gw.callbacks.BackupAndRestore(tmp_path / "backup"), _Crash()])
+    resumed_model, resumed = run([gw.callbacks.BackupAndRestore(tmp_path / "backup")])
+    _assert_same(_state(resumed_model), _state(model))
+    assert resumed == {k: v[3:] for k, v in full.items()}
+
+
 def test_the_backup_is_kept_without_delete_checkpoint_and_no_pickle_is_used(tmp_path):
     model = build()
     _fit(model, [gw.callbacks.BackupAndRestore(tmp_path, delete_checkpoint=False)], epochs=2)

@@ -46,12 +46,17 @@ class BackupAndRestore(Callback):
     The backup (one file, ``backup_dir/backup.npz``, JSON and arrays, written atomically) holds the
     model's weights (non-trainable ones included), the optimizer's state (its step count included),
     gradwork's random generator (`gw.random.get_state`), the last finished epoch, and the state of
-    every other callback that has one (`get_state`: EarlyStopping, ReduceLROnPlateau). When `fit`
-    starts and a backup exists, all of it is put back and `fit` continues with the next epoch, so a
-    run killed at any moment and started again ends bit-identical to one that was never stopped (with
-    shuffling and dropout; data loaders and layers given their own `seed` keep their own generators,
-    which are not backed up). The callback list runs this callback after all others, so it saves their
-    end-of-epoch state and restores theirs after their `on_train_begin`.
+    every other callback that has one (`get_state`: EarlyStopping, ReduceLROnPlateau, ModelCheckpoint),
+    and the generators of their own that layers and the training data hold (`get_random_state`: a
+    seeded augmentation layer, a seeded `gw.data.DataLoader`, an image folder; a PyDataset of yours
+    may define `get_random_state()` and `set_random_state(state)` too). When `fit` starts and a
+    backup exists, all of it is put back and `fit` continues with the next epoch, so a run killed at
+    any moment and started again ends bit-identical to one that was never stopped (with shuffling,
+    dropout and augmentation). The callback list runs this callback after all others, so it saves
+    their end-of-epoch state and restores theirs after their `on_train_begin`.
+
+    With `steps_per_epoch` on data whose passes run across epochs, a resumed run starts a new pass
+    of the data; without it (one pass per epoch) nothing is lost.
 
     Parameters
     ----------
@@ -89,6 +94,12 @@ class BackupAndRestore(Callback):
     def _stateful(self):
         return [cb for cb in self.callbacks if cb.get_state() is not None]
 
+    def _random_owners(self):
+        """(name, owner) of each generator of its own: the model's layers' (by path), then the training data's."""
+        owners = [(path, layer) for path, layer in self.model.named_layers() if hasattr(layer, "get_random_state")]
+        data = (self.params or {}).get("data")
+        return owners + ([("data", data)] if hasattr(data, "get_random_state") else [])
+
     def on_train_begin(self, logs: dict | None = None) -> None:
         if not os.path.exists(self.path):
             return
@@ -101,10 +112,17 @@ class BackupAndRestore(Callback):
         if names != [name for name, _ in state["callbacks"]]:
             raise ValueError(f"BackupAndRestore: the backup in {self.backup_dir} holds the state of callbacks "
                              f"{[name for name, _ in state['callbacks']]}, this run has {names}")
+        owners = self._random_owners()
+        saved = [name for name, _ in state.get("generators", [])]
+        if [name for name, _ in owners] != saved:
+            raise ValueError(f"BackupAndRestore: the backup in {self.backup_dir} holds the generators of {saved}, "
+                             f"this run has {[name for name, _ in owners]}")
         self.model.load_state_dict(weights)
         self.model.optimizer.set_state(optimizer)
         self.model.optimizer.build(self.model.trainable_weights)
         random.set_state(state["random"])
+        for (_, owner), (_, owner_state) in zip(owners, state["generators"]):
+            owner.set_random_state(_decode(owner_state, callback_arrays))
         for cb, (_, cb_state) in zip(stateful, state["callbacks"]):
             cb.set_state(_decode(cb_state, callback_arrays))
         self.model.resume_epoch = state["epoch"] + 1
@@ -112,7 +130,9 @@ class BackupAndRestore(Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         arrays = {}
         state = {"epoch": epoch, "random": random.get_state(),
-                 "callbacks": [[type(cb).__name__, _encode(cb.get_state(), arrays)] for cb in self._stateful()]}
+                 "callbacks": [[type(cb).__name__, _encode(cb.get_state(), arrays)] for cb in self._stateful()],
+                 "generators": [[name, _encode(owner.get_random_state(), arrays)]
+                                for name, owner in self._random_owners()]}
         arrays.update({"weights/" + k: np.asarray(v) for k, v in self.model.state_dict().items()})
         arrays.update({"optimizer/" + k: v for k, v in self.model.optimizer.get_state().items()})
         arrays["state.json"] = np.array(json.dumps(state))

@@ -21,7 +21,7 @@ class CallbackList(Callback):
         If given, passed to `set_model` of every callback.
     **params
         If given, passed as one dict to `set_params` of every callback; the fit loop passes
-        ``epochs=..., steps=..., verbose=...``.
+        ``epochs=..., steps=..., verbose=..., data=...`` (data: fit's x, as given).
 
     The defaults are added after the user's callbacks, so the epoch line and `History` see
     keys that other callbacks add to `logs` (such as "learning_rate"); a `BackupAndRestore` goes

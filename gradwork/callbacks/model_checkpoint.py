@@ -69,6 +69,12 @@ class ModelCheckpoint(Callback):
         self._current_epoch = 0
         self._batches_since_save = 0
 
+    def get_state(self) -> dict:
+        return {"best": self.best}
+
+    def set_state(self, state: dict) -> None:
+        self.best = state["best"]
+
     def _improved(self, value):
         return value < self.best if self.mode == "min" else value > self.best
 

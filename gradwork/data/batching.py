@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..random import OwnGenerator
 from .datasets import Dataset, TensorDataset, default_collate
 from .prefetch import in_order
 from .utils import Seed, as_generator
@@ -74,7 +75,7 @@ def _as_dataset(data, y) -> tuple[Any, bool]:
     return (data if arrays is None else TensorDataset(*arrays)), single
 
 
-class DataLoader:
+class DataLoader(OwnGenerator):
     """Re-iterable mini-batches of a dataset: each `for` loop over it is one epoch, reshuffled when
     shuffle=True; `len(loader)` is the number of batches.
 

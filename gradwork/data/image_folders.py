@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from ..random import OwnGenerator
 from .datasets import Dataset
 from .py_dataset import PyDataset
 from .utils import as_generator, to_categorical
@@ -121,7 +122,7 @@ class ImageFiles(Dataset):
         return image if self.labels is None else (image, self.labels[index])
 
 
-class ImageFolderDataset(PyDataset):
+class ImageFolderDataset(OwnGenerator, PyDataset):
     """Batches of images read from their files when asked for (what `image_dataset_from_directory`
     returns); `len(ds)` batches, `ds[i]` the i-th of the current epoch's order.
 
@@ -178,6 +179,14 @@ class ImageFolderDataset(PyDataset):
             images[slot] = self.files.image(row)
         labels = self.files.labels
         return images if labels is None else (images, labels[rows])
+
+    def get_random_state(self) -> dict:
+        """The generator's state and the current epoch's file order (`OwnGenerator`)."""
+        return {**super().get_random_state(), "order": self._order.copy()}
+
+    def set_random_state(self, state: dict) -> None:
+        super().set_random_state(state)
+        self._order = np.asarray(state["order"], dtype=np.int64)
 
     def on_epoch_end(self) -> None:
         """Draw the next epoch's file order (when shuffling)."""

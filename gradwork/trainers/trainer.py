@@ -165,7 +165,7 @@ class Trainer:
         val_iterator = None if val is None else EpochIterator(val, validation_steps, "validation_steps")
         verbose = _verbosity(verbose)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=epochs, steps=iterator.steps)
+                           verbose=verbose, epochs=epochs, steps=iterator.steps, data=x)
         self.stop_training = False
         self.resume_epoch = None
         cbs.on_train_begin()  # a callback that restored a backup sets resume_epoch: the next epoch to run

@@ -17,11 +17,12 @@ import numpy as np
 from ...data import augmentation as aug
 from ...data.utils import as_generator
 from ...ops.shape_ops import pad
+from ...random import OwnGenerator
 from ...tensor import Tensor
 from ..layer import Layer
 
 
-class _RandomImageLayer(Layer):
+class _RandomImageLayer(OwnGenerator, Layer):
     """What the random layers share: the seed, the input check, and identity at inference."""
 
     def __init__(self, seed=None, **kwargs):
