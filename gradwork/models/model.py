@@ -22,6 +22,7 @@ import numpy as np
 from .. import optimizers
 from ..autograd.grad_mode import no_grad
 from ..metrics import Mean, Metric
+from ..nn.building import undo_build_on_error
 from ..nn.layer import Layer
 from ..saving import model_io
 from ..tensor import Tensor
@@ -80,14 +81,15 @@ class Model(Trainer, Layer):
     def __call__(self, inputs, *args, **kwargs):
         if self.built:
             return super().__call__(inputs, *args, **kwargs)
-        # sublayers build themselves lazily; remember the input shape(s) for saving
-        self.built = True
-        self.build_input_shape = structure.batch_shapes(inputs)
-        try:
+        with undo_build_on_error(self):  # a failed first call must not pin the model to that input shape
+            # sublayers build themselves lazily; remember the input shape(s) for saving
+            self.built, self.build_input_shape = True, structure.batch_shapes(inputs)
             return super().__call__(inputs, *args, **kwargs)
-        except BaseException:  # a failed first call must not pin the model to that input shape
-            self.built, self.build_input_shape = False, None
-            raise
+
+    def _unbuild(self) -> None:
+        super()._unbuild()
+        self.build_input_shape = None
+        self._outputs = None  # tied to the outputs of that build
 
     def build(self, input_shape: Shapes) -> None:
         """Create every weight by running one zero sample of `input_shape` (batch axis first; a list or
@@ -189,10 +191,11 @@ class Model(Trainer, Layer):
 
         An unbuilt model is built first, by x's first sample in inference mode, so that a bad y raises
         before anything trains (weights, optimizer, moving statistics)."""
-        if not self.built:
-            with no_grad():
-                self(nested.take(x, slice(0, 1)), training=False)
-        self._bound().check_targets(y, sample_weight, self.output_shape)
+        with undo_build_on_error(self):  # targets that do not fit leave the model unbuilt, as it was
+            if not self.built:
+                with no_grad():
+                    self(nested.take(x, slice(0, 1)), training=False)
+            self._bound().check_targets(y, sample_weight, self.output_shape)
 
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y: Data, y_pred: Tensor | list | dict,
@@ -242,6 +245,14 @@ class Model(Trainer, Layer):
             )
         return self._groups
 
+    def check_trainable(self) -> None:
+        """Raise ValueError if the model has no trainable weight: training would change nothing."""
+        if not self._weight_groups()[0]:
+            raise ValueError(
+                f"{self.name}: the model has no trainable weights ({len(self.weights)} weights in all), so "
+                "training would change nothing; its layers must be trainable attributes of the model "
+                "(directly, or in lists, tuples or dicts)")
+
     def begin_training(self) -> None:
         self._groups = None  # trainable weights may have changed since the last fit
 
@@ -273,6 +284,7 @@ class Model(Trainer, Layer):
         x, y, sample_weight = nested.unpack_x_y_sample_weight(data)
         if not self.built:
             self.check_targets(x, y, sample_weight)
+        self.check_trainable()
         params, buffers, _ = self._weight_groups()
         saved = [p.data.copy() for p in buffers]  # moving statistics, restored if the step fails here
         try:

@@ -17,7 +17,9 @@ from ..autograd.grad_mode import no_grad
 from ..registry import get_registered_class, register_builtin, registered_name, snake_case
 from ..tensor import Tensor, as_tensor, get_default_dtype
 from ._weight_arrays import WeightArrays
+from .building import build_shape_args, marking_built, shape_of, undo_build_on_error
 from .parameter import Parameter
+from .tracking import is_container, layers_in
 
 _name_counts = {}
 
@@ -40,11 +42,11 @@ class Layer(WeightArrays):
     """Base class of layers and models: weights, sublayers, training mode and config.
 
     A subclass writes `call(inputs, training=None)` and, if it has weights, `build(input_shape)`,
-    which creates them with `add_weight` on the first call, once the input's size is known.
-    Assigning a `Parameter`, a `Layer` or a list of layers to an attribute registers it, so
-    `weights`, `train()`, `state_dict()` and saving find it; `get_config` returns the constructor
-    arguments that rebuild the layer. The array forms of the weights (`get_weights`, `set_weights`,
-    `state_dict`, `load_state_dict`, `count_params`) come from `WeightArrays`.
+    which creates them with `add_weight` on the first call, once the input's size is known (a
+    PyTorch-style `forward` works as `call`). A `Parameter` or a `Layer` assigned to an attribute,
+    also inside lists, tuples and dicts, is registered, so `weights`, `train()`, `state_dict()` and
+    saving find it; `get_config` returns the constructor arguments that rebuild the layer. The array
+    forms of the weights (`get_weights`, `set_weights`, `state_dict`, ...) come from `WeightArrays`.
 
     Parameters
     ----------
@@ -65,8 +67,8 @@ class Layer(WeightArrays):
     Training mode: `layer(x, training=True)` sets it for one call and for every sublayer called
     inside; without the argument a layer uses the mode of the call it is inside, else its own
     flag `training`, set by `train()` / `eval()` (False by default, as Keras: a direct call is
-    inference). `built` says whether `build` has run; `output_shape` is the last output's shape
-    with the batch axis None.
+    inference). `built` says whether `build` has run (directly, or in a first call that succeeded:
+    a failed one leaves the layer as it was); `output_shape` is the last output's shape, batch None.
 
     Examples
     --------
@@ -98,9 +100,16 @@ class Layer(WeightArrays):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "forward" in cls.__dict__:  # PyTorch's name for call
+            if "call" in cls.__dict__:
+                raise TypeError(f"{cls.__name__} defines both call and forward (PyTorch's name for call): "
+                                "define one of them")
+            cls.call = cls.__dict__["forward"]
+        if "build" in cls.__dict__:
+            cls.build = marking_built(cls.__dict__["build"])
         cls._call_takes_training = "training" in inspect.signature(cls.call).parameters
         cls._call_takes_mask = "mask" in inspect.signature(cls.call).parameters
-        cls._build_shape_args = _build_shape_args(cls)
+        cls._build_shape_args = build_shape_args(cls)
         if cls.__module__.startswith("gradwork."):
             register_builtin(cls)
 
@@ -115,9 +124,7 @@ class Layer(WeightArrays):
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
         if isinstance(value, Parameter):
             self._params[key] = value
-        elif isinstance(value, Layer):
-            self._sublayers[key] = value
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+        elif isinstance(value, Layer) or is_container(value):  # a container's layers are read when asked for
             self._sublayers[key] = value
         else:
             self._params.pop(key, None)
@@ -167,21 +174,20 @@ class Layer(WeightArrays):
         return param
 
     def named_layers(self, prefix: str = "") -> Iterator[tuple[str, Layer]]:
-        """Yield (path, layer) for every sublayer, depth first, paths like "layers.0" or "encoder.dense"."""
+        """Yield (path, layer) for every sublayer, depth first, paths like "layers.0", "encoder.dense" or
+        "heads.left" (layers in lists, tuples and dicts at any depth count, see `tracking`)."""
+        for path, layer in self._direct_layers(prefix):
+            yield path, layer
+            yield from layer.named_layers(path + ".")
+
+    def _direct_layers(self, prefix=""):
         for key, value in self._sublayers.items():
-            items = enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)]
-            for index, layer in items:
-                path = f"{prefix}{key}" if index is None else f"{prefix}{key}.{index}"
-                yield path, layer
-                yield from layer.named_layers(path + ".")
+            yield from layers_in(value, prefix + key, Layer)
 
     @property
     def layers(self) -> list[Layer]:
         """The direct sublayers, in the order they were assigned."""
-        out = []
-        for value in self._sublayers.values():
-            out.extend(value if isinstance(value, (list, tuple)) else [value])
-        return out
+        return [layer for _, layer in self._direct_layers()]
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
         """Yield (path, parameter): this layer's own, then each sublayer's ("layers.0.kernel"); a
@@ -290,14 +296,24 @@ class Layer(WeightArrays):
             The mode of this call and of every sublayer called inside (see the class notes).
         """
         inputs = self._to_input(inputs)
-        if not self.built:
+        if self.built:
+            return self._run(inputs, args, training, kwargs)
+        with undo_build_on_error(self):  # built only once the first call succeeds
             if self._build_shape_args is None:
-                self.build(_shape_of(inputs, batch_none=False))
+                self.build(shape_of(inputs, batch_none=False))
             else:
                 bound = inspect.signature(self.call).bind_partial(inputs, *args, **kwargs).arguments
                 self.build(*(None if bound.get(n) is None else tuple(np.shape(bound[n]))
                              for n in self._build_shape_args))
             self.built = True
+            return self._run(inputs, args, training, kwargs)
+
+    def _unbuild(self) -> None:
+        """Forget a build that did not finish (`building.undo_build_on_error`): unbuilt, no output shape."""
+        self.built, self.output_shape = False, None
+
+    def _run(self, inputs, args, training, kwargs):
+        """`call` in the resolved training mode; sets `output_shape`."""
         outer = _context.training
         if training is None:
             training = outer if outer is not None else self.training
@@ -309,7 +325,7 @@ class Layer(WeightArrays):
                 out = self.call(inputs, *args, **kwargs)
         finally:
             _context.training = outer
-        self.output_shape = _shape_of(out, batch_none=True)
+        self.output_shape = shape_of(out, batch_none=True)
         return out
 
     def build_from_shape(self, input_shape: Sequence[int | None]) -> None:
@@ -359,16 +375,6 @@ class Layer(WeightArrays):
 Module = Layer
 
 
-def _shape_of(x, batch_none):
-    """The shape of x (or of each tensor in a list/dict); batch_none replaces the batch size by None."""
-    if isinstance(x, (list, tuple)):
-        return [_shape_of(v, batch_none) for v in x]
-    if isinstance(x, dict):
-        return {k: _shape_of(v, batch_none) for k, v in x.items()}
-    shape = tuple(x.shape)
-    return (None,) + shape[1:] if batch_none and shape else shape
-
-
 def serialize(obj: Layer) -> dict[str, Any]:
     """{"class_name": registered name, "config": obj.get_config()}: how a saved model stores a layer."""
     return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
@@ -377,19 +383,6 @@ def serialize(obj: Layer) -> dict[str, Any]:
 def deserialize(item: Mapping[str, Any]) -> Layer:
     """The layer that `serialize` described: its registered class rebuilt with `from_config` (unbuilt)."""
     return get_registered_class(item["class_name"]).from_config(item["config"])
-
-
-def _build_shape_args(cls):
-    """The call arguments whose shapes a `build` with several parameters takes, by Keras 3's
-    convention: `build(self, query_shape, value_shape, key_shape=None)` gets the shapes of call's
-    `query`, `value` and `key` (None for one not passed). None for the usual `build(self, input_shape)`."""
-    names = list(inspect.signature(cls.build).parameters)[1:]
-    if len(names) < 2:
-        return None
-    if not all(n.endswith("_shape") for n in names):
-        raise TypeError(f"{cls.__name__}.build: with several parameters each must be named "
-                        f"<call argument>_shape, got {names}")
-    return tuple(n[: -len("_shape")] for n in names)
 
 
 Layer._call_takes_training = True

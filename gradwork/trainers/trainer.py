@@ -3,12 +3,13 @@
 Every input is turned once into a data adapter (`data_adapters`), read through one `EpochIterator`;
 each batch goes to the model's `train_step(data)`, `test_step(data)` or `predict_step(data)` (the
 override points), which return the logs. The trainer uses the model's public API only: those steps,
-`reset_metrics`, `optimizer`, `loss`, `stop_training`, `history`, the hook `begin_training`, and
-`resume_epoch`, which a callback (`BackupAndRestore`) may set in `on_train_begin` to resume a run.
+`reset_metrics`, `check_trainable`, `optimizer`, `loss`, `stop_training`, `history`, the hook
+`begin_training`, and `resume_epoch`, which a callback (`BackupAndRestore`) may set in `on_train_begin` to resume a run.
 """
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..nn.building import undo_build_on_error
 from ..callbacks import Callback, CallbackList, History
 from . import arrays, nested
 from .data_adapters import ArrayDataAdapter, check_streaming_arguments, is_in_memory, streaming_adapter
@@ -159,8 +160,11 @@ class Trainer:
         """
         self._check_compiled("fit")
         self.begin_training()
-        train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
-                                        validation_split, validation_data, validation_batch_size)
+        with undo_build_on_error(self):  # a failed fit leaves an unbuilt model unbuilt
+            train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
+                                            validation_split, validation_data, validation_batch_size)
+            if self.built:
+                self.check_trainable()  # a model that would train nothing raises now
         iterator = EpochIterator(train, steps_per_epoch)
         val_iterator = None if val is None else EpochIterator(val, validation_steps, "validation_steps")
         verbose = _verbosity(verbose)
@@ -248,9 +252,11 @@ class Trainer:
             The loss and metrics on that batch, as `evaluate` returns them.
         """
         self._check_compiled("train_on_batch")
-        data = arrays.prepare(self, x, y, sample_weight, class_weight)
-        self.reset_metrics()
         self.begin_training()
+        with undo_build_on_error(self):
+            data = arrays.prepare(self, x, y, sample_weight, class_weight)
+            self.check_trainable()
+        self.reset_metrics()
         return format_result(self.train_step(data), return_dict)
 
     def test_on_batch(self, x: Data, y: Data, sample_weight: Data | None = None,

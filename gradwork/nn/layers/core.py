@@ -137,10 +137,10 @@ class Dense(Layer):
     def call(self, inputs):
         if inputs.dtype.kind != "f":  # integer or boolean features: compute in the layer's dtype
             inputs = inputs.astype(self.dtype)
-        if inputs.shape[-1] != self.kernel.shape[0]:
+        if inputs.ndim < 2 or inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(
-                f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, "
-                f"got shape {inputs.shape}"
+                f"{self.name}: expected inputs with {self.kernel.shape[0]} features on the last axis, after a "
+                f"batch axis, got shape {inputs.shape}"
             )
         out = affine(inputs, self.kernel, self.bias)
         return self.activation(out) if self.activation is not None else out

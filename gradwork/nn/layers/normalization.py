@@ -62,6 +62,9 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = moving_variance_initializer
 
     def build(self, input_shape):
+        if not -len(input_shape) <= self.axis < len(input_shape) or len(input_shape) < 2:
+            raise ValueError(f"{self.name}: expected inputs with a batch axis and a feature axis {self.axis}, "
+                             f"got shape {tuple(input_shape)}")
         axis = self.feature_axis = normalize_axes(self.axis, len(input_shape))[0]
         n = (input_shape[axis],)
         self.gamma = self.add_weight("gamma", n, self.gamma_initializer) if self.scale else None
