@@ -174,6 +174,8 @@ def prepare(model: Layer, x: Data, y: Data, sample_weight: Data | None = None,
     the samples: x's dtypes and shapes, y for the compiled losses (label ranges), the weights. What `fit`,
     `evaluate` and `train_on_batch` work on; nothing in the model changes if it raises (ValueError)."""
     x, y = as_arrays(model, x, y)
+    if nested.num_samples(x) == 0:
+        raise ValueError(f"{model.name}: x has 0 samples: there is nothing to train on or evaluate")
     weights = sample_weights(model, y, sample_weight)
     model.check_targets(x, y, weights)  # builds an unbuilt model: its output_shape gives class_weight's classes
     return x, y, weights if class_weight is None else sample_weights(model, y, weights, class_weight)
@@ -181,9 +183,7 @@ def prepare(model: Layer, x: Data, y: Data, sample_weight: Data | None = None,
 
 def split_validation(model: Layer, x: Data, y: Data, sample_weight: Data | None,
                      validation_split: float) -> tuple[tuple, tuple]:
-    """Hold out the last `validation_split` fraction (before any shuffling), as Keras does."""
-    if not 0 < validation_split < 1:
-        raise ValueError(f"{model.name}: validation_split must be in (0, 1), got {validation_split}")
+    """Hold out the last `validation_split` fraction, in (0, 1) (before any shuffling), as Keras does."""
     n = nested.num_samples(x)
     cut, held_out = split_sizes(n, validation_split)
     if cut == 0 or held_out == 0:

@@ -11,7 +11,7 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..nn.building import undo_build_on_error
 from ..callbacks import Callback, CallbackList, History
-from . import arrays, nested
+from . import arguments, arrays, nested
 from .data_adapters import ArrayDataAdapter, check_streaming_arguments, is_in_memory, streaming_adapter
 from .epoch_iterator import EpochIterator
 from .nested import Data
@@ -27,19 +27,12 @@ def format_result(logs: dict[str, float], return_dict: bool) -> Results:
     return values[0] if len(values) == 1 else values
 
 
-def _verbosity(verbose):
-    return 1 if verbose == "auto" else int(verbose)
-
-
 def _validates(epoch, validation_freq):
     """Whether epoch (0-based) is followed by validation: every `validation_freq` epochs, or the
-    1-based epochs listed."""
-    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool) and validation_freq >= 1:
-        return (epoch + 1) % validation_freq == 0
+    1-based epochs listed (checked by `arguments.check_fit`)."""
     if isinstance(validation_freq, (list, tuple, set, range)):
         return epoch + 1 in validation_freq
-    raise ValueError(f"validation_freq must be a positive integer or a list of epochs (1-based), "
-                     f"got {validation_freq!r}")
+    return (epoch + 1) % validation_freq == 0
 
 
 class Trainer:
@@ -86,10 +79,11 @@ class Trainer:
         return train, val
 
     def _one_pass(self, adapter, steps, verbose, callbacks):
-        """(EpochIterator, CallbackList) for evaluate or predict: one epoch of `steps` batches."""
+        """(EpochIterator, CallbackList) for evaluate or predict: one epoch of `steps` batches; verbose
+        is 0, 1 or 2."""
         iterator = EpochIterator(adapter, steps, "steps")
         return iterator, CallbackList(callbacks, add_history=False, add_progbar=False, model=self,
-                                      verbose=_verbosity(verbose), epochs=1, steps=iterator.steps)
+                                      verbose=verbose, epochs=1, steps=iterator.steps)
 
     def _test_loop(self, iterator, cbs):
         """Every batch of `iterator` through `test_step` with the test callbacks; the last logs."""
@@ -159,6 +153,10 @@ class Trainer:
             `history.history` maps "loss", each metric and their "val_" forms to per-epoch values.
         """
         self._check_compiled("fit")
+        batch_size, verbose = arguments.batch_size(self.name, batch_size), arguments.verbosity(self.name, verbose)
+        if validation_batch_size is not None:
+            validation_batch_size = arguments.batch_size(self.name, validation_batch_size, "validation_batch_size")
+        arguments.check_fit(self.name, epochs, initial_epoch, shuffle, validation_split, validation_freq)
         self.begin_training()
         with undo_build_on_error(self):  # a failed fit leaves an unbuilt model unbuilt
             train, val = self._fit_adapters(x, y, sample_weight, class_weight, batch_size, shuffle,
@@ -167,7 +165,6 @@ class Trainer:
                 self.check_trainable()  # a model that would train nothing raises now
         iterator = EpochIterator(train, steps_per_epoch)
         val_iterator = None if val is None else EpochIterator(val, validation_steps, "validation_steps")
-        verbose = _verbosity(verbose)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=iterator.steps, data=x)
         self.stop_training = False
@@ -211,6 +208,7 @@ class Trainer:
             {name: value} with return_dict=True; each over all the samples.
         """
         self._check_compiled("evaluate")
+        batch_size, verbose = arguments.batch_size(self.name, batch_size), arguments.verbosity(self.name, verbose)
         adapter = self._adapter(x, y, sample_weight, batch_size)
         return format_result(self._test_loop(*self._one_pass(adapter, steps, verbose, callbacks)), return_dict)
 
@@ -224,6 +222,7 @@ class Trainer:
         ndarray, shape (N, *output_shape), or a list/dict of them like the model's outputs
             With 0 samples on the first axis when x has none.
         """
+        batch_size, verbose = arguments.batch_size(self.name, batch_size), arguments.verbosity(self.name, verbose)
         adapter = self._adapter(x, None, None, batch_size, targets=False)
         iterator, cbs = self._one_pass(adapter, steps, verbose, callbacks)
         outputs = []
