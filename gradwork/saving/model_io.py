@@ -158,6 +158,16 @@ def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"no model file at {filepath}")
+    random_state = random.get_state()  # building the model draws from it: put back if the file is refused
+    try:
+        return _load(filepath, compile)
+    except BaseException:
+        random.set_state(random_state)
+        raise
+
+
+def _load(filepath: str, compile: bool) -> Layer:
+    """`load_model` for a file that exists; may leave gw.random changed when it raises."""
     with open(filepath, "rb") as f, reading(filepath):
         zf = zipfile.ZipFile(f)
         infos = members(zf, {"config.json", "weights.npz"}, {"optimizer.npz"}, complaint(filepath))
