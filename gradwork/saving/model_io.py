@@ -29,6 +29,9 @@ import numpy as np
 from .. import random
 from ..nn.layer import Layer
 from ..registry import get_registered_class, registered_name
+from .file_checks import (
+    WEIGHTS_FILE, ArraySpec, complaint, members, npz_limit, read_json, read_member, read_npz, reading,
+)
 
 FORMAT = "gradwork-model/1"
 _RANDOM_STATE = "random_state"  # the entry of optimizer.npz holding gw.random's state
@@ -52,6 +55,19 @@ def atomic_write(filepath: str | os.PathLike, write) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make the rename durable: on POSIX a file's name is data of its folder, lost in a power cut
+    until the folder is synced (Windows cannot open a folder, and needs no such step)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _file_mode(filepath):
@@ -115,6 +131,9 @@ def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     so it predicts identically and resumes training identically (when compiled, gradwork's random
     generator is put back in its state at saving time, so shuffling and dropout continue as they would have).
 
+    The file is read as untrusted input: every member, array and setting is checked against the saved
+    config (and nothing inflated past what the config declares) before gradwork's random state changes.
+
     Parameters
     ----------
     filepath : str or PathLike
@@ -130,36 +149,127 @@ def load_model(filepath: str | os.PathLike, compile: bool = True) -> Layer:
     ------
     FileNotFoundError
         If there is no file at `filepath`.
-    ValueError
-        If it is not a gradwork model file, or of an unknown format.
+    ModelFileError
+        A `ValueError` naming the file and what is wrong, for any file that cannot be loaded: not a
+        gradwork model file, of an unknown format, truncated, damaged, holding arrays of the wrong
+        dtype or shape, more data than its config declares, a class not registered here, a
+        non-finite optimizer state.
     """
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"no model file at {filepath}")
+    random_state = random.get_state()  # building the model draws from it: put back if the file is refused
     try:
-        with zipfile.ZipFile(filepath) as zf:
-            config = json.loads(zf.read("config.json"))
-            weights = _load_npz(zf.read("weights.npz"))
-            opt_state = _load_npz(zf.read("optimizer.npz")) if "optimizer.npz" in zf.namelist() else None
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:  # ValueError: bad JSON, or an object array
-        raise ValueError(f"{filepath} is not a gradwork model file ({err})") from None
+        return _load(filepath, compile)
+    except BaseException:
+        random.set_state(random_state)
+        raise
+
+
+def _load(filepath: str, compile: bool) -> Layer:
+    """`load_model` for a file that exists; may leave gw.random changed when it raises."""
+    with open(filepath, "rb") as f, reading(filepath):
+        zf = zipfile.ZipFile(f)
+        infos = members(zf, {"config.json", "weights.npz"}, {"optimizer.npz"}, complaint(filepath))
+        config = read_json(zf, infos["config.json"], complaint(filepath, where="config.json: "))
+        _check_config(config, complaint(filepath, where="config.json: "))
+        model = _from_config(config)
+        specs = _weight_specs(model)
+        problem = complaint(filepath, where="weights.npz: ")
+        weights = read_npz(read_member(zf, infos["weights.npz"], npz_limit(specs), problem), specs, set(specs), problem)
+        model.load_state_dict(weights)
+        model.metadata = config.get("metadata") or {}
+        if compile and config.get("compile") is not None:
+            model.compile_from_config(config["compile"])
+            random_state = _load_optimizer_state(model, zf, infos.get("optimizer.npz"), filepath)
+            if random_state is not None:  # last: a file refused leaves gw.random as it was
+                random.set_state(random_state)
+    return model
+
+
+def _check_config(config, problem) -> None:
+    """Check the types of config.json's entries (`problem(text)` raises)."""
+    if not isinstance(config, dict):
+        problem(f"expected a JSON object, got {type(config).__name__}")
     if config.get("format") != FORMAT:
-        raise ValueError(f"{filepath}: unknown format {config.get('format')!r}, expected {FORMAT!r}")
+        problem(f"unknown format {config.get('format')!r}, expected {FORMAT!r}")
+    spec = config.get("model")
+    if not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str) and isinstance(spec.get("config"), dict)):
+        problem(f"'model' must be an object with a string 'class_name' and an object 'config', got {spec!r:.200}")
+    if config.get("build_input_shape") is not None and not _is_shapes(config["build_input_shape"]):
+        problem(f"'build_input_shape' must be a shape (a list of sizes or null) or a list or object of shapes, "
+                f"got {config['build_input_shape']!r:.200}")
+    for key, kind, name in [("compile", dict, "an object"), ("metadata", dict, "an object"),
+                            ("gradwork_version", str, "a string")]:
+        if config.get(key) is not None and not isinstance(config[key], kind):
+            problem(f"'{key}' must be {name} or null, got {config[key]!r:.200}")
+    for key, check, name in _METADATA:
+        value = (config.get("metadata") or {}).get(key)
+        if value is not None and not check(value):
+            problem(f"metadata '{key}' must be {name}, got {value!r:.200}")
+
+
+# the metadata entries gradwork itself writes and reads (the command line): key, check, what it must be
+_METADATA = [
+    ("class_names", lambda v: isinstance(v, list) and all(isinstance(n, str) for n in v), "a list of strings"),
+    ("dataset", lambda v: isinstance(v, str), "a string"),
+    ("augment", lambda v: isinstance(v, bool), "true or false"),
+]
+
+
+def _is_shapes(value) -> bool:
+    """Whether `value` is a shape (a list of sizes >= 0 or null), or a non-empty list or object of them."""
+    if isinstance(value, dict):
+        return bool(value) and all(_is_shapes(v) for v in value.values())
+    if not isinstance(value, list):
+        return False
+    if value and all(isinstance(v, (list, dict)) for v in value):
+        return all(_is_shapes(v) for v in value)
+    return all(v is None or (type(v) is int and v >= 0) for v in value)
+
+
+def _from_config(config) -> Layer:
+    """A fresh model of the saved class and config, built for the saved input shape."""
     spec = config["model"]
     model = get_registered_class(spec["class_name"]).from_config(spec["config"])
     if config.get("build_input_shape") is not None and not model.built:
         model.build(config["build_input_shape"])
-    model.load_state_dict(weights)
-    model.metadata = config.get("metadata") or {}
-    compiled = config.get("compile")
-    if compile and compiled is not None:
-        model.compile_from_config(compiled)
-        if opt_state is not None and _RANDOM_STATE in opt_state:
-            random.set_state(json.loads(str(opt_state.pop(_RANDOM_STATE))))
-        if opt_state is not None:  # state first: slots wait for their variables (none if never stepped)
-            model.optimizer.set_state(opt_state)
-            model.optimizer.build(model.trainable_weights)
     return model
+
+
+def _weight_specs(model: Layer) -> dict[str, ArraySpec]:
+    """What each saved weight must be: its parameter's shape and dtype kind."""
+    return {path: ArraySpec(tuple(p.shape), p.data.dtype.kind) for path, p in model.named_parameters()}
+
+
+def _load_optimizer_state(model: Layer, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, filepath: str):
+    """Read optimizer.npz (`info`; None: not saved) into the fresh `model`'s new optimizer, every entry
+    checked: dtype, finite, shapes matching the trainable weights. Returns the saved random state, checked
+    but not yet applied (None if absent)."""
+    if info is None:
+        return None
+    problem = complaint(filepath, where="optimizer.npz: ")
+    optimizer, variables = model.optimizer, model.trainable_weights
+    fresh = optimizer.get_state()  # "iterations" and the optimizer-wide entries
+    specs = {key: ArraySpec(np.shape(value), "i" if key == "iterations" else "f", True) for key, value in fresh.items()}
+    slots = {f"{i}/{name}": ArraySpec(tuple(v.shape), "f", True)
+             for i, v in enumerate(variables) for name in optimizer.slot_specs()}
+    specs.update(slots, **{_RANDOM_STATE: ArraySpec((), "U")})
+    state = read_npz(read_member(zf, info, npz_limit(specs), problem), specs, set(fresh), problem)
+    present = slots.keys() & state.keys()
+    if present and present != slots.keys():
+        problem(f"slots for some variables only: missing {sorted(slots.keys() - present)}")
+    if state["iterations"] < 0:
+        problem(f"'iterations' must be >= 0, got {state['iterations']}")
+    random_state = state.pop(_RANDOM_STATE, None)
+    if random_state is not None:
+        random_state = json.loads(str(random_state))
+        if not isinstance(random_state, dict) or random_state.get("bit_generator") != random.get_state()["bit_generator"]:
+            problem(f"'{_RANDOM_STATE}' is not a state of gw.random's generator: {random_state!r:.200}")
+        getattr(np.random, random_state["bit_generator"])().state = random_state  # raises if malformed
+    optimizer.set_state(state)  # state first: slots wait for their variables (none if never stepped)
+    optimizer.build(variables)
+    return random_state
 
 
 def save_weights(model: Layer, filepath: str | os.PathLike) -> None:
@@ -169,12 +279,17 @@ def save_weights(model: Layer, filepath: str | os.PathLike) -> None:
 
 
 def load_weights(model: Layer, filepath: str | os.PathLike) -> None:
-    """Copy the weights in an .npz file written by `save_weights` into `model` (names and shapes checked)."""
-    with open(filepath, "rb") as f:
-        data = f.read()
-    try:
-        state = _load_npz(data)
-    except (zipfile.BadZipFile, ValueError, OSError) as err:
-        path = os.fspath(filepath)
-        raise ValueError(f"{path} is not a weights file written by save_weights ({err})") from None
+    """Copy the weights in an .npz file written by `save_weights` into `model`.
+
+    Raises
+    ------
+    ModelFileError
+        A `ValueError` naming the file and what is wrong, when it cannot be read or does not hold
+        exactly the model's weights with their shapes (real floating point); checked before any
+        weight changes.
+    """
+    filepath = os.fspath(filepath)
+    specs = _weight_specs(model)
+    with open(filepath, "rb") as f, reading(filepath, WEIGHTS_FILE):
+        state = read_npz(f, specs, set(specs), complaint(filepath, WEIGHTS_FILE))
     model.load_state_dict(state)
