@@ -264,7 +264,8 @@ def test_a_negative_step_count_and_a_foreign_random_state_are_refused(files):
 
 # ----------------------------------------------------------------------------------------------- config
 _JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 8) | st.floats(-2, 2) | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     lambda inner: (st.lists(inner, max_size=3)
+                                    | st.dictionaries(st.text(max_size=6), inner, max_size=3)),
                      max_leaves=6)
 
 

@@ -95,7 +95,8 @@ def members(zf: zipfile.ZipFile, required: set, optional: set, problem) -> dict[
         found = [f"{what} {names}" for what, names in
                  [("missing", missing), ("unexpected", unexpected), ("repeated", repeated)] if names]
         optional = sorted(optional - required)
-        problem(", ".join(found) + f"; expected {sorted(required)}" + (f" and optionally {optional}" if optional else ""))
+        also = f" and optionally {optional}" if optional else ""
+        problem(", ".join(found) + f"; expected {sorted(required)}" + also)
     return {info.filename: info for info in infos}
 
 
@@ -116,7 +117,8 @@ def read_json(zf: zipfile.ZipFile, info: zipfile.ZipInfo, problem):
     return json.loads(read_member(zf, info, JSON_LIMIT, problem).decode("utf-8"))
 
 
-def read_npz(source: bytes | IO[bytes], specs: Mapping[str, ArraySpec], required: set, problem) -> dict[str, np.ndarray]:
+def read_npz(source: bytes | IO[bytes], specs: Mapping[str, ArraySpec], required: set,
+             problem) -> dict[str, np.ndarray]:
     """The arrays of an .npz (`source`: its bytes or an open binary file), checked against `specs`.
 
     Parameters
@@ -159,7 +161,8 @@ def _read_npy(data: bytes, spec: ArraySpec, key: str, problem) -> np.ndarray:
         problem(f"'{key}' has shape {shape}, expected {spec.shape}")
     count = math.prod(shape)
     if len(data) - buffer.tell() != count * dtype.itemsize:
-        problem(f"'{key}' holds {len(data) - buffer.tell()} bytes of data, its header declares {count * dtype.itemsize}")
+        problem(f"'{key}' holds {len(data) - buffer.tell()} bytes of data, its header declares "
+                f"{count * dtype.itemsize}")
     array = np.frombuffer(data, dtype=dtype, count=count, offset=buffer.tell())
     array = array.reshape(shape, order="F" if fortran_order else "C")
     if spec.finite and not np.isfinite(array).all():

@@ -194,7 +194,8 @@ def _check_config(config, problem) -> None:
     if config.get("format") != FORMAT:
         problem(f"unknown format {config.get('format')!r}, expected {FORMAT!r}")
     spec = config.get("model")
-    if not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str) and isinstance(spec.get("config"), dict)):
+    if not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str)
+            and isinstance(spec.get("config"), dict)):
         problem(f"'model' must be an object with a string 'class_name' and an object 'config', got {spec!r:.200}")
     if config.get("build_input_shape") is not None and not _is_shapes(config["build_input_shape"]):
         problem(f"'build_input_shape' must be a shape (a list of sizes or null) or a list or object of shapes, "
@@ -264,7 +265,8 @@ def _load_optimizer_state(model: Layer, zf: zipfile.ZipFile, info: zipfile.ZipIn
     random_state = state.pop(_RANDOM_STATE, None)
     if random_state is not None:
         random_state = json.loads(str(random_state))
-        if not isinstance(random_state, dict) or random_state.get("bit_generator") != random.get_state()["bit_generator"]:
+        kind = random.get_state()["bit_generator"]
+        if not isinstance(random_state, dict) or random_state.get("bit_generator") != kind:
             problem(f"'{_RANDOM_STATE}' is not a state of gw.random's generator: {random_state!r:.200}")
         getattr(np.random, random_state["bit_generator"])().state = random_state  # raises if malformed
     optimizer.set_state(state)  # state first: slots wait for their variables (none if never stepped)
