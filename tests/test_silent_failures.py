@@ -168,3 +168,15 @@ def test_fuzz_layers_given_any_shape_and_dtype_fail_cleanly_without_changing_sta
             pytest.fail(f"{name}: a bare IndexError for input of shape {shape}, dtype {np.dtype(dtype)}: {err}")
         assert layer.built == built and _same(layer.get_weights(), weights)
         assert gw.random.get_state() == state
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: nn.BatchNormalization(momentum=1.5), r"BatchNormalization: momentum must be a finite number in \[0.0, 1.0\]"),
+    (lambda: nn.BatchNormalization(momentum=float("nan")), "momentum"),
+    (lambda: nn.BatchNormalization(epsilon=0), r"BatchNormalization: epsilon must be a finite number in \(0.0, inf\)"),
+    (lambda: nn.BatchNormalization(epsilon=-1e-3), "epsilon"),
+    (lambda: nn.LayerNormalization(epsilon=float("inf")), "LayerNormalization: epsilon"),
+])
+def test_normalization_settings_must_be_in_range(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()

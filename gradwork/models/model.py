@@ -333,7 +333,8 @@ class Model(Trainer, Layer):
         model_io.save_weights(self, filepath)
 
     def load_weights(self, filepath: str | PathLike) -> None:
-        """Copy the weights of an .npz from `save_weights` into this model (names and shapes checked)."""
+        """Copy the weights of an .npz from `save_weights` into this model. Names, dtypes and shapes are all
+        checked first: a file that does not fit raises `gw.saving.ModelFileError` and changes nothing."""
         model_io.load_weights(self, filepath)
 
     def get_config(self) -> dict:

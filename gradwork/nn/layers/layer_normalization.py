@@ -2,8 +2,11 @@
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ...ops.reduction import normalize_axes
 from ...ops.nn.layer_norm import layer_norm
+from . import _checks
 from ..layer import Layer
 from ...registry import serialize_object
 
@@ -47,7 +50,8 @@ class LayerNormalization(Layer):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
-        self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
+        self.epsilon = _checks.in_range(self, "epsilon", epsilon, 0.0, np.inf, low_open=True, high_open=True)
+        self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
 
