@@ -171,7 +171,8 @@ def test_fuzz_layers_given_any_shape_and_dtype_fail_cleanly_without_changing_sta
 
 
 @pytest.mark.parametrize("make, match", [
-    (lambda: nn.BatchNormalization(momentum=1.5), r"BatchNormalization: momentum must be a finite number in \[0.0, 1.0\]"),
+    (lambda: nn.BatchNormalization(momentum=1.5),
+     r"BatchNormalization: momentum must be a finite number in \[0.0, 1.0\]"),
     (lambda: nn.BatchNormalization(momentum=float("nan")), "momentum"),
     (lambda: nn.BatchNormalization(epsilon=0), r"BatchNormalization: epsilon must be a finite number in \(0.0, inf\)"),
     (lambda: nn.BatchNormalization(epsilon=-1e-3), "epsilon"),
