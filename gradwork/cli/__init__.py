@@ -111,6 +111,10 @@ def _train_options(train: Parser) -> None:
 
 def parse_arguments(parser: Parser, argv: list[str] | None) -> argparse.Namespace:
     """`argv` parsed; an unknown option exits with a one-line error naming the nearest known one."""
+    argv = sys.argv[1:] if argv is None else argv
+    for word in argv:  # argparse 3.11 drops the value of `--option=--` and keeps no value at all
+        if word.startswith("-") and word.endswith("=--"):
+            parser.error(f"argument {word[:-3]}: must be given a value, got '--'")
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         command = parser.commands.get(args.command) or parser

@@ -72,7 +72,11 @@ def _run_data(args, source):
     fit_data = {"x": x_train.astype(np.float32), "y": y_train, "batch_size": args.batch_size,
                 "validation_split": args.validation_split}
     test_data = {"x": x_test.astype(np.float32), "y": y_test, "batch_size": 1024}
-    steps = -(-split_sizes(len(x_train), args.validation_split)[0] // args.batch_size)
+    kept, held_out = split_sizes(len(x_train), args.validation_split)
+    if kept == 0 or (args.validation_split and held_out == 0):
+        raise UsageError(f"--validation-split {args.validation_split} of {len(x_train)} training samples leaves "
+                         f"{kept} to train on and {held_out} to validate on; both must be at least 1")
+    steps = -(-kept // args.batch_size)
     return fit_data, test_data, x_train.shape[1:], steps, f"{len(x_train)} training and {len(x_test)} test samples"
 
 

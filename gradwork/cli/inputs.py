@@ -89,16 +89,14 @@ def check_images(paths: list[str]) -> None:
     """Open each image file's header: a file Pillow cannot identify, or one declaring more pixels
     than Pillow's decompression-bomb limit, raises UsageError naming it before any training."""
     for path in paths:
-        with image_errors(path):
-            from PIL import Image
-
-            Image.open(path).close()
+        with image_errors(path) as image_module:
+            image_module.open(path).close()
 
 
 @contextlib.contextmanager
 def image_errors(path: str):
-    """Turn whatever reading the image `path` raises into a UsageError naming the file (Pillow's
-    near-decompression-bomb warning included)."""
+    """Yields `PIL.Image`, and turns whatever reading the image `path` raises into a UsageError naming
+    the file (Pillow's warning that an image is nearly a decompression bomb included)."""
     try:
         from PIL import Image
     except ImportError:
@@ -106,7 +104,7 @@ def image_errors(path: str):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
+            yield Image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         raise UsageError(f"{path}: refused, its declared size is beyond Pillow's limit of "
                          f"{Image.MAX_IMAGE_PIXELS} pixels ({err})") from None
@@ -132,6 +130,7 @@ def _read_npy(path):
     except (ValueError, OSError, EOFError, MemoryError) as err:
         raise UsageError(f"{path}: not a .npy file of numbers ({describe_load_error(err)})") from None
     if not isinstance(x, np.ndarray):
+        x.close()
         raise UsageError(f"{path}: not a .npy file of numbers (an archive of several arrays)")
     check_numbers(path, x)
     return x
@@ -140,10 +139,8 @@ def _read_npy(path):
 def _read_image(path, input_shape):
     """The image grey, resized to the model's (H, W), or with the model's channels when it takes
     (H, W, C)."""
-    with image_errors(path):
+    with image_errors(path) as image_module:
         if len(input_shape) == 3:
             return read_image(path, CHANNEL_MODES[input_shape[2]], input_shape[:2])
-        from PIL import Image
-
-        with Image.open(path) as image:
+        with image_module.open(path) as image:
             return np.asarray(image.convert("L").resize((input_shape[1], input_shape[0])), dtype=np.float32)
