@@ -137,8 +137,8 @@ def test_dropout_defaults_to_one_half_and_reaches_the_model(monkeypatch, tmp_pat
         raise _Built
 
     monkeypatch.setattr(commands, "build_model", build_model)
-    with pytest.raises(_Built):
-        main(["train", "--dataset", "moons", "--out", str(tmp_path), *argv])
+    with pytest.raises(_Built):  # --debug: every other exception is a one-line error
+        main(["--debug", "train", "--dataset", "moons", "--out", str(tmp_path), *argv])
     assert seen["dropout"] == dropout
 
 

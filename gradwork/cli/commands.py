@@ -13,8 +13,9 @@ from .. import applications, memory, models, optimizers, random
 from ..callbacks import BackupAndRestore, CSVLogger
 from ..data import split_sizes
 from ..models import Sequential
-from .data_sources import UsageError, load_folder, load_source, parse_image_size
-from .inputs import read_folder, read_input
+from ..nn import Rescaling
+from .data_sources import UsageError, load_folder, load_source
+from .inputs import check_images, read_folder, read_input
 from .reports import write_plots
 
 MODELS = ("mlp", "linear", "cnn", "cnn-bn")
@@ -60,16 +61,6 @@ def make_optimizer(name: str, lr: float, schedule: str = "constant",
     return optimizers.get({"class_name": name, "config": {"learning_rate": lr}})
 
 
-def _hidden_sizes(text):
-    try:
-        sizes = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise UsageError(f"--hidden must be comma-separated integers like 256,128, got {text!r}") from None
-    if any(s <= 0 for s in sizes):
-        raise UsageError(f"--hidden sizes must be positive, got {text!r}")
-    return sizes
-
-
 def _run_data(args, source):
     """What `fit` and the report take from the source: (fit's arguments, evaluate's arguments, one
     sample's shape, optimizer steps per epoch, a line describing the splits)."""
@@ -81,7 +72,11 @@ def _run_data(args, source):
     fit_data = {"x": x_train.astype(np.float32), "y": y_train, "batch_size": args.batch_size,
                 "validation_split": args.validation_split}
     test_data = {"x": x_test.astype(np.float32), "y": y_test, "batch_size": 1024}
-    steps = -(-split_sizes(len(x_train), args.validation_split)[0] // args.batch_size)
+    kept, held_out = split_sizes(len(x_train), args.validation_split)
+    if kept == 0 or (args.validation_split and held_out == 0):
+        raise UsageError(f"--validation-split {args.validation_split} of {len(x_train)} training samples leaves "
+                         f"{kept} to train on and {held_out} to validate on; both must be at least 1")
+    steps = -(-kept // args.batch_size)
     return fit_data, test_data, x_train.shape[1:], steps, f"{len(x_train)} training and {len(x_test)} test samples"
 
 
@@ -90,8 +85,10 @@ def _load_train_source(args):
     if os.path.isdir(args.dataset):
         if args.limit:
             raise UsageError("--limit applies to array datasets, not to an image folder")
-        return load_folder(args.dataset, parse_image_size(args.image_size), args.color_mode, args.batch_size,
-                           args.validation_split, args.seed)
+        source = load_folder(args.dataset, args.image_size, args.color_mode, args.batch_size,
+                             args.validation_split, args.seed)
+        check_images(source.train.file_paths + source.test.file_paths)
+        return source
     source = load_source(args.dataset, args.subset, args.target, args.seed)
     if args.limit:
         _limit(source, args.limit)
@@ -114,6 +111,27 @@ def _callbacks(args):
     return [CSVLogger(os.path.join(args.out, "history.csv"), append=os.path.exists(backup.path)), backup]
 
 
+def _data_options(args):
+    """The data options of a training run, as `evaluate` reuses them without --dataset (a file or
+    folder by its absolute path)."""
+    dataset = os.path.abspath(args.dataset) if os.path.exists(args.dataset) else args.dataset
+    options = {"dataset": dataset, "subset": args.subset, "target": args.target, "seed": args.seed}
+    return {key: value for key, value in options.items() if value is not None}
+
+
+def _recorded_data(args, model):
+    """evaluate's --dataset, --subset, --target and --seed: those given, else the model's training ones."""
+    recorded = model.metadata.get("data")
+    if args.dataset is None:
+        if not isinstance(recorded, dict) or not isinstance(recorded.get("dataset"), str):
+            raise UsageError(f"{args.model} does not record the dataset it was trained on; pass --dataset")
+        args.dataset, args.subset = recorded["dataset"], args.subset or recorded.get("subset")
+        args.target = args.target or recorded.get("target")
+    if args.seed is None:
+        args.seed = recorded.get("seed", 0) if isinstance(recorded, dict) else 0
+    return args
+
+
 def train_command(args: argparse.Namespace) -> None:
     """`gradwork train`: build, train, evaluate and save a model; write its history and plots to --out."""
     source = _load_train_source(args)
@@ -133,13 +151,14 @@ def train_command(args: argparse.Namespace) -> None:
         kind,
         sample_shape,
         len(source.class_names),
-        _hidden_sizes(args.hidden),
+        args.hidden,
         source.pixel_scale,
         augment=augment,
         dropout=0.5 if args.dropout is None else args.dropout,
         shift=args.shift,
     )
-    model.metadata = {"dataset": source.name, "class_names": source.class_names, "augment": augment}
+    model.metadata = {"dataset": source.name, "class_names": source.class_names, "augment": augment,
+                      "data": _data_options(args)}
     model.compile(
         optimizer=make_optimizer(args.optimizer, args.lr, args.lr_schedule, args.epochs * steps),
         loss="sparse_categorical_crossentropy",
@@ -163,6 +182,7 @@ def train_command(args: argparse.Namespace) -> None:
 def evaluate_command(args: argparse.Namespace) -> None:
     """`gradwork evaluate`: print a saved model's loss and metrics on a dataset's test split."""
     model = models.load_model(args.model)
+    args = _recorded_data(args, model)
     if os.path.isdir(args.dataset):  # every image of the folder, read as the model takes them
         data = read_folder(args.dataset, model.build_input_shape[1:])
         title, count, test_data = os.path.basename(os.path.normpath(args.dataset)), len(data.file_paths), {"x": data}
@@ -180,13 +200,19 @@ def evaluate_command(args: argparse.Namespace) -> None:
 def predict_command(args: argparse.Namespace) -> None:
     """`gradwork predict`: print the top classes of each sample of an image or .npy file."""
     model = models.load_model(args.model)
-    x = read_input(args.input, model.build_input_shape[1:])
+    x = read_input(args.input, model.build_input_shape[1:], pixel_scale(model), args.input_range)
     probabilities = model.predict(x, verbose=0)
     names = model.metadata.get("class_names") or [str(i) for i in range(probabilities.shape[-1])]
     for i, p in enumerate(probabilities):
         top = np.argsort(p)[::-1][: args.top]
         ranked = ", ".join(f"{names[k]} {p[k]:.3f}" for k in top)
         print(f"sample {i}: {names[top[0]]}   ({ranked})")
+
+
+def pixel_scale(model: models.Model) -> float:
+    """What the model multiplies its inputs by: its first Rescaling layer's scale (1/255 for 8-bit
+    pixels), 1 without one."""
+    return next((layer.scale for layer in model.layers if isinstance(layer, Rescaling)), 1.0)
 
 
 def info_command(args: argparse.Namespace) -> None:

@@ -4,9 +4,9 @@ folder of images with one subfolder per class.
 Every source gives (x_train, y_train), (x_test, y_test) plus facts for the model and the plots; a
 folder gives batch-level datasets instead, read lazily (its validation images are the test split).
 """
-import csv
 import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,9 +14,12 @@ import numpy as np
 
 from .. import datasets
 from ..data import ImageFolderDataset, image_dataset_from_directory, train_test_split
+from .csv_files import read_csv
+from .parser import FLOAT32_MAX
 
 GENERATED = {"xor": datasets.xor, "spiral": datasets.spiral, "moons": datasets.moons,
              "circles": datasets.circles, "blobs": datasets.blobs}
+MAX_CLASSES = 65536  # of an .npz dataset's integer labels: a class name is made for each
 
 
 class UsageError(Exception):
@@ -82,32 +85,10 @@ def _split_source(name, x, y, seed):
 def _csv_source(path, target, seed):
     if not target:
         raise UsageError(f"{path}: a .csv dataset needs --target COLUMN (the label column)")
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    if len(rows) < 2:
-        raise UsageError(f"{path}: expected a header line and at least one row")
-    header, body = rows[0], rows[1:]
-    if target not in header:
-        raise UsageError(f"{path}: no column named {target!r}; the columns are {', '.join(header)}")
-    t = header.index(target)
-    try:
-        x = np.array([[float(v) for i, v in enumerate(r) if i != t] for r in body], dtype=np.float32)
-    except ValueError as err:
-        raise UsageError(f"{path}: every column except the target must be numeric ({err})") from None
-    labels = [r[t] for r in body]
-    class_names = sorted(set(labels), key=lambda v: (not _is_number(v), float(v) if _is_number(v) else 0, v))
-    y = np.array([class_names.index(v) for v in labels], dtype=np.int64)
+    x, y, class_names = read_csv(path, target)
     source = _split_source(os.path.basename(path), x, y, seed)
     source.class_names = class_names
     return source
-
-
-def _is_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def _npz_source(path, seed):
@@ -117,14 +98,41 @@ def _npz_source(path, seed):
                 raise UsageError(f"{path}: an .npz dataset needs arrays named 'x' and 'y', "
                                  f"found {', '.join(data.files)}")
             x, y = data["x"], data["y"]
-    except (ValueError, OSError, zipfile.BadZipFile) as err:  # not an archive, or object arrays
-        reason = describe_load_error(err)
+    except (ValueError, OSError, EOFError, MemoryError, zipfile.BadZipFile, zlib.error) as err:
+        reason = describe_load_error(err)  # not an archive, a damaged one, or object arrays
         raise UsageError(f"{path}: not an .npz archive of numeric arrays ({reason})") from None
+    check_numbers(f"{path}: x", x)
+    if y.ndim != 1 or x.ndim < 2:
+        raise UsageError(f"{path}: expected x of shape (N, features...) and y of shape (N,), got x of shape "
+                         f"{x.shape} and y of shape {y.shape}")
     if len(x) != len(y):
         raise UsageError(f"{path}: x has {len(x)} samples but y has {len(y)}")
     if y.dtype.kind not in "iu":
         raise UsageError(f"{path}: y must hold integer class labels, got dtype {y.dtype}")
+    if len(y) == 0:
+        raise UsageError(f"{path}: x and y hold no samples")
+    if y.min() < 0 or y.max() >= MAX_CLASSES:
+        raise UsageError(f"{path}: y must hold class labels from 0 to {MAX_CLASSES - 1}, got labels from "
+                         f"{y.min()} to {y.max()}")
     return _split_source(os.path.basename(path), x.astype(np.float32), y.astype(np.int64), seed)
+
+
+def check_numbers(name: str, x: np.ndarray) -> None:
+    """Raise UsageError unless `x` holds real numbers, all finite and within float32's range.
+
+    Parameters
+    ----------
+    name : str
+        What the message calls the array (a file, or a file and array name).
+    x : ndarray of any shape
+    """
+    if x.dtype.kind not in "biuf":
+        raise UsageError(f"{name} must hold real numbers, got dtype {x.dtype}")
+    if x.dtype.kind == "f" and x.size:
+        bad = ~np.isfinite(x) | (np.abs(x) > FLOAT32_MAX)
+        if bad.any():
+            at = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise UsageError(f"{name} must hold finite numbers within float32's range, got {x[at]} at index {at}")
 
 
 def describe_load_error(err: Exception) -> str:
@@ -165,17 +173,6 @@ def load_source(name: str, subset: str | None = None, target: str | None = None,
         return _csv_source(name, target, seed) if name.endswith(".csv") else _npz_source(name, seed)
     valid = ", ".join(["fashion-mnist", "mnist", *GENERATED, "FILE.csv", "FILE.npz", "a folder of images"])
     raise UsageError(f"unknown dataset {name!r}; choose one of: {valid}")
-
-
-def parse_image_size(text: str) -> tuple[int, int]:
-    """`--image-size` ("28", "28x32" or "28,32") as (height, width)."""
-    try:
-        sizes = tuple(int(v) for v in text.lower().replace("x", ",").split(","))
-    except ValueError:
-        sizes = ()
-    if len(sizes) not in (1, 2) or min(sizes) < 1:
-        raise UsageError(f"--image-size must be a positive SIZE or HEIGHTxWIDTH like 28 or 32x48, got {text!r}")
-    return (sizes[0], sizes[-1])
 
 
 def load_folder(path: str, image_size: tuple[int, int], color_mode: str, batch_size: int,
