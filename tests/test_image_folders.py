@@ -314,3 +314,13 @@ def test_iterating_a_folder_larger_than_the_memory_limit_keeps_memory_flat(tmp_p
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[:2] == ["ok", "400"], result.stdout
+
+
+def test_a_damaged_image_is_named_when_read(folder, tmp_path):
+    import shutil
+    shutil.copytree(folder, tmp_path / "copy")
+    damaged = tmp_path / "copy" / "dog" / "03.png"
+    damaged.write_bytes(damaged.read_bytes()[:40])                  # the header survives, the data does not
+    ds = image_dataset_from_directory(tmp_path / "copy", image_size=(4, 4), shuffle=False, verbose=False)
+    with pytest.raises(ValueError, match=r"dog/03.png: not a readable image"):
+        list(ds.iter_epoch())

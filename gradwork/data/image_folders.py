@@ -67,22 +67,33 @@ def read_image(path: str, color_mode: str = "rgb", image_size: tuple[int, int] |
     Returns
     -------
     ndarray, shape (height, width, channels), float32
+
+    Raises
+    ------
+    ValueError
+        Naming the file, when it is not an image Pillow can read whole (damaged, truncated, or larger
+        than Pillow's decompression-bomb limit).
     """
     image_module = _pillow()
-    with image_module.open(path) as image:
-        image = image.convert(COLOR_MODES[color_mode])
-        if image_size is not None and (crop_to_aspect_ratio or pad_to_aspect_ratio):
-            left, top, box_width, box_height = _aspect_box(*image.size, image_size, pad_to_aspect_ratio)
-            if pad_to_aspect_ratio:
-                padded = image_module.new(image.mode, (box_width, box_height))
-                padded.paste(image, (left, top))
-                image = padded
-            else:
-                image = image.crop((left, top, left + box_width, top + box_height))
-        if image_size is not None and image.size != (image_size[1], image_size[0]):
-            resampling = getattr(image_module.Resampling, INTERPOLATIONS[interpolation])
-            image = image.resize((image_size[1], image_size[0]), resampling)
-        pixels = np.asarray(image, dtype=np.float32)
+    try:
+        with image_module.open(path) as image:
+            image = image.convert(COLOR_MODES[color_mode])
+            if image_size is not None and (crop_to_aspect_ratio or pad_to_aspect_ratio):
+                left, top, box_width, box_height = _aspect_box(*image.size, image_size, pad_to_aspect_ratio)
+                if pad_to_aspect_ratio:
+                    padded = image_module.new(image.mode, (box_width, box_height))
+                    padded.paste(image, (left, top))
+                    image = padded
+                else:
+                    image = image.crop((left, top, left + box_width, top + box_height))
+            if image_size is not None and image.size != (image_size[1], image_size[0]):
+                resampling = getattr(image_module.Resampling, INTERPOLATIONS[interpolation])
+                image = image.resize((image_size[1], image_size[0]), resampling)
+            pixels = np.asarray(image, dtype=np.float32)
+    except FileNotFoundError:
+        raise
+    except Exception as err:  # unidentified, truncated, damaged or a decompression bomb: Pillow raises many types
+        raise ValueError(f"{path}: not a readable image ({type(err).__name__}: {err})") from err
     return pixels[..., None] if pixels.ndim == 2 else pixels
 
 
