@@ -17,7 +17,7 @@ from gradwork.nn import functional as F
 from gradwork.ops.nn.batch_norm import _BatchNorm as BatchNorm  # the fused node, for a white-box check
 from gradwork.ops.nn.batch_norm import batch_norm as normalize
 
-torch = pytest.importorskip("torch")
+from torch_oracle import torch  # the PyTorch oracle: without it, each comparison skips alone
 
 # id: (x shape, feature axis, with gamma, with beta)
 CASES = {

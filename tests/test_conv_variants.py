@@ -13,7 +13,7 @@ shapes; the errors bad arguments raise, before any state changes; a save / load 
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+from torch_oracle import torch  # the PyTorch oracle: without it, each comparison skips alone
 
 from conv_oracles import (  # noqa: E402 (needs torch)
     compare_with_torch,

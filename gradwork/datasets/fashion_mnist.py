@@ -50,7 +50,9 @@ DATASET = IdxDataset(
         IdxFile("t10k-labels-idx1-ubyte.gz", (10000,),
                 sha256="0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
     ),
-    hint=f"On Debian or Ubuntu, `apt-get install dataset-fashion-mnist` puts them in {SYSTEM_DIRS[0]}.",
+    hint=(f"On Debian or Ubuntu, `apt-get install dataset-fashion-mnist` puts them in {SYSTEM_DIRS[0]}.\n"
+          'Or use the embedded 6,000 + 1,000 image subset, which needs no files or network: '
+          'gw.datasets.fashion_mnist.load_data(subset="mini").'),
 )
 
 MINI_FILE = "fashion_mnist_mini.npz"

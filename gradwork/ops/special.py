@@ -1,8 +1,13 @@
-"""The error function on arrays (NumPy has none), accurate to a few ulp in float64.
+"""The error function on arrays (NumPy has none): within 64 ulp of `math.erf` in float64.
 
 erf is odd, and erf(x)/x is a smooth function of x^2 on [0, 9]; beyond 3, erfc(x)·e^(x^2) is
 smooth. Each is interpolated once, at import, by a Chebyshev series fitted to Python's
 `math.erf`/`math.erfc` (about 1 ms). Past |x| = 6, erf(x) rounds to ±1 in float64.
+
+Accuracy, measured against `math.erf` on a dense grid of [-8, 8] and on tiny |x|: at most 39 ulp
+in float64 (relative error below 5e-15; largest near 0 and near |x| = 3, from the rounding of the
+fitted coefficients, which adds up where every Chebyshev term is ±1) and 2.4 ulp in float32.
+`tests/test_documentation.py` asserts 64 and 4 ulp.
 """
 import math
 
