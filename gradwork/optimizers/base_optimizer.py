@@ -8,7 +8,14 @@ One update, for every variable that has a gradient, in this order (as Keras):
 2. decoupled weight decay, `var <- var - var * weight_decay * lr` (not an L2 term in the loss);
 3. the optimizer's own rule (`update_step`), in place on the variable's array;
 
-then `iterations` goes up by one. `lr` is the learning rate evaluated at the current `iterations`
+then `iterations` goes up by one.
+
+Nothing non-finite gets in: the hyperparameters are checked when the optimizer is made (`checks`),
+a learning rate when it is set (and a schedule's value at each step), a loaded state by `set_state`,
+and each step's gradients before anything changes (one dot product each: NaN, infinite, or so large
+that their squares overflow raises `checks.NonFiniteError`, a FloatingPointError naming the
+variable). The new weights are checked after the update (one dot product each): only an overflow
+inside the update arithmetic itself can make them non-finite then, and that step stays applied. `lr` is the learning rate evaluated at the current `iterations`
 (0 for the first update) when it is a schedule.
 
 Speed: the variables are updated in place (their ndarrays stay the same objects, so views held by

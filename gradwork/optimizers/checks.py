@@ -5,8 +5,9 @@ Hyperparameters: `check_hyperparameters` checks every constructor argument named
 in the class's own `hyperparameter_ranges`, which override it), once for all optimizers; it runs
 before `__init__` (see `arguments.with_shared_arguments`), so a bad one changes nothing.
 
-Steps: `check_finite_gradients` runs before an update changes anything; `check_finite_weights`
-after. Each costs one reduction per variable (a dot product), not a Python loop over elements.
+Steps: `check_finite_gradient` runs on each gradient before an update changes anything (through
+`clipping.check_gradients`); `check_finite_weights` on the new weights after. Each costs one
+reduction per variable (a dot product, allocating nothing), not a Python loop over elements.
 """
 
 import math
@@ -26,12 +27,14 @@ class Range(NamedTuple):
     optional: bool = False
 
     def describe(self) -> str:
+        """The range in words, for messages: "a finite number > 0", "a number in [0, 1)"."""
         low = f"{'(' if self.low_open else '['}{self.low:g}"
         if self.high == math.inf:
             return f"a finite number {'>' if self.low_open else '>='} {self.low:g}"
         return f"a number in {low}, {self.high:g}{')' if self.high_open else ']'}"
 
     def contains(self, value: float) -> bool:
+        """Whether `value` is finite and inside the range."""
         above = value > self.low if self.low_open else value >= self.low
         below = value < self.high if self.high_open else value <= self.high
         return math.isfinite(value) and above and below
