@@ -306,8 +306,8 @@ class Model(Trainer, Layer):
             self.optimizer.apply([p.grad for p in params], params)
         except optimizers.NonFiniteError as error:
             layers = (self, *(layer for _, layer in self.named_layers()))
-            owner = next(f"{layer.name}/{key}" for layer in layers for key, p in layer._params.items()
-                         if p is error.variable)
+            owner = next((f"{layer.name}/{key}" for layer in layers for key, p in layer._params.items()
+                          if p is error.variable), "?")
             raise FloatingPointError(f"{self.name}: weight '{owner}': {error}") from None
         finally:
             for p in params:
