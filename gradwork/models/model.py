@@ -50,6 +50,8 @@ class Model(Trainer, Layer):
     optimizer : Optimizer or None, set by `compile`
     history : History or None, the last `fit`'s record
     stop_training : bool, set by a callback to end `fit` after the current batch
+    skip_nonfinite_loss : bool, set by `TerminateOnNaN` for its `fit`: a batch whose loss is NaN or
+        infinite updates nothing and logs that loss, instead of raising FloatingPointError
     build_input_shape : the input shape(s) it was built for, batch axis None (saved with the model)
     metadata : dict, JSON-safe facts saved with the model (class names, dataset, ...)
 
@@ -70,6 +72,7 @@ class Model(Trainer, Layer):
         super().__init__(**kwargs)
         self.optimizer = None
         self.stop_training = False
+        self.skip_nonfinite_loss = False
         self.history = None
         self.build_input_shape = None
         self.metadata = {}  # JSON-safe facts saved with the model (class names, dataset, ...)
@@ -255,6 +258,7 @@ class Model(Trainer, Layer):
 
     def begin_training(self) -> None:
         self._groups = None  # trainable weights may have changed since the last fit
+        self.skip_nonfinite_loss = False  # a TerminateOnNaN callback sets it for its own fit
 
     def _logs(self, loss, x, y, y_pred, sample_weight):
         """The step's logs: the running mean loss (weighted by batch size), then `compute_metrics`."""
@@ -278,8 +282,10 @@ class Model(Trainer, Layer):
         Raises
         ------
         FloatingPointError
-            If the loss is not finite. On any error before the update, the weights and moving
-            statistics are left as they were.
+            If the loss is not finite (unless `skip_nonfinite_loss`: then the update is skipped and
+            the logged loss is not finite), or a gradient is not finite (the error names the weight).
+            On any error before the update, the weights, moving statistics and optimizer are left as
+            they were.
         """
         x, y, sample_weight = nested.unpack_x_y_sample_weight(data)
         if not self.built:
@@ -291,20 +297,33 @@ class Model(Trainer, Layer):
             y_pred = self(x, training=True)
             loss = self.compute_loss(y, y_pred, sample_weight)
             value = float(loss.data)
-            if not np.isfinite(value):
+            if not (np.isfinite(value) or self.skip_nonfinite_loss):
                 raise FloatingPointError(
                     f"{self.name}: the loss became {value} during training; stopped before updating the weights. "
                     "Lower the learning rate, check the inputs for NaN/Inf, or clip gradients (clipnorm=)."
                 )
         except BaseException:  # the data was checked before; a custom loss or layer may still raise
-            for p, kept in zip(buffers, saved):
-                p.data[...] = kept
+            _restore(buffers, saved)
             raise
-        loss.backward()
-        self.optimizer.apply([p.grad for p in params], params)
-        for p in params:
-            p.grad = None
+        if np.isfinite(value):
+            self._apply_gradients(loss, params)
+        else:  # skip_nonfinite_loss: no update; the logged loss tells TerminateOnNaN to stop
+            _restore(buffers, saved)
         return self._logs(value, x, y, nested.as_data(y_pred), sample_weight)
+
+    def _apply_gradients(self, loss: Tensor, params: list) -> None:
+        """Backward and one optimizer update; a non-finite gradient raises naming the weight by its layer."""
+        loss.backward()
+        try:
+            self.optimizer.apply([p.grad for p in params], params)
+        except optimizers.NonFiniteError as error:
+            layers = (self, *(layer for _, layer in self.named_layers()))
+            owner = next((f"{layer.name}/{key}" for layer in layers for key, p in layer._params.items()
+                          if p is error.variable), "?")
+            raise FloatingPointError(f"{self.name}: weight '{owner}': {error}") from None
+        finally:
+            for p in params:
+                p.grad = None
 
     def test_step(self, data: tuple) -> dict[str, float]:
         """Loss and metrics of one batch in inference mode (run under `no_grad` by `evaluate`); `data`
@@ -341,3 +360,8 @@ class Model(Trainer, Layer):
         config = super().get_config()
         config.pop("input_shape", None)
         return config
+
+
+def _restore(buffers: list, saved: list) -> None:
+    for p, kept in zip(buffers, saved):
+        p.data[...] = kept

@@ -22,6 +22,7 @@ from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base_optimizer import Optimizer
+from .checks import NonFiniteError
 from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
@@ -88,6 +89,7 @@ def get(identifier: str | dict | type | Optimizer | None) -> Optimizer | None:
 
 __all__ = [
     "Optimizer",
+    "NonFiniteError",
     "SGD",
     "Adam",
     "AdamW",

@@ -4,12 +4,15 @@ Each optimizer's `__init__` spells out only its own arguments and `name`, and pa
 with `**kwargs`. `with_shared_arguments` gives the class the signature Keras documents (its own
 arguments, then `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, then `name`), so
 `help(SGD)` lists them, they can be given by position as in Keras (`SGD(0.1, 0.9, False, 1e-4)`
-sets `weight_decay`), and a misspelled one is an error that names the optimizer.
+sets `weight_decay`), and a misspelled one is an error that names the optimizer. It also checks the
+optimizer's own arguments against `checks.RANGES` (`beta_1`, `epsilon`, ...) before `__init__` runs.
 """
 
 import functools
 import inspect
 from typing import Callable
+
+from .checks import check_hyperparameters
 
 SHARED = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm")
 
@@ -35,6 +38,8 @@ def with_shared_arguments(init: Callable) -> Callable:
             bound = full.bind(self, *args, **kwargs)
         except TypeError as error:
             raise TypeError(f"{type(self).__name__}(): {error}") from None
+        own_arguments = {k: v for k, v in bound.arguments.items() if k not in SHARED}  # the base checks those
+        check_hyperparameters(type(self), own_arguments)
         init(**bound.arguments)
 
     __init__.__signature__ = full

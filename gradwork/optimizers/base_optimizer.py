@@ -8,7 +8,14 @@ One update, for every variable that has a gradient, in this order (as Keras):
 2. decoupled weight decay, `var <- var - var * weight_decay * lr` (not an L2 term in the loss);
 3. the optimizer's own rule (`update_step`), in place on the variable's array;
 
-then `iterations` goes up by one. `lr` is the learning rate evaluated at the current `iterations`
+then `iterations` goes up by one.
+
+Nothing non-finite gets in: the hyperparameters are checked when the optimizer is made (`checks`),
+a learning rate when it is set (and a schedule's value at each step), a loaded state by `set_state`,
+and each step's gradients before anything changes (one dot product each: NaN, infinite, or so large
+that their squares overflow raises `checks.NonFiniteError`, a FloatingPointError naming the
+variable). The new weights are checked after the update (one dot product each): only an overflow
+inside the update arithmetic itself can make them non-finite then, and that step stays applied. `lr` is the learning rate evaluated at the current `iterations`
 (0 for the first update) when it is a schedule.
 
 Speed: the variables are updated in place (their ndarrays stay the same objects, so views held by
@@ -20,6 +27,7 @@ caller's gradient arrays are never written to (see `clipping`).
 """
 
 import abc
+import math
 import numbers
 import re
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
@@ -28,18 +36,11 @@ import numpy as np
 
 from ..registry import snake_case
 from . import schedules
-from .arguments import with_shared_arguments
+from .arguments import SHARED, with_shared_arguments
+from .checks import check_finite_weights, check_hyperparameters, check_learning_rate
 from .clipping import check_gradients, global_scale, prepare_gradient
 from .state_io import check_pending, copy_into, read_state, write_state
 from .variable_state import ScratchPool, VariableState, variable_array
-
-
-def _optional_float(name, value):
-    if value is None:
-        return None
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a float or None, got {type(value).__name__}: {value!r}")
-    return value
 
 
 LearningRate = Union[float, schedules.LearningRateSchedule, Callable[[], float]]
@@ -80,7 +81,8 @@ class Optimizer(abc.ABC):
     time the variable is seen, keyed by the variable's identity; `get_state()` lists it in that order.
 
     Writing an optimizer: list its own constructor arguments in `hyperparameter_names` (saved by
-    `get_config`, read back as attributes of the same names), return its slots from `slot_specs()`,
+    `get_config`, read back as attributes of the same names; those named as in `checks.RANGES`, or
+    in a class's `hyperparameter_ranges`, are checked before `__init__` runs), return its slots from `slot_specs()`,
     set `scratch_count` to the temporaries its rule needs, and implement `update_step`; override
     `step_constants` to compute, once per step, values every variable's update shares:
 
@@ -118,11 +120,10 @@ class Optimizer(abc.ABC):
             )
         if not isinstance(name, (str, type(None))):
             raise TypeError(f"`name` must be a string or None, got {type(name).__name__}: {name!r}")
+        check_hyperparameters(type(self), dict(zip(SHARED, (weight_decay, clipnorm, clipvalue, global_clipnorm))))
         self.name = snake_case(type(self).__name__) if name is None else name
-        self.weight_decay = _optional_float("weight_decay", weight_decay)
-        self.clipnorm = _optional_float("clipnorm", clipnorm)
-        self.clipvalue = _optional_float("clipvalue", clipvalue)
-        self.global_clipnorm = _optional_float("global_clipnorm", global_clipnorm)
+        self.weight_decay, self.clipnorm = weight_decay, clipnorm
+        self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
         self._learning_rate = None
         self.learning_rate = learning_rate
         self._iterations = 0
@@ -166,8 +167,7 @@ class Optimizer(abc.ABC):
                 "This optimizer's learning rate is a LearningRateSchedule, so it cannot be set to a number "
                 f"({value!r}). Assign another schedule, or create the optimizer with a float learning_rate."
             )
-        if not value >= 0:
-            raise ValueError(f"`learning_rate` must be >= 0, got {value!r}")
+        check_learning_rate(float(value), allow_zero=False)
         self._learning_rate = float(value)
 
     @property
@@ -327,37 +327,42 @@ class Optimizer(abc.ABC):
         return [state.variable for state in self._states]
 
     def _run(self, variables, grads):
-        """The update: every check first, then one pass over the variables (two with
-        `global_clipnorm`). A step that raises has changed nothing."""
-        grads = [v.grad for v in variables] if grads is None else grads
-        check_gradients(variables, grads)
+        """The update: every check first (shapes, dtypes, finite gradients and learning rate), then one
+        pass over the variables (two with `global_clipnorm`), then one check that the new weights are
+        finite. A step that raises before that last check has changed nothing."""
+        grads, squared_norms = check_gradients(variables, [v.grad for v in variables] if grads is None else grads)
         states = self._states_of(variables)
         lr = self.learning_rate
+        if not 0.0 <= lr < math.inf:  # a schedule or callable gave it (a number is checked when set)
+            check_learning_rate(lr, True, f" from {self._learning_rate!r} at iteration {self._iterations}")
         scale = 1.0
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            scale = global_scale(grads, self.global_clipnorm)
-        clipnorm = self.clipnorm if self.clipnorm and self.clipnorm > 0 else None
-        clipvalue = self.clipvalue if self.clipvalue and self.clipvalue > 0 else None
+        if self.global_clipnorm:
+            scale = global_scale(squared_norms, self.global_clipnorm)
+        clipnorm, clipvalue = self.clipnorm or None, self.clipvalue or None
         decay = lr * self.weight_decay if self.weight_decay else 0.0
         clipping = clipnorm is not None or scale != 1.0 or clipvalue is not None
         update = self.update_step
-        constants = None
-        for variable, gradient, state in zip(variables, grads, states):
+        constants, updated = None, []
+        for i, (variable, gradient, state) in enumerate(zip(variables, grads, states)):
             if gradient is None:
                 continue
             if constants is None:
                 constants = self.step_constants(lr, self._iterations + 1)
             array = variable if isinstance(variable, np.ndarray) else variable.data
-            if clipping or not (isinstance(gradient, np.ndarray) and gradient.dtype == array.dtype):
-                gradient = prepare_gradient(gradient, array, state.gradient_buffer, clipnorm, scale, clipvalue)
+            if clipping or gradient.dtype != array.dtype:
+                gradient = prepare_gradient(
+                    gradient, array, state.gradient_buffer, clipnorm, squared_norms[i], scale, clipvalue
+                )
             if decay and state.decay:
                 tmp = state.scratch[0]
                 np.multiply(array, decay, out=tmp)
                 array -= tmp
             update(gradient, array, state, constants)
+            updated.append((variable, i, array))
         if constants is not None:
             self.commit_step(constants)
             self._iterations += 1
+            check_finite_weights(updated)
 
     # ----- configuration --------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

@@ -12,39 +12,45 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..tensor import Tensor, as_array
+from .checks import check_finite_gradient
 from .variable_state import variable_array
 
 
-
-def global_scale(gradients: list, clip: float) -> float:
-    """The factor that brings the joint L2 norm of `gradients` (ndarrays or Tensors of any shapes; None
-    entries skipped) to at most `clip`: 1.0 when it already is, NaN when the norm is not finite (as
-    Keras, to make it visible)."""
-    total = math.sqrt(sum(_squared_norm(as_array(g)) for g in gradients if g is not None))
-    if not math.isfinite(total):
-        return math.nan
+def global_scale(squared_norms: list, clip: float) -> float:
+    """The factor that brings the joint L2 norm of the gradients whose squared norms are
+    `squared_norms` (None entries skipped) to at most `clip`: 1.0 when it already is."""
+    total = math.sqrt(sum(n for n in squared_norms if n is not None))
     return 1.0 if total <= clip else clip / total
 
 
-def check_gradients(variables: list, gradients: list) -> None:
+def check_gradients(variables: list, gradients: list) -> tuple[list, list]:
     """Raise before an update changes anything: each variable must be a floating-point Tensor or
     ndarray, and each gradient (None: skipped) an array of its variable's shape whose dtype casts to
-    the variable's (`same_kind`)."""
+    the variable's (`same_kind`), finite, with a finite squared norm (`check_finite_gradient`).
+
+    Returns
+    -------
+    gradients : list of ndarray or None, the gradients as arrays
+    squared_norms : list of float or None, their squared L2 norms (what the clippings need)
+    """
     if len(gradients) != len(variables):
         raise ValueError(f"got {len(gradients)} gradients for {len(variables)} variables: they must pair up")
+    arrays, norms = [], []
     for i, (variable, gradient) in enumerate(zip(variables, gradients)):
         array = variable_array(variable)
-        if gradient is None:
-            continue
-        gradient = as_array(gradient)
-        if gradient.shape != array.shape:
-            raise ValueError(
-                f"a gradient has shape {gradient.shape} but its variable (number {i}) has shape {array.shape}"
-            )
-        if gradient.dtype != array.dtype and not np.can_cast(gradient.dtype, array.dtype, "same_kind"):
-            raise TypeError(
-                f"a gradient of dtype {gradient.dtype} cannot update variable number {i} of dtype {array.dtype}"
-            )
+        if gradient is not None:
+            gradient = as_array(gradient)
+            if gradient.shape != array.shape:
+                raise ValueError(
+                    f"a gradient has shape {gradient.shape} but its variable (number {i}) has shape {array.shape}"
+                )
+            if gradient.dtype != array.dtype and not np.can_cast(gradient.dtype, array.dtype, "same_kind"):
+                raise TypeError(
+                    f"a gradient of dtype {gradient.dtype} cannot update variable number {i} of dtype {array.dtype}"
+                )
+        arrays.append(gradient)
+        norms.append(None if gradient is None else check_finite_gradient(variable, i, array, gradient))
+    return arrays, norms
 
 
 def prepare_gradient(
@@ -52,6 +58,7 @@ def prepare_gradient(
     variable: np.ndarray,
     buffer: np.ndarray,
     clipnorm: float | None,
+    squared_norm: float,
     scale: float,
     clipvalue: float | None,
 ) -> np.ndarray:
@@ -64,6 +71,7 @@ def prepare_gradient(
     buffer : ndarray, the variable's shape and dtype
         Receives the gradient when a cast or a clipping changes it.
     clipnorm, scale, clipvalue : the clipping that applies (None, 1.0, None for none)
+    squared_norm : float, the gradient's squared L2 norm (from `check_gradients`)
 
     Returns
     -------
@@ -75,7 +83,7 @@ def prepare_gradient(
         np.copyto(buffer, gradient, casting="same_kind")
         gradient = buffer
     if clipnorm is not None:
-        norm = math.sqrt(_squared_norm(gradient))
+        norm = math.sqrt(squared_norm)
         if norm > clipnorm:
             gradient = np.multiply(gradient, clipnorm / norm, out=buffer)
     elif scale != 1.0:
@@ -84,6 +92,3 @@ def prepare_gradient(
         gradient = np.clip(gradient, -clipvalue, clipvalue, out=buffer)
     return gradient
 
-
-def _squared_norm(g):
-    return float(np.vdot(g, g))

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .base_optimizer import LearningRate, Optimizer, Step
+from .checks import Range
 from .variable_state import VariableState
 
 
@@ -29,15 +30,11 @@ class Lion(Optimizer):
     """
 
     hyperparameter_names = ("beta_1", "beta_2")
+    hyperparameter_ranges = {"beta_1": Range(0.0, 1.0, low_open=True, high_open=False)}  # 1 is allowed, 0 not
 
     def __init__(self, learning_rate: LearningRate = 0.001, beta_1: float = 0.9, beta_2: float = 0.99,
                  name: str = "lion", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
-        if not 0 < beta_1 <= 1:
-            raise ValueError(
-                "Argument `beta_1` must be in the (0, 1] range; otherwise the optimizer degenerates to "
-                f"SignSGD. Received: beta_1={beta_1!r}"
-            )
         self.beta_1, self.beta_2 = beta_1, beta_2
 
     def slot_specs(self) -> dict[str, float]:

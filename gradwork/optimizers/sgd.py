@@ -1,7 +1,5 @@
 """`SGD`: gradient descent, optionally with (Nesterov) momentum."""
 
-import numbers
-
 import numpy as np
 
 from .base_optimizer import LearningRate, Optimizer, Step
@@ -42,8 +40,6 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: LearningRate = 0.01, momentum: float = 0.0, nesterov: bool = False,
                  name: str = "SGD", **kwargs: float | None):
         super().__init__(learning_rate, name=name, **kwargs)
-        if not isinstance(momentum, numbers.Real) or isinstance(momentum, bool) or not 0 <= momentum <= 1:
-            raise ValueError(f"`momentum` must be a float between [0, 1]. Received: momentum={momentum!r}")
         self.momentum = momentum
         self.nesterov = nesterov
         self._use_momentum = momentum != 0

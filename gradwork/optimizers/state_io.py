@@ -56,8 +56,9 @@ def read_state(
     ------
     ValueError
         On a missing "iterations" or optimizer-wide entry, an unknown key, a variable with missing
-        slots, gaps in the variable numbers, fewer variables than are built, or a shape that
-        differs from a built variable's slot.
+        slots, gaps in the variable numbers, fewer variables than are built, a shape that
+        differs from a built variable's slot, an "iterations" that is not a whole number >= 0, or an
+        entry that is not a finite real number array.
     """
     state = {str(k): np.asarray(state[k]) for k in state}
     if "iterations" not in state:
@@ -89,6 +90,7 @@ def read_state(
             f"optimizer state holds slots for variables {sorted(per_var)}, but this optimizer "
             f"tracks {built} variables (it needs entries 0..{max(count, built) - 1})"
         )
+    _check_values(state)
     for i, slots in enumerate(built_slots[:count]):
         for name, slot in slots.items():
             if per_var[i][name].shape != slot.shape:
@@ -97,6 +99,21 @@ def read_state(
                     f"but variable {i} has shape {slot.shape}"
                 )
     return state, {i: {name: per_var[i][name] for name in slot_names} for i in sorted(per_var)}
+
+
+def _check_values(state: dict[str, np.ndarray]) -> None:
+    """Every entry real and finite (a NaN slot would make every later update NaN), "iterations" a
+    whole number >= 0."""
+    iterations = state["iterations"]
+    if iterations.shape != () or iterations.dtype.kind not in "iuf" or not (
+        np.isfinite(iterations) and iterations >= 0 and iterations == np.floor(iterations)
+    ):
+        raise ValueError(f"optimizer state 'iterations' must be a whole number >= 0, got {iterations!r}")
+    for key, value in state.items():
+        if value.dtype.kind not in "iuf":
+            raise ValueError(f"optimizer state '{key}' must hold real numbers, got dtype {value.dtype}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"optimizer state '{key}' holds NaN or infinite values; it cannot be loaded")
 
 
 def check_pending(pending: dict[int, dict[str, np.ndarray]], first: int, arrays: list[np.ndarray]) -> None:

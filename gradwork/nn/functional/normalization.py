@@ -1,5 +1,7 @@
 """Batch and layer normalization with PyTorch's arguments and conventions, features on the LAST axis."""
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -37,8 +39,12 @@ def batch_norm(input: Tensor | ArrayLike, running_mean: Tensor | np.ndarray | No
     Raises
     ------
     ValueError
-        For a scalar input, inference without running statistics, or training with one value per feature.
+        For a scalar input, inference without running statistics, training with one value per feature,
+        a momentum outside [0, 1] or an eps that is not finite and > 0 (NaN and infinities included).
     """
+    if not 0.0 <= momentum <= 1.0 or not 0.0 < eps < math.inf:
+        raise ValueError(f"batch_norm: momentum must be in [0, 1] and eps finite and > 0; got momentum={momentum!r}, "
+                         f"eps={eps!r}")
     x = as_tensor(input)
     stats = [s.data if isinstance(s, Tensor) else s for s in (running_mean, running_var)]
     if x.ndim < 1:
