@@ -1,6 +1,7 @@
 """Models on sequences of any length (Keras's Input(shape=(None, features))): building from a declared
 shape with a None axis, fit/predict/evaluate at several lengths, summary, saving; and the models that
 keep the length they were built with, whose errors say how to free it."""
+import re
 import json
 import zipfile
 
@@ -59,7 +60,8 @@ def test_summary_shows_none_on_the_free_axis_even_after_other_lengths(capsys):
     model.summary()
     out = capsys.readouterr().out
     assert out.count("(None, None, 6)") == 3                            # conv, pooling, conv
-    assert "(None, 6)" in out and "(None, 2)" in out and "15" not in out
+    assert "(None, 6)" in out and "(None, 2)" in out
+    assert not re.search(r"\([^()]*\b15\b[^()]*\)", out)   # no shape holds the 15 (a layer's name may: conv1d_15)
 
 
 def test_model_without_a_free_axis_rejects_another_length_and_says_how_to_free_it():
