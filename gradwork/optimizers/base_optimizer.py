@@ -15,8 +15,8 @@ a learning rate when it is set (and a schedule's value at each step), a loaded s
 and each step's gradients before anything changes (one dot product each: NaN, infinite, or so large
 that their squares overflow raises `checks.NonFiniteError`, a FloatingPointError naming the
 variable). The new weights are checked after the update (one dot product each): only an overflow
-inside the update arithmetic itself can make them non-finite then, and that step stays applied. `lr` is the learning rate evaluated at the current `iterations`
-(0 for the first update) when it is a schedule.
+inside the update arithmetic itself can make them non-finite then, and that step stays applied.
+`lr` is the learning rate evaluated at the current `iterations` (0 for the first update) for a schedule.
 
 Speed: the variables are updated in place (their ndarrays stay the same objects, so views held by
 a model stay valid); the state has each variable's dtype (float32 stays float32) and is created
