@@ -181,3 +181,25 @@ def test_fuzz_layers_given_any_shape_and_dtype_fail_cleanly_without_changing_sta
 def test_normalization_settings_must_be_in_range(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("call", [lambda opt: opt.step(), lambda opt: opt.zero_grad(),
+                                  lambda opt: opt.apply([np.ones(2)])])
+def test_an_optimizer_that_knows_no_parameters_says_how_to_pass_them(call):
+    opt = gw.optimizers.SGD(0.1)
+    with pytest.raises(ValueError, match=r"SGD: (step|zero_grad|apply)\(\) without parameters needs an optimizer "
+                                         r"that knows them: pass them .*or call build\(variables\) first"):
+        call(opt)
+    assert opt.iterations == 0
+
+
+def test_after_one_step_with_parameters_step_and_zero_grad_use_them():
+    w = gw.tensor(np.ones(3, np.float32), requires_grad=True)
+    opt = gw.optimizers.SGD(0.5)
+    (w * w).sum().backward()
+    opt.step([w])
+    opt.zero_grad()
+    assert w.grad is None
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(w.numpy(), np.zeros(3))   # 1 - 0.5 * 2 = 0, then 0 - 0.5 * 0

@@ -299,31 +299,28 @@ class Optimizer(abc.ABC):
         are skipped). Without `variables`, the gradients are for the variables the optimizer was built
         with, in order. Counts that differ raise ValueError."""
         grads = list(grads)
-        if variables is None:
-            if not self._states:
-                raise ValueError(
-                    "apply(grads) without variables needs an optimizer already built on a list of "
-                    "variables: call optimizer.build(variables) first, or pass the variables"
-                )
-            variables = self._built_variables()
-        else:
-            variables = list(variables)
+        variables = self._built_variables("apply") if variables is None else list(variables)
         self._run(variables, grads)
 
     def step(self, params: Iterable | None = None) -> None:
         """Update each parameter from its `.grad` (parameters whose `.grad` is None are skipped).
         Without `params`, every variable the optimizer has been built with."""
         if params is None:
-            params = self._built_variables()
+            params = self._built_variables("step")
         self._run(params if isinstance(params, list) else list(params), None)
 
     def zero_grad(self, params: Iterable | None = None) -> None:
         """Set `.grad = None` on each parameter (default: every variable the optimizer has seen)."""
-        for p in self._built_variables() if params is None else params:
+        for p in self._built_variables("zero_grad") if params is None else params:
             if not isinstance(p, np.ndarray):
                 p.grad = None
 
-    def _built_variables(self):
+    def _built_variables(self, caller):
+        """The variables the optimizer has been built with; a ValueError saying how to pass them if none."""
+        if not self._states:
+            call = f"{caller}({'grads, ' if caller == 'apply' else ''}model.trainable_weights)"
+            raise ValueError(f"{self.name}: {caller}() without parameters needs an optimizer that knows them: pass "
+                             f"them ({call}), or call build(variables) first")
         return [state.variable for state in self._states]
 
     def _run(self, variables, grads):
