@@ -176,6 +176,22 @@ def test_csv_quoted_cells_and_blank_lines_are_read_as_the_csv_module_reads_them(
 
 
 # ----------------------------------------------------------------------------------------------- images
+def _flipped(data, payload: bytes) -> bytes:
+    """`payload` with 1 to 4 bytes (drawn from `data`) XOR-ed with a non-zero byte."""
+    damaged = bytearray(payload)
+    for at in data.draw(st.lists(st.integers(0, len(damaged) - 1), min_size=1, max_size=4)):
+        damaged[at] ^= data.draw(st.integers(1, 255))
+    return bytes(damaged)
+
+
+def _written(folder: str, name: str, payload: bytes) -> str:
+    """The path of a new file `name` in `folder` holding `payload`."""
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(payload)
+    return path
+
+
 @fuzz(60)
 @given(data=st.data())
 def test_fuzz_damaged_images_never_give_a_traceback(capsys, models, data):
@@ -183,14 +199,9 @@ def test_fuzz_damaged_images_never_give_a_traceback(capsys, models, data):
     if data.draw(st.booleans()):
         damaged = png[:data.draw(st.integers(0, len(png) - 1))]
     else:
-        damaged = bytearray(png)
-        for at in data.draw(st.lists(st.integers(0, len(png) - 1), min_size=1, max_size=4)):
-            damaged[at] ^= data.draw(st.integers(1, 255))
+        damaged = _flipped(data, png)
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "picture.png")
-        with open(path, "wb") as f:
-            f.write(bytes(damaged))
-        code, out, err = _run(capsys, "predict", models["pixels"], path)
+        code, out, err = _run(capsys, "predict", models["pixels"], _written(folder, "picture.png", damaged))
     if code == 0:  # a flip Pillow does not notice: a prediction
         assert re.fullmatch(r"sample 0: .+\n", out) and err == ""
     else:
@@ -239,13 +250,9 @@ def test_fuzz_truncated_npz_fails_before_training(capsys, data):
 @fuzz(40)
 @given(data=st.data())
 def test_fuzz_byte_flipped_npz_never_gives_a_traceback(capsys, models, data):
-    damaged = bytearray(_npz_bytes())
-    for at in data.draw(st.lists(st.integers(0, len(damaged) - 1), min_size=1, max_size=4)):
-        damaged[at] ^= data.draw(st.integers(1, 255))
+    damaged = _flipped(data, _npz_bytes())
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "data.npz")
-        with open(path, "wb") as f:
-            f.write(bytes(damaged))
+        path = _written(folder, "data.npz", damaged)
         code, out, err = _run(capsys, "evaluate", models["features"], "--dataset", path)
     if code == 0:
         assert re.fullmatch(r"data.npz test split: .+\n", out)
