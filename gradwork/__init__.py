@@ -24,6 +24,7 @@ from .ops.shape_ops import (
 from . import activations, initializers, losses, metrics, nn, optimizers, random, regularizers
 from . import callbacks, classic, data, datasets, saving
 from .models import Model, Sequential, load_model
+from .nn.layers.core import Input
 from . import memory, models, plot
 from . import applications
 

@@ -77,10 +77,10 @@ def test_cnn_run_writes_the_model_history_and_every_plot(cnn_run):
         rows = list(csv.DictReader(f))
     assert len(rows) == 1 and set(rows[0]) == {"epoch", "loss", "accuracy", "val_loss", "val_accuracy"}
     model = gw.load_model(out / "model.gw")
-    assert _layer_types(model) == ["InputLayer", "Reshape", "Rescaling", "Conv2D", "MaxPooling2D", "Conv2D",
+    assert _layer_types(model) == ["Reshape", "Rescaling", "Conv2D", "MaxPooling2D", "Conv2D",
                                    "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"]
     assert model.build_input_shape == (None, 28, 28) and model.metadata["augment"] is False
-    conv = model.layers[3]
+    conv = model.layers[2]
     assert conv.kernel.shape == (3, 3, 1, 32) and conv.padding == "same"
     assert conv.get_config()["activation"] == "relu"
     (_, _), (x_test, y_test) = gw.datasets.fashion_mnist.load_data(subset="mini")
@@ -103,14 +103,14 @@ def test_cnn_bn_run_has_batch_norm_and_augmentation_layers(cnn_bn_run):
     for name in ("filters.png", "feature_maps.png"):
         _assert_png(out / name)
     model = gw.load_model(out / "model.gw")
-    assert _layer_types(model) == ["InputLayer", "Reshape", "RandomTranslation", "RandomFlip", "Rescaling",
+    assert _layer_types(model) == ["Reshape", "RandomTranslation", "RandomFlip", "Rescaling",
                                    "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D",
                                    "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D",
                                    "Flatten", "Dense", "Dropout", "Dense"]
-    assert model.metadata["augment"] is True and model.layers[5].use_bias is False
-    shift = model.layers[2]
+    assert model.metadata["augment"] is True and model.layers[4].use_bias is False
+    shift = model.layers[1]
     assert shift.height_factor == (-0.1, 0.1) and shift.fill_mode == "constant"
-    assert model.layers[3].mode == "horizontal"
+    assert model.layers[2].mode == "horizontal"
     x = np.random.default_rng(0).integers(0, 256, (4, 28, 28)).astype(np.float32)
     np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))   # no augmenting
 
@@ -130,7 +130,7 @@ def test_augment_switches_the_augmentation_layers_on_and_off(tmp_path):
     code, printed = _train(tmp_path / "mlp", "--model", "mlp", "--hidden", "16", "--augment", "--no-plots")
     assert code == 0, printed
     mlp = gw.load_model(tmp_path / "mlp" / "model.gw")
-    assert _layer_types(mlp)[:4] == ["InputLayer", "RandomTranslation", "RandomFlip", "Rescaling"]
+    assert _layer_types(mlp)[:3] == ["RandomTranslation", "RandomFlip", "Rescaling"]
     assert sorted(os.listdir(tmp_path / "mlp")) == ["history.csv", "model.gw"]
 
 

@@ -451,7 +451,7 @@ def test_cnn_parameter_counts_and_output_shapes_match_keras():
         ("(None, 7, 7, 64)", "0"), ("(None, 3136)", "0"), ("(None, 128)", "401,536"), ("(None, 10)", "1,290")]
     assert "Total params: 421,642" in "\n".join(lines)
     assert model.count_params() == 320 + 18_496 + 401_536 + 1_290 == 421_642
-    assert [layer.output_shape for layer in model.layers[1:]] == [               # after the InputLayer
+    assert [layer.output_shape for layer in model.layers] == [                   # Keras 3: no InputLayer
         (None, 28, 28, 32), (None, 14, 14, 32), (None, 14, 14, 64), (None, 7, 7, 64), (None, 3136),
         (None, 128), (None, 10)]
 

@@ -107,7 +107,7 @@ def test_whole_numbers_of_any_type_are_accepted_as_sizes():
 
 def test_float_ids_from_a_model_build_are_accepted():
     model = gw.Sequential([nn.Input(shape=(4,)), nn.Embedding(8, 3)])
-    assert model.layers[1].built                                          # built from a float32 zero batch
+    assert model.layers[0].built                                          # built from a float32 zero batch
     np.testing.assert_array_equal(model(IDS.astype(np.float32)).data, model(IDS).data)
 
 

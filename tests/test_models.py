@@ -533,15 +533,15 @@ def test_regularizers_add_their_penalty_to_the_loss():
     plain = _mlp()
     plain.set_weights(model.get_weights())
     x, y = _data(32)
-    model.layers[1].bias.data[...] = np.linspace(-1, 1, 8)
-    plain.layers[1].bias.data[...] = np.linspace(-1, 1, 8)
-    kernel, bias = model.layers[1].kernel.data, model.layers[1].bias.data
+    model.layers[0].bias.data[...] = np.linspace(-1, 1, 8)
+    plain.layers[0].bias.data[...] = np.linspace(-1, 1, 8)
+    kernel, bias = model.layers[0].kernel.data, model.layers[0].bias.data
     penalty = 0.1 * np.sum(kernel.astype(np.float64) ** 2) + 0.2 * np.abs(bias).sum()
     assert model.evaluate(x, y, verbose=0)[0] == pytest.approx(plain.evaluate(x, y, verbose=0)[0] + penalty,
                                                                  rel=1e-5)
     assert model.train_on_batch(x, y)[0] == pytest.approx(plain.train_on_batch(x, y)[0] + penalty, rel=1e-5)
     # the penalty's gradient is applied too: the regularized kernel moved differently
-    assert not np.allclose(model.layers[1].kernel.data, plain.layers[1].kernel.data)
+    assert not np.allclose(model.layers[0].kernel.data, plain.layers[0].kernel.data)
 
 
 def test_frozen_layers_do_not_change_during_fit():
@@ -551,8 +551,8 @@ def test_frozen_layers_do_not_change_during_fit():
     model.compile(gw.optimizers.Adam(0.01), gw.losses.SparseCategoricalCrossentropy(from_logits=True))
     x, y = _data(32)
     model.fit(x, y, epochs=1, verbose=0)               # trained a little first, then frozen
+    model.layers[0].trainable = False
     model.layers[1].trainable = False
-    model.layers[2].trainable = False
     frozen = [w.copy() for w in model.get_weights()[:6]]
     head = model.get_weights()[6:]
     model.fit(x, y, epochs=2, verbose=0)

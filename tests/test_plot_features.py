@@ -67,11 +67,11 @@ def test_plot_filters_rejects_what_is_not_a_2d_kernel(tmp_path):
 def test_layer_outputs_are_what_the_layers_compute_one_after_another():
     model = _small_cnn()
     image = _image()
-    outputs = layer_outputs(model, image, layers=["c1", 5, model.layers[7]])
+    outputs = layer_outputs(model, image, layers=["c1", 4, model.layers[6]])
     assert [layer.name for layer, _ in outputs] == ["c1", "block1", "c2"]
     assert [out.shape for _, out in outputs] == [(12, 12, 4), (12, 12, 4), (6, 6, 6)]
     x = image[None].astype(np.float32)
-    expected_c1 = model.layers[3](model.layers[2](model.layers[1](x))).data[0]
+    expected_c1 = model.layers[2](model.layers[1](model.layers[0](x))).data[0]
     np.testing.assert_allclose(outputs[0][1], expected_c1, rtol=1e-6)
     assert outputs[1][1].min() >= 0                                   # after the ReLU
     default = layer_outputs(model, image)                            # every Conv2D
@@ -90,7 +90,7 @@ def test_plot_feature_maps_draws_each_requested_layer(tmp_path):
 
 
 @pytest.mark.parametrize("layers, pattern", [
-    (["nope"], "no layer named 'nope'; the layers are input_layer"),
+    (["nope"], "no layer named 'nope'; the layers are reshape"),
     ([Dense(2)], "is not one of the model's layers"),
     (["dense_out"], r"dense_out gives outputs of shape \(3,\), not \(H, W, C\) maps"),
 ])

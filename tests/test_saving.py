@@ -65,7 +65,7 @@ def test_round_trip_predicts_identically_and_restores_compile_and_metadata(tmp_p
     assert isinstance(loaded.loss, gw.losses.SparseCategoricalCrossentropy)
     assert loaded.metrics_names == ["loss", "accuracy"]
     assert loaded.evaluate(x, y, verbose=0) == model.evaluate(x, y, verbose=0)
-    assert loaded.layers[1].kernel.regularizer is not None and loaded.layers[2].momentum == 0.9
+    assert loaded.layers[0].kernel.regularizer is not None and loaded.layers[1].momentum == 0.9
 
 
 def test_round_trip_resumes_training_bit_for_bit(tmp_path):
@@ -324,13 +324,13 @@ class Residual(gw.Model):
 def test_a_registered_custom_layer_round_trips(tmp_path):
     gw.random.seed(0)
     model = gw.Sequential([nn.Input(shape=(3,)), ScaleShift(3.0), nn.Dense(2)])
-    model.layers[1].shift.data[...] = [0.5, -1.0, 2.0]
+    model.layers[0].shift.data[...] = [0.5, -1.0, 2.0]
     model.compile("adam", "mse")
     model.save(tmp_path / "m.gw")
     config = json.loads(zipfile.ZipFile(tmp_path / "m.gw").read("config.json"))
     assert config["model"]["config"]["layers"][1]["class_name"] == "tests>ScaleShift"
     loaded = gw.load_model(tmp_path / "m.gw")
-    assert isinstance(loaded.layers[1], ScaleShift) and loaded.layers[1].scale == 3.0
+    assert isinstance(loaded.layers[0], ScaleShift) and loaded.layers[0].scale == 3.0
     x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 

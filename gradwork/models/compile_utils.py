@@ -120,13 +120,16 @@ class CompileSpec:
             )
         return list(spec)
 
-    def bind(self, outputs: object) -> "CompiledOutputs":
+    def bind(self, outputs: object, output_names: list[str] | None = None) -> "CompiledOutputs":
         """The losses and metrics of each output of `outputs` (the model's output, or its output
-        shapes): a `CompiledOutputs`. Raises when the losses, weights or metrics do not fit."""
+        shapes): a `CompiledOutputs`. A list of outputs is named by `output_names` when given (a
+        functional model's output layers), else "output_1", ... Raises when the losses, weights or
+        metrics do not fit."""
         if isinstance(outputs, dict):
             names, keys = [str(k) for k in outputs], list(outputs)
         elif isinstance(outputs, (list, tuple)) and not nested.is_shape(outputs):
-            names, keys = [f"output_{i + 1}" for i in range(len(outputs))], list(range(len(outputs)))
+            names = output_names or [f"output_{i + 1}" for i in range(len(outputs))]
+            keys = list(range(len(outputs)))
         else:
             names, keys = ["output_1"], [None]
         if _per_output(self.loss):

@@ -15,6 +15,7 @@ Shapes: x is (N, *input_shape) or a list/dict of such arrays; y is what each out
 (N,) integer labels or (N, classes); sample_weight is (N,), or one per output.
 """
 from collections.abc import Callable
+from typing import Any
 from os import PathLike
 
 import numpy as np
@@ -24,6 +25,8 @@ from ..autograd.grad_mode import no_grad
 from ..metrics import Mean, Metric
 from ..nn.building import undo_build_on_error
 from ..nn.layer import Layer
+from ..nn.symbolic import is_symbolic
+from ..registry import get_registered_class
 from ..saving import model_io
 from ..tensor import Tensor
 from ..trainers import nested
@@ -68,6 +71,15 @@ class Model(Trainer, Layer):
     (2, 10)
     """
 
+    output_names = None  # a functional model names its list of outputs by their layers...
+    input_names = None  # ...and its list of inputs by their Input layers (x may be a dict by those names)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
+        """`gw.Model(inputs, outputs)` makes a functional model (`Functional`), as in Keras."""
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            cls = get_registered_class("Functional")
+        return super().__new__(cls)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.optimizer = None
@@ -82,7 +94,7 @@ class Model(Trainer, Layer):
         self._outputs = None  # ...tied to the model's outputs (CompiledOutputs), once they are known
 
     def __call__(self, inputs, *args, **kwargs):
-        if self.built:
+        if self.built or is_symbolic(inputs, args, kwargs):
             return super().__call__(inputs, *args, **kwargs)
         with undo_build_on_error(self):  # a failed first call must not pin the model to that input shape
             # sublayers build themselves lazily; remember the input shape(s) for saving
@@ -140,7 +152,8 @@ class Model(Trainer, Layer):
         """
         optimizer = optimizers.get(optimizer)  # resolve everything first: a bad name changes nothing
         spec = CompileSpec(self.name, loss, loss_weights, metrics)
-        outputs = spec.bind(self.output_shape) if self.built and spec.loss is not None else None
+        built = self.built and spec.loss is not None
+        outputs = spec.bind(self.output_shape, self.output_names) if built else None
         self.optimizer, self._compile_spec, self._outputs, self._groups = optimizer, spec, outputs, None
 
     @property
@@ -185,7 +198,7 @@ class Model(Trainer, Layer):
         """The compiled losses and metrics tied to the outputs (`CompiledOutputs`), bound on first use
         from `output_shape`, which every forward pass sets."""
         if self._outputs is None:
-            self._outputs = self._compile_spec.bind(self.output_shape)
+            self._outputs = self._compile_spec.bind(self.output_shape, self.output_names)
         return self._outputs
 
     def check_targets(self, x: Data, y: Data, sample_weight: Data | None = None) -> None:
@@ -350,6 +363,26 @@ class Model(Trainer, Layer):
     def save_weights(self, filepath: str | PathLike) -> None:
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
         model_io.save_weights(self, filepath)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """One of the model's `layers`, by its name or its index (Keras's `get_layer`).
+
+        Raises
+        ------
+        ValueError
+            Unless exactly one of name and index is given, and a layer has it.
+        """
+        layers = self.layers
+        if (name is None) == (index is None):
+            raise ValueError(f"{self.name}: get_layer takes a name or an index, got name={name!r}, index={index!r}")
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, int) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"{self.name}: get_layer index {index!r} is out of range for {len(layers)} layers")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"{self.name}: no layer named {name!r}; its layers are {[layer.name for layer in layers]}")
 
     def load_weights(self, filepath: str | PathLike) -> None:
         """Copy the weights of an .npz from `save_weights` into this model. Names, dtypes and shapes are all

@@ -2,6 +2,7 @@
 
 from ..nn.layer import Layer, deserialize, serialize
 from ..nn.layers.core import InputLayer
+from ..nn.symbolic import SymbolicTensor
 from ..tensor import Tensor
 from .model import Model
 
@@ -32,8 +33,11 @@ class Sequential(Model):
         for layer in layers or []:
             self.add(layer)
 
-    def add(self, layer: Layer) -> None:
-        """Append a layer (building the model if the input shape is now known)."""
+    def add(self, layer: Layer | SymbolicTensor) -> None:
+        """Append a layer (building the model if the input shape is now known); `gw.Input(...)` adds its
+        InputLayer."""
+        if isinstance(layer, SymbolicTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
         if not isinstance(layer, Layer):
             raise TypeError(f"{self.name}: add() expects a Layer, got {type(layer).__name__}")
         stack = self._sublayers["layers"]
@@ -47,6 +51,11 @@ class Sequential(Model):
         elif self.built:
             self.built = False
             self.build(self.build_input_shape)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers in order, without the InputLayer (as Keras 3)."""
+        return [layer for layer in self._sublayers["layers"] if not isinstance(layer, InputLayer)]
 
     def pop(self) -> Layer:
         """Remove and return the last layer; a built model is built again, as after `add`, so that its

@@ -3,6 +3,19 @@
 from . import functional
 from .layer import Layer, Module
 from .layers import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    dot,
+    multiply,
+    subtract,
     ELU,
     Activation,
     AveragePooling1D,
@@ -52,4 +65,5 @@ from .layers import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from .layers import concatenate_layers as concatenate, maximum_of as maximum, minimum_of as minimum
 from .parameter import Parameter

@@ -19,6 +19,7 @@ from ..tensor import Tensor, as_tensor, get_default_dtype
 from ._weight_arrays import WeightArrays
 from .building import build_shape_args, marking_built, shape_of, undo_build_on_error
 from .parameter import Parameter
+from .symbolic import Connected, is_symbolic, symbolic_call
 from .tracking import is_container, layers_in
 
 _name_counts = {}
@@ -38,7 +39,7 @@ class _CallContext(threading.local):
 _context = _CallContext()
 
 
-class Layer(WeightArrays):
+class Layer(WeightArrays, Connected):
     """Base class of layers and models: weights, sublayers, training mode and config.
 
     A subclass writes `call(inputs, training=None)` and, if it has weights, `build(input_shape)`,
@@ -295,6 +296,9 @@ class Layer(WeightArrays):
         training : bool, optional
             The mode of this call and of every sublayer called inside (see the class notes).
         """
+        if is_symbolic(inputs, args, kwargs):  # describing a model (functional API): record the call
+            given = kwargs if training is None else {**kwargs, "training": training}
+            return symbolic_call(self, (inputs, *args), given)
         inputs = self._to_input(inputs)
         if self.built:
             return self._run(inputs, args, training, kwargs)

@@ -28,6 +28,9 @@ def as_arrays(model: Layer, x: Data, y: Data | None = None) -> tuple[Data, Data 
     floats in the model's dtype; sample counts and input shapes checked (ValueError)."""
     expected = model.build_input_shape
     several = expected is not None and not nested.is_shape(expected)
+    names = getattr(model, "input_names", None)
+    if isinstance(x, dict) and isinstance(expected, list) and names and set(x) == set(names):
+        x = [x[name] for name in names]  # a functional model's inputs by their names
     if nested.is_nested(x, known=several) or nested.is_nested(y) or several:
         return _as_nested_arrays(model, x, y)
     x = _array(x, model.dtype)

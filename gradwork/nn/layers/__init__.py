@@ -13,6 +13,10 @@ from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Resh
 from .dropout import Dropout, SpatialDropout2D
 from .embedding import Embedding
 from .layer_normalization import LayerNormalization
+from .merging import (
+    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate_layers, dot,
+    maximum_of, minimum_of, multiply, subtract,
+)
 from .normalization import BatchNormalization
 from .pooling import (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,

@@ -10,22 +10,30 @@ from ... import activations
 from ...ops.nn.linear import affine
 from ...registry import serialize_object
 from ..layer import Layer
+from ..symbolic import Node, SymbolicTensor
 from ..shapes import matches_shape
 from . import _checks
 
 
 class InputLayer(Layer):
-    """Declares the shape of one sample, so a Sequential model builds (and can be summarised) at once.
+    """The entry of a model: declares the shape (and dtype) of one sample. Usually made by `Input`.
 
-    Usually made by `Input`. The layer passes its inputs on unchanged after checking their shape.
+    It holds the symbolic tensor `output` that a functional model starts from, lets a Sequential
+    model build at once, and passes real inputs on after checking their shape (cast to its dtype).
 
     Parameters
     ----------
     shape : tuple of int or None
         One sample's shape, no batch axis; None takes any size on that axis (sequences of any
         length: shape=(None, features)). `input_shape=` is accepted for it.
+    batch_size : int, optional
+        A fixed batch size, shown in the symbolic tensor's shape (inputs are not required to have it).
+    dtype : dtype, optional
+        The inputs' dtype: "int32" for token ids; default gradwork's float dtype.
+    sparse : None or False
+        Sparse inputs are not supported (True raises).
     name : str, optional
-    **kwargs : `Layer`'s other arguments (trainable, dtype)
+    **kwargs : `Layer`'s other arguments (trainable)
 
     Input shape
     -----------
@@ -36,45 +44,69 @@ class InputLayer(Layer):
     The same.
     """
 
-    def __init__(self, shape: Sequence[int | None] | None = None, name: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, shape: Sequence[int | None] | None = None, batch_size: int | None = None,
+                 dtype: DTypeLike | None = None, sparse: bool | None = None, name: str | None = None,
+                 **kwargs: Any) -> None:
         if shape is None and "input_shape" in kwargs:
             shape = kwargs.pop("input_shape")
         if shape is None:
             raise ValueError("Input needs shape=(...), the shape of one sample without the batch axis")
-        super().__init__(name=name, input_shape=shape, **kwargs)
-        self.shape = tuple(shape)
+        if sparse:
+            raise ValueError("Input: sparse inputs are not supported (sparse=True); give dense arrays")
+        if batch_size is not None:
+            batch_size = _checks.positive_int(self, "batch_size", batch_size)
+        super().__init__(name=name, input_shape=shape, dtype=dtype, **kwargs)
+        self.shape, self.batch_size = tuple(shape), batch_size
+        output = SymbolicTensor((batch_size, *self.shape), self.dtype, self.name)
+        output.node = Node(self, (), {}, output)
+        self.inbound_nodes.append(output.node)
 
     def call(self, inputs):
         if not matches_shape(self.shape, inputs.shape[1:]):
             raise ValueError(
                 f"{self.name}: expected inputs of shape (batch, {', '.join(map(str, self.shape))}), got {inputs.shape}"
             )
-        return inputs
+        return inputs if inputs.dtype == self.dtype else inputs.astype(self.dtype)
 
     def get_config(self):
         config = super().get_config()
         config.pop("input_shape", None)
-        return {**config, "shape": list(self.shape)}
+        config = {**config, "shape": list(self.shape)}
+        if self.batch_size is not None:
+            config["batch_size"] = self.batch_size
+        return config
 
 
-def Input(shape: Sequence[int | None], name: str | None = None, dtype: DTypeLike | None = None) -> InputLayer:
-    """The input of a model: an `InputLayer` declaring the shape of one sample.
+def Input(shape: Sequence[int | None], batch_size: int | None = None, dtype: DTypeLike | None = None,
+          sparse: bool | None = None, name: str | None = None) -> SymbolicTensor:
+    """A model's input: the symbolic tensor of a new `InputLayer` (Keras's `keras.Input`).
+
+    Call layers on it to describe a model, then `gw.Model(inputs, outputs)`; or put it first in a
+    Sequential model to give the input shape.
 
     Parameters
     ----------
     shape : tuple of int or None
         No batch axis; a None takes any size on that axis: `Input(shape=(None, 20))` for sequences
         of 20 features and any length.
-    name : str, optional
+    batch_size : int, optional
     dtype : dtype, optional
+        "int32" for token ids; default gradwork's float dtype.
+    sparse : None or False
+    name : str, optional
+
+    Returns
+    -------
+    SymbolicTensor, shape (batch_size, *shape)
 
     Examples
     --------
-    >>> model = gw.Sequential([gw.nn.Input(shape=(784,)), gw.nn.Dense(10)])
-    >>> model.layers[-1].kernel.shape
-    (784, 10)
+    >>> inputs = gw.Input(shape=(784,))
+    >>> outputs = gw.nn.Dense(10)(gw.nn.Dense(64, activation="relu")(inputs))
+    >>> gw.Model(inputs, outputs).output_shape
+    (None, 10)
     """
-    return InputLayer(shape=shape, name=name, dtype=dtype)
+    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, name=name).output
 
 
 class Dense(Layer):
