@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .custom_objects import scoped_objects
+
 _T = TypeVar("_T")
 
 _CUSTOM = {}  # "package>name" -> the class or function registered under it
@@ -386,8 +388,9 @@ def registered_name(cls: type) -> str:
 
 
 def get_registered_class(name: str) -> type:
-    """The layer or model class saved as `name`; a clear error if its code has not registered it."""
-    return LAYERS.lookup(name)
+    """The layer or model class saved as `name` (or given by an open `custom_object_scope`); a clear error
+    if its code has not registered it."""
+    return LAYERS.lookup(name, scoped_objects())
 
 
 __all__ = [

@@ -3,6 +3,6 @@
 from .functional import Functional
 from .model import Model
 from .sequential import Sequential
-from ..saving.model_io import load_model
+from ..saving.model_io import load_model, model_from_json
 
-__all__ = ["Functional", "Model", "Sequential", "load_model"]
+__all__ = ["Functional", "Model", "Sequential", "load_model", "model_from_json"]

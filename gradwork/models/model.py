@@ -360,6 +360,10 @@ class Model(Trainer, Layer):
         """Write architecture, weights and optimizer state to one zip file, atomically (see `load_model`)."""
         model_io.save_model(self, filepath)
 
+    def to_json(self) -> str:
+        """The architecture as JSON (no weights): `gw.models.model_from_json` rebuilds it."""
+        return model_io.model_to_json(self)
+
     def save_weights(self, filepath: str | PathLike) -> None:
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
         model_io.save_weights(self, filepath)

@@ -27,6 +27,7 @@ import zipfile
 import numpy as np
 
 from .. import random
+from ..custom_objects import custom_object_scope
 from ..nn.layer import Layer
 from ..registry import get_registered_class, registered_name
 from .file_checks import (
@@ -227,6 +228,35 @@ def _is_shapes(value) -> bool:
     if value and all(isinstance(v, (list, dict)) for v in value):
         return all(_is_shapes(v) for v in value)
     return all(v is None or (type(v) is int and v >= 0) for v in value)
+
+
+def model_to_json(model: Layer) -> str:
+    """The model's architecture as JSON (`Model.to_json`): its class, config and input shape(s)."""
+    return json.dumps({"format": FORMAT, "model": {"class_name": registered_name(type(model)),
+                                                   "config": model.get_config()},
+                       "build_input_shape": model.build_input_shape})
+
+
+def model_from_json(json_string: str, custom_objects: dict | None = None) -> Layer:
+    """A new model (fresh weights) of the architecture `Model.to_json` wrote; nothing in the text is
+    executed: it can only name classes registered here, or given in `custom_objects` ({name: class}).
+
+    Raises
+    ------
+    ValueError
+        Text that is not such JSON, or names an unknown class.
+    """
+    try:
+        config = json.loads(json_string)
+    except (TypeError, json.JSONDecodeError) as err:
+        raise ValueError(f"model_from_json: not the JSON of Model.to_json ({err})") from None
+    _check_config(config, lambda text: _raise(f"model_from_json: {text}"))
+    with custom_object_scope(custom_objects or {}):
+        return _from_config(config)
+
+
+def _raise(text):
+    raise ValueError(text)
 
 
 def _from_config(config) -> Layer:
