@@ -52,14 +52,8 @@ def register_serializable(package: str = "Custom", name: str | None = None) -> C
     name : str, optional
         Default: the object's `__name__`.
 
-    Returns
-    -------
-    The decorator; it returns the object itself.
-
-    Raises
-    ------
-    ValueError
-        When the decorator is applied to a different object under a name already taken.
+    Returns the decorator, which returns the object itself; a ValueError when the decorator is applied
+    to a different object under a name already taken.
 
     Examples
     --------
@@ -82,6 +76,12 @@ def register_serializable(package: str = "Custom", name: str | None = None) -> C
 def _custom_name(obj):
     """The name `register_serializable` gave `obj` itself (not one inherited from a base class)."""
     return getattr(obj, "__dict__", {}).get("_registered_name")
+
+
+def registered_function(name: str) -> Callable | None:
+    """The function registered as `name` ("package>name"), or given by an open `custom_object_scope`."""
+    found = (scoped_objects() or {}).get(name, _CUSTOM.get(name))
+    return found if callable(found) and not isinstance(found, type) else None
 
 
 def class_name(cls: type) -> str:

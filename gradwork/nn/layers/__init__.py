@@ -24,8 +24,9 @@ from .pooling import (
 )
 from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
 from .reshaping import (
-    Cropping1D, Cropping2D, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+    Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 )
 from .position import PositionEmbedding, SinePositionEncoding
 from .transformer import TransformerEncoder
+from .utility import Identity, Lambda, Masking
 from .wrappers import Bidirectional, TimeDistributed

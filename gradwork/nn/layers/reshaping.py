@@ -1,6 +1,8 @@
 """Layers that change the size of sequences and images along their steps or pixels: ZeroPadding1D/2D,
-Cropping1D/2D, UpSampling1D/2D, and RepeatVector (one vector -> a sequence of copies of it)."""
+Cropping1D/2D, UpSampling1D/2D, RepeatVector (one vector -> a sequence of copies of it), and Permute (the
+axes of each sample reordered)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -305,3 +307,44 @@ class RepeatVector(Layer):
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}
+
+
+class Permute(Layer):
+    """Reorders the axes of each sample (the batch axis stays first), as Keras's Permute.
+
+    Parameters
+    ----------
+    dims : tuple of int
+        A permutation of 1..rank-1 (1-based: 1 is the first axis after the batch).
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, d1, ..., dk)
+
+    Output shape
+    ------------
+    (batch, d[dims[0]], ..., d[dims[-1]])
+
+    Examples
+    --------
+    >>> gw.nn.Permute((2, 1))(np.zeros((4, 3, 5))).shape
+    (4, 5, 3)
+    """
+
+    def __init__(self, dims: Sequence[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        dims = tuple(dims)
+        if sorted(dims) != list(range(1, len(dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(dims)} (1-based, the batch axis "
+                             f"excluded), got {dims}")
+        self.dims = dims
+
+    def call(self, inputs):
+        if inputs.ndim != len(self.dims) + 1:
+            raise ValueError(f"{self.name}: dims={self.dims} needs inputs of rank {len(self.dims) + 1}, got shape "
+                             f"{inputs.shape}")
+        return inputs.transpose((0, *self.dims))
+
+    def get_config(self):
+        return {**super().get_config(), "dims": list(self.dims)}
