@@ -166,17 +166,27 @@ class Functional(Model):
                 values[id(tensor)] = (value, out_mask)
         return map_structure(real, self._output_structure)
 
+    def layer_connections(self) -> dict[str, list[str]]:
+        calls = self._call_indices()
+        return {node.layer.name: [f"{t.node.layer.name}[{calls[id(t.node)]}][{t.index}]" for t in node.inputs]
+                for node in self._nodes}
+
     # ----- saving -----------------------------------------------------------------------------------
     def _calls_of(self, layer):
         return [n for n in self._nodes if n.layer is layer]
 
-    def get_config(self) -> dict:
-        """The layers, each with its calls in this model (arguments as data: a symbolic tensor is
-        [layer name, call index, output index]), and the inputs and outputs the same way."""
-        calls = {}  # id(node) -> its index among its layer's calls in this model, in the model's order
+    def _call_indices(self):
+        """id(node) -> its index among its layer's calls in this model, in the model's order."""
+        calls = {}
         for layer in self._sublayers["layers"]:
             own = layer.inbound_nodes[:1] if isinstance(layer, InputLayer) else self._calls_of(layer)
             calls.update({id(n): i for i, n in enumerate(own)})
+        return calls
+
+    def get_config(self) -> dict:
+        """The layers, each with its calls in this model (arguments as data: a symbolic tensor is
+        [layer name, call index, output index]), and the inputs and outputs the same way."""
+        calls = self._call_indices()
 
         def encoded(value):
             if isinstance(value, SymbolicTensor):

@@ -35,10 +35,10 @@ from ..trainers.trainer import Trainer
 from . import structure
 from .compile_utils import CompileSpec, compile_arguments
 from .structure import Shapes
-from .summary import summary as _summary
+from .inspection import Inspection
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, Inspection, Layer):
     """A trainable network: `compile`, `fit`, `evaluate`, `predict`, `summary`, `save`.
 
     Several inputs and outputs: `call(self, inputs)` receives the list/dict given to `fit`/`predict`
@@ -351,11 +351,7 @@ class Model(Trainer, Layer):
         x, _, _ = nested.unpack_x_y_sample_weight(data)
         return nested.as_data(self(x, training=False))
 
-    # ----- inspection and saving --------------------------------------------------------------
-    def summary(self, print_fn: Callable[[str], object] | None = None) -> None:
-        """Print the layer table (output shapes, parameter counts) with `print_fn` (`print` by default)."""
-        _summary(self, print_fn or print)
-
+    # ----- saving ------------------------------------------------------------------------------
     def save(self, filepath: str | PathLike) -> None:
         """Write architecture, weights and optimizer state to one zip file, atomically (see `load_model`)."""
         model_io.save_model(self, filepath)
@@ -367,26 +363,6 @@ class Model(Trainer, Layer):
     def save_weights(self, filepath: str | PathLike) -> None:
         """Write only the weights (an .npz keyed like `state_dict`), atomically."""
         model_io.save_weights(self, filepath)
-
-    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
-        """One of the model's `layers`, by its name or its index (Keras's `get_layer`).
-
-        Raises
-        ------
-        ValueError
-            Unless exactly one of name and index is given, and a layer has it.
-        """
-        layers = self.layers
-        if (name is None) == (index is None):
-            raise ValueError(f"{self.name}: get_layer takes a name or an index, got name={name!r}, index={index!r}")
-        if index is not None:
-            if isinstance(index, bool) or not isinstance(index, int) or not -len(layers) <= index < len(layers):
-                raise ValueError(f"{self.name}: get_layer index {index!r} is out of range for {len(layers)} layers")
-            return layers[index]
-        for layer in layers:
-            if layer.name == name:
-                return layer
-        raise ValueError(f"{self.name}: no layer named {name!r}; its layers are {[layer.name for layer in layers]}")
 
     def load_weights(self, filepath: str | PathLike) -> None:
         """Copy the weights of an .npz from `save_weights` into this model. Names, dtypes and shapes are all

@@ -57,7 +57,8 @@ class InputLayer(Layer):
             batch_size = _checks.positive_int(self, "batch_size", batch_size)
         super().__init__(name=name, input_shape=shape, dtype=dtype, **kwargs)
         self.shape, self.batch_size = tuple(shape), batch_size
-        output = SymbolicTensor((batch_size, *self.shape), self.dtype, self.name)
+        self.output_shape = (batch_size, *self.shape)
+        output = SymbolicTensor(self.output_shape, self.dtype, self.name)
         output.node = Node(self, (), {}, output)
         self.inbound_nodes.append(output.node)
 
