@@ -13,6 +13,7 @@ from .boundaries import (
 )
 from .features import layer_outputs, plot_feature_maps, plot_filters
 from .images import plot_image_grid, plot_reconstructions
+from .model_graph import model_graph, plot_model
 from .optimization import plot_gradient_field, plot_loss_curves, plot_optimizer_paths
 from .training import confusion_matrix, plot_confusion_matrix, plot_history, plot_predictions
 
@@ -21,6 +22,7 @@ __all__ = [
     "plot_embedding", "predict_classes", "plot_image_grid", "plot_reconstructions",
     "confusion_matrix", "get_activation", "layer_outputs", "plot_activation_histograms", "plot_activations",
     "plot_confusion_matrix", "plot_feature_maps", "plot_filters", "plot_gradient_field", "plot_history",
-    "plot_loss_curves", "plot_optimizer_paths", "plot_per_layer", "plot_predictions", "softmax_jacobian",
+    "plot_loss_curves", "plot_model", "plot_optimizer_paths", "plot_per_layer", "plot_predictions", "model_graph",
+    "softmax_jacobian",
     "value_and_derivative",
 ]

@@ -30,7 +30,7 @@ def pyplot() -> ModuleType:
     return plt
 
 
-def save(fig: Figure, path: FilePath, crop: bool = False) -> FilePath:
+def save(fig: Figure, path: FilePath, crop: bool = False, dpi: int = 110) -> FilePath:
     """Write the figure to `path` as a PNG and close it.
 
     Parameters
@@ -40,15 +40,17 @@ def save(fig: Figure, path: FilePath, crop: bool = False) -> FilePath:
     crop : bool
         Trim the canvas to what is drawn (for image mosaics laid out by hand) instead of re-spacing
         the panels with `tight_layout`.
+    dpi : int
+        Pixels per inch of the PNG.
 
     Returns
     -------
     `path`, unchanged.
     """
     if crop:
-        fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.08)
+        fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.08)
     else:
         fig.tight_layout()
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=dpi)
     pyplot().close(fig)
     return path
