@@ -229,3 +229,52 @@ def test_layer_input_and_output_and_get_layer_by_index():
     dense(gw.Input(shape=(3,)))
     with pytest.raises(AttributeError, match="was called 2 times"):
         _ = dense.output
+
+
+# every layer on symbolic tensors: the recorded shapes are the shapes of a real call
+SYMBOLIC_CASES = [
+    (lambda: nn.Dense(3), (5,)), (lambda: nn.Conv1D(4, 3), (10, 2)), (lambda: nn.Conv2D(4, 3, strides=2), (9, 9, 2)),
+    (lambda: nn.Conv2DTranspose(3, 3, strides=2), (4, 4, 2)), (lambda: nn.DepthwiseConv2D(3), (6, 6, 2)),
+    (lambda: nn.SeparableConv2D(4, 3), (6, 6, 2)), (lambda: nn.MaxPooling2D(2), (6, 6, 2)),
+    (lambda: nn.AveragePooling1D(2), (6, 3)), (lambda: nn.GlobalMaxPooling2D(), (4, 4, 3)),
+    (lambda: nn.BatchNormalization(), (4, 3)), (lambda: nn.LayerNormalization(), (4, 3)),
+    (lambda: nn.Dropout(0.5), (4,)), (lambda: nn.Flatten(), (2, 3, 4)), (lambda: nn.Reshape((6, 2)), (3, 4)),
+    (lambda: nn.Permute((2, 1)), (3, 4)), (lambda: nn.RepeatVector(3), (4,)), (lambda: nn.UpSampling2D(2), (3, 3, 1)),
+    (lambda: nn.ZeroPadding2D(1), (3, 3, 1)), (lambda: nn.Cropping1D(1), (5, 2)), (lambda: nn.SimpleRNN(3), (5, 2)),
+    (lambda: nn.GRU(3, return_sequences=True), (5, 2)), (lambda: nn.LSTM(3, return_state=True), (5, 2)),
+    (lambda: nn.Bidirectional(nn.GRU(3)), (5, 2)), (lambda: nn.TimeDistributed(nn.Dense(2)), (5, 3)),
+    (lambda: nn.TransformerEncoder(8, 2), (5, 4)), (lambda: nn.PositionEmbedding(5), (5, 4)),
+    (lambda: nn.SinePositionEncoding(), (5, 4)), (lambda: nn.RandomFlip(), (4, 4, 1)),
+    (lambda: nn.Rescaling(0.5), (3,)),
+    (lambda: nn.Activation("relu"), (3,)), (lambda: nn.Softmax(), (3,)), (lambda: nn.Identity(), (3,)),
+]
+
+
+@pytest.mark.parametrize("make, shape", SYMBOLIC_CASES)
+def test_every_layer_records_the_shapes_a_real_call_gives(make, shape):
+    layer = make()
+    symbolic = layer(gw.Input(shape=shape))
+    real = layer(np.ones((2, *shape), np.float32))
+    flat_symbolic = symbolic if isinstance(symbolic, list) else [symbolic]
+    flat_real = real if isinstance(real, list) else [real]
+    assert [t.shape for t in flat_symbolic] == [(None, *r.shape[1:]) for r in flat_real]
+
+
+def test_multi_head_attention_with_query_value_key_and_a_dict_of_inputs(tmp_path):
+    gw.random.seed(6)
+    query, value = gw.Input(shape=(4, 6), name="query"), gw.Input(shape=(7, 6), name="value")
+    attention = nn.MultiHeadAttention(num_heads=2, key_dim=3)
+    out = attention(query, value, key=value)
+    model = gw.Model({"q": query, "v": value}, nn.GlobalAveragePooling1D()(out))
+    rng = _rng()
+    data = {"q": rng.normal(size=(3, 4, 6)), "v": rng.normal(size=(3, 7, 6))}
+    expected = attention(data["q"].astype(np.float32), data["v"].astype(np.float32)).numpy().mean(axis=1)
+    np.testing.assert_allclose(model.predict(data, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    _round_trip(model, data, tmp_path)
+
+
+def test_training_given_in_a_symbolic_call_is_kept():
+    x = gw.Input(shape=(1000,))
+    always = gw.Model(x, nn.Dropout(0.5)(x, training=True))
+    out = always.predict(np.ones((1, 1000), np.float32), verbose=0)
+    assert 300 < (out == 0).sum() < 700                             # dropped even at inference
