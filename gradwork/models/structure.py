@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
+from ..nn.symbolic import FREE_AXIS_SIZES, merge_shapes
 from ..trainers.nested import Data, is_nested, is_shape
 
 # One shape (a tuple of ints, None for an axis of any size), or a list/dict of shapes (several inputs).
@@ -22,12 +23,6 @@ def batch_shapes(inputs: Data) -> Shapes:
     if isinstance(inputs, dict):
         return {k: (None,) + tuple(np.shape(v)[1:]) for k, v in inputs.items()}
     return [(None,) + tuple(np.shape(v)[1:]) for v in inputs]
-
-
-# An axis declared None (any size) gets the first of these when a model is built from its declared
-# shape, then the second, to check that nothing depends on that size and to see which output axes follow
-# it; large enough for a few valid convolutions and poolings, small enough to be quick.
-FREE_AXIS_SIZES = (32, 64)
 
 
 def map_shapes(fn: Callable[[tuple], object], input_shape: Shapes, name: str) -> object:
@@ -62,17 +57,6 @@ def zero_batch(input_shape: Shapes, dtype: np.dtype, name: str,
         lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape,
         name,
     )
-
-
-def merge_shapes(a: Shapes, b: Shapes) -> Shapes:
-    """Two output shapes (or lists/dicts of them) of one layer with None where their sizes differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return {k: merge_shapes(a[k], b[k]) for k in a}
-    if isinstance(a, list) and isinstance(b, list):
-        return [merge_shapes(x, y) for x, y in zip(a, b)]
-    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        return tuple(x if x == y else None for x, y in zip(a, b))
-    return a
 
 
 def run_zero_batches(model: Layer, input_shape: Shapes) -> None:

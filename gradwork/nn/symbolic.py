@@ -22,8 +22,10 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 
-# Sizes that stand in for an axis declared None (any size): the first, then the second to see which
-# output axes follow it. Large enough for a few valid convolutions and poolings, small enough to be quick.
+# Sizes that stand in for an axis declared None (any size), here and when a model is built from declared
+# shapes (`models.structure`): the first, then the second to check that nothing depends on that size and
+# to see which output axes follow it. Large enough for a few valid convolutions and poolings, small
+# enough to be quick.
 FREE_AXIS_SIZES = (32, 64)
 
 
