@@ -7,6 +7,8 @@ import math
 import re
 from collections.abc import Callable
 
+from ..checks import Range
+
 FLOAT32_MAX = 3.4028234663852886e38
 
 
@@ -68,17 +70,17 @@ def number(low: float, high: float = FLOAT32_MAX, low_open: bool = False,
            high_open: bool = False) -> Callable[[str], float]:
     """An argparse type: a finite float in the interval from `low` to `high`, each end included unless
     `low_open` / `high_open`."""
-    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    interval = Range(low, high, low_open, high_open)
+    span = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
     wanted = "a positive finite number" if (low, low_open, high) == (0, True, FLOAT32_MAX) else \
-        f"a finite number in {interval}"
+        f"a finite number in {span}"
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             value = math.nan
-        inside = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
-        if not (math.isfinite(value) and inside):
+        if not interval.contains(value):
             raise argparse.ArgumentTypeError(f"must be {wanted}, got {text!r}")
         return value
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..checks import true_or_false, whole_number
 from ..random import OwnGenerator
 from .datasets import Dataset, TensorDataset, default_collate
 from .prefetch import in_order
@@ -31,13 +32,6 @@ _XY_ORDER = ("y", "batch_size", "shuffle", "seed", "drop_last")
 
 def _is_array_like(value) -> bool:
     return isinstance(value, (list, tuple)) or (hasattr(value, "__array__") and np.ndim(value) > 0)
-
-
-def _check_count(name: str, value, least: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < least:
-        kind = "a positive" if least else "a non-negative"
-        raise ValueError(f"{name} must be {kind} integer, got {value!r}")
-    return int(value)
 
 
 def _checked_context(context, num_workers: int) -> str | None:
@@ -132,12 +126,10 @@ class DataLoader(OwnGenerator):
                 raise TypeError(f"DataLoader got {name} both by position and by keyword")
             options[name] = value
         self.dataset, self._single = _as_dataset(dataset_or_arrays, options["y"])
-        self.batch_size = _check_count("batch_size", options["batch_size"], 1)
-        self.num_workers = _check_count("num_workers", options["num_workers"], 0)
-        for name in ("shuffle", "drop_last"):
-            if not isinstance(options[name], (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {options[name]!r}")
-        self.shuffle, self.drop_last = bool(options["shuffle"]), bool(options["drop_last"])
+        self.batch_size = whole_number("batch_size", options["batch_size"])
+        self.num_workers = whole_number("num_workers", options["num_workers"], least=0)
+        self.shuffle = true_or_false("shuffle", options["shuffle"])
+        self.drop_last = true_or_false("drop_last", options["drop_last"])
         if options["collate_fn"] is not None and not callable(options["collate_fn"]):
             raise TypeError(f"collate_fn must be callable or None, got {type(options['collate_fn']).__name__}")
         self.collate_fn = options["collate_fn"]

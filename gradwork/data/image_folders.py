@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from ..checks import true_or_false
 from ..random import OwnGenerator
 from .datasets import Dataset
 from .py_dataset import PyDataset
@@ -210,9 +211,8 @@ def _check_reading(interpolation, crop_to_aspect_ratio, pad_to_aspect_ratio, dat
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"interpolation must be one of {sorted(INTERPOLATIONS)} (Keras's lanczos5, gaussian and "
                          f"mitchellcubic have no Pillow filter), got {interpolation!r}")
-    for name, value in (("crop_to_aspect_ratio", crop_to_aspect_ratio), ("pad_to_aspect_ratio", pad_to_aspect_ratio)):
-        if not isinstance(value, bool):
-            raise TypeError(f"{name} must be True or False, got {value!r}")
+    true_or_false("crop_to_aspect_ratio", crop_to_aspect_ratio)
+    true_or_false("pad_to_aspect_ratio", pad_to_aspect_ratio)
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be True")
     if data_format not in (None, "channels_last", "channels_first"):

@@ -11,6 +11,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from ..checks import true_or_false, whole_number
 from .prefetch import in_order
 
 
@@ -37,12 +38,9 @@ class PyDataset:
     """
 
     def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10):
-        for name, value in (("workers", workers), ("max_queue_size", max_queue_size)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not isinstance(use_multiprocessing, bool):
-            raise TypeError(f"use_multiprocessing must be True or False, got {use_multiprocessing!r}")
-        self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size
+        self.workers = whole_number("workers", workers)
+        self.max_queue_size = whole_number("max_queue_size", max_queue_size)
+        self.use_multiprocessing = true_or_false("use_multiprocessing", use_multiprocessing)
 
     def __len__(self) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__ (the number of batches)")

@@ -12,6 +12,7 @@ a whole script repeatable. Names and arguments follow scikit-learn's `make_*` fu
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..checks import whole_number
 from ..data.utils import Seed, as_generator as _rng
 
 _GATES = {
@@ -29,12 +30,6 @@ def _split(n_samples, n_parts):
     """n_samples spread over n_parts as evenly as possible (the first parts get the remainder)."""
     base, extra = divmod(n_samples, n_parts)
     return [base + (i < extra) for i in range(n_parts)]
-
-
-def _check_count(n_samples, minimum=1, name="n_samples"):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {n_samples!r}")
-    return int(n_samples)
 
 
 def _finish(x, y, shuffle, rng):
@@ -78,8 +73,8 @@ def spiral(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, *, shuf
     x : float32 array, shape (n_samples, 2), inside the unit disc
     y : int64 array, shape (n_samples,), in [0, n_classes)
     """
-    n_samples = _check_count(n_samples)
-    n_classes = _check_count(n_classes, name="n_classes")
+    n_samples = whole_number("n_samples", n_samples)
+    n_classes = whole_number("n_classes", n_classes)
     rng = _rng(seed)
     xs, ys = [], []
     for k, count in enumerate(_split(n_samples, n_classes)):
@@ -102,7 +97,7 @@ def moons(n_samples: int = 100, *, shuffle: bool = True, noise: float = 0.0,
     x : float32 array, shape (n_samples, 2)
     y : int64 array, shape (n_samples,), in {0, 1}
     """
-    n_samples = _check_count(n_samples, minimum=2)
+    n_samples = whole_number("n_samples", n_samples, least=2)
     rng = _rng(seed)
     n_outer = n_samples // 2
     n_inner = n_samples - n_outer
@@ -130,7 +125,7 @@ def circles(n_samples: int = 100, *, shuffle: bool = True, noise: float = 0.0, f
     x : float32 array, shape (n_samples, 2)
     y : int64 array, shape (n_samples,), in {0, 1}
     """
-    n_samples = _check_count(n_samples, minimum=2)
+    n_samples = whole_number("n_samples", n_samples, least=2)
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"factor must be in [0, 1), got {factor}")
     rng = _rng(seed)
@@ -175,9 +170,9 @@ def blobs(n_samples: int | list[int] = 100, n_features: int = 2, *, centers: int
     rng = _rng(seed)
     if isinstance(n_samples, (int, np.integer)) and not isinstance(n_samples, bool):
         counts = None
-        _check_count(n_samples)
+        whole_number("n_samples", n_samples)
     else:
-        counts = [_check_count(c, minimum=0, name="each per-cluster count") for c in n_samples]
+        counts = [whole_number("each per-cluster count", c, least=0) for c in n_samples]
         if not counts:
             raise ValueError("n_samples must not be an empty sequence")
     if centers is None or isinstance(centers, (int, np.integer)):
@@ -185,8 +180,8 @@ def blobs(n_samples: int | list[int] = 100, n_features: int = 2, *, centers: int
             n_centers = 3 if counts is None else len(counts)
         else:
             n_centers = centers
-        _check_count(n_centers, name="centers")
-        n_features = _check_count(n_features, name="n_features")
+        whole_number("centers", n_centers)
+        n_features = whole_number("n_features", n_features)
         low, high = center_box
         centers = rng.uniform(low, high, size=(int(n_centers), n_features))
     else:

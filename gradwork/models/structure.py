@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..nn.layer import Layer
-from ..nn.symbolic import FREE_AXIS_SIZES, merge_shapes
+from ..nn.symbolic import FREE_AXIS_SIZES, merge_shapes, zero_sample
 from ..trainers.nested import Data, is_nested, is_shape
 
 # One shape (a tuple of ints, None for an axis of any size), or a list/dict of shapes (several inputs).
@@ -53,10 +53,7 @@ def zero_batch(input_shape: Shapes, dtype: np.dtype, name: str,
                free_size: int = FREE_AXIS_SIZES[0]) -> Data:
     """One sample of zeros, shape (1, *sample shape), for one shape or a list/dict of shapes (batch axis
     first, may be None); `free_size` stands in for every other axis declared None."""
-    return map_shapes(
-        lambda s: np.zeros((1,) + tuple(free_size if d is None else d for d in s[1:]), dtype=dtype), input_shape,
-        name,
-    )
+    return map_shapes(lambda s: zero_sample(s, dtype, free_size), input_shape, name)
 
 
 def run_zero_batches(model: Layer, input_shape: Shapes) -> None:

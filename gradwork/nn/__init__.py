@@ -13,7 +13,10 @@ from .layers import (
     Subtract,
     add,
     average,
+    concatenate,
     dot,
+    maximum,
+    minimum,
     multiply,
     subtract,
     ELU,
@@ -69,5 +72,4 @@ from .layers import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
-from .layers import concatenate_layers as concatenate, maximum_of as maximum, minimum_of as minimum
 from .parameter import Parameter

@@ -153,9 +153,10 @@ def merge_shapes(a: Any, b: Any) -> Any:
     return a
 
 
-def _zeros(tensor, free_size):
-    shape = (1,) + tuple(free_size if d is None else d for d in tensor.shape[1:])
-    return np.zeros(shape, dtype=tensor.dtype)
+def zero_sample(shape: tuple, dtype: Any, free_size: int = FREE_AXIS_SIZES[0]) -> np.ndarray:
+    """One sample of zeros for `shape` (batch axis first, any size): (1, *sample shape), with `free_size`
+    on every other axis declared None."""
+    return np.zeros((1,) + tuple(free_size if d is None else d for d in shape[1:]), dtype=dtype)
 
 
 def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
@@ -172,7 +173,7 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
     shapes = None
     for size in FREE_AXIS_SIZES if free else FREE_AXIS_SIZES[:1]:
         def concrete(value, size=size):
-            return _zeros(value, size) if isinstance(value, SymbolicTensor) else value
+            return zero_sample(value.shape, value.dtype, size) if isinstance(value, SymbolicTensor) else value
 
         with no_grad():
             out = layer(*map_structure(concrete, args), training=False, **map_structure(concrete, call_kwargs))

@@ -12,37 +12,12 @@ reduction per variable (a dot product, allocating nothing), not a Python loop ov
 
 import math
 import numbers
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from ..checks import FRACTION, NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Range
 
-class Range(NamedTuple):
-    """A closed or open interval of finite numbers; `optional`: None is accepted too."""
-
-    low: float
-    high: float = math.inf
-    low_open: bool = False
-    high_open: bool = True
-    optional: bool = False
-
-    def describe(self) -> str:
-        """The range in words, for messages: "a finite number > 0", "a number in [0, 1)"."""
-        low = f"{'(' if self.low_open else '['}{self.low:g}"
-        if self.high == math.inf:
-            return f"a finite number {'>' if self.low_open else '>='} {self.low:g}"
-        return f"a number in {low}, {self.high:g}{')' if self.high_open else ']'}"
-
-    def contains(self, value: float) -> bool:
-        """Whether `value` is finite and inside the range."""
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return math.isfinite(value) and above and below
-
-
-POSITIVE = Range(0.0, low_open=True)
-NON_NEGATIVE = Range(0.0)
-FRACTION = Range(0.0, 1.0)  # [0, 1)
 
 # every optimizer's arguments of these names; `learning_rate` is checked by its setter (it may be a schedule)
 RANGES: dict[str, Range] = {
@@ -53,7 +28,7 @@ RANGES: dict[str, Range] = {
     "beta_1": FRACTION,
     "beta_2": FRACTION,
     "rho": FRACTION,
-    "momentum": Range(0.0, 1.0, high_open=False),
+    "momentum": UNIT_INTERVAL,
     # 0 is allowed: it is how Adam and its kin match PyTorch's update exactly (see `Adam`)
     "epsilon": NON_NEGATIVE,
     "initial_accumulator_value": NON_NEGATIVE,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .base_optimizer import LearningRate, Optimizer, Step
-from .checks import Range
+from ..checks import Range
 from .variable_state import VariableState
 
 

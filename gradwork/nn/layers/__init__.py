@@ -14,8 +14,8 @@ from .dropout import Dropout, SpatialDropout2D
 from .embedding import Embedding
 from .layer_normalization import LayerNormalization
 from .merging import (
-    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate_layers, dot,
-    maximum_of, minimum_of, multiply, subtract,
+    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
+    minimum, multiply, subtract,
 )
 from .normalization import BatchNormalization
 from .pooling import (

@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from ...checks import Range
+
 
 def _shown(value):
     return value.item() if isinstance(value, np.generic) else value
@@ -27,12 +29,10 @@ def rate(layer, name, value):
     return float(value)
 
 
-def in_range(layer, name, value, low, high, low_open=False, high_open=False):
-    """`value` as a float; a ValueError naming `layer`'s class unless it is a finite number in the range
-    from `low` to `high` (each end included unless `*_open`)."""
-    ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and np.isfinite(value)
-    ok = ok and (low < value if low_open else low <= value) and (value < high if high_open else value <= high)
-    if not ok:
-        span = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+def in_range(layer, name, value, expected: Range):
+    """`value` as a float; a ValueError naming `layer`'s class unless it is a finite number inside `expected`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not expected.contains(float(value)):
+        span = (f"{'(' if expected.low_open else '['}{float(expected.low)}, "
+                f"{float(expected.high)}{')' if expected.high_open else ']'}")
         raise ValueError(f"{type(layer).__name__}: {name} must be a finite number in {span}, got {_shown(value)!r}")
     return float(value)

@@ -2,10 +2,10 @@
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 
 from ...ops.reduction import normalize_axes
 from ...ops.nn.layer_norm import layer_norm
+from ...checks import POSITIVE
 from . import _checks
 from ..layer import Layer
 from ...registry import serialize_object
@@ -50,7 +50,7 @@ class LayerNormalization(Layer):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
-        self.epsilon = _checks.in_range(self, "epsilon", epsilon, 0.0, np.inf, low_open=True, high_open=True)
+        self.epsilon = _checks.in_range(self, "epsilon", epsilon, POSITIVE)
         self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer

@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ...ops.elementwise import maximum, minimum
-from ...ops.shape_ops import concatenate
+from ...ops import elementwise, shape_ops
 from ...tensor import Tensor
 from ..layer import Layer
 
@@ -96,14 +95,14 @@ class Maximum(_Elementwise):
     """The largest of its inputs, elementwise (the gradient goes to the first largest)."""
 
     def _combine(self, tensors):
-        return reduce(maximum, tensors)
+        return reduce(elementwise.maximum, tensors)
 
 
 class Minimum(_Elementwise):
     """The smallest of its inputs, elementwise."""
 
     def _combine(self, tensors):
-        return reduce(minimum, tensors)
+        return reduce(elementwise.minimum, tensors)
 
 
 class Concatenate(_Merge):
@@ -132,7 +131,7 @@ class Concatenate(_Merge):
         if len(others) > 1:
             raise ValueError(f"{self.name}: the inputs must agree on every axis but {self.axis}, got shapes "
                              f"{[t.shape for t in tensors]}")
-        return concatenate(tensors, axis=axis)
+        return shape_ops.concatenate(tensors, axis=axis)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}
@@ -210,18 +209,18 @@ def average(inputs: list, **kwargs: Any) -> Any:
     return Average(**kwargs)(inputs)
 
 
-def maximum_of(inputs: list, **kwargs: Any) -> Any:
-    """`Maximum(**kwargs)(inputs)`: the elementwise maximum (`gw.nn.maximum`)."""
+def maximum(inputs: list, **kwargs: Any) -> Any:
+    """`Maximum(**kwargs)(inputs)`: the elementwise maximum."""
     return Maximum(**kwargs)(inputs)
 
 
-def minimum_of(inputs: list, **kwargs: Any) -> Any:
-    """`Minimum(**kwargs)(inputs)`: the elementwise minimum (`gw.nn.minimum`)."""
+def minimum(inputs: list, **kwargs: Any) -> Any:
+    """`Minimum(**kwargs)(inputs)`: the elementwise minimum."""
     return Minimum(**kwargs)(inputs)
 
 
-def concatenate_layers(inputs: list, axis: int = -1, **kwargs: Any) -> Any:
-    """`Concatenate(axis, **kwargs)(inputs)` (`gw.nn.concatenate`)."""
+def concatenate(inputs: list, axis: int = -1, **kwargs: Any) -> Any:
+    """`Concatenate(axis, **kwargs)(inputs)`: the inputs joined along `axis`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 

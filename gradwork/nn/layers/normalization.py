@@ -2,10 +2,10 @@
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 
 from ...ops.reduction import normalize_axes
 from ...ops.nn.batch_norm import batch_norm
+from ...checks import POSITIVE, UNIT_INTERVAL
 from . import _checks
 from ..layer import Layer
 from ...registry import serialize_object
@@ -59,8 +59,8 @@ class BatchNormalization(Layer):
                  moving_variance_initializer: str | Callable = "ones", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.axis = axis
-        self.momentum = _checks.in_range(self, "momentum", momentum, 0.0, 1.0)
-        self.epsilon = _checks.in_range(self, "epsilon", epsilon, 0.0, np.inf, low_open=True, high_open=True)
+        self.momentum = _checks.in_range(self, "momentum", momentum, UNIT_INTERVAL)
+        self.epsilon = _checks.in_range(self, "epsilon", epsilon, POSITIVE)
         self.center, self.scale = center, scale
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
         self.moving_mean_initializer = moving_mean_initializer
