@@ -1,0 +1,9 @@
+"""`torch.nn.functional` (import as `F`): PyTorch's layout (NCHW, class dim 1) and arguments over
+gradwork's kernels (`gradwork.nn.functional`, `gradwork.ops.nn`); each function translates and makes
+one call."""
+
+from ..._missing import missing
+
+
+def __getattr__(name: str):
+    raise missing("torch.nn.functional", name)

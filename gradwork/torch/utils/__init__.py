@@ -1,0 +1,3 @@
+"""`torch.utils`: `torch.utils.data`."""
+
+from . import data
