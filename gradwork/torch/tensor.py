@@ -295,7 +295,8 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
         return format(self.item(), spec) if self._t.ndim == 0 and spec else format(repr(self), spec)
 
     def __repr__(self) -> str:
-        return repr(self._t)
+        text = GwTensor.__repr__(self._t)  # gradwork's form, with PyTorch's spelling of the dtype
+        return text.replace(", dtype=int64", "") if self._t.dtype == np.int64 else text.replace("dtype=", "dtype=torch.")
 
     def __reduce_ex__(self, protocol):
         raise TypeError("gradwork.torch tensors are not pickled: save them with torch.save (npz, no pickle)")
