@@ -298,6 +298,22 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
         text = GwTensor.__repr__(self._t)  # gradwork's form, with PyTorch's spelling of the dtype
         return text.replace(", dtype=int64", "") if self._t.dtype == np.int64 else text.replace("dtype=", "dtype=torch.")
 
+    def __deepcopy__(self, memo) -> Tensor:
+        """A leaf with a copy of the data (and of .grad), as `copy.deepcopy` of a PyTorch tensor (modules
+        are deep-copied this way: `TransformerEncoder` copies its layer); pickling stays refused."""
+        if not self._t.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment")
+        copied = self._copy_leaf(self._t.data.copy())
+        if self._t.grad is not None:
+            copied._t.grad = GwTensor(self._t.grad.data.copy())
+        memo[id(self)] = copied
+        return copied
+
+    def _copy_leaf(self, array: np.ndarray) -> Tensor:
+        """A leaf of this tensor's kind holding `array` (Parameter overrides it)."""
+        return wrap(GwTensor(array, requires_grad=self._t.requires_grad))
+
     def __reduce_ex__(self, protocol):
         raise TypeError("gradwork.torch tensors are not pickled: save them with torch.save (npz, no pickle)")
 

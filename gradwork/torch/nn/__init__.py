@@ -9,6 +9,10 @@ from . import functional, init
 from .containers import ModuleDict, ModuleList, Sequential
 from .module import Module
 from .parameter import Buffer, Parameter
+from .rnn import GRU, LSTM, RNN, RNNBase
+from .rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
+from .multihead_attention import MultiheadAttention
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 
 def __getattr__(name: str):

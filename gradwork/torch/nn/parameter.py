@@ -38,6 +38,9 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    def _copy_leaf(self, array: np.ndarray) -> Parameter:
+        return Parameter(array, self._t.requires_grad)
+
 
 class Buffer(Tensor):
     """A tensor to register as a module's buffer when assigned (as `torch.nn.Buffer`)."""

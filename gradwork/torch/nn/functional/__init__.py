@@ -3,6 +3,7 @@ gradwork's kernels (`gradwork.nn.functional`, `gradwork.ops.nn`); each function 
 one call."""
 
 from ..._missing import missing
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 
 
 def __getattr__(name: str):
