@@ -3,6 +3,10 @@ gradwork's kernels (`gradwork.nn.functional`, `gradwork.ops.nn`); each function 
 one call."""
 
 from ..._missing import missing
+from .loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
+    nll_loss, smooth_l1_loss, soft_margin_loss,
+)
 
 
 def __getattr__(name: str):
