@@ -723,6 +723,48 @@ CASES = [
         lambda x, t: TF.cross_entropy(x, t),
         lambda x, t: F.cross_entropy(x, t),
     ),
+    case(
+        "F.nll_loss/ignore_index",
+        [(5, 3), ints(5)],
+        lambda x, t: TF.nll_loss(x, t, ignore_index=1),
+        lambda x, t: F.nll_loss(x, t, ignore_index=1),
+    ),
+    case(
+        "F.cross_entropy/ignore_index_weight_smoothing",
+        [(6, 3), ints(6), const(3)],
+        lambda x, t, w: TF.cross_entropy(x, t, weight=w, ignore_index=0, label_smoothing=0.2),
+        lambda x, t, w: F.cross_entropy(x, t, weight=w, ignore_index=0, label_smoothing=0.2),
+    ),
+    case(
+        "F.mse/weight",
+        [(3, 4), (3, 4), const(3, 4)],
+        lambda x, t, w: TF.mse_loss(x, t, weight=w),
+        lambda x, t, w: F.mse(x, t, weight=w),
+    ),
+    case(
+        "F.smooth_l1_loss/beta",
+        [(3, 4), away(-0.5, 0, 0.5, shape=(3, 4), offset_from=0)],
+        lambda x, t: TF.smooth_l1_loss(x, t, beta=0.5),
+        lambda x, t: F.smooth_l1_loss(x, t, beta=0.5),
+    ),
+    case(
+        "F.kl_div/batchmean",
+        [(3, 4), pos(3, 4)],
+        lambda x, t: TF.kl_div(x, t, reduction="batchmean"),
+        lambda x, t: F.kl_div(x, t, reduction="batchmean"),
+    ),
+    case(
+        "F.kl_div/log_target",
+        [(3, 4), (3, 4)],
+        lambda x, t: TF.kl_div(x, t, reduction="sum", log_target=True),
+        lambda x, t: F.kl_div(x, t, reduction="sum", log_target=True),
+    ),
+    case(
+        "F.soft_margin_loss",
+        [(3, 4), const(3, 4)],
+        lambda x, y: TF.soft_margin_loss(x, y),
+        lambda x, y: F.soft_margin_loss(x, y),
+    ),
 ]
 
 assert len({c.name for c in CASES}) == len(CASES), "case names must be unique"

@@ -94,7 +94,7 @@ def get(identifier: str | dict | type | Callable | None) -> Loss | None:
     loss = _LOSSES.get(identifier)
     if loss is None or isinstance(loss, Loss):
         return loss
-    if getattr(loss, "__module__", "") == F.losses.__name__:
+    if getattr(loss, "__module__", "") in (F.losses.__name__, F.class_losses.__name__):
         raise TypeError(
             f"{loss.__name__} from gradwork.nn.functional takes (input, target) in PyTorch's "
             "order; Keras losses take (y_true, y_pred): use a name such as 'mse' or a gw.losses function"

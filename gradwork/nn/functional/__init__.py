@@ -18,16 +18,17 @@ from .normalization import batch_norm, layer_norm
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .embedding import embedding
 from .losses import (
-    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber, huber_loss, l1_loss, mae,
-    mse, mse_loss, nll_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, huber, huber_loss, kl_div, l1_loss, mae, mse,
+    mse_loss, smooth_l1_loss, soft_margin_loss,
 )
+from .class_losses import cross_entropy, nll_loss
 
 __all__ = [
     "avg_pool1d", "avg_pool2d", "batch_norm", "conv1d", "conv1d_transpose", "conv2d", "conv2d_transpose",
     "depthwise_conv2d", "max_pool1d", "max_pool2d", "separable_conv2d",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
     "embedding", "gelu",
-    "huber", "huber_loss", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",
+    "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",
     "mse_loss", "nll_loss", "relu", "scaled_dot_product_attention", "selu", "sigmoid", "silu", "softmax",
-    "softplus", "step", "swish", "tanh",
+    "smooth_l1_loss", "soft_margin_loss", "softplus", "step", "swish", "tanh",
 ]

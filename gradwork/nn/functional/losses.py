@@ -2,24 +2,34 @@
 
 The per-element math is in `gradwork.ops.nn.losses`: cross-entropies are computed from logits
 through log-sum-exp, and the probability forms clamp their logarithms, so saturated predictions
-give finite losses and finite gradients. Here are PyTorch's argument checks, class weights,
-label smoothing and reductions.
+give finite losses and finite gradients. Here are PyTorch's argument checks, weights and
+reductions; the class-index losses (`nll_loss`, `cross_entropy`) are in `class_losses.py`.
 """
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ...ops.nn import losses as K
+from ...ops.nn.activations import softplus
 from ...tensor import Tensor, as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 TensorLike = Tensor | ArrayLike
 
 
-def _reduce(loss, reduction, name):
-    """The mean, the sum, or the elementwise losses themselves, as `reduction` says."""
+def _reduce(loss, reduction, name, total_weight=None):
+    """The mean, the sum, or the elementwise losses themselves, as `reduction` says.
+
+    With `total_weight` (the summed weights of weighted losses, a Tensor) the mean divides by it instead
+    of the count: PyTorch's weighted mean. Where every weight is 0 (all targets ignored) that mean is
+    NaN, as PyTorch's, but its gradient is 0, not NaN: a batch of padding leaves the weights alone.
+    """
     if reduction == "mean":
-        return loss.mean()
+        if total_weight is None:
+            return loss.mean()
+        if total_weight.item() == 0:
+            return loss.sum() * 0.0 + np.nan
+        return loss.sum() / total_weight
     if reduction == "sum":
         return loss.sum()
     if reduction == "none":
@@ -37,13 +47,44 @@ def _pair(input, target, name):
     return input, target
 
 
-def mse(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+def _check_weight(weight, shape, name, what="weight", exact=True):
+    """Check that `weight` has the input's `shape`, or with `exact=False` broadcasts to it (a weight that
+    would enlarge the loss is a mistake, not a broadcast)."""
+    found = np.shape(weight.data if isinstance(weight, Tensor) else weight)
+    if exact and found != shape or not exact and not _broadcasts_to(found, shape):
+        relation = "the input's shape" if exact else "a shape that broadcasts to the input's"
+        raise ValueError(f"{name}: {what} must have {relation} {shape}, got {found}")
+
+
+def _broadcasts_to(shape, target_shape):
+    try:
+        return np.broadcast_shapes(shape, target_shape) == target_shape
+    except ValueError:
+        return False
+
+
+def _weighted(loss, weight, name, exact=True):
+    """loss * weight, checked by `_check_weight`; loss itself without a weight."""
+    if weight is None:
+        return loss
+    _check_weight(weight, loss.shape, name, exact=exact)
+    return loss * weight
+
+
+def _total(weight):
+    """The sum of the weights, the divisor of a weighted mean (None without weights)."""
+    return None if weight is None else as_tensor(weight).sum()
+
+
+def mse(input: TensorLike, target: TensorLike, reduction: str = "mean", weight: TensorLike | None = None) -> Tensor:
     """Mean squared error, mean((input - target)^2), as `torch.nn.functional.mse_loss` (also `mse_loss` here).
 
     Parameters
     ----------
     input, target : Tensor or array_like, one shape (any)
     reduction : "mean", "sum" or "none"
+    weight : Tensor or array_like, the input's shape, optional
+        Multiplies each squared error; the mean then divides by the summed weights (as PyTorch).
 
     Returns
     -------
@@ -54,47 +95,71 @@ def mse(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tenso
     >>> F.mse(gw.tensor([1.0, 3.0]), gw.tensor([0.0, 0.0])).item()
     5.0
     """
-    return _reduce(K.squared_error(*_pair(input, target, "mse")), reduction, "mse")
+    loss = _weighted(K.squared_error(*_pair(input, target, "mse")), weight, "mse")
+    return _reduce(loss, reduction, "mse", _total(weight))
 
 
-def mae(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+def mae(input: TensorLike, target: TensorLike, reduction: str = "mean", weight: TensorLike | None = None) -> Tensor:
     """Mean absolute error, mean(|input - target|), as `torch.nn.functional.l1_loss` (also `l1_loss` here).
 
     Parameters
     ----------
-    input, target : Tensor or array_like, one shape (any)
-    reduction : as `mse`
+    input, target, reduction, weight : as `mse`
 
     Returns
     -------
     Tensor, as `mse`
     """
-    return _reduce(K.absolute_error(*_pair(input, target, "mae")), reduction, "mae")
+    loss = _weighted(K.absolute_error(*_pair(input, target, "mae")), weight, "mae")
+    return _reduce(loss, reduction, "mae", _total(weight))
 
 
-def huber(input: TensorLike, target: TensorLike, delta: float = 1.0, reduction: str = "mean") -> Tensor:
+def huber(input: TensorLike, target: TensorLike, delta: float = 1.0, reduction: str = "mean",
+          weight: TensorLike | None = None) -> Tensor:
     """Huber loss, as `torch.nn.functional.huber_loss` (also `huber_loss` here): quadratic for
     |e| <= delta, linear beyond, 0.5 e^2 or delta (|e| - 0.5 delta), e = input - target.
 
     Parameters
     ----------
     input, target : Tensor or array_like, one shape (any)
-    delta : float
+    delta : float, > 0
     reduction : "mean", "sum" or "none"
+    weight : Tensor or array_like, the input's shape, optional
+        Multiplies each element's loss; unlike `mse`'s, the mean stays a plain mean (as PyTorch).
 
     Returns
     -------
     Tensor, shape () or, with reduction "none", the input's shape
     """
-    return _reduce(K.huber(*_pair(input, target, "huber"), delta), reduction, "huber")
+    if not delta > 0:
+        raise ValueError(f"huber: delta must be positive, got {delta!r}")
+    loss = _weighted(K.huber(*_pair(input, target, "huber"), delta), weight, "huber")
+    return _reduce(loss, reduction, "huber")
+
+
+def smooth_l1_loss(input: TensorLike, target: TensorLike, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Smooth L1 loss, as `torch.nn.functional.smooth_l1_loss`: 0.5 e^2 / beta for |e| < beta, else
+    |e| - 0.5 beta; that is Huber's loss with delta = beta, divided by beta (the L1 loss for beta = 0).
+
+    Parameters
+    ----------
+    input, target : Tensor or array_like, one shape (any)
+    reduction : "mean", "sum" or "none"
+    beta : float, >= 0
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
+    """
+    if not beta >= 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta!r}")
+    if beta == 0:
+        return mae(input, target, reduction)
+    loss = K.huber(*_pair(input, target, "smooth_l1_loss"), beta) / beta
+    return _reduce(loss, reduction, "smooth_l1_loss")
 
 
 mse_loss, l1_loss, huber_loss = mse, mae, huber
-
-
-def _weighted(loss, weight):
-    """loss * weight, or loss when there is no weight."""
-    return loss if weight is None else loss * weight
 
 
 def binary_cross_entropy(input: TensorLike, target: TensorLike, weight: TensorLike | None = None,
@@ -122,14 +187,15 @@ def binary_cross_entropy(input: TensorLike, target: TensorLike, weight: TensorLi
     ValueError
         For probabilities outside [0, 1], or shapes that differ.
     """
-    input, target = _pair(input, target, "binary_cross_entropy")
+    name = "binary_cross_entropy"
+    input, target = _pair(input, target, name)
     if input.size and (input.data.min() < 0 or input.data.max() > 1):
         raise ValueError(
             "binary_cross_entropy: input must be probabilities in [0, 1]; for raw scores use "
             "binary_cross_entropy_with_logits"
         )
-    loss = _weighted(K.binary_cross_entropy(input, target), weight)
-    return _reduce(loss, reduction, "binary_cross_entropy")
+    loss = _weighted(K.binary_cross_entropy(input, target), weight, name, exact=False)
+    return _reduce(loss, reduction, name)
 
 
 def binary_cross_entropy_with_logits(input: TensorLike, target: TensorLike, weight: TensorLike | None = None,
@@ -153,109 +219,57 @@ def binary_cross_entropy_with_logits(input: TensorLike, target: TensorLike, weig
     -------
     Tensor, shape () or, with reduction "none", the input's shape
     """
-    input, target = _pair(input, target, "binary_cross_entropy_with_logits")
-    loss = _weighted(K.binary_cross_entropy_with_logits(input, target, pos_weight), weight)
-    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
-
-
-def _class_targets(target, input, name):
-    """Integer class targets as an array, checked against the input's shape and class count."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    n_classes = input.shape[-1]
-    if t.shape != input.shape[:-1]:
-        raise ValueError(
-            f"{name}: input of shape {input.shape} (classes on the last axis) needs integer targets of shape "
-            f"{input.shape[:-1]}, got {t.shape}"
-        )
-    if t.size and (t.min() < 0 or t.max() >= n_classes):
-        bad = t[(t < 0) | (t >= n_classes)].flat[0]
-        raise ValueError(f"{name}: target class {bad} is out of range for {n_classes} classes")
-    return t
-
-
-def _weighted_reduce(loss, sample_weight, reduction, name):
-    """Reduce per-sample losses; with class weights the mean divides by the summed weights (as PyTorch)."""
-    if sample_weight is None:
-        return _reduce(loss, reduction, name)
-    loss = loss * sample_weight
-    if reduction == "mean":
-        return loss.sum() / sample_weight.sum()
+    name = "binary_cross_entropy_with_logits"
+    input, target = _pair(input, target, name)
+    if pos_weight is not None:
+        _check_weight(pos_weight, input.shape, name, "pos_weight", exact=False)
+    loss = _weighted(K.binary_cross_entropy_with_logits(input, target, pos_weight), weight, name, exact=False)
     return _reduce(loss, reduction, name)
 
 
-def nll_loss(input: TensorLike, target: TensorLike, weight: ArrayLike | None = None,
-             reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of integer classes under log-probabilities, as `torch.nn.functional.nll_loss`
-    with the classes on the LAST axis.
+def soft_margin_loss(input: TensorLike, target: TensorLike, reduction: str = "mean") -> Tensor:
+    """The two-class logistic loss log(1 + exp(-y x)) for labels y = +-1, as
+    `torch.nn.functional.soft_margin_loss`: softplus(-y x), exact for any x.
 
     Parameters
     ----------
-    input : Tensor or array_like, shape (..., classes)
+    input : Tensor or array_like, any shape
+        Scores x.
+    target : Tensor or array_like, same shape
+        Labels y, 1 or -1.
+    reduction : "mean", "sum" or "none"
+
+    Returns
+    -------
+    Tensor, shape () or, with reduction "none", the input's shape
+    """
+    input, target = _pair(input, target, "soft_margin_loss")
+    return _reduce(softplus(-(target * input)), reduction, "soft_margin_loss")
+
+
+def kl_div(input: TensorLike, target: TensorLike, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence of `target` from the distribution whose log-probabilities are `input`,
+    as `torch.nn.functional.kl_div`: target (log target - input) elementwise.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, any shape
         Log-probabilities (e.g. from `log_softmax`).
-    target : array_like of ints, shape input.shape[:-1]
-        Class indices in [0, classes).
-    weight : array_like, shape (classes,), optional
-        Per-class weights; the mean then divides by the summed weights of the targets (as PyTorch).
-    reduction : "mean", "sum" or "none"
+    target : Tensor or array_like, same shape
+        Probabilities, or log-probabilities with `log_target`.
+    reduction : "mean", "batchmean", "sum" or "none"
+        "batchmean" divides the sum by the batch size input.shape[0]: the true KL divergence per
+        sample; "mean" divides by the number of elements (as PyTorch).
+    log_target : bool
 
     Returns
     -------
-    Tensor, shape () or, with reduction "none", input.shape[:-1]
+    Tensor, shape () or, with reduction "none", the input's shape
     """
-    input = as_tensor(input)
-    t = _class_targets(target, input, "nll_loss")
-    w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
-    return _weighted_reduce(K.negative_log_likelihood(input, t), w, reduction, "nll_loss")
-
-
-def cross_entropy(input: TensorLike, target: TensorLike, weight: ArrayLike | None = None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """Softmax cross-entropy from logits, through log-sum-exp, as `torch.nn.functional.cross_entropy`
-    with the classes on the LAST axis.
-
-    Parameters
-    ----------
-    input : Tensor or array_like, shape (..., classes)
-        Logits.
-    target : array_like or Tensor
-        Integer class indices of shape input.shape[:-1], or probabilities (one-hot or soft) of the
-        input's shape.
-    weight : array_like, shape (classes,), optional
-        Per-class weights; with integer targets the mean divides by their summed weights (as PyTorch).
-    reduction : "mean", "sum" or "none"
-    label_smoothing : float
-        Mixes the targets with the uniform distribution, as PyTorch and Keras.
-
-    Returns
-    -------
-    Tensor, shape () or, with reduction "none", input.shape[:-1]
-
-    Examples
-    --------
-    >>> round(F.cross_entropy(gw.zeros((1, 4)), np.array([2])).item(), 4)   # log(4)
-    1.3863
-    """
-    input = as_tensor(input)
-    if input.ndim == 0:
-        raise ValueError("cross_entropy: input needs a class axis, got a scalar")
-    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
-    normalizer = None  # the weighted mean over integer targets divides by their summed class weights
-    if target_data.dtype.kind in "iub":
-        t = _class_targets(target_data, input, "cross_entropy")
-        if label_smoothing == 0:
-            w = None if weight is None else np.asarray(weight, dtype=input.dtype)[t]
-            return _weighted_reduce(K.softmax_cross_entropy(input, t), w, reduction, "cross_entropy")
-        target = np.eye(input.shape[-1], dtype=input.dtype)[t]
-        if weight is not None and reduction == "mean":
-            normalizer = np.asarray(weight, dtype=input.dtype)[t].sum()
-    elif target_data.shape != input.shape:
-        raise ValueError(
-            f"cross_entropy: probability targets must have the input's shape {input.shape}, got {target_data.shape}"
-        )
-    if label_smoothing:
-        target = target * (1 - label_smoothing) + label_smoothing / input.shape[-1]
-    class_weight = None if weight is None else np.asarray(weight, dtype=input.dtype)
-    loss = K.soft_cross_entropy(input, target, -1, class_weight)
-    if normalizer is not None:
-        return loss.sum() / normalizer
-    return _reduce(loss, reduction, "cross_entropy")
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"kl_div: reduction must be one of {_REDUCTIONS + ('batchmean',)}, got {reduction!r}")
+    input, target = _pair(input, target, "kl_div")
+    loss = K.kl_divergence(input, target, log_target)
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction, "kl_div")

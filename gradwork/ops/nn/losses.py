@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor
-from ..elementwise import Log, Maximum, where
+from ..elementwise import Log, Maximum, log, where
 from .activations import softplus
 from .softmax import log_softmax, log_sum_exp_of_shifted, shift_by_max, softmax_in_rule
 
@@ -188,3 +188,26 @@ def negative_log_likelihood(log_probabilities: Tensor, target: np.ndarray) -> Te
     """
     flat = log_probabilities.reshape(-1, log_probabilities.shape[-1])
     return -flat[np.arange(flat.shape[0]), target.reshape(-1)].reshape(target.shape)
+
+
+def kl_divergence(log_q: Tensor, target: Tensor, log_target: bool = False) -> Tensor:
+    """The pointwise Kullback-Leibler divergence t (log t - log q), as PyTorch's `kl_div` before its reduction.
+
+    Parameters
+    ----------
+    log_q : Tensor, any shape
+        Log-probabilities of the approximating distribution.
+    target : Tensor, same shape
+        Probabilities t (0 contributes 0, as 0 log 0 = 0), or their logarithms with `log_target`.
+    log_target : bool
+        Whether `target` holds log t: then exp(log t) (log t - log q), exact where t underflows.
+
+    Returns
+    -------
+    Tensor, same shape
+    """
+    if log_target:
+        return target.exp() * (target - log_q)
+    nonzero = target.data != 0
+    t_log_t = where(nonzero, target * log(where(nonzero, target, 1.0)), 0.0)  # xlogy(t, t): 0 where t = 0
+    return t_log_t - target * log_q

@@ -7,6 +7,10 @@ Each module holds its parameters in PyTorch's layout and calls one function of
 from .._missing import missing
 from . import functional, init
 from .containers import ModuleDict, ModuleList, Sequential
+from .loss import (
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+    SoftMarginLoss,
+)
 from .module import Module
 from .parameter import Buffer, Parameter
 from .rnn import GRU, LSTM, RNN, RNNBase

@@ -4,6 +4,10 @@ one call."""
 
 from ..._missing import missing
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
+    nll_loss, smooth_l1_loss, soft_margin_loss,
+)
 
 
 def __getattr__(name: str):
