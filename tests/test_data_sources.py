@@ -287,3 +287,65 @@ def test_pydataset_errors_name_what_is_missing():
         len(PyDataset())
     with pytest.raises(ValueError, match="0 batches"):
         list(Batches(n=0).iter_epoch())
+
+
+# ---------------------------------------------------------------- samplers, subsets, streams
+
+def test_samplers_choose_the_order_and_batch_samplers_the_batches():
+    x = np.arange(10)
+    assert [b.tolist() for b in DataLoader(x, batch_size=3, sampler=[9, 8, 7, 0])] == [[9, 8, 7], [0]]
+    loader = DataLoader(x, batch_sampler=[[1, 2], [5], [0, 0, 3]])
+    assert [b.tolist() for b in loader] == [[1, 2], [5], [0, 0, 3]] and len(loader) == 3 and loader.batch_size is None
+    seeded = [list(gw.data.RandomSampler(x, seed=4)) for _ in range(2)]
+    assert seeded[0] == seeded[1] and sorted(seeded[0]) == list(range(10))
+    weighted = gw.data.WeightedRandomSampler([0, 1, 0, 1], num_samples=20, seed=0)
+    assert set(weighted) <= {1, 3} and len(list(weighted)) == 20
+    assert len(DataLoader(x, batch_size=4, sampler=gw.data.SubsetRandomSampler([1, 2, 3, 4, 5], seed=0))) == 2
+    with pytest.raises(ValueError, match="batch_sampler option is mutually exclusive"):
+        DataLoader(x, batch_size=4, batch_sampler=[[0]])
+    with pytest.raises(ValueError, match="sampler option is mutually exclusive with shuffle"):
+        DataLoader(x, shuffle=True, sampler=[0])
+    with pytest.raises(ValueError, match="weights must be"):
+        gw.data.WeightedRandomSampler([0, -1], 2)
+
+
+def test_subsets_of_a_tensor_dataset_are_gathered_as_their_samples_would_stack():
+    data = TensorDataset(np.arange(12.0).reshape(6, 2), np.arange(6))
+    train, val = gw.data.random_split(data, [4, 2], seed=0)
+    assert sorted(train.indices + val.indices) == list(range(6))
+    assert train.indices == gw.data.random_split(data, [4, 2], seed=0)[0].indices
+    gathered = _flat(DataLoader(train, batch_size=3))
+    _assert_same_batches(gathered, _flat(DataLoader(train, batch_size=3, collate_fn=default_collate)))
+    assert [len(s) for s in gw.data.random_split(data, [0.5, 0.5])] == [3, 3]
+    both = data + data
+    assert isinstance(both, gw.data.ConcatDataset) and len(both) == 12 and both[7][1] == 1
+
+
+def test_an_iterable_dataset_is_batched_as_it_streams():
+    class Numbers(gw.data.IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+    assert [b.tolist() for b in DataLoader(Numbers(), batch_size=2)] == [[0, 1], [2, 3], [4]]
+    assert [b.tolist() for b in DataLoader(Numbers(), batch_size=2, drop_last=True)] == [[0, 1], [2, 3]]
+    with pytest.raises(TypeError, match="has no len"):
+        len(DataLoader(Numbers(), batch_size=2))
+    with pytest.raises(ValueError, match="expected unspecified shuffle option"):
+        DataLoader(Numbers(), shuffle=True)
+
+
+def test_collate_names_the_sample_of_another_shape():
+    with pytest.raises(ValueError, match=r"sample 1 has shape \(3,\) where sample 0 has \(2,\)"):
+        default_collate([np.zeros(2), np.zeros(3)])
+    with pytest.raises(RuntimeError, match="equal size"):
+        default_collate([(1, 2), (3,)])
+
+
+def test_worker_options():
+    ids = []
+    loader = DataLoader(Squares(9), batch_size=2, num_workers=2, prefetch_factor=1, worker_init_fn=ids.append)
+    _assert_same_batches(_flat(loader), _flat(DataLoader(Squares(9), batch_size=2)))
+    assert sorted(ids) == list(range(len(ids))) and 1 <= len(ids) <= 2
+    with pytest.raises(ValueError, match="prefetch_factor option could only be specified"):
+        DataLoader(Squares(9), prefetch_factor=2)
+    with pytest.raises(ValueError, match="timeout option should be non-negative"):
+        DataLoader(Squares(9), timeout=float("nan"))

@@ -1,5 +1,6 @@
-"""Map-style datasets (PyTorch's names): `Dataset`, the base, and `TensorDataset` over in-memory (or
-memory-mapped) arrays; `default_collate` stacks samples into a batch.
+"""Datasets (PyTorch's names): `Dataset`, the base of map-style datasets, `IterableDataset`, the base
+of streams of samples, `TensorDataset` over in-memory (or memory-mapped) arrays, and the datasets made
+of others, `Subset` and `ConcatDataset` (`ds_a + ds_b`).
 
 >>> ds = TensorDataset(np.arange(6).reshape(3, 2), np.array([0, 1, 0]))
 >>> len(ds), ds[1][0]
@@ -7,7 +8,8 @@ memory-mapped) arrays; `default_collate` stacks samples into a batch.
 >>> ds[np.array([2, 0])][1]      # a whole batch: one fancy index per array
 array([0, 0])
 """
-from collections.abc import Sequence
+import bisect
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,27 @@ class Dataset:
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __add__(self, other: "Dataset") -> "ConcatDataset":
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """Base of datasets that are streams of samples (read from a file or generated), not indexed.
+
+    Subclasses implement `__iter__` (and `__len__` if the number of samples is known, for
+    `len(loader)`); `DataLoader` batches the stream in order: no shuffling or samplers.
+    """
+
+    def __iter__(self) -> Iterator:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
+    def __len__(self) -> int:
+        raise TypeError(f"object of type '{type(self).__name__}' has no len(): define __len__ if the number of "
+                        "samples is known")
+
+    def __getitem__(self, index: int) -> Any:
+        raise TypeError(f"{type(self).__name__} is an IterableDataset: iterate over it, it has no samples by index")
 
 
 def _as_array(a):
@@ -73,31 +96,84 @@ class TensorDataset(Dataset):
             return tuple(a.take(index, axis=0) for a in self.arrays)
         return tuple(a[index] for a in self.arrays)
 
+    def batch(self, index: slice | np.ndarray) -> tuple:
+        """Samples `index` (a slice, or an int array of shape (B,)) as one batch: the tuple of arrays of
+        shape (B, ...) that `default_collate` would stack from them (a slice gives views)."""
+        return self[index]
+
     def __repr__(self) -> str:
         shapes = ", ".join(str(a.shape) for a in self.arrays)
         return f"TensorDataset({shapes})"
 
 
-def default_collate(samples: Sequence) -> Any:
-    """Stack a list of samples into one batch, keeping their structure.
+class Subset(Dataset):
+    """The samples of `dataset` at `indices`: `subset[i]` is `dataset[indices[i]]`.
 
     Parameters
     ----------
-    samples : list of samples
-        Each an array of one shape (or a number), or a tuple/list/dict of them with one structure.
-
-    Returns
-    -------
-    ndarray of shape (len(samples), ...) for array samples; a tuple/list/dict of such arrays,
-    entry by entry, for structured samples.
-
-    >>> default_collate([(np.zeros(2), 0), (np.ones(2), 1)])[1]
-    array([0, 1])
+    dataset : map-style dataset
+    indices : sequence of int
     """
-    first = samples[0]
-    if isinstance(first, dict):
-        return {key: default_collate([s[key] for s in samples]) for key in first}
-    if isinstance(first, (tuple, list)):
-        columns = [default_collate([s[k] for s in samples]) for k in range(len(first))]
-        return tuple(columns) if isinstance(first, tuple) else columns
-    return np.stack([_as_array(s) for s in samples])
+
+    def __init__(self, dataset: Any, indices: Sequence[int]):
+        self.dataset, self.indices = dataset, indices
+
+    def __getitem__(self, index):
+        if isinstance(index, list):
+            return self.dataset[[self.indices[i] for i in index]]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def batch(self, index: slice | np.ndarray):
+        """Samples `index` gathered as one batch by the underlying dataset (see `gathers_batches`)."""
+        return self.dataset.batch(np.asarray(self.indices, dtype=np.int64)[index])
+
+
+def gathers_batches(dataset: Any, kind: type = TensorDataset) -> bool:
+    """Whether `dataset.batch(index)` gives a whole collated batch in one step (what `DataLoader` uses
+    instead of fetching and stacking sample by sample): a `kind` of `TensorDataset`, or a `Subset` of
+    one, whose class reads samples as the class defining `batch` does (not a subclass with a
+    transform in `__getitem__`)."""
+    while isinstance(dataset, Subset):
+        dataset = dataset.dataset
+    return isinstance(dataset, kind) and _defined_by(type(dataset), "__getitem__") is _defined_by(
+        type(dataset), "batch")
+
+
+def _defined_by(cls: type, name: str) -> type:
+    return next(base for base in cls.__mro__ if name in vars(base))
+
+
+class ConcatDataset(Dataset):
+    """The samples of several map-style datasets one after another (`ds_a + ds_b` makes one).
+
+    Parameters
+    ----------
+    datasets : iterable of map-style datasets
+        At least one.
+    """
+
+    def __init__(self, datasets: Iterable[Any]):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise TypeError(f"ConcatDataset does not take an IterableDataset ({type(d).__name__})")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int):
+        if index < 0:
+            if -index > len(self):
+                raise ValueError(f"ConcatDataset: index {index} is out of range for {len(self)} samples")
+            index += len(self)
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        if which == len(self.datasets):
+            raise IndexError(f"ConcatDataset: index {index} is out of range for {len(self)} samples")
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]

@@ -4,7 +4,9 @@
 >>> list(in_order(lambda i: i * i, 5, workers=2, max_queued=3))
 [0, 1, 4, 9, 16]
 """
+import concurrent.futures
 import multiprocessing
+import queue
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -15,9 +17,16 @@ from typing import Any
 _process_load = None
 
 
-def _install_load(load) -> None:
+def _start_worker(worker_init_fn, worker_ids) -> None:
+    """Run in each new worker: `worker_init_fn(its id)`, the ids 0 .. workers - 1 taken from a queue."""
+    if worker_init_fn is not None:
+        worker_init_fn(worker_ids.get())
+
+
+def _install_load(load, worker_init_fn=None, worker_ids=None) -> None:
     global _process_load
     _process_load = load
+    _start_worker(worker_init_fn, worker_ids)
 
 
 def _load_in_process(index: int):
@@ -25,7 +34,8 @@ def _load_in_process(index: int):
 
 
 def in_order(load: Callable[[int], Any], count: int, workers: int = 0, max_queued: int = 1,
-             processes: bool = False, start_method: str | None = None) -> Iterator:
+             processes: bool = False, start_method: str | None = None, timeout: float = 0,
+             worker_init_fn: Callable[[int], None] | None = None) -> Iterator:
     """Yield `load(0), ..., load(count - 1)` in that order, computed ahead by a pool of workers.
 
     Parameters
@@ -43,31 +53,66 @@ def in_order(load: Callable[[int], Any], count: int, workers: int = 0, max_queue
         Worker processes instead of threads.
     start_method : "fork", "spawn", "forkserver" or None
         How worker processes start (`multiprocessing.get_context`); None: the platform's default.
+    timeout : float
+        With workers, the most seconds to wait for one result (0: no limit).
+    worker_init_fn : callable, int -> None, optional
+        Called once in each worker as it starts, with its id (0 .. workers - 1); picklable with processes.
 
     Yields
     ------
     load(i) for i in range(count), in order, whatever order the workers finish in.
+
+    Raises
+    ------
+    LoadingTimeout
+        A RuntimeError: a result took longer than `timeout` seconds.
     """
     if workers == 0:
         yield from map(load, range(count))
         return
     pool: Executor
     if processes:
-        pool = ProcessPoolExecutor(workers, multiprocessing.get_context(start_method), initializer=_install_load,
-                                   initargs=(load,))
+        context = multiprocessing.get_context(start_method)
+        worker_ids = _numbered(context.Queue(), workers) if worker_init_fn is not None else None
+        pool = ProcessPoolExecutor(workers, context, initializer=_install_load,
+                                   initargs=(load, worker_init_fn, worker_ids))
         submit = lambda i: pool.submit(_load_in_process, i)  # noqa: E731
     else:
-        pool = ThreadPoolExecutor(workers, thread_name_prefix="gradwork-data")
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="gradwork-data", initializer=_start_worker,
+                                  initargs=(worker_init_fn, _numbered(queue.Queue(), workers)))
         submit = lambda i: pool.submit(load, i)  # noqa: E731
     pending: deque = deque()
+    timed_out = False
     try:
         for i in range(count):
             pending.append(submit(i))
             if len(pending) >= max_queued:
-                yield pending.popleft().result()
+                yield _result(pending.popleft(), timeout)
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft(), timeout)
+    except LoadingTimeout:
+        timed_out = True
+        raise
     finally:  # also when the consumer stops early: drop what is queued, let running tasks finish
         for future in pending:
             future.cancel()
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=not timed_out)  # a stuck worker is not waited for
+
+
+class LoadingTimeout(RuntimeError):
+    """A worker took longer than the loader's `timeout` to load a batch."""
+
+
+def _numbered(ids, count: int):
+    """`ids`, a queue, holding the worker ids 0 .. count - 1."""
+    for i in range(count):
+        ids.put(i)
+    return ids
+
+
+def _result(future, timeout: float):
+    """The future's result, waiting at most `timeout` seconds (0: no limit)."""
+    try:
+        return future.result(timeout or None)
+    except concurrent.futures.TimeoutError:
+        raise LoadingTimeout(f"loading timed out: a batch took more than timeout={timeout} seconds") from None

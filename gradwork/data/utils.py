@@ -1,16 +1,22 @@
-"""Label and split helpers: `to_categorical` (Keras), `train_test_split` (scikit-learn's order) and
-`split_sizes` (how `Model.fit(validation_split=...)` divides the samples).
+"""Label and split helpers: `to_categorical` (Keras), `train_test_split` (scikit-learn's order),
+`split_sizes` (how `Model.fit(validation_split=...)` divides the samples) and `random_split`
+(PyTorch's: a dataset cut into random subsets).
 
 >>> to_categorical([0, 2, 1])
 array([[1., 0., 0.],
        [0., 0., 1.],
        [0., 1., 0.]], dtype=float32)
 """
+import math
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from numpy.typing import ArrayLike, DTypeLike
 
 from .. import random as _gw_random
+from .datasets import Subset
 
 # What every random function takes as `seed`: None (gradwork's generator), an int, or a Generator.
 Seed = int | np.random.Generator | None
@@ -184,3 +190,49 @@ def split_sizes(n: int, validation_split: float) -> tuple:
     """
     cut = int(n * (1 - validation_split))
     return cut, n - cut
+
+
+def split_lengths(total: int, lengths: Sequence[int | float]) -> list[int]:
+    """The subset sizes `random_split` makes of `total` samples: `lengths` themselves (summing to
+    `total`), or fractions (summing to 1) rounded down, the samples left over going one each to the
+    first subsets, as PyTorch does.
+
+    >>> split_lengths(11, [0.5, 0.5])
+    [6, 5]
+    """
+    lengths = list(lengths)
+    if lengths and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in lengths):
+        sizes = [int(n) for n in lengths]
+    elif lengths and math.isclose(sum(lengths), 1) and all(0 <= f <= 1 for f in lengths):
+        sizes = [math.floor(total * f) for f in lengths]
+        for i in range(total - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+    else:
+        raise ValueError(f"random_split: lengths must be sample counts summing to the dataset's {total} samples "
+                         f"or fractions in [0, 1] summing to 1, got {lengths}")
+    if any(n < 0 for n in sizes) or sum(sizes) != total:
+        raise ValueError(f"random_split: lengths {lengths} must be non-negative and sum to the dataset's "
+                         f"{total} samples")
+    return sizes
+
+
+def random_split(dataset: Any, lengths: Sequence[int | float], seed: Seed = None) -> list[Subset]:
+    """Cut a map-style dataset into non-overlapping `Subset`s of random samples (PyTorch's `random_split`).
+
+    Parameters
+    ----------
+    dataset : map-style dataset
+    lengths : sequence of int or of float
+        The subset sizes, summing to len(dataset), or fractions summing to 1 (see `split_lengths`).
+    seed : None, int or numpy Generator
+        None draws from gradwork's generator (`gw.random.seed(n)` repeats it).
+
+    Returns
+    -------
+    list of Subset
+        One per length, in order; their `indices` are lists of ints.
+    """
+    sizes = split_lengths(len(dataset), lengths)
+    order = as_generator(seed).permutation(len(dataset)).tolist()
+    ends = np.cumsum(sizes, dtype=np.int64).tolist()
+    return [Subset(dataset, order[end - size:end]) for size, end in zip(sizes, ends)]

@@ -27,7 +27,8 @@ JSON_LIMIT = 4 << 20  # bytes: the most a JSON member may inflate to (configs ta
 TEXT_LIMIT = 64 << 10  # bytes: the most a text entry of an .npz may hold
 _NPY_OVERHEAD = 1024  # bytes an .npy member may hold beyond its data: its header and zip headers
 
-_KINDS = {"f": ("f", "real floating point"), "i": ("iu", "integer"), "u": ("iu", "integer"), "U": ("U", "text")}
+_KINDS = {"f": ("f", "real floating point"), "i": ("iu", "integer"), "u": ("iu", "integer"), "U": ("U", "text"),
+          "b": ("b", "boolean")}
 # what the zip, zlib, JSON and .npy readers raise on damaged input (RecursionError: deep JSON)
 _DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
            IndexError, TypeError, AttributeError, struct.error, RuntimeError, OverflowError, MemoryError)
@@ -66,7 +67,7 @@ def reading(filename: str, kind: str = MODEL_FILE) -> Iterator[None]:
 
 class ArraySpec(NamedTuple):
     """What an .npz entry must be: its shape, its dtype kind ("f": real floating point, "i"/"u":
-    integer, "U": text; numbers of at most 8 bytes), and whether it must be finite."""
+    integer, "b": boolean, "U": text; numbers of at most 8 bytes), and whether it must be finite."""
 
     shape: tuple
     kind: str
@@ -138,9 +139,14 @@ def read_npz(source: bytes | IO[bytes], specs: Mapping[str, ArraySpec], required
     """
     with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
         infos = members(zf, {f"{key}.npy" for key in required}, {f"{key}.npy" for key in specs}, problem)
-        return {name[:-4]: _read_npy(read_member(zf, info, specs[name[:-4]].limit, problem), specs[name[:-4]],
-                                     name[:-4], problem)
-                for name, info in infos.items()}
+        return {name[:-4]: read_array(zf, info, specs[name[:-4]], problem) for name, info in infos.items()}
+
+
+def read_array(zf: zipfile.ZipFile, info: zipfile.ZipInfo, spec: ArraySpec, problem) -> np.ndarray:
+    """The array of the .npy member `info` (named "<key>.npy"), read within `spec`'s size bound and
+    its header checked against `spec` before its data is viewed (read-only, never unpickled)."""
+    key = info.filename.removesuffix(".npy")
+    return _read_npy(read_member(zf, info, spec.limit, problem), spec, key, problem)
 
 
 def _read_npy(data: bytes, spec: ArraySpec, key: str, problem) -> np.ndarray:

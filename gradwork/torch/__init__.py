@@ -36,6 +36,7 @@ from .functions import (  # noqa: F401 (made by name in functions.py)
     softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, swapdims, t, tanh,
     transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
 )
+from .serialization import load, save
 from .tensor import Size, Tensor
 from . import autograd, nn, optim, utils
 

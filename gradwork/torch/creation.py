@@ -27,7 +27,9 @@ class Generator:
         self._seed = None
 
     def manual_seed(self, seed: int) -> Generator:
-        self.numpy_generator = np.random.default_rng(int(seed))
+        # reseeded in place (the stream of default_rng(seed)): a DataLoader or sampler given this
+        # generator holds its numpy generator, and must see the new seed as PyTorch's would
+        self.numpy_generator.bit_generator.state = np.random.PCG64(int(seed)).state
         self._seed = int(seed)
         return self
 
