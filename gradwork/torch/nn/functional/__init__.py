@@ -3,6 +3,14 @@ gradwork's kernels (`gradwork.nn.functional`, `gradwork.ops.nn`); each function 
 one call."""
 
 from ..._missing import missing
+from .activation import (
+    celu, elu, gelu, hardtanh, leaky_relu, log_softmax, mish, prelu, relu, relu6, selu, sigmoid, silu, softmax,
+    softplus, softsign, tanh,
+)
+from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .linear import bilinear, linear
+from .normalize import normalize
+from .sparse import embedding, one_hot
 
 
 def __getattr__(name: str):
