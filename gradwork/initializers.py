@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
+from .draws import orthogonal, truncated_normal
 from .random import get_generator
 from .registry import Configurable, Registry
 from .tensor import get_default_dtype
@@ -76,16 +77,6 @@ def _check_seed(seed):
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise TypeError(f"seed must be an int or None, got {seed!r}")
     return None if seed is None else int(seed)
-
-
-def _truncated_standard_normal(rng, shape):
-    """Standard normal draws, those beyond 2 in magnitude redrawn until none remain."""
-    z = rng.standard_normal(shape)
-    bad = np.abs(z) > 2
-    while bad.any():
-        z[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(z) > 2
-    return z
 
 
 class Initializer(Configurable, abc.ABC):
@@ -220,7 +211,7 @@ class TruncatedNormal(_RandomInitializer):
 
     def __call__(self, shape: int | Sequence[int], dtype: DTypeLike | None = None) -> np.ndarray:
         dtype = _float_dtype(dtype, "TruncatedNormal")
-        z = _truncated_standard_normal(self._rng(), _shape(shape))
+        z = truncated_normal(self._rng(), _shape(shape))
         return (self.mean + self.stddev * z).astype(dtype)
 
 
@@ -267,7 +258,7 @@ class VarianceScaling(_RandomInitializer):
         variance = self.scale / max(1.0, fan)
         rng = self._rng()
         if self.distribution == "truncated_normal":
-            values = math.sqrt(variance) / _TRUNCATED_STD * _truncated_standard_normal(rng, shape)
+            values = math.sqrt(variance) / _TRUNCATED_STD * truncated_normal(rng, shape)
         elif self.distribution == "untruncated_normal":
             values = math.sqrt(variance) * rng.standard_normal(shape)
         else:
@@ -338,12 +329,7 @@ class Orthogonal(_RandomInitializer):
         if len(shape) < 2:
             raise ValueError(f"Orthogonal needs a shape with at least 2 dimensions, got {shape}")
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
-        q, r = np.linalg.qr(a)
-        q = q * np.where(np.diag(r) < 0, -1.0, 1.0)  # fix the signs so the result is uniformly distributed
-        if rows < cols:
-            q = q.T
-        return (self.gain * q).reshape(shape).astype(dtype)
+        return (self.gain * orthogonal(self._rng(), rows, cols)).reshape(shape).astype(dtype)
 
 
 OrthogonalInitializer = Orthogonal

@@ -72,6 +72,22 @@ def test_gradcheck_and_second_derivatives_float64():
     assert gw.gradcheck(lambda w: layer(IDS), (layer.embeddings,), eps=1e-6, atol=1e-7, rtol=1e-5)
 
 
+@pytest.mark.parametrize("padding_idx", [4, -4])
+def test_padding_row_gets_no_gradient_to_second_order(padding_idx):
+    weight = gw.tensor(np.random.default_rng(3).standard_normal((8, 3)), requires_grad=True)
+    out = F.embedding(IDS, weight, padding_idx=padding_idx)
+    np.testing.assert_array_equal(out.data, weight.data[IDS])              # the lookup itself is unchanged
+    (out * out).sum().backward()
+    expected = np.zeros((8, 3))
+    np.add.at(expected, IDS, 2 * weight.data[IDS])
+    expected[4] = 0
+    np.testing.assert_allclose(weight.grad.data, expected, rtol=1e-12)
+    assert gw.gradgradcheck(lambda w: F.embedding(IDS, w, padding_idx=4) ** 2, (weight,), eps=1e-6, atol=1e-6,
+                            rtol=1e-4)
+    with pytest.raises(IndexError, match=r"padding_idx must be in \[-8, 8\), got 8"):
+        F.embedding(IDS, weight, padding_idx=8)
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("shape", [(40,), (6, 7), (3, 4, 5)])
 def test_matches_torch_embedding_forward_and_weight_gradient(shape, dtype):

@@ -212,3 +212,13 @@ def test_get_other_identifiers_and_errors():
         I.HeNormal(seed=1.5)
     with pytest.raises(ValueError, match="negative"):
         I.Zeros()((2, -1))
+
+
+def test_truncated_normal_draws_stay_inside_any_interval():
+    from gradwork.draws import truncated_normal
+    rng = np.random.default_rng(0)
+    for low, high in [(-2.0, 2.0), (0.5, 0.6), (5.0, 6.0), (-np.inf, -3.0)]:
+        z = truncated_normal(rng, (1000,), low, high)
+        assert z.shape == (1000,) and z.min() >= low and z.max() <= high
+    with pytest.raises(ValueError, match=r"lower bound must be below the upper, got \[1.0, 1.0\]"):
+        truncated_normal(rng, (3,), 1.0, 1.0)

@@ -17,6 +17,7 @@ import numpy as np
 from ...autograd.grad_mode import no_grad
 from .._core import TensorCore, check_device, device
 from .._missing import missing
+from .._overwrite import overwrite
 from ..dtypes import dtype_of
 from ..tensor import Tensor, as_facade
 from .parameter import Buffer, Parameter
@@ -328,7 +329,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems))
         with no_grad():
             for key, value in values.items():
-                own[key].copy_(value)
+                overwrite(own[key], value)
         return IncompatibleKeys(missing_keys, unexpected)
 
     # ----- printing -------------------------------------------------------------------------------

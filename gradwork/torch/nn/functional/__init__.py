@@ -8,6 +8,14 @@ from .loss import (
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div, l1_loss, mse_loss,
     nll_loss, smooth_l1_loss, soft_margin_loss,
 )
+from .activation import (
+    celu, elu, gelu, hardtanh, leaky_relu, log_softmax, mish, prelu, relu, relu6, selu, sigmoid, silu, softmax,
+    softplus, softsign, tanh,
+)
+from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .linear import bilinear, linear
+from .normalize import normalize
+from .sparse import embedding, one_hot
 
 
 def __getattr__(name: str):
