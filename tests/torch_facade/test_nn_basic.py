@@ -14,7 +14,7 @@ import pytest
 
 import gradwork.torch as gtorch
 import gradwork.torch.nn.functional as GF
-from facade_oracle import FLOAT64, assert_close, compare_modules, float32_tolerance, load_into_torch, numpy_state
+from .facade_oracle import FLOAT64, assert_close, compare_modules, float32_tolerance, load_into_torch, numpy_state
 from torch_oracle import torch
 
 gnn = gtorch.nn
