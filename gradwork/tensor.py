@@ -6,36 +6,16 @@ type promotion follow NumPy (the data is a plain `ndarray`, `.data`). Floats def
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from .tensor_data import TensorData, get_default_dtype
+from .tensor_data import set_default_dtype as set_default_dtype  # re-exported: gw.set_default_dtype
+
 if TYPE_CHECKING:
     from .autograd.function import Function
-
-_default_dtype = np.dtype(np.float32)
-
-
-def get_default_dtype() -> np.dtype:
-    """The dtype given to floating-point data that does not name one (float32 unless changed)."""
-    return _default_dtype
-
-
-def set_default_dtype(dtype: DTypeLike) -> None:
-    """Change the dtype for new floating-point tensors (and parameters): float32 or float64.
-
-    Raises
-    ------
-    TypeError
-        A dtype that is not floating-point.
-    """
-    global _default_dtype
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"default dtype must be a floating-point type, got {dtype}")
-    _default_dtype = dtype
-
 
 def _to_array(data, dtype):
     """`data` as a new ndarray; Python floats become the default dtype, NumPy arrays keep theirs."""
@@ -45,13 +25,13 @@ def _to_array(data, dtype):
         return np.array(data, dtype=dtype)
     arr = np.array(data)
     if arr.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
-        arr = arr.astype(_default_dtype)
+        arr = arr.astype(get_default_dtype())
     if arr.dtype.kind not in "biufc":  # object (None, ragged), str, bytes, datetime
         raise TypeError(f"cannot make a Tensor from {type(data).__name__}: the data is not numeric")
     return arr
 
 
-class Tensor:
+class Tensor(TensorData):
     """An array with an optional gradient.
 
     Parameters
@@ -71,12 +51,14 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_fn", "_retains_grad", "__weakref__")
+    __slots__ = ("grad", "requires_grad", "_fn", "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # NumPy defers `ndarray + Tensor` to Tensor.__radd__
     __hash__ = object.__hash__  # __eq__ is elementwise, identity stays the hash
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> None:
         self.data = _to_array(data, dtype)
+        self._version_counter = [0]
+        self._base = None
         self.grad = None
         self._fn = None
         self._retains_grad = False
@@ -88,6 +70,8 @@ class Tensor:
         """Wrap an ndarray (no copy): the fast path operations use for their results."""
         t = object.__new__(Tensor)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
+        t._version_counter = [0]
+        t._base = None
         t.grad = None
         t.requires_grad = requires_grad
         t._fn = fn
@@ -132,8 +116,10 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """A tensor sharing this data, cut from the graph."""
-        return Tensor._make(self.data)
+        """A tensor sharing this data (and its version counter: changing one changes the other), cut from the graph."""
+        t = Tensor._make(self.data)
+        t._view_of(self)
+        return t
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (same as `t.grad = None`)."""
@@ -149,43 +135,10 @@ class Tensor:
         """The graph node (a `Function`) that computed this tensor, or None for a leaf."""
         return self._fn
 
-    # ----- array facts ------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape, doc="The length of each axis, a tuple of ints.")
-    dtype = property(lambda self: self.data.dtype, doc="The data's NumPy dtype.")
-    ndim = property(lambda self: self.data.ndim, doc="The number of axes.")
-    size = property(lambda self: self.data.size, doc="The number of elements.")
-
-    def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared, not copied)."""
-        return self.data
-
-    def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return self.data.item()
-
-    def tolist(self) -> Any:
-        """The data as nested Python lists of Python numbers (a number for a 0-d tensor)."""
-        return self.data.tolist()
-
-    def __array__(self, dtype=None, copy=None):
-        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
-        return arr.copy() if copy and arr is self.data else arr  # np.array(t) copies, np.asarray(t) shares
-
-    def __len__(self):
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
-
-    __bool__ = lambda self: bool(self.data)
-    __float__ = lambda self: float(self.item())
-    __int__ = lambda self: int(self.item())
-
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
         extras = ""
-        if self.data.dtype != _default_dtype:
+        if self.data.dtype != get_default_dtype():
             extras += f", dtype={self.data.dtype}"
         if self._fn is not None:
             extras += f", grad_fn={self._fn!r}"
@@ -356,6 +309,52 @@ class Tensor:
         """The elementwise smaller of self and other (broadcast together)."""
         return elementwise.minimum(self, other)
 
+    # ----- in place, with PyTorch's rules (ops/inplace.py); each returns self -------------------
+    def add_(self, other: Tensor | ArrayLike) -> Tensor:
+        """self + other, written into self (`t += other` is the same); other broadcasts to self's shape."""
+        return inplace.add_(self, other)
+
+    def sub_(self, other: Tensor | ArrayLike) -> Tensor:
+        """self - other, written into self (`t -= other`)."""
+        return inplace.sub_(self, other)
+
+    def mul_(self, other: Tensor | ArrayLike) -> Tensor:
+        """self * other, written into self (`t *= other`)."""
+        return inplace.mul_(self, other)
+
+    def div_(self, other: Tensor | ArrayLike) -> Tensor:
+        """self / other, written into self (`t /= other`)."""
+        return inplace.div_(self, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Clamped into [min, max] in place, either bound None for none; `clip_` is the same."""
+        return inplace.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def relu_(self) -> Tensor:
+        """max(self, 0) in place."""
+        return inplace.relu_(self)
+
+    def zero_(self) -> Tensor:
+        """Every element set to 0."""
+        return inplace.zero_(self)
+
+    def fill_(self, value: float | Tensor) -> Tensor:
+        """Every element set to `value`, a number or a 0-d tensor."""
+        return inplace.fill_(self, value)
+
+    def copy_(self, src: Tensor | ArrayLike) -> Tensor:
+        """src's values written into self: src broadcasts to self's shape and is cast to self's dtype."""
+        return inplace.copy_(self, src)
+
+    def __setitem__(self, index, value: Tensor | ArrayLike) -> Tensor:
+        """`t[index] = value`, NumPy's indexing (slices, Ellipsis, integer arrays, boolean masks)."""
+        return inplace.setitem(self, index, value)
+
+
 def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
@@ -385,7 +384,7 @@ def as_tensor(x: Tensor | ArrayLike) -> Tensor:
         return x
     arr = np.asarray(x)
     if arr.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
-        arr = arr.astype(_default_dtype)
+        arr = arr.astype(get_default_dtype())
     return Tensor._make(arr)
 
 
@@ -393,4 +392,4 @@ def as_tensor(x: Tensor | ArrayLike) -> Tensor:
 # and those modules import Tensor at their top, which works because Tensor is defined by now (the
 # package imports this module before any other).
 from .autograd.engine import run_backward  # noqa: E402
-from .ops import arithmetic, elementwise, reduction, shape_ops  # noqa: E402
+from .ops import arithmetic, elementwise, inplace, reduction, shape_ops  # noqa: E402

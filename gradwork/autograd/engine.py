@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 from .grad_mode import set_grad_enabled
 from ..ops.shape_ops import Cast
 from ..tensor import Tensor
+from ..tensor_data import version_clock
 
 
 def _topological_order(roots):
@@ -117,6 +118,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Tensor | Arra
                 _store_grad(node, g, stored, create_graph)
             if fn is None:
                 continue
+            if fn.version_clock != version_clock[0]:  # some tensor was changed in place since fn was recorded
+                _check_versions(fn)
             input_grads = fn.backward(g)
             for inp, needs, ig in zip(fn.inputs, fn.needs_input_grad, input_grads):
                 if not needs or ig is None:
@@ -137,6 +140,31 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Tensor | Arra
     if wanted is not None:
         return [captured.get(id(t)) for t in inputs]
     return None
+
+
+def _check_versions(fn):
+    """Raise if a tensor `fn` recorded (an input, or its output) was changed in place since.
+
+    Stricter than PyTorch, which checks only the tensors an operation saved for its backward: this
+    checks every input and the output, as a Function does not declare what its backward reads; so
+    it may refuse a change PyTorch would allow (an in-place step on an input of an addition), and
+    it never lets a changed array give a wrong gradient.
+    """
+    for i, (x, version) in enumerate(zip(fn.inputs, fn.input_versions)):
+        if version is not None and x._version != version:
+            _raise_modified(fn, f"input {i}", x, version)
+    out = fn._output_ref()
+    if out is not None and out._version != fn.output_version:
+        _raise_modified(fn, "its output", out, fn.output_version)
+
+
+def _raise_modified(fn, which, tensor, version):
+    raise RuntimeError(
+        f"one of the tensors needed to compute the gradient of {type(fn).__name__} ({which}, shape {tensor.shape}) "
+        f"was modified in place after the operation used it (version {version}, now {tensor._version}), e.g. by "
+        "an optimizer step between forward and backward: call backward() before the step, or compute the "
+        "forward again"
+    )
 
 
 def _store_grad(node, g, stored, create_graph):

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..tensor import Tensor
+from ..tensor_data import link_view, version_clock
 from .grad_mode import _state
 
 
@@ -31,7 +32,10 @@ class Function:
     Subclasses take their non-tensor settings (axis, shape, ...) in `__init__`, implement
     `forward(*arrays) -> array` and `backward(grad) -> tuple` (one gradient, or None, per input).
     Call an instance on operands to apply it: ``Exp()(x)``; the result is a Tensor that records
-    the node when an operand requires grad and grad mode is on, a constant Tensor otherwise.
+    the node when an operand requires grad and grad mode is on, a constant Tensor otherwise. A node
+    notes the versions of its tensor operands and of its output; backward raises if one was changed
+    in place since (see `engine._check_versions`). A result whose array is a view of an operand's
+    memory is marked as a view of it (`gradwork/tensor_data.py`).
 
     What a backward rule may use:
 
@@ -57,27 +61,35 @@ class Function:
     needs_input_grad = ()
 
     def __call__(self, *inputs: Tensor | ArrayLike) -> Tensor:
-        arrays, needs, any_needs = [], [], False
+        arrays, needs, versions, any_needs = [], [], [], False
         for x in inputs:
             if isinstance(x, Tensor):
                 arrays.append(x.data)
                 needs.append(x.requires_grad)
+                versions.append(x._version_counter[0])
                 any_needs = any_needs or x.requires_grad
             else:
                 # NumPy scalars become Python numbers, which NumPy treats as "weak":
                 # float32 * np.float64(2) then stays float32
                 arrays.append(x.item() if isinstance(x, np.generic) else x)
                 needs.append(False)
+                versions.append(None)
         out = self.forward(*arrays)
-        if any_needs and _state.enabled:
+        recording = any_needs and _state.enabled
+        result = Tensor._make(out, True, self) if recording else Tensor._make(out)
+        if result.data.base is not None:  # only view-producing operations pay for the memory test
+            link_view(result, inputs)
+        if recording:
             self.inputs = inputs
             self.needs_input_grad = needs
             self.input_arrays = arrays
+            # what backward checks (engine.py): a tensor changed in place since gives an error there
+            self.input_versions = versions
+            self.output_version = result._version_counter[0]
+            self.version_clock = version_clock[0]
             self.output_array = out
-            result = Tensor._make(out, True, self)
             self._output_ref = weakref.ref(result)
-            return result
-        return Tensor._make(out)
+        return result
 
     @property
     def args(self) -> tuple:

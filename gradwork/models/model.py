@@ -29,6 +29,7 @@ from ..nn.symbolic import is_symbolic
 from ..registry import get_registered_class
 from ..saving import model_io
 from ..tensor import Tensor
+from ..tensor_data import increment_version
 from ..trainers import nested
 from ..trainers.nested import Data
 from ..trainers.trainer import Trainer
@@ -378,3 +379,4 @@ class Model(Trainer, Inspection, Layer):
 def _restore(buffers: list, saved: list) -> None:
     for p, kept in zip(buffers, saved):
         p.data[...] = kept
+        increment_version(p)

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..tensor_data import increment_version
+
 
 class WeightArrays:
     """Methods over a layer's weights as arrays; the class using it provides `name`, `weights` and
@@ -40,6 +42,7 @@ class WeightArrays:
                 )
         for p, a in zip(params, arrays):
             p.data[...] = a
+            increment_version(p)
 
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """{path: array copy} of every parameter, keyed by attribute path ("layers.0.kernel").
@@ -78,6 +81,7 @@ class WeightArrays:
         for path, p in own.items():
             if path in state:
                 p.data[...] = state[path]
+                increment_version(p)
 
     def count_params(self) -> int:
         """The number of scalars in all weights, trainable and not."""

@@ -51,10 +51,10 @@ def _has_int_array(index):
     return any(not _is_basic(p) and np.asarray(p).dtype != bool for p in parts)
 
 
-def _plain_index(index):
+def plain_index(index):
     """`index` with Tensors replaced by their arrays and lists by arrays."""
     if isinstance(index, tuple):
-        return tuple(_plain_index(p) for p in index)
+        return tuple(plain_index(p) for p in index)
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, list):
@@ -69,7 +69,7 @@ class GetItem(Function):
     """`a[index]` for basic, fancy (integer array) and boolean indexing."""
 
     def __init__(self, index):
-        self.index = _plain_index(index)
+        self.index = plain_index(index)
 
     def forward(self, a):
         self.in_shape = a.shape

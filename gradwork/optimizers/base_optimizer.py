@@ -8,7 +8,8 @@ One update, for every variable that has a gradient, in this order (as Keras):
 2. decoupled weight decay, `var <- var - var * weight_decay * lr` (not an L2 term in the loss);
 3. the optimizer's own rule (`update_step`), in place on the variable's array;
 
-then `iterations` goes up by one.
+then `iterations` goes up by one. Each updated Tensor's version goes up by one too, so backward through
+a graph recorded before the step raises instead of using the new weights (`gradwork/tensor_data.py`).
 
 Nothing non-finite gets in: the hyperparameters are checked when the optimizer is made (`checks`),
 a learning rate when it is set (and a schedule's value at each step), a loaded state by `set_state`,
@@ -35,6 +36,7 @@ from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
 import numpy as np
 
 from ..registry import snake_case
+from ..tensor_data import TensorData, increment_version
 from . import schedules
 from .arguments import SHARED, with_shared_arguments
 from .checks import check_finite_weights, check_hyperparameters, check_learning_rate
@@ -355,6 +357,8 @@ class Optimizer(abc.ABC):
                 np.multiply(array, decay, out=tmp)
                 array -= tmp
             update(gradient, array, state, constants)
+            if isinstance(variable, TensorData):  # a graph recorded before this step now fails at backward
+                increment_version(variable)
             updated.append((variable, i, array))
         if constants is not None:
             self.commit_step(constants)

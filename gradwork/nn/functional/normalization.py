@@ -8,6 +8,7 @@ from numpy.typing import ArrayLike
 from ...ops.nn import batch_norm as bn
 from ...ops.nn import layer_norm as ln
 from ...tensor import Tensor, as_tensor
+from ...tensor_data import increment_version
 
 
 def batch_norm(input: Tensor | ArrayLike, running_mean: Tensor | np.ndarray | None,
@@ -54,7 +55,11 @@ def batch_norm(input: Tensor | ArrayLike, running_mean: Tensor | np.ndarray | No
     if training and x.size <= x.shape[-1]:
         raise ValueError(f"batch_norm: training needs more than one value per feature, got input of shape "
                          f"{x.shape}")
-    return bn.batch_norm(x, *stats, weight, bias, training, momentum, eps, -1, unbiased=True)
+    out = bn.batch_norm(x, *stats, weight, bias, training, momentum, eps, -1, unbiased=True)
+    for stat in (running_mean, running_var) if training else ():
+        if isinstance(stat, Tensor):  # updated in place
+            increment_version(stat)
+    return out
 
 
 def layer_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple[int, ...],

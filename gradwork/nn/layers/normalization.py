@@ -9,6 +9,7 @@ from ...checks import POSITIVE, UNIT_INTERVAL
 from . import _checks
 from ..layer import Layer
 from ...registry import serialize_object
+from ...tensor_data import increment_version
 
 
 class BatchNormalization(Layer):
@@ -90,11 +91,16 @@ class BatchNormalization(Layer):
                 f"{self.stat_shape[self.feature_axis]} features on axis {self.feature_axis}, "
                 f"got {inputs.shape}"
             )
-        return batch_norm(
+        training = bool(training and self.trainable)
+        out = batch_norm(
             inputs, self.moving_mean.data, self.moving_variance.data, self.gamma, self.beta,
-            training=bool(training and self.trainable), momentum=1 - self.momentum, epsilon=self.epsilon,
+            training=training, momentum=1 - self.momentum, epsilon=self.epsilon,
             axis=self.feature_axis, unbiased=False,
         )
+        if training:  # the moving statistics were updated in place
+            increment_version(self.moving_mean)
+            increment_version(self.moving_variance)
+        return out
 
     def get_config(self):
         return {
