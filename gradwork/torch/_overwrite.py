@@ -1,12 +1,11 @@
-"""Writing values into a tensor's memory in place: the initializers and `load_state_dict` do it.
+"""Writing values into a tensor outside the graph: what the initializers and `load_state_dict` do.
 
-Until gradwork's Tensor has its in-place `copy_` (which also counts versions), this is the one
-place that writes into a tensor's array, so that the switch is a one-line change here.
+It is gradwork's in-place `copy_` (or item assignment) under `no_grad`, as PyTorch's `nn.init`
+functions write: the tensor stays the same object and keeps requiring grad, and its version counter
+goes up, so a graph that used the old values refuses to run backward.
 """
 
-import numpy as np
-
-from ..tensor import Tensor as GwTensor
+from ..autograd.grad_mode import no_grad
 from ._core import unwrap
 
 
@@ -17,9 +16,13 @@ def overwrite(tensor, values, index=Ellipsis):
     ----------
     tensor : facade or gradwork Tensor
     values : Tensor or array_like, broadcastable to tensor[index]'s shape
-    index : int, slice or tuple of them (basic indexing), optional
+    index : int, slice or tuple of them, optional
         The part to write; the whole tensor by default.
     """
-    values = unwrap(values)
-    np.copyto(unwrap(tensor).data[index], values.data if isinstance(values, GwTensor) else values, casting="unsafe")
+    target, values = unwrap(tensor), unwrap(values)
+    with no_grad():
+        if index is Ellipsis:
+            target.copy_(values)
+        else:
+            target[index] = values
     return tensor
