@@ -4,14 +4,14 @@ Three Functions close under differentiation for any convolution map (linear in t
 the kernel): the convolution, its gradient with respect to the input (the adjoint, which used
 forward is the transposed convolution) and its gradient with respect to the kernel. Each one's
 backward is written with the other two, so `create_graph=True` works through a CNN too. The map
-does the arrays: `Im2col` here (ordinary convolution, one matrix product), `Depthwise` in depthwise.py.
+does the arrays: `Im2col` (ordinary and grouped convolution, matrix products) and `Depthwise`, in
+conv_maps.py.
 
-Shapes: x (N, H, W, C), kernel (kh, kw, C, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
+Shapes: x (N, H, W, C), kernel (kh, kw, C/groups, F), bias (F,) -> (N, Ho, Wo, F); channels last, as Keras.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Protocol
 
 import numpy as np
@@ -20,32 +20,11 @@ from numpy.typing import ArrayLike
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor
 from ._reduce import column_sums
-from .windows import Geometry, pair, transposed_size
+from .conv_maps import Depthwise, Im2col
+from .windows import Geometry, Padding, pair, padding_along, padding_of, transposed_size
 
 
-_FEW_CHANNELS = 4  # below this many channels patches_of builds the transposed layout (faster, C = 1 to 3)
 Size = int | tuple[int, int]
-
-
-def patches_of(x: np.ndarray, geometry: Geometry) -> np.ndarray:
-    """The im2col matrix (N*Ho*Wo, kh*kw*C) of x (N, H, W, C): every window as a row, in one copy.
-
-    With few channels a window row holds only short runs of contiguous pixels, which copy slowly
-    (10-20x slower for C = 1), so then the matrix is built transposed, (kh*kw*C, N*Ho*Wo), where
-    each copied run is a whole image row, and returned as its transposed view (matmul takes views).
-    """
-    g = geometry
-    if g.kernel == (1, 1) and g.strides == (1, 1) and not g.padded:
-        return x.reshape(-1, x.shape[-1])
-    windows = g.windows(g.pad(x))  # (N, Ho, Wo, kh, kw, C)
-    rows = math.prod(windows.shape[:3])
-    if x.shape[-1] < _FEW_CHANNELS:
-        columns = np.empty(windows.shape[3:] + windows.shape[:3], dtype=x.dtype)
-        np.copyto(columns, windows.transpose(3, 4, 5, 0, 1, 2))
-        return columns.reshape(-1, rows).T
-    patches = np.empty(windows.shape, dtype=x.dtype)
-    np.copyto(patches, windows)
-    return patches.reshape(rows, -1)
 
 
 class ConvolutionMap(Protocol):
@@ -61,41 +40,6 @@ class ConvolutionMap(Protocol):
     def kernel_grad(self, x: np.ndarray, g: np.ndarray, kernel_shape: tuple[int, ...],
                     saved: np.ndarray | None = None) -> np.ndarray:
         """The same with respect to the kernel (kernel_shape); `saved` from `apply`, if kept."""
-
-
-class Im2col:
-    """Ordinary convolution as arrays (a `ConvolutionMap`): every input channel feeds every filter,
-    kernel (kh, kw, C, F).
-
-    The map and its two adjoints, each one matrix product: forward patches @ kernel; the input
-    gradient one product per kernel offset added back into the windows; the kernel gradient
-    patches^T @ g. `apply` also returns the patch matrix, which the kernel gradient reuses.
-
-    Parameters
-    ----------
-    geometry : Geometry
-        Where the windows fall on the input.
-    """
-
-    def __init__(self, geometry: Geometry) -> None:
-        self.geometry = geometry
-
-    def apply(self, x: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        patches = patches_of(x, self.geometry)
-        out = patches @ kernel.reshape(-1, kernel.shape[-1])
-        return out.reshape(x.shape[0], *self.geometry.out_hw, kernel.shape[-1]), patches
-
-    def input_grad(self, g: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-        c, f = kernel.shape[2:]
-        n, ho, wo, _ = g.shape
-        rows = g.reshape(-1, f)
-        # one product per kernel offset gives that offset's contributions as a contiguous (N, Ho, Wo, C) block
-        return self.geometry.add_windows(lambda i, j: (rows @ kernel[i, j].T).reshape(n, ho, wo, c), c, g.dtype)
-
-    def kernel_grad(self, x: np.ndarray, g: np.ndarray, kernel_shape: tuple[int, ...],
-                    patches: np.ndarray | None = None) -> np.ndarray:
-        patches = patches if patches is not None else patches_of(x, self.geometry)
-        return (patches.T @ g.reshape(-1, g.shape[-1])).reshape(kernel_shape)
 
 
 class _Convolution(Function):
@@ -202,22 +146,26 @@ def convolve_transposed(conv: ConvolutionMap, x: Tensor | ArrayLike, kernel: Ten
 
 
 def conv2d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None, strides: Size,
-           padding: str, dilation: Size) -> Tensor:
+           padding: Padding, dilation: Size, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation), channels last.
 
     out[n, i, j, f] = sum over (a, b, c) of xp[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, f]
-    + bias[f], xp the padded input.
+    + bias[f], xp the padded input (with groups: c runs over filter f's group of channels only).
 
     Parameters
     ----------
     x : Tensor or array_like, shape (N, H, W, C)
-    kernel : Tensor or array_like, shape (kh, kw, C, F)
+    kernel : Tensor or array_like, shape (kh, kw, C/groups, F)
     bias : Tensor or array_like, shape (F,), or None
     strides, dilation : int or (int, int)
         (sh, sw) and (dh, dw), along height and width; an int for both.
-    padding : {"valid", "same"}
+    padding : "valid", "same" or ((top, bottom), (left, right))
         "valid": none, Ho = (H - span) // sh + 1 with span = (kh - 1) * dh + 1; "same": Ho =
-        ceil(H / sh), padded as Keras/TensorFlow do, the extra pixel at the bottom/right.
+        ceil(H / sh), padded as Keras/TensorFlow do, the extra pixel at the bottom/right; or
+        explicit zero padding (PyTorch's integer padding is (p, p) on each axis).
+    groups : int
+        The channels and filters split into this many groups, filter f seeing only the channels of
+        group f // (F/groups) (PyTorch's `groups`); C and F divisible by it.
 
     Returns
     -------
@@ -228,12 +176,13 @@ def conv2d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | Arr
     ValueError
         Shapes that do not match as above, or bad window arguments; the message names conv2d.
     """
-    x, kernel = _images("conv2d", x, kernel, "(kh, kw, {c}, filters)", channel_axis=2)
-    return _conv2d("conv2d", x, kernel, bias, strides, padding, dilation)
+    x, kernel = _images("conv2d", x, kernel, "(kh, kw, {c}, filters)", channel_axis=2, groups=groups)
+    return _conv2d("conv2d", x, kernel, bias, strides, padding, dilation, groups)
 
 
 def conv2d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
-                     strides: Size, padding: str, output_padding: Size | None, dilation: Size) -> Tensor:
+                     strides: Size, padding: Padding, output_padding: Size | None, dilation: Size,
+                     groups: int = 1) -> Tensor:
     """Transposed convolution, channels last: the adjoint of `conv2d` with the same kernel.
 
     It spreads each input pixel over a kernel-sized patch of the larger output, so it learns
@@ -241,19 +190,23 @@ def conv2d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
     "same", (h - 1) * stride + span for "valid" (at least h * stride); `output_padding` (each <
     stride) sets it instead, adding rows/columns at the bottom/right. "same" pads as TensorFlow:
     the extra row goes to the bottom, so for kernel 3 and stride 2 the output is PyTorch's
-    ConvTranspose2d(padding=1, output_padding=1)'s shifted by one pixel.
+    ConvTranspose2d(padding=1, output_padding=1)'s shifted by one pixel. Explicit padding gives
+    PyTorch's size, (h - 1) * stride + span - top - bottom + output_padding.
 
     Parameters
     ----------
     x : Tensor or array_like, shape (N, h, w, C)
-    kernel : Tensor or array_like, shape (kh, kw, F, C)
+    kernel : Tensor or array_like, shape (kh, kw, F/groups, C)
         Keras's layout: the kernel of the convolution that maps the output back to x.
     bias : Tensor or array_like, shape (F,), or None
     strides, dilation : int or (int, int)
         Along height and width; an int for both.
-    padding : {"valid", "same"}
+    padding : "valid", "same" or ((top, bottom), (left, right))
+        The padding of that convolution.
     output_padding : int, (int, int) or None
         Each in [0, stride).
+    groups : int
+        Of that convolution: x's channels of group g spread onto output channels of group g only.
 
     Returns
     -------
@@ -265,8 +218,9 @@ def conv2d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
         Shapes that do not match, bad window arguments, or an output_padding whose output a
         "same" convolution does not map back to x's size.
     """
-    x, kernel = _images("conv2d_transpose", x, kernel, "(kh, kw, filters, {c})", channel_axis=3)
-    return _conv2d_transpose("conv2d_transpose", x, kernel, bias, strides, padding, output_padding, dilation)
+    x, kernel = _images("conv2d_transpose", x, kernel, "(kh, kw, filters, {c})", channel_axis=3, groups=groups)
+    return _conv2d_transpose("conv2d_transpose", x, kernel, bias, strides, padding, output_padding, dilation,
+                             groups)
 
 
 def conv1d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | ArrayLike | None,
@@ -296,33 +250,45 @@ def conv1d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
     return _steps(out)
 
 
-def _conv2d(name, x, kernel, bias, strides, padding, dilation):
-    return convolve(Im2col(geometry_of(name, x.shape, kernel.shape[:2], strides, padding, dilation)), x, kernel,
-                    bias)
+def _conv2d(name, x, kernel, bias, strides, padding, dilation, groups=1):
+    geometry = geometry_of(name, x.shape, kernel.shape[:2], strides, padding, dilation)
+    conv, kernel = _map_and_kernel(geometry, kernel, groups)
+    return convolve(conv, x, kernel, bias)
 
 
-def _conv2d_transpose(name, x, kernel, bias, strides, padding, output_padding, dilation):
+def _map_and_kernel(geometry, kernel, groups):
+    """(the convolution map for `groups`, the kernel in its layout): `Depthwise`, several times faster,
+    when every group has one input channel, the grouped kernel (kh, kw, 1, C*M) being its (kh, kw, C, M)."""
+    kh, kw, per_group, filters = kernel.shape
+    if groups > 1 and per_group == 1:
+        return Depthwise(geometry), kernel.reshape(kh, kw, groups, filters // groups)
+    return Im2col(geometry, groups), kernel
+
+
+def _conv2d_transpose(name, x, kernel, bias, strides, padding, output_padding, dilation, groups=1):
     """The transposed convolution: the input gradient of the convolution that maps the Keras-sized output to x."""
     try:
-        strides, dilation = pair(strides, "strides"), pair(dilation, "dilation")
+        strides, dilation, padding = pair(strides, "strides"), pair(dilation, "dilation"), padding_of(padding)
         extra = (None, None) if output_padding is None else pair(output_padding, "output_padding", minimum=0)
         out_hw = tuple(
-            transposed_size(x.shape[1 + a], kernel.shape[a], strides[a], dilation[a], padding, extra[a])
+            transposed_size(x.shape[1 + a], kernel.shape[a], strides[a], dilation[a], padding_along(padding, a),
+                            extra[a])
             for a in (0, 1)
         )
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
-    out_shape = (x.shape[0], *out_hw, kernel.shape[2])
+    out_shape = (x.shape[0], *out_hw, kernel.shape[2] * groups)
     geometry = geometry_of(name, out_shape, kernel.shape[:2], strides, padding, dilation)
     if geometry.out_hw != x.shape[1:3]:  # "same" with an even kernel and output_padding 0
         raise ValueError(
             f"{name}: output_padding={output_padding} gives an output of {out_hw[0]}x{out_hw[1]}, "
             f"which a 'same' convolution maps to {geometry.out_hw}, not the input's {x.shape[1:3]}"
         )
-    return convolve_transposed(Im2col(geometry), x, kernel, bias)
+    conv, kernel = _map_and_kernel(geometry, kernel, groups)
+    return convolve_transposed(conv, x, kernel, bias)
 
 
-def geometry_of(name: str, in_shape: tuple[int, ...], kernel_size: Size, strides: Size, padding: str,
+def geometry_of(name: str, in_shape: tuple[int, ...], kernel_size: Size, strides: Size, padding: Padding,
                 dilation: Size) -> Geometry:
     """`Geometry.of` (in_shape (N, H, W, C)), its errors prefixed with `name`, the function the user called."""
     try:
@@ -331,22 +297,29 @@ def geometry_of(name: str, in_shape: tuple[int, ...], kernel_size: Size, strides
         raise ValueError(f"{name}: {error}") from None
 
 
-def check_kernel(name: str, x: Tensor, kernel: Tensor, layout: str, channel_axis: int, rank: int) -> None:
+def check_kernel(name: str, x: Tensor, kernel: Tensor, layout: str, channel_axis: int, rank: int,
+                 groups: int = 1) -> None:
     """Raise a ValueError naming `name` unless x (N, *spatial, C) and the kernel both have `rank` + 2
-    axes, with x's C on the kernel's `channel_axis`; `layout` shows the kernel's axes in the message,
-    "{c}" standing for C."""
-    if kernel.ndim != rank + 2 or x.ndim != rank + 2 or kernel.shape[channel_axis] != x.shape[-1]:
+    axes, with x's channels on the kernel's `channel_axis`: C/groups on an input-channel axis, all C
+    on the last (the filters of the convolution a transposed one is the adjoint of), C and the filters
+    divisible by `groups`. `layout` shows the kernel's axes in the message, "{c}" standing for that size."""
+    whole = channel_axis == rank + 1
+    channels = (x.shape[-1] if whole else x.shape[-1] // groups) if x.ndim else "?"
+    if (kernel.ndim != rank + 2 or x.ndim != rank + 2 or kernel.shape[channel_axis] != channels
+            or x.shape[-1] % groups or kernel.shape[-1] % groups):
         axes = "(N, H, W, C)" if rank == 2 else "(N, L, C)"
-        channels = x.shape[-1] if x.ndim else "?"
+        grouped = f" and groups={groups} (dividing the channels and the filters)" if groups != 1 else ""
         raise ValueError(
-            f"{name}: input of shape {x.shape} {axes} needs a kernel of shape "
+            f"{name}: input of shape {x.shape} {axes}{grouped} needs a kernel of shape "
             f"{layout.format(c=channels)}, got {kernel.shape}"
         )
 
 
-def _images(name, x, kernel, layout, channel_axis):
+def _images(name, x, kernel, layout, channel_axis, groups=1):
     x, kernel = as_tensor(x), as_tensor(kernel)
-    check_kernel(name, x, kernel, layout, channel_axis, rank=2)
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
+        raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
+    check_kernel(name, x, kernel, layout, channel_axis, rank=2, groups=groups)
     return x, kernel
 
 

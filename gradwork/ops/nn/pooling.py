@@ -6,7 +6,8 @@ offset), so no window array is ever copied; max pooling whose windows tile the i
 Max pooling routes each output gradient to the window's first maximum (as PyTorch): a scatter
 whose own gradient is the matching gather.
 Average pooling spreads each output gradient evenly over its window; under "same" padding the
-average is over the window's real pixels only (as Keras).
+average is over the window's real pixels only (as Keras), unless told to count some padding
+(PyTorch's count_include_pad) or to divide by a fixed number (its divisor_override).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor
-from .windows import Geometry
+from .windows import Geometry, Padding
 
 
 class _OffsetRoutes:
@@ -162,14 +163,24 @@ class _MaxPool2D(Function):
         return (apply_in_backward(_WindowScatter(routes), g),)
 
 
-class _AvgPool2D(Function):
-    """The mean of each window over its real (unpadded) pixels."""
+def _window_counts(geometry, counted_padding):
+    """(1, Ho, Wo, 1): how many pixels of each window count, the real ones and the `counted_padding`
+    ((top, bottom), (left, right)), the part of the geometry's padding next to the image that counts."""
+    n, h, w, c = geometry.in_shape
+    (top, bottom), (left, right) = counted_padding
+    counted = np.pad(np.ones((1, h, w, 1)), ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=1)
+    (pad_top, pad_bottom), (pad_left, pad_right) = geometry.pads
+    ones = np.pad(counted, ((0, 0), (pad_top - top, pad_bottom - bottom), (pad_left - left, pad_right - right), (0, 0)))
+    return sum(ones[index] for _, _, index in geometry.offsets())
 
-    def __init__(self, geometry):
+
+class _AvgPool2D(Function):
+    """The sum of each window divided by its count of real pixels (or by `counts`: an array (1, Ho, Wo, 1)
+    or a number)."""
+
+    def __init__(self, geometry, counts=None):
         self.geometry = geometry
-        n, h, w, c = geometry.in_shape
-        ones = geometry.pad(np.ones((1, h, w, 1)))
-        self.counts = sum(ones[index] for _, _, index in geometry.offsets())  # (1, Ho, Wo, 1)
+        self.counts = _window_counts(geometry, ((0, 0), (0, 0))) if counts is None else counts
 
     def forward(self, x):
         xp = self.geometry.pad(x)
@@ -194,47 +205,89 @@ class _AvgPool2DGrad(Function):
         return self.geometry.add_windows(lambda i, j: share, g.shape[-1], g.dtype)
 
     def backward(self, gg):
-        return (apply_in_backward(_AvgPool2D(self.geometry), gg),)
+        return (apply_in_backward(_AvgPool2D(self.geometry, self.counts), gg),)
 
 
 def max_pool2d(x: Tensor | ArrayLike, kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
-               padding: str) -> Tensor:
+               padding: Padding, dilation: int | tuple[int, int] = 1) -> Tensor:
     """The largest element of each window; padding never wins. Ties go to the first maximum.
 
     Parameters
     ----------
     x : Tensor or array_like, shape (N, H, W, C)
-    kernel_size, strides : int or (int, int)
-        The window's size and the step between windows, along height and width (an int for both).
-    padding : {"valid", "same"}
-        As in convolution: "same" gives ceil(H / stride) outputs, the extra pixel at the bottom/right.
+    kernel_size, strides, dilation : int or (int, int)
+        The window's size, the step between windows and between a window's pixels, along height and
+        width (an int for both).
+    padding : "valid", "same" or ((top, bottom), (left, right))
+        As in convolution: "same" gives ceil(H / stride) outputs, the extra pixel at the bottom/right;
+        explicit sizes pad with -inf (PyTorch's padding and ceil_mode).
 
     Returns
     -------
     Tensor, shape (N, Ho, Wo, C)
     """
     x = as_tensor(x)
-    return _MaxPool2D(Geometry.of(x.shape, kernel_size, strides, padding))(x)
+    return _MaxPool2D(Geometry.of(x.shape, kernel_size, strides, padding, dilation))(x)
+
+
+def max_pool2d_indices(x: np.ndarray, kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
+                       padding: Padding, dilation: int | tuple[int, int] = 1) -> np.ndarray:
+    """Where `max_pool2d` found each maximum: its flat index h * W + w in x's image (PyTorch's return_indices).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, H, W, C)
+    kernel_size, strides, padding, dilation
+        As in `max_pool2d`.
+
+    Returns
+    -------
+    ndarray of int64, shape (N, Ho, Wo, C): ties go to the window's first maximum, as in `max_pool2d`
+    """
+    x = np.asarray(x)
+    g = Geometry.of(x.shape, kernel_size, strides, padding, dilation)
+    xp, (top, left), width = g.pad(x, -np.inf), (g.pads[0][0], g.pads[1][0]), x.shape[2]
+    rows, cols = (np.arange(n) * s for n, s in zip(g.out_hw, g.strides))
+    best, where = None, None
+    for i, j, index in g.offsets():
+        at = ((rows + i * g.dilation[0] - top)[:, None] * width + cols + j * g.dilation[1] - left)[:, :, None]
+        values = xp[index]
+        if best is None:
+            best, where = values.copy(), np.broadcast_to(at, values.shape).astype(np.int64)
+        else:
+            better = values > best  # strictly: a tie keeps the earlier offset
+            np.copyto(best, values, where=better)
+            np.copyto(where, at, where=better)
+    return where
 
 
 def avg_pool2d(x: Tensor | ArrayLike, kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
-               padding: str) -> Tensor:
-    """The mean of each window over its real (unpadded) pixels (as Keras).
+               padding: Padding, counted_padding: tuple[tuple[int, int], tuple[int, int]] | None = None,
+               divisor: float | None = None) -> Tensor:
+    """The mean of each window over its real (unpadded) pixels (as Keras), or as PyTorch counts.
 
     Parameters
     ----------
     x : Tensor or array_like, shape (N, H, W, C)
     kernel_size, strides : int or (int, int)
         The window's size and the step between windows, along height and width (an int for both).
-    padding : {"valid", "same"}
+    padding : "valid", "same" or ((top, bottom), (left, right))
         As in convolution: "same" gives ceil(H / stride) outputs, the extra pixel at the bottom/right.
+    counted_padding : ((top, bottom), (left, right)), optional
+        The part of the padding, next to the image, whose pixels count in a window's divisor
+        (PyTorch's count_include_pad counts its padding but not what its ceil_mode adds); default none.
+    divisor : float, optional
+        Divide every window's sum by this instead (PyTorch's divisor_override).
 
     Returns
     -------
     Tensor, shape (N, Ho, Wo, C); float64 for integer x
     """
     x = as_tensor(x)
-    return _AvgPool2D(Geometry.of(x.shape, kernel_size, strides, padding))(x)
+    geometry = Geometry.of(x.shape, kernel_size, strides, padding)
+    if divisor is None and counted_padding is not None:
+        divisor = _window_counts(geometry, counted_padding)
+    return _AvgPool2D(geometry, divisor)(x)
 
 
 def _as_2d(x, kernel_size, strides, fn, padding, name):

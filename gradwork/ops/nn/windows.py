@@ -49,34 +49,67 @@ def pair(value: int | tuple[int, int] | list[int], name: str, minimum: int = 1) 
     return int(both[0]), int(both[1])
 
 
+Padding = str | tuple[tuple[int, int], tuple[int, int]]
+
+
+def padding_of(padding: Padding) -> Padding:
+    """`padding` checked: "valid", "same", or explicit ((top, bottom), (left, right)) sizes >= 0 as ints.
+
+    Raises
+    ------
+    ValueError
+        Anything else; names the value received.
+    """
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+        return padding
+    try:
+        pads = tuple(tuple(int(p) for p in side) for side in padding)
+        valid = len(pads) == 2 and all(len(side) == 2 and min(side) >= 0 for side in pads)
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValueError(f"padding must be 'valid', 'same' or ((top, bottom), (left, right)) with sizes >= 0, "
+                         f"got {padding!r}")
+    return pads
+
+
+def padding_along(padding: Padding, axis: int) -> str | tuple[int, int]:
+    """A checked padding's part along spatial `axis` (0: height, 1: width): the mode, or (before, after)."""
+    return padding if isinstance(padding, str) else padding[axis]
+
+
 def _padding_1d(size, kernel, stride, dilation, padding):
-    """(before, after, output size) along one axis, as Keras computes them."""
+    """(before, after, output size) along one axis: Keras's "valid" and "same", or explicit (before, after)."""
     span = (kernel - 1) * dilation + 1
-    if padding == "valid":
-        if size < span:
-            raise ValueError(
-                f"a window of {span} pixels does not fit in an input of {size} (padding='valid')"
-            )
-        return 0, 0, (size - span) // stride + 1
-    out = -(-size // stride)  # ceil
-    total = max((out - 1) * stride + span - size, 0)
-    return total // 2, total - total // 2, out
+    if padding == "same":
+        out = -(-size // stride)  # ceil
+        total = max((out - 1) * stride + span - size, 0)
+        return total // 2, total - total // 2, out
+    before, after = (0, 0) if padding == "valid" else padding
+    if size + before + after < span:
+        padded = "" if padding == "valid" else f" padded to {size + before + after}"
+        raise ValueError(f"a window of {span} pixels does not fit in an input of {size}{padded} (padding={padding!r})")
+    return before, after, (size + before + after - span) // stride + 1
 
 
-def transposed_size(size: int, kernel: int, stride: int, dilation: int, padding: str,
+def transposed_size(size: int, kernel: int, stride: int, dilation: int, padding: str | tuple[int, int],
                     output_padding: int | None = None) -> int:
-    """The output size along one axis of a transposed convolution, as Keras computes it.
+    """The output size along one axis of a transposed convolution: Keras's rule, or PyTorch's for explicit padding.
 
     Without `output_padding` it is the largest input that a `padding` convolution maps back to
     `size`: "valid": (size - 1) * stride + span, at least size * stride, span = (kernel - 1) *
     dilation + 1; "same": size * stride. With it: (size - 1) * stride + span + output_padding
-    ("valid") or (size - 1) * stride + span % 2 + output_padding ("same").
+    ("valid") or (size - 1) * stride + span % 2 + output_padding ("same"). Explicit (before, after)
+    padding: (size - 1) * stride + span - before - after + output_padding (None: 0), as PyTorch.
 
     Parameters
     ----------
     size, kernel, stride, dilation : int
         Along this axis: the transposed convolution's input size and the window's arguments.
-    padding : {"valid", "same"}
+    padding : "valid", "same" or (int, int)
+        (before, after): the padding of the convolution that maps the output back to the input.
     output_padding : int, optional
         In [0, stride).
 
@@ -89,11 +122,13 @@ def transposed_size(size: int, kernel: int, stride: int, dilation: int, padding:
     ValueError
         An unknown padding or an output_padding outside [0, stride).
     """
-    if padding not in ("valid", "same"):
+    if isinstance(padding, str) and padding not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
     span = (kernel - 1) * dilation + 1
     if output_padding is not None and not 0 <= output_padding < stride:
         raise ValueError(f"output_padding must be smaller than the stride {stride}, got {output_padding}")
+    if not isinstance(padding, str):
+        return (size - 1) * stride + span - sum(padding) + (output_padding or 0)
     if padding == "valid":
         extra = max(span, stride) - span if output_padding is None else output_padding
         return (size - 1) * stride + span + extra
@@ -130,16 +165,18 @@ class Geometry:
 
     @classmethod
     def of(cls, in_shape: tuple[int, ...], kernel_size: int | tuple[int, int], strides: int | tuple[int, int],
-           padding: str, dilation: int | tuple[int, int] = 1) -> Geometry:
+           padding: Padding, dilation: int | tuple[int, int] = 1) -> Geometry:
         """The geometry of `kernel_size` windows every `strides` pixels, spread by `dilation`.
 
         Parameters
         ----------
         in_shape : (N, H, W, C)
         kernel_size, strides, dilation : int or (int, int)
-        padding : {"valid", "same"}
+        padding : "valid", "same" or ((top, bottom), (left, right))
             As Keras pads: "valid" none (output (size - span) // stride + 1); "same" output
-            ceil(size / stride), the extra pixel of an odd total at the bottom/right.
+            ceil(size / stride), the extra pixel of an odd total at the bottom/right. Or explicit
+            sizes (PyTorch's integer padding, or its ceil_mode's extra pixels): output
+            (size + before + after - span) // stride + 1.
 
         Returns
         -------
@@ -148,18 +185,17 @@ class Geometry:
         Raises
         ------
         ValueError
-            Not 4-D images, an unknown padding, a bad size, or a window larger than a "valid" input.
+            Not 4-D images, an unknown padding, a bad size, or a window larger than its (padded) input.
         """
         if len(in_shape) != 4:
             raise ValueError(
                 f"expected images of shape (batch, height, width, channels), got shape {in_shape}"
             )
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+        padding = padding_of(padding)
         kernel, strides = pair(kernel_size, "kernel_size"), pair(strides, "strides")
         dilation = pair(dilation, "dilation")
         (top, bottom, ho), (left, right, wo) = (
-            _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding) for a in (0, 1)
+            _padding_1d(in_shape[1 + a], kernel[a], strides[a], dilation[a], padding_along(padding, a)) for a in (0, 1)
         )
         return cls(tuple(in_shape), kernel, strides, dilation, ((top, bottom), (left, right)), (ho, wo))
 

@@ -11,6 +11,12 @@ from .loss import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
     SoftMarginLoss,
 )
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm
+from .pooling import (
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, MaxPool1d,
+    MaxPool2d,
+)
 from .module import Module
 from .parameter import Buffer, Parameter
 from .rnn import GRU, LSTM, RNN, RNNBase

@@ -16,6 +16,12 @@ from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .linear import bilinear, linear
 from .normalize import normalize
 from .sparse import embedding, one_hot
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm
+from .pooling import (
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
+    max_pool1d, max_pool2d,
+)
 
 
 def __getattr__(name: str):
