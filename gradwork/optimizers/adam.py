@@ -31,9 +31,10 @@ def update_moments(
 
 
 class AdamStep(NamedTuple):
-    """Adam's constant for step t."""
+    """Adam's constants for step t."""
 
     alpha: float  # lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    epsilon: float  # added to sqrt(v); a constant here, scaled by t in PyTorch's placement (see `Adam`)
 
 
 class Adam(Optimizer):
@@ -48,8 +49,9 @@ class Adam(Optimizer):
         w <- w - alpha * m / (sqrt(v) + epsilon)
 
     epsilon is the paper's "epsilon hat": it is added to sqrt(v) before the bias correction of v,
-    so it equals PyTorch's `eps` divided by sqrt(1 - beta_2**t) (PyTorch computes
-    lr / (1 - beta_1**t) * m / (sqrt(v / (1 - beta_2**t)) + eps)). With epsilon = 0 the two agree.
+    so it equals PyTorch's `eps` times sqrt(1 - beta_2**t) (PyTorch computes
+    lr / (1 - beta_1**t) * m / (sqrt(v / (1 - beta_2**t)) + eps)). With epsilon = 0 the two agree;
+    `gradwork.torch.optim.Adam` is this update with that epsilon, given by `step_constants`.
 
     Parameters
     ----------
@@ -87,7 +89,9 @@ class Adam(Optimizer):
 
     def step_constants(self, learning_rate: float, iteration: int) -> AdamStep:
         t = iteration
-        return AdamStep(alpha=learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t))
+        return AdamStep(
+            alpha=learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t), epsilon=self.epsilon
+        )
 
     def update_step(
         self, gradient: np.ndarray, variable: np.ndarray, state: VariableState, constants: AdamStep
@@ -98,7 +102,7 @@ class Adam(Optimizer):
         if self._use_amsgrad:
             v = np.maximum(state.slots["velocity_hat"], v, out=state.slots["velocity_hat"])
         np.sqrt(v, out=tmp)
-        tmp += self.epsilon
+        tmp += constants.epsilon
         np.divide(m, tmp, out=tmp)
         tmp *= constants.alpha
         variable -= tmp

@@ -82,6 +82,7 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
     requires_grad = property(lambda self: self._t.requires_grad, lambda self, value: self.requires_grad_(value),
                              doc="Whether operations on this tensor are recorded for backward().")
     is_leaf = property(lambda self: self._t.is_leaf, doc="True unless computed by a recorded operation.")
+    retains_grad = property(lambda self: self._t._retains_grad, doc="Whether retain_grad() keeps a non-leaf's grad.")
     grad_fn = property(lambda self: self._t.grad_fn, doc="The operation that computed this tensor, or None.")
     _version = property(lambda self: self._t._version, doc="How often the data was changed in place.")
 
