@@ -297,7 +297,9 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
 
     def __repr__(self) -> str:
         text = GwTensor.__repr__(self._t)  # gradwork's form, with PyTorch's spelling of the dtype
-        return text.replace(", dtype=int64", "") if self._t.dtype == np.int64 else text.replace("dtype=", "dtype=torch.")
+        if self._t.dtype == np.int64:  # PyTorch's default integer type goes unsaid, as float32 does
+            return text.replace(", dtype=int64", "")
+        return text.replace("dtype=", "dtype=torch.")
 
     def __deepcopy__(self, memo) -> Tensor:
         """A leaf with a copy of the data (and of .grad), as `copy.deepcopy` of a PyTorch tensor (modules

@@ -217,11 +217,11 @@ def test_errors_name_what_was_wrong():
 
 def test_missing_names_say_the_facade_does_not_provide_them():
     with pytest.raises(AttributeError, match="gradwork.torch does not provide torch.fft"):
-        gtorch.fft
+        _ = gtorch.fft
     with pytest.raises(AttributeError, match="torch.nn.functional.grid_sample"):
-        gtorch.nn.functional.grid_sample
+        _ = gtorch.nn.functional.grid_sample
     with pytest.raises(AttributeError, match="does not provide torch.nn.Module.register_forward_hook"):
-        gtorch.nn.Module().register_forward_hook
+        _ = gtorch.nn.Module().register_forward_hook
 
 
 def test_random_tensors_follow_manual_seed_and_generators():
