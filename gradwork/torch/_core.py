@@ -1,9 +1,9 @@
 """What every part of the facade shares: the wrapper base, dtypes, devices and PyTorch's type promotion.
 
 A facade tensor (`gradwork.torch.Tensor`) is a thin wrapper: its one attribute `_t` is the gradwork
-`Tensor` that the engine records and differentiates. `unwrap` gives an operand in gradwork's terms,
-`promote` applies PyTorch's rules for the dtype of a
-binary operation (which differ from NumPy's: `int64 tensor * 1.5` is float32, not float64).
+`Tensor` that the engine records and differentiates. `unwrap` gives an operand in gradwork's terms;
+`promote` applies PyTorch's rules for the dtype of a binary operation, which differ from NumPy's
+(`int64 tensor * 1.5` is float32, not float64).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numbers
 import numpy as np
 
 from ..tensor import Tensor as GwTensor
-from ..tensor import as_tensor
-from ..tensor import get_default_dtype
+from ..tensor import as_tensor, get_default_dtype
 from ..ops.shape_ops import astype
+
 
 class TensorCore:
     """The slot every facade tensor has: `_t`, the gradwork Tensor it stands for."""
