@@ -16,7 +16,7 @@ import pytest
 
 import gradwork.torch as gtorch
 
-from .state_exchange import assert_close, assert_same_run, load_from_torch, load_into_torch
+from .oracle import assert_close, assert_same_run, load_from_torch, load_into_torch, tolerance, twins
 
 torch = pytest.importorskip("torch")
 # PyTorch warns when a float attn_mask meets a boolean key_padding_mask (both are still supported)
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Support for mismatched key_paddi
 
 E, HEADS, L, S, B = 8, 2, 4, 5, 3  # embed dim, heads, target length, source length, batch
 TERMS = 4 * E  # projections of E terms, scores of E / HEADS, weighted sums of S, the output projection of E
+RTOL = tolerance(np.float32, TERMS)
 RNG = np.random.default_rng(0)
 KEY_PADDING = np.zeros((B, S), bool)
 KEY_PADDING[0, -2:] = KEY_PADDING[2, 1] = True            # True = padding (never every key of a row)
@@ -45,14 +46,6 @@ MASKS = {
 }
 
 
-def _twins(name, *args, **kwargs):
-    """A PyTorch module and the facade's, in eval mode, with PyTorch's weights."""
-    torch.manual_seed(0)
-    theirs, ours = getattr(torch.nn, name)(*args, **kwargs).eval(), getattr(gtorch.nn, name)(*args, **kwargs).eval()
-    load_from_torch(ours, theirs)
-    return ours, theirs
-
-
 def _sequences(batch_first=False, kdim=E, vdim=E, target=L, batched=True, seed=1):
     """(query, key, value) arrays in PyTorch's layout."""
     rng = np.random.default_rng(seed)
@@ -65,24 +58,24 @@ def _sequences(batch_first=False, kdim=E, vdim=E, target=L, batched=True, seed=1
 @pytest.mark.parametrize("weights", [{}, {"average_attn_weights": False}, {"need_weights": False}],
                          ids=["averaged", "per_head", "no_weights"])
 def test_multihead_attention_matches_pytorch(masks, weights):
-    ours, theirs = _twins("MultiheadAttention", E, HEADS)
-    assert_same_run(ours, theirs, gtorch, torch, _sequences(), TERMS, **masks, **weights)
+    ours, theirs = twins("MultiheadAttention", E, HEADS, training=False)
+    assert_same_run(ours, theirs, _sequences(), RTOL, **masks, **weights)
 
 
 @pytest.mark.parametrize("kwargs", [{"batch_first": True}, {"kdim": 6, "vdim": 7}, {"bias": False},
                                     {"add_zero_attn": True}],
                          ids=["batch_first", "kdim_vdim", "no_bias", "add_zero_attn"])
 def test_multihead_attention_variants_match_pytorch(kwargs):
-    ours, theirs = _twins("MultiheadAttention", E, HEADS, **kwargs)
+    ours, theirs = twins("MultiheadAttention", E, HEADS, training=False, **kwargs)
     arrays = _sequences(kwargs.get("batch_first", False), kwargs.get("kdim", E), kwargs.get("vdim", E))
     for masks in (MASKS["both_bool"], MASKS["float_and_bool"]):
-        assert_same_run(ours, theirs, gtorch, torch, arrays, TERMS, average_attn_weights=False, **masks)
+        assert_same_run(ours, theirs, arrays, RTOL, average_attn_weights=False, **masks)
 
 
 def test_multihead_attention_unbatched_matches_pytorch():
-    ours, theirs = _twins("MultiheadAttention", E, HEADS, batch_first=True)
+    ours, theirs = twins("MultiheadAttention", E, HEADS, batch_first=True, training=False)
     arrays = _sequences(batched=False)
-    assert_same_run(ours, theirs, gtorch, torch, arrays, TERMS, key_padding_mask=KEY_PADDING[0],
+    assert_same_run(ours, theirs, arrays, RTOL, key_padding_mask=KEY_PADDING[0],
                     attn_mask=PER_HEAD[:HEADS], average_attn_weights=False)
     output, weights = ours(*(gtorch.tensor(a) for a in arrays))
     assert tuple(output.shape) == (L, E) and tuple(weights.shape) == (L, S)
@@ -90,10 +83,10 @@ def test_multihead_attention_unbatched_matches_pytorch():
 
 @pytest.mark.parametrize("weights", [{"need_weights": False}, {}], ids=["causal_mask_itself", "given_mask"])
 def test_is_causal_hint_matches_pytorch(weights):
-    ours, theirs = _twins("MultiheadAttention", E, HEADS)
+    ours, theirs = twins("MultiheadAttention", E, HEADS, training=False)
     arrays = _sequences(target=S)
     causal = np.triu(np.ones((S, S), bool), 1)
-    assert_same_run(ours, theirs, gtorch, torch, arrays, TERMS, attn_mask=causal, is_causal=True, **weights)
+    assert_same_run(ours, theirs, arrays, RTOL, attn_mask=causal, is_causal=True, **weights)
 
 
 @pytest.mark.parametrize("masks", [{}, {"attn_mask": ~BLOCKED}, {"attn_mask": ADDED}, {"is_causal": True},
@@ -102,18 +95,18 @@ def test_scaled_dot_product_attention_matches_pytorch(masks):
     rng = np.random.default_rng(4)
     arrays = tuple(rng.standard_normal((B, HEADS, n, 6)).astype("float32") for n in (L, S, S))
     assert_same_run(gtorch.nn.functional.scaled_dot_product_attention, torch.nn.functional.scaled_dot_product_attention,
-                    gtorch, torch, arrays, TERMS, **masks)
+                    arrays, RTOL, **masks)
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"norm_first": True}, {"activation": "gelu", "batch_first": True},
                                     {"norm_first": True, "activation": "gelu", "bias": False}],
                          ids=["post_norm_relu", "pre_norm", "gelu_batch_first", "pre_norm_gelu_no_bias"])
 def test_transformer_encoder_layer_matches_pytorch(kwargs):
-    ours, theirs = _twins("TransformerEncoderLayer", E, HEADS, 16, **kwargs)
+    ours, theirs = twins("TransformerEncoderLayer", E, HEADS, 16, training=False, **kwargs)
     x = _sequences(kwargs.get("batch_first", False))[0]
     for masks in ({}, {"src_key_padding_mask": KEY_PADDING[:, :L]}, {"src_mask": CAUSAL},
                   {"src_mask": CAUSAL, "is_causal": True}):
-        assert_same_run(ours, theirs, gtorch, torch, (x,), 3 * TERMS, **masks)
+        assert_same_run(ours, theirs, (x,), tolerance(np.float32, 3 * TERMS), **masks)
 
 
 def test_transformer_encoder_matches_pytorch():
@@ -126,7 +119,7 @@ def test_transformer_encoder_matches_pytorch():
     load_from_torch(ours, theirs)
     x = _sequences()[0]
     for masks in ({}, {"mask": CAUSAL, "src_key_padding_mask": KEY_PADDING[:, :L]}):
-        assert_same_run(ours, theirs, gtorch, torch, (x,), 6 * TERMS, **masks)
+        assert_same_run(ours, theirs, (x,), tolerance(np.float32, 6 * TERMS), **masks)
 
 
 def _Twice(base):  # noqa: N802 (a class factory: the same module for either framework)
@@ -149,9 +142,9 @@ def test_transformer_encoder_layers_are_independent_copies():
 def test_the_facades_initial_weights_load_into_pytorch():
     ours = gtorch.nn.TransformerEncoderLayer(E, HEADS, 16).eval()
     theirs = torch.nn.TransformerEncoderLayer(E, HEADS, 16).eval()
-    load_into_torch(theirs, ours, torch)
+    load_into_torch(theirs, ours)
     x = _sequences()[0]
-    assert_close(ours(gtorch.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), 3 * TERMS)
+    assert_close(ours(gtorch.tensor(x)), theirs(torch.tensor(x)), tolerance(np.float32, 3 * TERMS))
 
 
 def test_multihead_attention_parameters_and_initialization_are_pytorchs():
@@ -166,6 +159,15 @@ def test_multihead_attention_parameters_and_initialization_are_pytorchs():
     assert 1 / np.sqrt(32) * 0.9 < np.abs(mha.out_proj.weight.detach().numpy()).max() <= 1 / np.sqrt(32)
     assert not mha.in_proj_bias.detach().numpy().any() and not mha.out_proj.bias.detach().numpy().any()
     assert mha.in_proj_weight.requires_grad and mha.q_proj_weight is None and mha.bias_k is None
+
+
+@pytest.mark.parametrize("spec", [
+    "MultiheadAttention(8, 2)", "MultiheadAttention(8, 2, kdim=6, vdim=7, bias=False)",
+    "TransformerEncoderLayer(8, 2, 16)", "TransformerEncoderLayer(8, 2, 16, activation='gelu', bias=False)",
+])
+def test_repr_is_pytorchs(spec):
+    """out_proj prints as PyTorch's NonDynamicallyQuantizableLinear (a Linear subclass), the rest as PyTorch's."""
+    assert repr(eval("gtorch.nn." + spec)) == repr(eval("torch.nn." + spec))
 
 
 def test_dropout_acts_in_training_only():

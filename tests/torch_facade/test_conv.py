@@ -14,7 +14,7 @@ import gradwork as gw
 import gradwork.torch as gtorch
 from gradwork.torch.nn import functional as F
 
-from .module_pairs import compare, numpy_state, tolerance, twins
+from .oracle import FLOAT64_RTOL, assert_same_run, load_into_torch, tolerance, twins
 
 torch = pytest.importorskip("torch")
 
@@ -54,7 +54,7 @@ def test_module_matches_torch(case, dtype):
     name, args, kwargs, shape = CASES[case]
     ours, theirs = twins(name, *args, dtype=dtype, **kwargs)
     fan_in = math.prod(theirs.weight.shape[1:])
-    compare(ours, theirs, _input(shape, dtype), tolerance(dtype, fan_in))
+    assert_same_run(ours, theirs, [_input(shape, dtype)], tolerance(dtype, fan_in))
 
 
 @pytest.mark.parametrize("function, weight, kwargs", [
@@ -68,19 +68,15 @@ def test_functional_matches_torch_with_weight_and_bias_gradients(function, weigh
     rank = len(weight) - 2
     x, w = rng.standard_normal((2, 4) + (5,) * rank), rng.standard_normal(weight)
     b = rng.standard_normal(weight[1] * kwargs.get("groups", 1) if "transpose" in function else weight[0])
-    ours = [gtorch.tensor(a, requires_grad=True) for a in (w, b)]
-    theirs = [torch.tensor(a, requires_grad=True) for a in (w, b)]
-    compare(lambda t: getattr(F, function)(t, *ours, **kwargs),
-            lambda t: getattr(torch.nn.functional, function)(t, *theirs, **kwargs), x, 1e-10)
-    for mine, expected, what in zip(ours, theirs, ("weight", "bias")):
-        np.testing.assert_allclose(mine.grad.numpy(), expected.grad.numpy(), rtol=1e-10, atol=1e-10, err_msg=what)
+    assert_same_run(lambda *t: getattr(F, function)(*t, **kwargs),
+                    lambda *t: getattr(torch.nn.functional, function)(*t, **kwargs), [x, w, b], FLOAT64_RTOL)
 
 
 def test_conv_transpose_output_size_chooses_the_output_padding():
-    ours, theirs = twins("ConvTranspose2d", 3, 2, 3, stride=3, padding=1)
+    ours, theirs = twins("ConvTranspose2d", 3, 2, 3, stride=3, padding=1, dtype=np.float64)
     x = _input((1, 3, 4, 4), np.float64)
     for size in ([10, 12], (1, 2, 11, 10)):
-        compare(ours, theirs, x, 1e-10, output_size=size)
+        assert_same_run(ours, theirs, [x], FLOAT64_RTOL, output_size=size)
     with pytest.raises(ValueError, match=r"ConvTranspose2d\(3, 2.*requested an output size of \[13, 10\].*"
                                          r"valid sizes range from \[10, 10\] to \[12, 12\]"):
         ours(gtorch.tensor(x), output_size=[13, 10])
@@ -91,9 +87,8 @@ def test_state_dict_goes_both_ways():
     gw.random.seed(3)
     ours = gtorch.nn.Conv2d(4, 6, 3, padding=1, groups=2).double()
     theirs = torch.nn.Conv2d(4, 6, 3, padding=1, groups=2).double()
-    state = numpy_state(ours)
-    assert list(state) == list(theirs.state_dict()) == ["weight", "bias"]
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight", "bias"]
+    load_into_torch(theirs, ours)
     x = _input((2, 4, 5, 5), np.float64)
     np.testing.assert_allclose(ours(gtorch.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-12)

@@ -8,6 +8,8 @@ import pytest
 
 import gradwork.torch as gtorch
 
+from .oracle import optimizer_state
+
 STEPS = 30
 
 
@@ -90,11 +92,6 @@ def test_reduce_lr_on_plateau_matches_torch(torch, name):
     assert len(set(rates[:, 0])) > 1
 
 
-def _numpy_optimizer_state(state_dict):
-    state = {k: {n: v.numpy() for n, v in s.items()} for k, s in state_dict["state"].items()}
-    return {"state": state, "param_groups": [dict(g) for g in state_dict["param_groups"]]}
-
-
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR", "OneCycleLR", "LambdaLR"])
 def test_a_torch_scheduler_s_state_dict_resumes_here(torch, name):
     """PyTorch runs 12 steps; a facade optimizer and scheduler load both state dicts and the two go on alike."""
@@ -105,7 +102,7 @@ def test_a_torch_scheduler_s_state_dict_resumes_here(torch, name):
         tsched.step()
     opt = _optimizer(gtorch)
     sched = SCHEDULERS[name](gtorch.optim.lr_scheduler, opt)
-    opt.load_state_dict(_numpy_optimizer_state(topt.state_dict()))
+    opt.load_state_dict(optimizer_state(topt.state_dict()))
     sched.load_state_dict(tsched.state_dict())
     for _ in range(STEPS - 12):
         for o, s in ((opt, sched), (topt, tsched)):

@@ -14,8 +14,9 @@ import pytest
 
 import gradwork.torch as gtorch
 import gradwork.torch.nn.functional as GF
-from .facade_oracle import FLOAT64, assert_close, compare_modules, float32_tolerance, load_into_torch, numpy_state
 from torch_oracle import torch
+
+from .oracle import FLOAT64_RTOL, assert_close, assert_same_run, load_into_torch, numpy_state, tolerance, twins
 
 gnn = gtorch.nn
 RNG = np.random.default_rng(0)
@@ -80,24 +81,26 @@ _IDS = [case[0] for case in MODULES]
 EVAL_ONLY = {"Dropout-eval", "Dropout2d-eval", "Sequential-MLP"}
 
 
-@pytest.mark.parametrize("name, make, inputs", MODULES, ids=_IDS)
-def test_module_matches_pytorch_in_float64(name, make, inputs):
-    compare_modules(make, inputs, np.float64, FLOAT64, training=name not in EVAL_ONLY)
+def _cast(inputs, dtype):
+    """The floating arrays of `inputs` in `dtype`; integer ones (ids) as they are."""
+    return [a.astype(dtype) if a.dtype.kind == "f" else a for a in inputs]
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("name, make, inputs", MODULES, ids=_IDS)
-def test_module_matches_pytorch_in_float32(name, make, inputs):
-    compare_modules(make, inputs, np.float32, float32_tolerance(64), training=name not in EVAL_ONLY)
+def test_module_matches_pytorch(name, make, inputs, dtype):
+    ours, theirs = twins(make, dtype=dtype, training=name not in EVAL_ONLY)
+    assert_same_run(ours, theirs, _cast(inputs, dtype), tolerance(dtype, 64))
 
 
 @pytest.mark.parametrize("name, make, inputs", MODULES, ids=_IDS)
 def test_facade_weights_load_into_pytorch(name, make, inputs):
     facade, reference = make(gnn).double().eval(), make(torch.nn).double().eval()
     load_into_torch(reference, facade)
-    arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in inputs]
+    arrays = _cast(inputs, np.float64)
     ours = facade(*[gtorch.tensor(a) for a in arrays]).detach().numpy()
     theirs = reference(*[torch.tensor(a) for a in arrays]).detach().numpy()
-    np.testing.assert_allclose(ours, theirs, **FLOAT64)
+    np.testing.assert_allclose(ours, theirs, rtol=FLOAT64_RTOL, atol=FLOAT64_RTOL)
     assert numpy_state(facade).keys() == numpy_state(reference).keys()
 
 
@@ -143,24 +146,11 @@ FUNCTIONS = [
 ]
 
 
-def _call_both(call, array):
-    ours_in = gtorch.tensor(array, requires_grad=True)
-    theirs_in = torch.tensor(array, requires_grad=True)
-    ours, theirs = call(GF, ours_in * 1), call(torch.nn.functional, theirs_in * 1)  # * 1: inplace needs a non-leaf
-    weights = RNG.standard_normal(tuple(theirs.shape))
-    (ours * gtorch.tensor(weights.astype(array.dtype))).sum().backward()
-    (theirs * torch.tensor(weights.astype(array.dtype))).sum().backward()
-    return (ours.detach().numpy(), ours_in.grad.numpy()), (theirs.detach().numpy(), theirs_in.grad.numpy())
-
-
 @pytest.mark.parametrize("name, call", FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_function_matches_pytorch(name, call, dtype):
-    tolerance = FLOAT64 if dtype == np.float64 else float32_tolerance(16)
-    ours, theirs = _call_both(call, _points().astype(dtype))
-    assert_close(ours[0], theirs[0], tolerance, "forward")
-    assert ours[0].dtype == theirs[0].dtype
-    assert_close(ours[1], theirs[1], tolerance, "input gradient")
+    assert_same_run(lambda x: call(GF, x), lambda x: call(torch.nn.functional, x), [_points().astype(dtype)],
+                    tolerance(dtype, 16))
 
 
 def test_softmax_without_dim_warns_and_picks_pytorchs_dim():
@@ -171,7 +161,7 @@ def test_softmax_without_dim_warns_and_picks_pytorchs_dim():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             theirs = torch.nn.Softmax()(torch.tensor(x)).numpy()
-        np.testing.assert_allclose(ours, theirs, **FLOAT64)
+        assert_close(ours, theirs, FLOAT64_RTOL)
     with pytest.warns(UserWarning, match="log_softmax") as record:
         GF.log_softmax(gtorch.ones(2, 3))
     assert record[0].filename == __file__  # the warning points at the caller's line
@@ -292,7 +282,8 @@ def test_dropout2d_reads_3d_input_as_pytorch_does():
 
 
 def test_padding_row_gets_no_gradient_and_the_rest_is_pytorchs():
-    facade, reference = compare_modules(lambda nn: nn.Embedding(5, 3, padding_idx=2), [np.array([[2, 1, 2, 4]])])
+    facade, reference = twins(lambda nn: nn.Embedding(5, 3, padding_idx=2), dtype=np.float64)
+    assert_same_run(facade, reference, [np.array([[2, 1, 2, 4]])], FLOAT64_RTOL)
     grad = facade.weight.grad.numpy()
     assert not grad[2].any() and grad[1].any()
 

@@ -13,7 +13,9 @@ import pytest
 import gradwork.torch as gtorch
 from gradwork.torch.nn import functional as F
 
-from .module_pairs import close, compare, load, numpy_state, tolerance, twins
+from .oracle import (
+    FLOAT64_RTOL, assert_close, assert_same_run, load_from_torch, load_into_torch, numpy_state, tolerance, twins,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -29,7 +31,7 @@ def _batches(shape, dtype, count=3, seed=1):
 def _same_state(ours, theirs, rtol):
     mine = numpy_state(ours)
     for name, value in numpy_state(theirs).items():
-        close(mine[name], value, rtol, name)
+        assert_close(mine[name], value, rtol, name)
         assert mine[name].dtype == value.dtype, name
 
 
@@ -50,11 +52,11 @@ def test_training_steps_then_evaluation_match_torch(name, kwargs, shape, dtype):
     ours, theirs = twins(name, 4, dtype=dtype, **kwargs)
     rtol = tolerance(dtype, int(np.prod(shape)))
     for step, x in enumerate(_batches(shape, dtype)):
-        compare(ours, theirs, x, rtol, seed=step)
+        assert_same_run(ours, theirs, [x], rtol, seed=step)
         _same_state(ours, theirs, rtol)
     ours.eval()
     theirs.eval()
-    compare(ours, theirs, _batches(shape, dtype, 1, seed=9)[0], rtol)
+    assert_same_run(ours, theirs, _batches(shape, dtype, 1, seed=9), rtol)
     _same_state(ours, theirs, rtol)  # evaluation moves nothing
 
 
@@ -66,7 +68,7 @@ def test_training_steps_then_evaluation_match_torch(name, kwargs, shape, dtype):
 def test_layer_norm_matches_torch(args, kwargs, shape, dtype):
     ours, theirs = twins("LayerNorm", *args, dtype=dtype, **kwargs)
     _perturb(ours, theirs)
-    compare(ours, theirs, _batches(shape, dtype, 1)[0], tolerance(dtype, 16))
+    assert_same_run(ours, theirs, _batches(shape, dtype, 1), tolerance(dtype, 16))
 
 
 @DTYPES
@@ -77,15 +79,15 @@ def test_layer_norm_matches_torch(args, kwargs, shape, dtype):
 def test_group_norm_matches_torch(args, kwargs, shape, dtype):
     ours, theirs = twins("GroupNorm", *args, dtype=dtype, **kwargs)
     _perturb(ours, theirs)
-    compare(ours, theirs, _batches(shape, dtype, 1)[0], tolerance(dtype, 16))
+    assert_same_run(ours, theirs, _batches(shape, dtype, 1), tolerance(dtype, 16))
 
 
 def _perturb(ours, theirs):
     """Weights other than the initial ones and zeros, the same in both, so that their gradients are tested."""
     rng = np.random.default_rng(5)
     state = {k: v + rng.standard_normal(v.shape).astype(v.dtype) for k, v in numpy_state(theirs).items()}
-    load(ours, state)
     theirs.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+    load_from_torch(ours, theirs)
 
 
 def test_functional_batch_norm_updates_the_running_statistics_as_torch():
@@ -94,18 +96,15 @@ def test_functional_batch_norm_updates_the_running_statistics_as_torch():
     x, w, b = rng.standard_normal((5, 3, 4)), rng.standard_normal(3), rng.standard_normal(3)
     stats = [rng.standard_normal(3), rng.random(3) + 0.5]
     ours_stats, theirs_stats = [gtorch.tensor(s.copy()) for s in stats], [torch.tensor(s.copy()) for s in stats]
-    ours_wb = [gtorch.tensor(a, requires_grad=True) for a in (w, b)]
-    theirs_wb = [torch.tensor(a, requires_grad=True) for a in (w, b)]
-    compare(lambda t: F.batch_norm(t, *ours_stats, *ours_wb, training=True, momentum=0.3),
-            lambda t: torch.nn.functional.batch_norm(t, *theirs_stats, *theirs_wb, training=True, momentum=0.3),
-            x, 1e-12)
-    for mine, expected in zip(ours_stats + ours_wb, theirs_stats + theirs_wb):
-        close(mine if expected.grad is None else mine.grad, expected if expected.grad is None else expected.grad,
-              1e-12, "statistics and gradients")
+    assert_same_run(lambda t, w, b: F.batch_norm(t, *ours_stats, w, b, training=True, momentum=0.3),
+                    lambda t, w, b: torch.nn.functional.batch_norm(t, *theirs_stats, w, b, training=True, momentum=0.3),
+                    [x, w, b], FLOAT64_RTOL)
+    for mine, expected, what in zip(ours_stats, theirs_stats, ("running_mean", "running_var")):
+        assert_close(mine, expected, FLOAT64_RTOL, what)
     n = x.size // 3
     np.testing.assert_allclose(ours_stats[1].numpy(), 0.7 * stats[1] + 0.3 * x.var(axis=(0, 2)) * n / (n - 1))
-    compare(lambda t: F.batch_norm(t, *ours_stats, *ours_wb), lambda t: torch.nn.functional.batch_norm(
-        t, *theirs_stats, *theirs_wb), x, 1e-12)
+    assert_same_run(lambda t, w, b: F.batch_norm(t, *ours_stats, w, b),
+                    lambda t, w, b: torch.nn.functional.batch_norm(t, *theirs_stats, w, b), [x, w, b], FLOAT64_RTOL)
 
 
 @pytest.mark.parametrize("function", ["layer_norm", "group_norm", "instance_norm"])
@@ -115,13 +114,9 @@ def test_functional_forms_match_torch(function):
     if function == "layer_norm":
         w, b = rng.standard_normal((3, 5)), rng.standard_normal((3, 5))
     extra = {"layer_norm": ([3, 5],), "group_norm": (2,), "instance_norm": ()}[function]
-    wb = {"weight": w, "bias": b}
-    ours = {k: gtorch.tensor(v, requires_grad=True) for k, v in wb.items()}
-    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in wb.items()}
-    compare(lambda t: getattr(F, function)(t, *extra, **ours),
-            lambda t: getattr(torch.nn.functional, function)(t, *extra, **theirs), x, 1e-12)
-    for k in wb:
-        close(ours[k].grad, theirs[k].grad, 1e-12, k)
+    assert_same_run(lambda t, w, b: getattr(F, function)(t, *extra, weight=w, bias=b),
+                    lambda t, w, b: getattr(torch.nn.functional, function)(t, *extra, weight=w, bias=b), [x, w, b],
+                    FLOAT64_RTOL)
 
 
 def test_state_dict_goes_both_ways_with_an_int64_batch_count():
@@ -129,17 +124,17 @@ def test_state_dict_goes_both_ways_with_an_int64_batch_count():
     for x in _batches((4, 3, 2, 2), np.float64):
         theirs(torch.tensor(x))
     ours = gtorch.nn.BatchNorm2d(3).double()
-    load(ours, numpy_state(theirs))
+    load_from_torch(ours, theirs)
     assert ours.num_batches_tracked.item() == 3 and ours.num_batches_tracked.dtype == np.int64
     for x in _batches((4, 3, 2, 2), np.float64, seed=2):
         ours(gtorch.tensor(x))
     back = torch.nn.BatchNorm2d(3).double()
-    back.load_state_dict({k: torch.from_numpy(v) for k, v in numpy_state(ours).items()})
+    load_into_torch(back, ours)
     assert back.num_batches_tracked.item() == 6
     ours.eval()
     back.eval()
     x = _batches((2, 3, 2, 2), np.float64, seed=7)[0]
-    close(ours(gtorch.tensor(x)), back(torch.tensor(x)), 1e-12, "evaluation after the round trip")
+    assert_close(ours(gtorch.tensor(x)), back(torch.tensor(x)), FLOAT64_RTOL, "evaluation after the round trip")
 
 
 def test_defaults_are_pytorchs():
@@ -213,8 +208,8 @@ def test_errors(call, error, message):
 
 
 def test_instance_norm_takes_an_unbatched_sample():
-    ours, theirs = twins("InstanceNorm2d", 3, affine=True)
-    compare(ours, theirs, _batches((3, 4, 5), np.float64, 1)[0], 1e-12)
+    ours, theirs = twins("InstanceNorm2d", 3, affine=True, dtype=np.float64)
+    assert_same_run(ours, theirs, _batches((3, 4, 5), np.float64, 1), FLOAT64_RTOL)
 
 
 def test_the_names_are_registered():

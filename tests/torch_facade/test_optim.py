@@ -12,6 +12,8 @@ import gradwork.torch as gtorch
 from gradwork.optimizers import NonFiniteError
 from tolerances import F32_EPS
 
+from .oracle import optimizer_state
+
 SHAPES = [(3, 4), (4,), (2, 1, 3)]
 STEPS = 5
 
@@ -83,17 +85,6 @@ def _assert_same(ours, theirs, opt, topt):
             _close(state[key].numpy(), value.numpy())
 
 
-def _to_numpy(state_dict):
-    """A PyTorch state dict with its tensors as ndarrays (what a saved file would give back)."""
-    state = {k: {n: v.numpy() for n, v in s.items()} for k, s in state_dict["state"].items()}
-    return {"state": state, "param_groups": [dict(g) for g in state_dict["param_groups"]]}
-
-
-def _to_torch(torch, state_dict):
-    state = {k: {n: torch.tensor(v.numpy()) for n, v in s.items()} for k, s in state_dict["state"].items()}
-    return {"state": state, "param_groups": [dict(g) for g in state_dict["param_groups"]]}
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, kwargs", CASES, ids=IDS)
 def test_steps_match_torch(torch, name, kwargs, dtype):
@@ -126,9 +117,9 @@ def test_state_dicts_cross_over_mid_run(torch, name, kwargs):
     now = [tp.detach().numpy().copy() for tp in tparams]
     params2, tparams2 = _params(now), _torch_params(torch, [p.detach().numpy() for p in params])
     opt2 = getattr(gtorch.optim, name)(params2, **kwargs)
-    opt2.load_state_dict(_to_numpy(topt.state_dict()))
+    opt2.load_state_dict(optimizer_state(topt.state_dict()))
     topt2 = getattr(torch.optim, name)(tparams2, **kwargs)
-    topt2.load_state_dict(_to_torch(torch, opt.state_dict()))
+    topt2.load_state_dict(optimizer_state(opt.state_dict(), lambda v: torch.tensor(v.numpy())))
     for gs in grads[2:STEPS]:
         gs = [None, *gs[1:]] if gs is grads[3] else gs
         for ours, module, o in ((params, gtorch, opt), (params2, gtorch, opt2), (tparams, torch, topt),

@@ -11,7 +11,7 @@ import pytest
 import gradwork.torch as gtorch
 from gradwork.torch.nn import functional as F
 
-from .module_pairs import compare, tolerance
+from .oracle import FLOAT64_RTOL, assert_same_run, tolerance, twins
 
 torch = pytest.importorskip("torch")
 
@@ -50,16 +50,12 @@ CASES = {
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 
 
-def _twins(name, args, kwargs):
-    return getattr(gtorch.nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
-
-
 @DTYPES
 @pytest.mark.parametrize("case", CASES)
 def test_module_matches_torch(case, dtype):
     name, args, kwargs, shape = CASES[case]
     x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
-    compare(*_twins(name, args, kwargs), x, tolerance(dtype, 16))
+    assert_same_run(*twins(name, *args, **kwargs), [x], tolerance(dtype, 16))
 
 
 @pytest.mark.parametrize("case", ["max2d_pad_stride", "max2d_ceil_indices", "max1d_ceil_indices",
@@ -69,7 +65,7 @@ def test_ties_send_the_gradient_to_the_first_maximum(case):
     name, args, kwargs, shape = CASES[case]
     x = np.zeros(shape)
     x[..., 2:5, 1:4] = 1.0
-    compare(*_twins(name, args, kwargs), x, 0.0)
+    assert_same_run(*twins(name, *args, **kwargs), [x], 0.0)
 
 
 @pytest.mark.parametrize("function, kwargs", [
@@ -80,8 +76,8 @@ def test_ties_send_the_gradient_to_the_first_maximum(case):
 ])
 def test_functional_matches_torch(function, kwargs):
     x = np.random.default_rng(2).standard_normal((2, 3, 7, 6))
-    compare(lambda t: getattr(F, function)(t, **kwargs), lambda t: getattr(torch.nn.functional, function)(t, **kwargs),
-            x, 1e-12)
+    assert_same_run(lambda t: getattr(F, function)(t, **kwargs),
+                    lambda t: getattr(torch.nn.functional, function)(t, **kwargs), [x], FLOAT64_RTOL)
 
 
 @pytest.mark.parametrize("spec", [

@@ -14,7 +14,7 @@ import pytest
 
 import gradwork.torch as gtorch
 
-from .state_exchange import assert_close, assert_same_run, load_from_torch, load_into_torch
+from .oracle import assert_close, assert_same_run, load_into_torch, tolerance, twins
 
 torch = pytest.importorskip("torch")
 
@@ -22,17 +22,9 @@ T, B, F, H = 4, 3, 5, 6  # time steps, batch, input features, hidden units
 # A step sums F + H products per gate; over T steps and two layers the rounding of about
 # 2 T (F + H) terms reaches an output or a gradient.
 TERMS = 2 * T * (F + H)
+RTOL = tolerance(np.float32, TERMS)
 MODULES = [("RNN", {}), ("RNN", {"nonlinearity": "relu"}), ("LSTM", {}), ("GRU", {})]
 CONFIGS = [{}, {"batch_first": True, "num_layers": 2, "bidirectional": True}, {"bias": False, "num_layers": 2}]
-
-
-def _twins(name, dtype="float32", **kwargs):
-    """A PyTorch module and the facade's, with PyTorch's weights."""
-    torch.manual_seed(0)
-    theirs = getattr(torch.nn, name)(F, H, **kwargs).to(getattr(torch, dtype))
-    ours = getattr(gtorch.nn, name)(F, H, **kwargs).to(getattr(gtorch, dtype))
-    load_from_torch(ours, theirs)
-    return ours, theirs
 
 
 def _inputs(name, kwargs, dtype="float32", batched=True, seed=1):
@@ -49,24 +41,24 @@ def _inputs(name, kwargs, dtype="float32", batched=True, seed=1):
 @pytest.mark.parametrize("name, module_kwargs", MODULES)
 @pytest.mark.parametrize("config", CONFIGS, ids=["default", "batch_first-2layers-bidirectional", "no_bias"])
 def test_layers_match_pytorch(name, module_kwargs, config):
-    ours, theirs = _twins(name, **module_kwargs, **config)
-    assert_same_run(ours, theirs, gtorch, torch, _inputs(name, config), TERMS)
+    ours, theirs = twins(name, F, H, dtype=np.float32, **module_kwargs, **config)
+    assert_same_run(ours, theirs, _inputs(name, config), RTOL)
 
 
 @pytest.mark.parametrize("name, module_kwargs", MODULES)
 def test_layers_match_pytorch_in_float64_without_initial_state(name, module_kwargs):
     config = {"num_layers": 2, "bidirectional": True}
-    ours, theirs = _twins(name, "float64", **module_kwargs, **config)
-    assert_same_run(ours, theirs, gtorch, torch, (_inputs(name, config, "float64")[0],), TERMS)
+    ours, theirs = twins(name, F, H, dtype=np.float64, **module_kwargs, **config)
+    assert_same_run(ours, theirs, (_inputs(name, config, "float64")[0],), tolerance(np.float64))
 
 
 @pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_unbatched_input_matches_pytorch(name, batch_first):
     config = {"batch_first": batch_first, "num_layers": 2}
-    ours, theirs = _twins(name, **config)
+    ours, theirs = twins(name, F, H, dtype=np.float32, **config)
     x, hx = _inputs(name, config, batched=False)
-    assert_same_run(ours, theirs, gtorch, torch, (x, hx), TERMS)
+    assert_same_run(ours, theirs, (x, hx), RTOL)
     output, _ = ours(gtorch.tensor(x))
     assert tuple(output.shape) == (T, H)
 
@@ -75,23 +67,23 @@ def test_unbatched_input_matches_pytorch(name, batch_first):
 def test_the_facades_initial_weights_load_into_pytorch(name):
     ours = getattr(gtorch.nn, name)(F, H, num_layers=2, bidirectional=True)
     theirs = getattr(torch.nn, name)(F, H, num_layers=2, bidirectional=True)
-    load_into_torch(theirs, ours, torch)
+    load_into_torch(theirs, ours)
     x = np.random.default_rng(2).standard_normal((T, B, F)).astype("float32")
-    our_out, their_out = ours(gtorch.tensor(x))[0], theirs(torch.tensor(x))[0]
-    assert_close(our_out.detach().numpy(), their_out.detach().numpy(), TERMS)
+    assert_close(ours(gtorch.tensor(x))[0], theirs(torch.tensor(x))[0], RTOL)
 
 
 @pytest.mark.parametrize("name, module_kwargs", [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}),
                                                  ("LSTMCell", {}), ("GRUCell", {}), ("GRUCell", {"bias": False})])
 @pytest.mark.parametrize("batched", [True, False])
 def test_cells_match_pytorch(name, module_kwargs, batched):
-    ours, theirs = _twins(name, **module_kwargs)
+    ours, theirs = twins(name, F, H, dtype=np.float32, **module_kwargs)
     rng = np.random.default_rng(3)
     batch = (B,) if batched else ()
     x = rng.standard_normal(batch + (F,)).astype("float32")
     hx = tuple(rng.standard_normal(batch + (H,)).astype("float32") for _ in range(2 if name == "LSTMCell" else 1))
-    assert_same_run(ours, theirs, gtorch, torch, (x, hx if name == "LSTMCell" else hx[0]), F + H)
-    assert_same_run(ours, theirs, gtorch, torch, (x,), F + H)  # hx None: zeros
+    rtol = tolerance(np.float32, F + H)
+    assert_same_run(ours, theirs, (x, hx if name == "LSTMCell" else hx[0]), rtol)
+    assert_same_run(ours, theirs, (x,), rtol)  # hx None: zeros
 
 
 def test_parameter_names_shapes_and_defaults_are_pytorchs():

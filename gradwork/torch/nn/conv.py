@@ -7,13 +7,10 @@ both (`kaiming_uniform_(a=sqrt(5))`). The forward is one call of `torch.nn.funct
 
 from __future__ import annotations
 
-import numpy as np
-
-from ...tensor import get_default_dtype
 from .._core import check_device
-from ..dtypes import dtype_of
+from ..creation import empty
 from . import functional as F
-from ._fill import kaiming_uniform_bound, uniform_
+from . import init
 from ._input_checks import check_channels
 from .functional._layout import spatial
 from .module import Module
@@ -50,21 +47,14 @@ class _ConvNd(Module):
         self.output_padding = spatial(output_padding, rank, "output_padding", name, minimum=0)
         self.transposed = self._transposed
         self.padding_mode = _padding_mode(name, padding_mode)
-        dtype = get_default_dtype() if dtype is None else dtype_of(dtype)
         channels = (in_channels, out_channels // groups) if self._transposed else (out_channels, in_channels // groups)
-        self.weight = Parameter(np.zeros(channels + self.kernel_size, dtype))
-        if bias:
-            self.bias = Parameter(np.zeros(out_channels, dtype))
-        else:
-            self.register_parameter("bias", None)
+        self.weight = Parameter(empty(channels + self.kernel_size, device=device, dtype=dtype))
+        self.register_parameter("bias", Parameter(empty(out_channels, device=device, dtype=dtype)) if bias else None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """PyTorch's default: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        bound = kaiming_uniform_bound(self.weight)
-        uniform_(self.weight, bound)
-        if self.bias is not None:
-            uniform_(self.bias, bound)
+        """PyTorch's default: weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform_(a=sqrt(5)))."""
+        init._reset_weight_and_bias_(self.weight, self.bias)
 
     def _check_input(self, input) -> None:
         dim = input.dim() - self._rank - 1  # 1 for a batch, 0 for one unbatched sample
@@ -88,7 +78,23 @@ class _ConvNd(Module):
         return s
 
 
-class Conv2d(_ConvNd):
+class _ForwardConvNd(_ConvNd):
+    """The (not transposed) convolutions' constructor, PyTorch's signature, and forward: one call of `_function`."""
+
+    _transposed = False
+    _function = None  # F.conv1d or F.conv2d
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 0, groups, bias,
+                         padding_mode, device, dtype)
+
+    def forward(self, input):
+        self._check_input(input)
+        return self._function(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv2d(_ForwardConvNd):
     """2-D convolution of (N, C, H, W) images, as `torch.nn.Conv2d`.
 
     Parameters
@@ -111,37 +117,21 @@ class Conv2d(_ConvNd):
     torch.Size([2, 8, 32, 32])
     """
 
-    _rank, _transposed = 2, False
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 0, groups, bias,
-                         padding_mode, device, dtype)
-
-    def forward(self, input):
-        self._check_input(input)
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    _rank, _function = 2, staticmethod(F.conv2d)
 
 
-class Conv1d(_ConvNd):
+class Conv1d(_ForwardConvNd):
     """1-D convolution of (N, C, L) sequences, as `torch.nn.Conv1d`; the arguments as `Conv2d`'s, one int each."""
 
-    _rank, _transposed = 1, False
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, 0, groups, bias,
-                         padding_mode, device, dtype)
-
-    def forward(self, input):
-        self._check_input(input)
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+    _rank, _function = 1, staticmethod(F.conv1d)
 
 
 class _ConvTransposeNd(_ConvNd):
-    """The transposed convolutions' forward: `output_size` may choose the output_padding, as in PyTorch."""
+    """The transposed convolutions' constructor and forward: `output_size` may choose the output_padding, as in
+    PyTorch."""
 
     _transposed = True
+    _function = None  # F.conv_transpose1d or F.conv_transpose2d
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
                  groups: int = 1, bias: bool = True, dilation=1, padding_mode: str = "zeros", device=None,
@@ -152,8 +142,8 @@ class _ConvTransposeNd(_ConvNd):
     def forward(self, input, output_size=None):
         self._check_input(input)
         extra = self.output_padding if output_size is None else self._output_padding(input, output_size)
-        function = F.conv_transpose2d if self._rank == 2 else F.conv_transpose1d
-        return function(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation)
+        return self._function(input, self.weight, self.bias, self.stride, self.padding, extra, self.groups,
+                              self.dilation)
 
     def _output_padding(self, input, output_size) -> tuple[int, ...]:
         """The output_padding that gives `output_size` (the spatial sizes, optionally after N and C)."""
@@ -189,13 +179,13 @@ class ConvTranspose2d(_ConvTransposeNd):
     torch.Size([1, 4, 14, 14])
     """
 
-    _rank = 2
+    _rank, _function = 2, staticmethod(F.conv_transpose2d)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
     """Transposed 1-D convolution of (N, in, l) sequences, as `torch.nn.ConvTranspose1d`; see `ConvTranspose2d`."""
 
-    _rank = 1
+    _rank, _function = 1, staticmethod(F.conv_transpose1d)
 
 
 def _padding(name, padding, rank, stride, transposed):

@@ -175,6 +175,24 @@ def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in", nonlinearity: st
     return tensor if std is None else normal_(tensor, 0.0, std, generator)
 
 
+def _reset_weight_and_bias_(weight, bias=None) -> None:
+    """PyTorch's default initialization of `nn.Linear` and the convolutions (their `reset_parameters`):
+    `kaiming_uniform_(weight, a=math.sqrt(5))`, which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the
+    bias, if any, from the same U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    Parameters
+    ----------
+    weight : Tensor, at least 2-d, in PyTorch's layout (out, in, *kernel) ((in, out/groups, *kernel) for a
+        transposed convolution, whose fan_in PyTorch reads the same way)
+    bias : Tensor or None
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = _calculate_fan_in_and_fan_out(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)
+
+
 def orthogonal_(tensor, gain: float = 1, generator=None):
     """Fill `tensor` (at least 2-d, seen as (shape[0], rest)) with a (semi-)orthogonal matrix times `gain`."""
     if tensor.ndim < 2:

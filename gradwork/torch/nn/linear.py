@@ -14,12 +14,6 @@ from .module import Module
 from .parameter import Parameter
 
 
-def _bias_bound(weight) -> float:
-    """1 / sqrt(fan_in): PyTorch's default bias draws U(-bound, bound) for Linear, Bilinear and the convolutions."""
-    fan_in = init._calculate_fan_in_and_fan_out(weight)[0]
-    return 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-
-
 class Identity(Module):
     """Returns its input unchanged; any arguments are accepted and ignored (as PyTorch's)."""
 
@@ -67,10 +61,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Draw the weight and bias again with PyTorch's default initialization."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = _bias_bound(self.weight)
-            init.uniform_(self.bias, -bound, bound)
+        init._reset_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         shape = as_facade(input).shape
@@ -81,6 +72,11 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A `Linear` by another name: `MultiheadAttention.out_proj`'s class, so that its repr and type name are
+    PyTorch's (PyTorch names it apart only to keep its dynamic quantization away from attention)."""
 
 
 class Bilinear(Module):

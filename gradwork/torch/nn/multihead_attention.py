@@ -4,10 +4,13 @@ mask conventions, computed by gradwork's attention kernels through `F.multi_head
 from __future__ import annotations
 
 from .._core import check_device
+from ..creation import empty
 from ..tensor import as_facade
-from ._stand_ins import _Linear, _new_parameter, _xavier_uniform_, _zeros_
+from . import init
 from .functional.attention import multi_head_attention_forward
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
+from .parameter import Parameter
 
 
 class MultiheadAttention(Module):
@@ -67,15 +70,15 @@ class MultiheadAttention(Module):
         self.head_dim = embed_dim // num_heads
         separate = {"q_proj_weight": embed_dim, "k_proj_weight": self.kdim, "v_proj_weight": self.vdim}
         if self._qkv_same_embed_dim:
-            self.in_proj_weight = _new_parameter(3 * embed_dim, embed_dim, dtype=dtype)
+            self.in_proj_weight = Parameter(empty(3 * embed_dim, embed_dim, dtype=dtype))
             for name in separate:
                 self.register_parameter(name, None)
         else:
             for name, features in separate.items():
-                setattr(self, name, _new_parameter(embed_dim, features, dtype=dtype))
+                setattr(self, name, Parameter(empty(embed_dim, features, dtype=dtype)))
             self.register_parameter("in_proj_weight", None)
-        self.register_parameter("in_proj_bias", _new_parameter(3 * embed_dim, dtype=dtype) if bias else None)
-        self.out_proj = _Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.register_parameter("in_proj_bias", Parameter(empty(3 * embed_dim, dtype=dtype)) if bias else None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
@@ -84,10 +87,10 @@ class MultiheadAttention(Module):
         """PyTorch's initialization: xavier_uniform_ projections, zero biases (out_proj.weight keeps Linear's)."""
         for weight in (self.in_proj_weight, self.q_proj_weight, self.k_proj_weight, self.v_proj_weight):
             if weight is not None:
-                _xavier_uniform_(weight)
+                init.xavier_uniform_(weight)
         if self.in_proj_bias is not None:
-            _zeros_(self.in_proj_bias)
-            _zeros_(self.out_proj.bias)
+            init.zeros_(self.in_proj_bias)
+            init.zeros_(self.out_proj.bias)
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights: bool = True, attn_mask=None,
                 average_attn_weights: bool = True, is_causal: bool = False):

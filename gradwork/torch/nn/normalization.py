@@ -9,35 +9,28 @@ any statistic moves.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ...tensor import get_default_dtype
 from .._core import check_device
-from ..dtypes import dtype_of
-from ..tensor import Tensor, new_tensor
+from ..creation import ones, tensor, zeros
+from ..tensor import Tensor
 from . import functional as F
-from ._fill import fill_
+from . import init
 from ._input_checks import check_channels
 from .functional.normalization import check_batch_norm_input
 from .module import Module
 from .parameter import Parameter
 
 
-def _full(value: float, shape, dtype) -> np.ndarray:
-    return np.full(shape, value, get_default_dtype() if dtype is None else dtype_of(dtype))
-
-
 def _add_affine(module: Module, shape, dtype, weight: bool, bias: bool) -> None:
     """Register the parameters `weight` (ones) and `bias` (zeros) of `shape`, or None where not learned (as PyTorch)."""
-    module.register_parameter("weight", Parameter(_full(1.0, shape, dtype)) if weight else None)
-    module.register_parameter("bias", Parameter(_full(0.0, shape, dtype)) if weight and bias else None)
+    module.register_parameter("weight", Parameter(ones(shape, dtype=dtype)) if weight else None)
+    module.register_parameter("bias", Parameter(zeros(shape, dtype=dtype)) if weight and bias else None)
 
 
 def _reset_affine(module: Module) -> None:
     if module.weight is not None:
-        fill_(module.weight, 1.0)
+        init.ones_(module.weight)
     if module.bias is not None:
-        fill_(module.bias, 0.0)
+        init.zeros_(module.bias)
 
 
 class _NormBase(Module):
@@ -55,15 +48,15 @@ class _NormBase(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         _add_affine(self, num_features, dtype, affine, bias)
-        tracked = (_full(0.0, num_features, dtype), _full(1.0, num_features, dtype), np.array(0, np.int64))
+        tracked = (zeros(num_features, dtype=dtype), ones(num_features, dtype=dtype), tensor(0))
         for name, value in zip(("running_mean", "running_var", "num_batches_tracked"), tracked):
-            self.register_buffer(name, new_tensor(value) if track_running_stats else None)
+            self.register_buffer(name, value if track_running_stats else None)
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            fill_(self.running_mean, 0.0)
-            fill_(self.running_var, 1.0)
-            fill_(self.num_batches_tracked, 0)
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
@@ -87,7 +80,7 @@ class _BatchNorm(_NormBase):
         check_batch_norm_input(repr(self), tuple(input.shape), uses_batch)  # before num_batches_tracked moves
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            fill_(self.num_batches_tracked, self.num_batches_tracked.item() + 1)
+            self.num_batches_tracked.add_(1)
             if self.momentum is None:  # a cumulative average over the batches seen
                 momentum = 1.0 / self.num_batches_tracked.item()
         keeps = not self.training or self.track_running_stats  # statistics to move, or to normalize with

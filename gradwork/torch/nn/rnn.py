@@ -13,10 +13,12 @@ import numbers
 import warnings
 
 from .._core import check_device, unwrap
+from ..creation import empty
 from ..tensor import as_facade, wrap
-from ._stand_ins import _new_parameter, _uniform_
+from . import init
 from .functional._recurrent import GATES, recurrent_layers
 from .module import Module
+from .parameter import Parameter
 
 
 def _check_sizes(owner: str, **sizes) -> None:
@@ -37,7 +39,7 @@ def _reset_uniform(module: Module) -> None:
     """PyTorch's initialization of recurrent weights: every parameter from U(-1/sqrt(hidden), 1/sqrt(hidden))."""
     bound = 1.0 / math.sqrt(module.hidden_size)
     for weight in module.parameters():
-        _uniform_(weight, -bound, bound)
+        init.uniform_(weight, -bound, bound)
 
 
 class RNNBase(Module):
@@ -96,7 +98,7 @@ class RNNBase(Module):
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
                 for name, shape in shapes.items():
-                    setattr(self, name + suffix, _new_parameter(*shape, dtype=dtype))
+                    setattr(self, name + suffix, Parameter(empty(shape, dtype=dtype)))
                 self._all_weights.append([name + suffix for name in shapes])
         self.reset_parameters()
 

@@ -5,10 +5,11 @@ one time step (`functional/_recurrent.py`)."""
 from __future__ import annotations
 
 from .._core import check_device, unwrap
+from ..creation import empty
 from ..tensor import as_facade, wrap
-from ._stand_ins import _new_parameter
 from .functional._recurrent import GATES, recurrent_cell
 from .module import Module
+from .parameter import Parameter
 from .rnn import RNNBase, _check_flag, _check_sizes, _reset_uniform
 
 
@@ -33,10 +34,10 @@ class RNNCellBase(Module):
         check_device(device)
         self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
         gate_size = GATES[mode] * hidden_size
-        self.weight_ih = _new_parameter(gate_size, input_size, dtype=dtype)
-        self.weight_hh = _new_parameter(gate_size, hidden_size, dtype=dtype)
+        self.weight_ih = Parameter(empty(gate_size, input_size, dtype=dtype))
+        self.weight_hh = Parameter(empty(gate_size, hidden_size, dtype=dtype))
         for name in ("bias_ih", "bias_hh"):
-            self.register_parameter(name, _new_parameter(gate_size, dtype=dtype) if bias else None)
+            self.register_parameter(name, Parameter(empty(gate_size, dtype=dtype)) if bias else None)
         self.reset_parameters()
 
     reset_parameters = _reset_uniform

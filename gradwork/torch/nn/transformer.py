@@ -8,12 +8,15 @@ import copy
 from collections.abc import Callable
 
 from .._core import check_device
-from ._stand_ins import _Dropout, _gelu, _LayerNorm, _Linear, _relu
+from . import functional as F
 from .containers import ModuleList
+from .dropout import Dropout
+from .linear import Linear
 from .module import Module
 from .multihead_attention import MultiheadAttention
+from .normalization import LayerNorm
 
-_ACTIVATIONS = {"relu": _relu, "gelu": _gelu}
+_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
 
 class TransformerEncoderLayer(Module):
@@ -59,14 +62,14 @@ class TransformerEncoderLayer(Module):
         super().__init__()
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
                                             dtype=dtype)
-        self.linear1 = _Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = _Dropout(dropout)
-        self.linear2 = _Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.norm_first = norm_first
-        self.norm1 = _LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = _LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = _Dropout(dropout)
-        self.dropout2 = _Dropout(dropout)
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
         self.activation = _ACTIVATIONS[activation] if isinstance(activation, str) else activation
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal: bool = False):
