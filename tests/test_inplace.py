@@ -180,7 +180,7 @@ LEAF_CALLS = [
 def test_a_leaf_that_requires_grad_cannot_change_in_place_with_grad_on(call):
     x = leaf(A)
     with pytest.raises(RuntimeError, match="a leaf tensor that requires grad is being used in an in-place "
-                                           "operation; wrap it in gw.no_grad()"):
+                                           "operation; wrap it in no_grad()"):
         call(x)
     np.testing.assert_array_equal(x.data, A)
     assert x._version == 0 and x.is_leaf

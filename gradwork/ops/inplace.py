@@ -140,7 +140,7 @@ def _check_elementwise(target, name, arrays, numpy_form):
 def _check_rebase(target, name):
     """The errors of rule 2 (a leaf that requires grad, or a view of one), and the cases a rebase cannot
     serve: an integer tensor, a view."""
-    advice = "wrap it in gw.no_grad() (e.g. for a manual update) or use an out-of-place operation"
+    advice = "wrap it in no_grad() (e.g. for a manual update) or use an out-of-place operation"
     if target.dtype.kind not in "fc":
         raise TypeError(f"{name}: a tensor of dtype {target.dtype} cannot take a value that requires grad "
                         "(only floating-point tensors can require gradients)")
@@ -210,6 +210,14 @@ def clamp_(target: Tensor, min: float | None = None, max: float | None = None) -
 def relu_(target: Tensor) -> Tensor:
     """max(target, 0), into target."""
     return update(target, "relu_", (), lambda t: t.relu(), lambda a, out=None: np.maximum(a, 0, out=out))
+
+
+def apply_(target: Tensor, name: str, function: Callable[[Tensor], Tensor]) -> Tensor:
+    """target replaced by `function(target)`, for an elementwise differentiable function that keeps its
+    shape (an activation's `inplace=True`); computed once, then written with these rules."""
+    def into(a, out):
+        np.copyto(out, function(Tensor._make(a)).data, casting="same_kind")
+    return update(target, name, (), function, into, elementwise=False)
 
 
 def setitem(target: Tensor, index, value: Tensor | ArrayLike) -> Tensor:

@@ -73,7 +73,11 @@ class GetItem(Function):
 
     def forward(self, a):
         self.in_shape = a.shape
-        return a[self.index]
+        out = a[self.index]
+        # one element by integers is a NumPy scalar (a copy): index on with `...` for a 0-d view instead,
+        # so `x[0].add_(1)` writes into x, as in PyTorch
+        index = self.index if isinstance(self.index, tuple) else (self.index,)
+        return out if type(out) is np.ndarray else a[index + (Ellipsis,)]
 
     def backward(self, g):
         return (apply_in_backward(IndexScatter(self.index, self.in_shape), g),)

@@ -9,12 +9,17 @@ requires grad, and a version counter that makes `backward()` refuse a tensor cha
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
+from ..ops import elementwise
+from ..ops.inplace import apply_
 from ..ops.shape_ops import Cast, astype
 from ..tensor import Tensor as GwTensor
 from ..tensor import get_default_dtype
-from ._core import CPU, TensorCore, check_device, device, unwrap
+from ._missing import missing
+from ._core import CPU, TensorCore, as_index, check_device, device, unwrap
 from ._math_methods import MathMethods
 from ._shape_methods import ShapeMethods, sizes_of
 from .dtypes import dtype_of, legacy_type_name
@@ -260,6 +265,25 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
 
     clip_ = clamp_
 
+    def _apply_(self, name: str, function) -> Tensor:
+        """self replaced by `function(self)` (elementwise, on gradwork Tensors), in place."""
+        apply_(self._t, name, function)
+        return self
+
+    relu_ = lambda self: self._apply_("relu_", elementwise.ReLU())  # noqa: E731
+    sigmoid_ = lambda self: self._apply_("sigmoid_", elementwise.sigmoid)  # noqa: E731
+    tanh_ = lambda self: self._apply_("tanh_", elementwise.tanh)  # noqa: E731
+    exp_ = lambda self: self._apply_("exp_", elementwise.exp)  # noqa: E731
+    neg_ = lambda self: self._apply_("neg_", operator.neg)  # noqa: E731
+    pow_ = lambda self, exponent: self._apply_("pow_", lambda t: t ** unwrap(exponent))  # noqa: E731
+    clamp_min_ = lambda self, min: self.clamp_(min=min)  # noqa: E731
+    clamp_max_ = lambda self, max: self.clamp_(max=max)  # noqa: E731
+
+    def masked_fill_(self, mask, value) -> Tensor:
+        """`value` written where `mask` is True."""
+        self._t[as_index(mask)] = unwrap(value)
+        return self
+
     def copy_(self, src) -> Tensor:
         self._t.copy_(unwrap(src))
         return self
@@ -275,6 +299,9 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
 
     def __itruediv__(self, other):
         return self.div_(other)
+
+    def __getattr__(self, name: str):
+        raise missing("torch.Tensor", name)  # only reached for names the class does not have
 
     # ----- Python protocol ------------------------------------------------------------------------
     def __bool__(self) -> bool:

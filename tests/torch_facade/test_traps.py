@@ -204,9 +204,7 @@ LEAF_WRITES = {
     "div_": lambda w: w.div_(2), "zero_": lambda w: w.zero_(), "fill_": lambda w: w.fill_(3.0),
     "clamp_": lambda w: w.clamp_(0, 1), "copy_": lambda w: w.copy_(w.detach() * 2),
     "view add_": lambda w: w[1:].add_(1),
-    "element add_": pytest.param(lambda w: w[0].add_(1), marks=pytest.mark.xfail(
-        strict=True, reason="gradwork indexes one element as a copy, not a view, so in-place on it is allowed and "
-                            "never reaches w (PyTorch: a RuntimeError, and x[0].add_(1) writes into x)")),
+    "element add_": lambda w: w[0].add_(1),
 }
 
 
@@ -332,18 +330,17 @@ FORWARD_OPS = {
     "copy_": lambda lib: _in_place("copy_", lambda r: (r * 3,)),
     "nn.ReLU(inplace=True)": lambda lib: lambda h, r: lib.nn.ReLU(inplace=True)(h) + r,
     "F.relu(inplace=True), result used": lambda lib: lambda h, r: lib.nn.functional.relu(h, inplace=True) * r,
-    "F.relu(inplace=True), result ignored": pytest.param(_relu_result_ignored, marks=pytest.mark.xfail(
-        strict=True, reason="the facade computes inplace=True out of place: the input keeps its values")),
+    "F.relu(inplace=True), result ignored": _relu_result_ignored,
     "x[:, :2] *= 2 (a view)": pytest.param(lambda lib: _view_scaled, marks=pytest.mark.xfail(
         strict=True, raises=RuntimeError, reason="gradwork refuses in-place on a view of a tensor that requires grad")),
-    "relu_": pytest.param(lambda lib: _in_place("relu_"), marks=_missing()),
-    "sigmoid_": pytest.param(lambda lib: _in_place("sigmoid_"), marks=_missing()),
-    "tanh_": pytest.param(lambda lib: _in_place("tanh_"), marks=_missing()),
-    "exp_": pytest.param(lambda lib: _in_place("exp_"), marks=_missing()),
-    "neg_": pytest.param(lambda lib: _in_place("neg_"), marks=_missing()),
-    "pow_": pytest.param(lambda lib: _in_place("pow_", lambda r: (2,)), marks=_missing()),
-    "masked_fill_": pytest.param(lambda lib: _in_place("masked_fill_", lambda r: (r > 0, -1.0)), marks=_missing()),
-    "clamp_min_": pytest.param(lambda lib: _in_place("clamp_min_", lambda r: (0.0,)), marks=_missing()),
+    "relu_": lambda lib: _in_place("relu_"),
+    "sigmoid_": lambda lib: _in_place("sigmoid_"),
+    "tanh_": lambda lib: _in_place("tanh_"),
+    "exp_": lambda lib: _in_place("exp_"),
+    "neg_": lambda lib: _in_place("neg_"),
+    "pow_": lambda lib: _in_place("pow_", lambda r: (2,)),
+    "masked_fill_": lambda lib: _in_place("masked_fill_", lambda r: (r > 0, -1.0)),
+    "clamp_min_": lambda lib: _in_place("clamp_min_", lambda r: (0.0,)),
     "addcmul_": pytest.param(lambda lib: _in_place("addcmul_", lambda r: (r, r), value=0.5), marks=_missing()),
     "fill_diagonal_": pytest.param(lambda lib: _in_place("fill_diagonal_", lambda r: (0.0,)), marks=_missing()),
 }

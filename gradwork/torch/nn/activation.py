@@ -1,8 +1,7 @@
 """Activation modules (`nn.ReLU`, `nn.GELU`, `nn.Softmax`, ...): settings plus one call into `F`.
 
-Each takes input of any shape and returns the same shape. `inplace=True` is accepted (and shown
-in the repr) but computed out of place: the output and its gradients are PyTorch's, while the
-input keeps its values (PyTorch would overwrite it), so use the module's output.
+Each takes input of any shape and returns the same shape. `inplace=True` writes the output into the
+input, as PyTorch does (under its rules for in-place operations: see `F`).
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ class _Elementwise(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return self.function(input)
+        return self.function(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return _with_inplace("", self.inplace)
@@ -97,7 +96,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return _with_inplace(f"negative_slope={self.negative_slope}", self.inplace)
@@ -111,7 +110,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return _with_inplace(f"alpha={self.alpha}", self.inplace)
@@ -121,7 +120,7 @@ class CELU(ELU):
     """max(0, x) + min(0, alpha (e^(x / alpha) - 1)); alpha must not be 0."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.celu(input, self.alpha)
+        return F.celu(input, self.alpha, self.inplace)
 
 
 class GELU(Module):
@@ -164,7 +163,7 @@ class Hardtanh(Module):
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return _with_inplace(f"min_val={self.min_val}, max_val={self.max_val}", self.inplace)

@@ -1,7 +1,6 @@
 """`nn.Dropout` and the channel dropouts `nn.Dropout1d/2d/3d`: active only while the module is training.
 
-Each is its probability plus one call into `F`; `inplace=True` is accepted and computed out of place
-(the same values and gradients; the input keeps its values).
+Each is its probability plus one call into `F`; `inplace=True` writes the result into the input.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ class _DropoutNd(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return self.function(input, self.p, self.training)
+        return self.function(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

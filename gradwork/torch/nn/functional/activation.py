@@ -1,9 +1,9 @@
 """PyTorch's activation functions (`F.relu`, `F.gelu`, `F.softmax`, ...) over gradwork's kernels.
 
 Each takes a facade tensor of any shape and returns one of the same shape (softmax and
-log-softmax normalise along `dim`). `inplace=True` is accepted and computed out of place: the
-result and its gradients are PyTorch's, but the input keeps its values (PyTorch overwrites it),
-so use the returned tensor.
+log-softmax normalise along `dim`). With `inplace=True` the result is written into the input, which
+is returned, under PyTorch's rules for in-place operations (gradwork's `ops/inplace.py`): allowed on
+a computed tensor, an error on a leaf that requires grad.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ....ops import elementwise
 from ..._core import normalize_dim
 from ...dtypes import dtype_of
 from ...tensor import Tensor, as_facade, wrap
+from ._inplace import result_of
 
 
 def _gw(input):
@@ -25,46 +26,49 @@ def _gw(input):
     return as_facade(input)._t
 
 
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); the gradient at 0 is 0."""
-    return wrap(gw_F.relu(_gw(input)))
+    return result_of(input, inplace, "relu", gw_F.relu)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """x clamped into [min_val, max_val]; as PyTorch, the gradient is 1 strictly inside, 0 on the bounds and outside."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: max_val ({max_val}) must be greater than min_val ({min_val})")
-    x = _gw(input)
-    inside = (x.data > min_val) & (x.data < max_val)
-    return wrap(elementwise.where(inside, x, np.clip(x.data, min_val, max_val)))
+
+    def clamped(x):
+        inside = (x.data > min_val) & (x.data < max_val)
+        return elementwise.where(inside, x, np.clip(x.data, min_val, max_val))
+    return result_of(input, inplace, "hardtanh", clamped)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x, 0), 6): `hardtanh(x, 0, 6)`, as in PyTorch."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x."""
-    return wrap(gw_F.leaky_relu(_gw(input), negative_slope))
+    return result_of(input, inplace, "leaky_relu", lambda x: gw_F.leaky_relu(x, negative_slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha (e^x - 1)."""
-    return wrap(gw_F.elu(_gw(input), alpha))
+    return result_of(input, inplace, "elu", lambda x: gw_F.elu(x, alpha))
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha (e^(x / alpha) - 1)), computed as alpha * elu(x / alpha)."""
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (it divides the input)")
-    x = _gw(input)
-    return wrap(gw_F.elu(x) if alpha == 1 else alpha * gw_F.elu(x * (1.0 / alpha)))
+    return result_of(input, inplace, "celu",
+                     lambda x: gw_F.elu(x) if alpha == 1 else alpha * gw_F.elu(x * (1.0 / alpha)))
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalizing constants (scale 1.0507, alpha 1.6733)."""
-    return wrap(gw_F.selu(_gw(input)))
+    return result_of(input, inplace, "selu", gw_F.selu)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -76,12 +80,12 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (swish)."""
-    return wrap(gw_F.silu(_gw(input)))
+    return result_of(input, inplace, "silu", gw_F.silu)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))."""
-    return wrap(gw_activations.mish(_gw(input)))
+    return result_of(input, inplace, "mish", gw_activations.mish)
 
 
 def sigmoid(input: Tensor) -> Tensor:
