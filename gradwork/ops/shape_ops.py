@@ -118,6 +118,20 @@ class Concatenate(Function):
         return tuple(grads)
 
 
+class Stack(Function):
+    """Same-shape arrays joined along a new axis; each input's gradient is its slice of the incoming one."""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *arrays):
+        return np.stack(arrays, axis=self.axis)
+
+    def backward(self, g):
+        lead = (slice(None),) * self.axis
+        return tuple(g[lead + (i,)] if needs else None for i, needs in enumerate(self.needs_input_grad))
+
+
 class Pad(Function):
     """Constant padding with NumPy's `pad_width` convention ((before, after) per axis)."""
 
@@ -330,8 +344,7 @@ def stack(tensors: Sequence[Tensor | ArrayLike], axis: int = 0) -> Tensor:
     shapes = {t.shape for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")
-    axis = axis % (tensors[0].ndim + 1)
-    return Concatenate(axis)(*[expand_dims(t, axis) for t in tensors])
+    return Stack(axis % (tensors[0].ndim + 1))(*tensors)
 
 
 def split(x: Tensor | ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:

@@ -6,6 +6,8 @@ Most are the method of the same name called on the first argument (`torch.sum(x,
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from ..ops import elementwise, shape_ops
@@ -37,11 +39,14 @@ def _tensors(tensors, name):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
-    first = tensors[0]
-    for other in tensors[1:]:
-        first, _ = promote(as_facade(first), as_facade(other))
-    dtype = first.dtype
-    return [t if t.dtype == dtype else shape_ops.astype(t, dtype) for t in (unwrap(as_facade(x)) for x in tensors)]
+    parts = [unwrap(as_facade(x)) for x in tensors]
+    dtype = parts[0].dtype
+    if builtins.any(t.dtype != dtype for t in parts):  # (this module's `any` is torch.any)  # PyTorch's promotion across them, pair by pair
+        first = as_facade(parts[0])
+        for other in parts[1:]:
+            first = as_facade(promote(first, as_facade(other))[0])
+        dtype = first.dtype
+    return [t if t.dtype == dtype else shape_ops.astype(t, dtype) for t in parts]
 
 
 def cat(tensors, dim: int = 0) -> Tensor:
