@@ -41,7 +41,8 @@ def _tensors(tensors, name):
         raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
     parts = [unwrap(as_facade(x)) for x in tensors]
     dtype = parts[0].dtype
-    if builtins.any(t.dtype != dtype for t in parts):  # (this module's `any` is torch.any)  # PyTorch's promotion across them, pair by pair
+    # PyTorch's promotion across them, pair by pair (`builtins.any`: this module's `any` is torch.any)
+    if builtins.any(t.dtype != dtype for t in parts):
         first = as_facade(parts[0])
         for other in parts[1:]:
             first = as_facade(promote(first, as_facade(other))[0])
