@@ -16,7 +16,7 @@ import gradwork.torch as gtorch
 
 from .oracle import assert_close, assert_same_run, load_into_torch, tolerance, twins
 
-torch = pytest.importorskip("torch")
+from torch_oracle import torch  # noqa: E402
 
 T, B, F, H = 4, 3, 5, 6  # time steps, batch, input features, hidden units
 # A step sums F + H products per gate; over T steps and two layers the rounding of about
