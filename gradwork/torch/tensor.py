@@ -234,6 +234,25 @@ class Tensor(ShapeMethods, MathMethods, TensorCore):
     byte = lambda self: self.type(np.uint8)  # noqa: E731
     bool = lambda self: self.type(np.bool_)  # noqa: E731
 
+    # ----- new tensors of self's dtype, and tests of the values -----------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return new_tensor(data, dtype or self._t.dtype, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return new_tensor(np.full(sizes_of((size,)), fill_value), dtype or self._t.dtype, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return self.new_full(sizes_of(size), 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        return self.new_full(sizes_of(size), 1, dtype, device, requires_grad)
+
+    new_empty = new_zeros  # no uninitialized memory in gradwork
+
+    isnan = lambda self: wrap(GwTensor._make(np.isnan(self._t.data)))  # noqa: E731
+    isinf = lambda self: wrap(GwTensor._make(np.isinf(self._t.data)))  # noqa: E731
+    isfinite = lambda self: wrap(GwTensor._make(np.isfinite(self._t.data)))  # noqa: E731
+
     # ----- in place: gradwork's in-place operations, which apply PyTorch's rules ------------------
     def add_(self, other, alpha: float = 1) -> Tensor:
         self._t.add_(unwrap(other) if alpha == 1 else unwrap(other) * alpha)

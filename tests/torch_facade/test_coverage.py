@@ -217,6 +217,9 @@ FUNCTIONS = {
     "F.avg_pool1d": [(lambda F, t: F.avg_pool1d(t, 3, 2, 1, ceil_mode=True, count_include_pad=False), [x(2, 3, 8)])],
     "F.adaptive_avg_pool1d": [(lambda F, t: F.adaptive_avg_pool1d(t, 3), [x(2, 3, 8)])],
     "F.adaptive_max_pool1d": [(lambda F, t: F.adaptive_max_pool1d(t, 5, return_indices=True), [x(2, 3, 8)])],
+    "F.pad": [(lambda F, t: F.pad(t, (1, 2)), [x(2, 3, 4)]),
+              (lambda F, t: F.pad(t, (1, 0, 2, 1), value=-0.5), [x(2, 3, 4, 5)]),
+              (lambda F, t: F.pad(t, (-1, 2, 0, -2)), [x(2, 3, 4, 5)])],
     "F.multi_head_attention_forward": [
         (lambda F, q, k, v, w, b, ow, ob: F.multi_head_attention_forward(q, k, v, 6, 2, w, b, None, None, False, 0.0,
                                                                            ow, ob), _MHA),

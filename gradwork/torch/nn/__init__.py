@@ -5,7 +5,7 @@ Each module holds its parameters in PyTorch's layout and calls one function of
 """
 
 from .._missing import missing
-from . import functional, init
+from . import functional, init, utils
 from .containers import ModuleDict, ModuleList, Sequential
 from .loss import (
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,

@@ -15,6 +15,7 @@ from .activation import (
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .linear import bilinear, linear
 from .normalize import normalize
+from .padding import pad
 from .sparse import embedding, one_hot
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm
