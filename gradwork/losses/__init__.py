@@ -14,7 +14,10 @@ even where the probabilities have saturated to 0 or 1.
 
 The package's files, one job each: `shapes` (rank fix-ups and argument checks), `reduction`
 (sample weights and reductions), `logits` (the logits behind softmax/sigmoid outputs),
-`functions` (the per-sample functions), `classes` (`Loss` and the loss classes).
+`functions` (the squared/absolute errors, Huber and the cross-entropies), `pointwise` (percentage,
+logarithmic, log-cosh, cosine, Poisson and KL losses), `margin` (the hinge losses), `focal` (the
+focal cross-entropies), `overlap` (Dice and Tversky), `classes` (`Loss` and the first loss classes),
+`classes_pointwise` and `classes_focal_overlap` (the other loss classes).
 
 >>> loss = gw.losses.get("sparse_categorical_crossentropy")
 >>> loss([2, 0], [[0.1, 0.1, 0.8], [0.5, 0.25, 0.25]])     # mean over the batch of -log(p[i, y_i])
@@ -28,9 +31,21 @@ from .classes import (
     BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss, LossFunctionWrapper, MeanAbsoluteError,
     MeanSquaredError, SparseCategoricalCrossentropy,
 )
+from .classes_focal_overlap import BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky
+from .classes_pointwise import (
+    CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCosh, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, Poisson, SquaredHinge,
+)
+from .focal import binary_focal_crossentropy, categorical_focal_crossentropy
 from .functions import (
     EPSILON, LOSS_FUNCTIONS, binary_crossentropy, categorical_crossentropy, huber, mean_absolute_error,
     mean_squared_error, sparse_categorical_crossentropy,
+)
+from .margin import categorical_hinge, hinge, squared_hinge
+from .overlap import dice, tversky
+from .pointwise import (
+    cosine_similarity, kl_divergence, log_cosh, mean_absolute_percentage_error, mean_squared_logarithmic_error,
+    poisson,
 )
 from .reduction import reduce_values, reduce_weighted_values
 from .shapes import squeeze_or_expand_to_same_rank
@@ -39,12 +54,17 @@ _LOSSES = Registry(
     "loss",
     Loss,
     entries=(
-        BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError,
-        SparseCategoricalCrossentropy,
+        BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
+        CategoricalHinge, CosineSimilarity, Dice, Hinge, Huber, KLDivergence, LogCosh, MeanAbsoluteError,
+        MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
+        SparseCategoricalCrossentropy, SquaredHinge, Tversky,
     ),
     aliases={
         "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
         "huber_loss": Huber, "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+        "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+        "kld": KLDivergence, "KLD": KLDivergence, "kullback_leibler_divergence": KLDivergence, "logcosh": LogCosh,
     },
     snake_case_aliases=True,
 )
@@ -103,9 +123,13 @@ def get(identifier: str | dict | type | Callable | None) -> Loss | None:
 
 
 __all__ = [
-    "BinaryCrossentropy", "CategoricalCrossentropy", "EPSILON", "Huber", "Loss", "LossFunctionWrapper",
-    "MeanAbsoluteError", "MeanSquaredError", "SparseCategoricalCrossentropy", "binary_crossentropy",
-    "categorical_crossentropy", "deserialize", "get", "huber", "mean_absolute_error", "mean_squared_error",
-    "reduce_values", "reduce_weighted_values", "serialize", "sparse_categorical_crossentropy",
-    "squeeze_or_expand_to_same_rank",
+    "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
+    "CategoricalHinge", "CosineSimilarity", "Dice", "EPSILON", "Hinge", "Huber", "KLDivergence", "LogCosh", "Loss",
+    "LossFunctionWrapper", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
+    "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky",
+    "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
+    "categorical_hinge", "cosine_similarity", "deserialize", "dice", "get", "hinge", "huber", "kl_divergence",
+    "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
+    "mean_squared_logarithmic_error", "poisson", "reduce_values", "reduce_weighted_values", "serialize",
+    "sparse_categorical_crossentropy", "squared_hinge", "squeeze_or_expand_to_same_rank", "tversky",
 ]

@@ -21,8 +21,37 @@ from .shapes import class_labels, matched, prediction, target
 EPSILON = 1e-7  # Keras's backend.epsilon(): the clip applied to probabilities
 
 
-def _mean_over(values, axis):
+def mean_over(values: Tensor, axis: int) -> Tensor:
+    """The mean of `values` over `axis`; a scalar stays as it is."""
     return values if values.ndim == 0 else values.mean(axis=axis)
+
+
+def class_prediction(y_pred: Tensor | ArrayLike, axis: int, name: str) -> Tensor:
+    """`prediction(y_pred)`, checked to have a class `axis` (ValueError naming the loss `name` if not)."""
+    y_pred = prediction(y_pred)
+    if y_pred.ndim == 0:
+        raise ValueError(f"{name}: y_pred needs a class axis, got a scalar")
+    if isinstance(axis, bool) or not -y_pred.ndim <= axis < y_pred.ndim:
+        raise ValueError(f"{name}: axis {axis!r} is out of range for y_pred of shape {y_pred.shape}")
+    return y_pred
+
+
+def one_hot_targets(y_true: Tensor | ArrayLike, y_pred: Tensor, name: str) -> Tensor:
+    """`y_true` as a Tensor of y_pred's dtype, checked to have y_pred's shape exactly (ValueError naming the
+    loss `name` otherwise: integer labels belong to the sparse loss)."""
+    y_true = target(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"{name}: y_true must be one-hot (or soft) targets of y_pred's shape: expected "
+            f"{y_pred.shape}, got {y_true.shape}; for integer labels use sparse_categorical_crossentropy"
+        )
+    return y_true
+
+
+def clipped_probabilities(y_pred: Tensor, axis: int) -> Tensor:
+    """Class probabilities renormalized to sum to 1 over `axis` and clipped to [1e-7, 1 - 1e-7], as Keras
+    does before their logarithm."""
+    return (y_pred / y_pred.sum(axis=axis, keepdims=True)).clip(EPSILON, 1.0 - EPSILON)
 
 
 def mean_squared_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
@@ -40,14 +69,14 @@ def mean_squared_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -
     """
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_squared_error")
-    return _mean_over(F.mse(y_pred, y_true, reduction="none"), -1)
+    return mean_over(F.mse(y_pred, y_true, reduction="none"), -1)
 
 
 def mean_absolute_error(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
     """mean(|y_true - y_pred|) over the last axis: (batch, ..., d) -> (batch, ...) as `mean_squared_error`."""
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "mean_absolute_error")
-    return _mean_over(F.mae(y_pred, y_true, reduction="none"), -1)
+    return mean_over(F.mae(y_pred, y_true, reduction="none"), -1)
 
 
 def huber(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, delta: float = 1.0) -> Tensor:
@@ -65,7 +94,42 @@ def huber(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, delta: float =
     """
     y_pred = prediction(y_pred)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, "huber")
-    return _mean_over(F.huber(y_pred, y_true, delta=delta, reduction="none"), -1)
+    return mean_over(F.huber(y_pred, y_true, delta=delta, reduction="none"), -1)
+
+
+def binary_crossentropy_terms(
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool, label_smoothing: float, name: str,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """The per-element binary cross-entropy and what it was computed from, for `binary_crossentropy` and
+    the focal one.
+
+    Parameters
+    ----------
+    y_true, y_pred, from_logits, label_smoothing : as for `binary_crossentropy`, all given
+    name : str
+        The loss, for the messages.
+
+    Returns
+    -------
+    per_element : Tensor, y_pred's shape
+        -(t log p + (1 - t) log(1 - p)), with p clipped to [1e-7, 1 - 1e-7], or softplus(x) - t x from
+        the logits x when known (from_logits=True, or y_pred from sigmoid).
+    targets : Tensor, y_pred's shape
+        The targets t after the rank fix-up and label smoothing.
+    probabilities : Tensor, y_pred's shape
+        p, unclipped (sigmoid of the logits when known).
+    """
+    y_pred = prediction(y_pred)
+    logits = logits_for(y_pred, from_logits, "sigmoid", name)
+    y_true, y_pred = matched(target(y_true, y_pred), y_pred, name)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if logits is not None:
+        logits = logits.reshape(y_pred.shape)
+        per_element = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
+        return per_element, y_true, logits.sigmoid()
+    per_element = F.binary_cross_entropy(y_pred.clip(EPSILON, 1.0 - EPSILON), y_true, reduction="none")
+    return per_element, y_true, y_pred
 
 
 def binary_crossentropy(
@@ -93,17 +157,9 @@ def binary_crossentropy(
     -------
     Tensor, y_pred's shape without `axis`
     """
-    y_pred = prediction(y_pred)
-    logits = logits_for(y_pred, from_logits, "sigmoid", "binary_crossentropy")
-    y_true, y_pred = matched(target(y_true, y_pred), y_pred, "binary_crossentropy")
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if logits is not None:
-        logits = logits.reshape(y_pred.shape)
-        per_element = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
-    else:
-        per_element = F.binary_cross_entropy(y_pred.clip(EPSILON, 1.0 - EPSILON), y_true, reduction="none")
-    return _mean_over(per_element, axis)
+    name = "binary_crossentropy"
+    per_element, _, _ = binary_crossentropy_terms(y_true, y_pred, from_logits, label_smoothing, name)
+    return mean_over(per_element, axis)
 
 
 def categorical_crossentropy(
@@ -136,20 +192,9 @@ def categorical_crossentropy(
         For a scalar y_pred, an `axis` out of range, or y_true of another shape (integer labels
         belong to `sparse_categorical_crossentropy`).
     """
-    y_pred = prediction(y_pred)
-    if y_pred.ndim == 0:
-        raise ValueError("categorical_crossentropy: y_pred needs a class axis, got a scalar")
-    if isinstance(axis, bool) or not -y_pred.ndim <= axis < y_pred.ndim:
-        raise ValueError(
-            f"categorical_crossentropy: axis {axis!r} is out of range for y_pred of shape {y_pred.shape}"
-        )
+    y_pred = class_prediction(y_pred, axis, "categorical_crossentropy")
     logits = logits_for(y_pred, from_logits, "softmax", "categorical_crossentropy", axis)
-    y_true = target(y_true, y_pred)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"categorical_crossentropy: y_true must be one-hot (or soft) targets of y_pred's shape: expected "
-            f"{y_pred.shape}, got {y_true.shape}; for integer labels use sparse_categorical_crossentropy"
-        )
+    y_true = one_hot_targets(y_true, y_pred, "categorical_crossentropy")
     if y_pred.shape[axis] == 1:
         warnings.warn(
             f"categorical_crossentropy: y_pred has a single class (shape {y_pred.shape}), so the loss is "
@@ -163,8 +208,7 @@ def categorical_crossentropy(
         if last:
             return F.cross_entropy(logits, y_true, reduction="none")
         return -(y_true * F.log_softmax(logits, axis)).sum(axis=axis)
-    p = y_pred / y_pred.sum(axis=axis, keepdims=True)
-    return -(y_true * p.clip(EPSILON, 1.0 - EPSILON).log()).sum(axis=axis)
+    return -(y_true * clipped_probabilities(y_pred, axis).log()).sum(axis=axis)
 
 
 def sparse_crossentropy_and_mask(
@@ -187,8 +231,7 @@ def sparse_crossentropy_and_mask(
     if logits is not None:
         values = F.cross_entropy(logits, labels, reduction="none")
     else:
-        p = y_pred / y_pred.sum(axis=-1, keepdims=True)
-        values = F.nll_loss(p.clip(EPSILON, 1.0 - EPSILON).log(), labels, reduction="none")
+        values = F.nll_loss(clipped_probabilities(y_pred, -1).log(), labels, reduction="none")
     if valid is not None:
         values = values * valid.astype(values.dtype)
     return values, valid
