@@ -525,6 +525,28 @@ CASES = [
     case("F.softmax/3d", [(2, 3, 4)], lambda a: TF.softmax(a, 1), lambda a: F.softmax(a, axis=1)),
     case("F.log_softmax/last", [(3, 4)], lambda a: TF.log_softmax(a, -1), lambda a: F.log_softmax(a)),
     case("F.log_softmax/axis0", [(3, 4)], lambda a: TF.log_softmax(a, 0), lambda a: F.log_softmax(a, axis=0)),
+    # ----- gw.activations: Keras 3's additions with a PyTorch twin --------------------------------
+    case("A.celu/matrix", [away(0, shape=(3, 4))], lambda a: TF.celu(a), lambda a: gw.activations.celu(a)),
+    case("A.glu/last", [(3, 4)], lambda a: TF.glu(a, -1), lambda a: gw.activations.glu(a)),
+    case("A.glu/axis0", [(4, 3)], lambda a: TF.glu(a, 0), lambda a: gw.activations.glu(a, axis=0)),
+    case(
+        "A.log_sigmoid/matrix", [Arg((3, 4), -8.0, 8.0)], lambda a: TF.logsigmoid(a),
+        lambda a: gw.activations.log_sigmoid(a),
+    ),
+    case("A.hard_tanh/matrix", [away(-1, 1, shape=(3, 4))], lambda a: TF.hardtanh(a), gw.activations.hard_tanh),
+    case(
+        "A.hard_shrink/matrix", [away(-0.5, 0.5, shape=(3, 4))], lambda a: TF.hardshrink(a),
+        lambda a: gw.activations.hard_shrink(a),
+    ),
+    case(
+        "A.soft_shrink/matrix", [away(-0.5, 0.5, shape=(3, 4))], lambda a: TF.softshrink(a),
+        lambda a: gw.activations.soft_shrink(a),
+    ),
+    case("A.tanh_shrink/matrix", [(3, 4)], lambda a: TF.tanhshrink(a), gw.activations.tanh_shrink),
+    case(
+        "A.threshold/matrix", [away(0.3, shape=(3, 4))], lambda a: TF.threshold(a, 0.3, -2.0),
+        lambda a: gw.activations.threshold(a, 0.3, -2.0),
+    ),
     # ----- nn.functional: layers -----------------------------------------------------------------
     case(
         "F.linear/bias",

@@ -1,35 +1,23 @@
-"""Activation functions by Keras name: `get("relu")`, `serialize(fn) -> "relu"`.
+"""The activations that gradwork had before Keras 3's additions: ReLU family, sigmoid, tanh, softmax, GELU.
 
-This module holds names and Keras's defaults, not math: each function is one call into (or a
-composition of) the kernels behind `gradwork.nn.functional` and `gradwork.ops`, so a layer or a
-loss that uses an activation from here computes exactly what the kernel computes. Defaults follow
-`keras.activations`, which differ from PyTorch's in places: `leaky_relu` has slope 0.2 and `gelu`
-is the exact erf form unless `approximate=True`.
-
-Every function takes a Tensor or array `x` of any shape and returns a Tensor of the same shape,
-elementwise, except `softmax`/`log_softmax` (normalised along `axis`) and `crelu` (the last axis
-doubles).
-
-`softmax` and `sigmoid` remember their input, so a probability-based cross-entropy can use the
-logits instead (exact, and finite when the probabilities saturate to 0 or 1). When the graph is
-recorded the loss finds the logits through the output's `grad_fn`; under `gw.no_grad()` no graph
-exists, so these two functions keep a weak note from output to logits for the loss to find.
-
->>> act = gw.activations.get("relu")
->>> act(gw.tensor([-1.0, 2.0]))
-tensor([0., 2.])
+Each is a thin layer of names and Keras's defaults over the kernels behind `gradwork.nn.functional`
+and `gradwork.ops` (see the package docstring). `softmax` and `sigmoid` remember their input, so a
+probability-based cross-entropy can use the logits instead (exact, and finite when the
+probabilities saturate to 0 or 1). When the graph is recorded the loss finds the logits through the
+output's `grad_fn`; under `gw.no_grad()` no graph exists, so these two functions keep a weak note
+from output to logits for the loss to find.
 """
+import functools
 import weakref
 from collections.abc import Callable
 
 from numpy.typing import ArrayLike
 
-from .ops.nn import activations as K
-from .ops.nn import softmax as S
-from .ops.elementwise import exp as _exp
-from .ops.shape_ops import concatenate
-from .registry import Registry
-from .tensor import Tensor, as_tensor
+from ..ops.nn import activations as K
+from ..ops.nn import softmax as S
+from ..ops.elementwise import exp as _exp
+from ..ops.shape_ops import concatenate
+from ..tensor import Tensor, as_tensor, get_default_dtype
 
 # id(output) -> (weak reference to output, logits, kind, axis): see `source_logits`.
 _LOGITS = {}
@@ -70,6 +58,31 @@ def source_logits(output: Tensor, kind: str) -> tuple[Tensor, int | None] | None
     return entry[1], entry[3]
 
 
+def takes_array_like(activation: Callable[..., Tensor]) -> Callable[..., Tensor]:
+    """Let `activation(x, ...)` take x as a Tensor, an array, a list or a scalar, as Keras's do.
+
+    The one place every activation's input is converted: x becomes a Tensor, and integer or
+    boolean input the default float dtype (Keras computes activations in floats; an integer
+    tensor would silently truncate a slope such as leaky_relu's 0.2 to 0).
+    """
+
+    @functools.wraps(activation)
+    def with_tensor_input(x, *args, **kwargs):
+        x = as_tensor(x)
+        if x.dtype.kind != "f":
+            x = x.astype(get_default_dtype())
+        return activation(x, *args, **kwargs)
+
+    return with_tensor_input
+
+
+def require_axis(activation_name: str, x: Tensor, axis: int) -> None:
+    """Raise ValueError unless x has `axis`, for the activations that work along one (a scalar has none)."""
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{activation_name}: x needs an axis {axis} to work along, got shape {x.shape}")
+
+
+@takes_array_like
 def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | None = None,
          threshold: float = 0.0) -> Tensor:
     """The rectified linear unit with Keras's options (`gw.nn.ReLU` is this function as a layer).
@@ -96,7 +109,6 @@ def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | 
     >>> gw.activations.relu(gw.tensor([-2.0, 1.0, 8.0]), negative_slope=0.5, max_value=6.0)
     tensor([-1.,  1.,  6.])
     """
-    x = as_tensor(x)
     if threshold == 0 and max_value is None:
         return K.leaky_relu(x, negative_slope) if negative_slope else K.relu(x)
     above = x * (x.data > threshold).astype(x.dtype) if threshold else K.relu(x)
@@ -105,6 +117,7 @@ def relu(x: Tensor | ArrayLike, negative_slope: float = 0.0, max_value: float | 
     return above - negative_slope * K.relu(threshold - x) if negative_slope else above
 
 
+@takes_array_like
 def leaky_relu(x: Tensor | ArrayLike, negative_slope: float = 0.2) -> Tensor:
     """x for x > 0, else negative_slope * x (Keras's default slope 0.2; PyTorch's is 0.01).
 
@@ -120,11 +133,13 @@ def leaky_relu(x: Tensor | ArrayLike, negative_slope: float = 0.2) -> Tensor:
     return K.leaky_relu(x, negative_slope)
 
 
+@takes_array_like
 def relu6(x: Tensor | ArrayLike) -> Tensor:
     """min(max(x, 0), 6), elementwise: x of any shape -> Tensor of the same shape."""
     return relu(x, max_value=6.0)
 
 
+@takes_array_like
 def elu(x: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     """Exponential linear unit: x for x > 0, else alpha * (e^x - 1).
 
@@ -141,6 +156,7 @@ def elu(x: Tensor | ArrayLike, alpha: float = 1.0) -> Tensor:
     return K.elu(x, alpha)
 
 
+@takes_array_like
 def selu(x: Tensor | ArrayLike) -> Tensor:
     """Scaled ELU, scale * elu(x, alpha) with the self-normalizing constants (alpha ~ 1.673, scale ~ 1.051).
 
@@ -149,17 +165,19 @@ def selu(x: Tensor | ArrayLike) -> Tensor:
     return K.selu(x)
 
 
+@takes_array_like
 def softplus(x: Tensor | ArrayLike) -> Tensor:
     """log(1 + e^x), stable for large |x|; elementwise: x of any shape -> Tensor of the same shape."""
     return K.softplus(x)
 
 
+@takes_array_like
 def softsign(x: Tensor | ArrayLike) -> Tensor:
     """x / (1 + |x|), elementwise: x of any shape -> Tensor of the same shape."""
-    x = as_tensor(x)
     return x / (1 + x.abs())
 
 
+@takes_array_like
 def silu(x: Tensor | ArrayLike) -> Tensor:
     """x * sigmoid(x) (also called swish), elementwise: x of any shape -> Tensor of the same shape."""
     return K.silu(x)
@@ -168,6 +186,7 @@ def silu(x: Tensor | ArrayLike) -> Tensor:
 swish = silu
 
 
+@takes_array_like
 def gelu(x: Tensor | ArrayLike, approximate: bool = False) -> Tensor:
     """Gaussian error linear unit, x * Phi(x), Phi the standard normal CDF.
 
@@ -185,11 +204,13 @@ def gelu(x: Tensor | ArrayLike, approximate: bool = False) -> Tensor:
     return K.gelu(x, tanh_approximation=bool(approximate))
 
 
+@takes_array_like
 def tanh(x: Tensor | ArrayLike) -> Tensor:
     """The hyperbolic tangent, (e^x - e^-x) / (e^x + e^-x); x of any shape -> Tensor of the same shape."""
     return K.tanh(x)
 
 
+@takes_array_like
 def sigmoid(x: Tensor | ArrayLike) -> Tensor:
     """1 / (1 + e^-x), elementwise: x of any shape -> Tensor of the same shape.
 
@@ -198,31 +219,33 @@ def sigmoid(x: Tensor | ArrayLike) -> Tensor:
     return _remember_logits(K.sigmoid(x), x, "sigmoid")
 
 
+@takes_array_like
 def exponential(x: Tensor | ArrayLike) -> Tensor:
     """e^x, elementwise: x of any shape -> Tensor of the same shape."""
     return _exp(x)
 
 
+@takes_array_like
 def hard_sigmoid(x: Tensor | ArrayLike) -> Tensor:
     """A piecewise-linear sigmoid, relu6(x + 3) / 6 (Keras 3's definition).
 
     Elementwise: x of any shape -> Tensor of the same shape.
     """
-    return relu6(as_tensor(x) + 3.0) / 6.0
+    return relu6(x + 3.0) / 6.0
 
 
+@takes_array_like
 def hard_silu(x: Tensor | ArrayLike) -> Tensor:
     """x * hard_sigmoid(x) (also called hard swish); x of any shape -> Tensor of the same shape."""
-    x = as_tensor(x)
     return x * hard_sigmoid(x)
 
 
 hard_swish = hard_silu
 
 
+@takes_array_like
 def mish(x: Tensor | ArrayLike) -> Tensor:
     """x * tanh(softplus(x)), elementwise: x of any shape -> Tensor of the same shape."""
-    x = as_tensor(x)
     return x * K.tanh(K.softplus(x))
 
 
@@ -231,6 +254,7 @@ def linear(x: Tensor | ArrayLike) -> Tensor | ArrayLike:
     return x
 
 
+@takes_array_like
 def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     """e^x / sum(e^x) along `axis`: the output is positive and sums to 1 along `axis`.
 
@@ -250,9 +274,11 @@ def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     >>> gw.activations.softmax(gw.tensor([0.0, 0.0]))
     tensor([0.5, 0.5])
     """
+    require_axis("softmax", x, axis)
     return _remember_logits(S.softmax(x, axis), x, "softmax", axis)
 
 
+@takes_array_like
 def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     """log(softmax(x)) along `axis`, computed as x - logsumexp(x) (finite where softmax underflows).
 
@@ -264,9 +290,11 @@ def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     -------
     Tensor, same shape as x: the log-probabilities along `axis`
     """
+    require_axis("log_softmax", x, axis)
     return S.log_softmax(x, axis)
 
 
+@takes_array_like
 def crelu(x: Tensor | ArrayLike) -> Tensor:
     """Concatenated ReLU: [relu(x), relu(-x)] along the last axis.
 
@@ -278,66 +306,5 @@ def crelu(x: Tensor | ArrayLike) -> Tensor:
     -------
     Tensor, shape (..., 2n)
     """
-    x = as_tensor(x)
+    require_axis("crelu", x, -1)
     return concatenate([K.relu(x), K.relu(-x)], axis=-1)
-
-
-_ACTIVATIONS = Registry(
-    "activation",
-    entries=(
-        crelu, elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_softmax, mish, relu,
-        relu6, selu, sigmoid, silu, softmax, softplus, softsign, tanh,
-    ),
-    aliases={"swish": silu, "hard_swish": hard_silu},
-)
-# The kernels with identical semantics serialize under the same names (`gw.nn.functional` re-exports
-# them, and registers its own adapters with `register_equivalents`).
-_ACTIVATIONS.add_equivalents(K.relu, K.sigmoid, K.tanh, K.selu, K.softplus, K.silu)
-
-
-def register_equivalents(*functions: Callable[..., Tensor]) -> None:
-    """Let each of `functions` be saved under its `__name__`, the activation it computes exactly.
-
-    For adapters such as `gw.nn.functional.softmax`, which equal the Keras activation of that
-    name with its defaults; loading a saved one gives that activation.
-    """
-    _ACTIVATIONS.add_equivalents(*functions)
-
-
-def get(identifier: str | dict | Callable | None) -> Callable:
-    """An activation function from a name, a serialized dict, or a callable (returned as is).
-
-    None gives `linear`. An unknown name raises ValueError listing the valid names.
-    """
-    return linear if identifier is None else _ACTIVATIONS.get(identifier)
-
-
-def serialize(activation: Callable | None) -> str:
-    """The name of a built-in activation ("relu"); None serializes as "linear".
-
-    Raises
-    ------
-    ValueError
-        For a function that is not a built-in activation (or registered as equivalent to one).
-    """
-    if activation is None:
-        return "linear"
-    name = _ACTIVATIONS.name_of(activation)
-    if name is None:
-        raise ValueError(
-            f"cannot serialize activation {activation!r}: only the built-in activations have names "
-            f"({_ACTIVATIONS.valid_names()})"
-        )
-    return name
-
-
-def deserialize(config: str | dict) -> Callable:
-    """The activation function from a name, or from a dict whose "config" (or "class_name") is the name."""
-    return _ACTIVATIONS.deserialize(config)
-
-
-__all__ = [
-    "crelu", "deserialize", "elu", "exponential", "gelu", "get", "hard_sigmoid", "hard_silu", "hard_swish",
-    "leaky_relu", "linear", "log_softmax", "mish", "register_equivalents", "relu", "relu6", "selu", "serialize",
-    "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh",
-]
