@@ -134,7 +134,11 @@ def main(argv=None):
     parser.add_argument("--out", default=os.path.join("runs", "examples", "forward_pass"))
     parser.add_argument("--no-plots", action="store_true")
     args = parser.parse_args(argv)
-    np.set_printoptions(precision=8, suppress=True)
+    with np.printoptions(precision=8, suppress=True):  # for this run only: a caller's settings stay
+        return _run(args)
+
+
+def _run(args):
     network = init_network()
     print(f"x = {X.tolist()}")
     for k in ("1", "2", "3"):
