@@ -51,7 +51,8 @@ class _RandomOrder(OwnGenerator, Sampler):
         self._rng = None if seed is None else as_generator(seed)
 
     def _order(self) -> np.ndarray:
-        raise NotImplementedError
+        """This epoch's sample indices (each random sampler draws its own kind)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _order (an epoch's sample indices)")
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._order().tolist())

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..nn import functional as gw_functional
 from ..ops import arithmetic, elementwise, reduction
-from ..ops.shape_ops import GetItem, astype
+from ..ops.shape_ops import astype
 from ..tensor import Tensor as GwTensor
 from ._core import TensorCore, normalize_dim, promote, unwrap
 from .dtypes import dtype_of
@@ -194,12 +194,10 @@ class MathMethods(TensorCore):
             return self.amax() if name == "max" else self.amin()
         dim = normalize_dim(dim, self._t.ndim)
         indices = np.expand_dims(pick(self._t.data, axis=dim), dim)
-        grids = list(np.indices(indices.shape, sparse=True))
-        grids[dim] = indices
-        values = GetItem(tuple(grids))(self._t)  # the gradient goes to the one index picked, as PyTorch's
+        values = self.gather(dim, indices)  # the gradient goes to the one index picked, as PyTorch's
         if not keepdim:
             values, indices = values.squeeze(dim), np.squeeze(indices, dim)
-        return MinMax(self._result(values), self._result(self._t._make(indices.astype(np.int64))))
+        return MinMax(values, self._result(GwTensor._make(indices.astype(np.int64))))
 
     def max(self, dim=None, keepdim: bool = False, other=None):
         """The largest element; with `dim`, (values, indices) along it; with a tensor, the elementwise max."""

@@ -33,10 +33,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     if not grads:
         return new_tensor(0.0)
     norm_type = float(norm_type)
-    if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
-    else:
-        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type)) for g in grads) ** (1 / norm_type)
+    # each gradient's norm in its own dtype, then the norm of those norms (PyTorch's order, no float64 copies)
+    norms = [np.linalg.norm(g.data.ravel(), ord=norm_type) if g.data.size else 0.0 for g in grads]
+    total = float(np.linalg.norm(np.asarray(norms, dtype=np.float64), ord=norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
                            "so it cannot be clipped. To disable this error and scale the gradients by the "

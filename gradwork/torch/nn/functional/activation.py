@@ -59,11 +59,10 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """max(0, x) + min(0, alpha (e^(x / alpha) - 1)), computed as alpha * elu(x / alpha)."""
+    """max(0, x) + min(0, alpha (e^(x / alpha) - 1)): gradwork's `celu` activation."""
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (it divides the input)")
-    return result_of(input, inplace, "celu",
-                     lambda x: gw_F.elu(x) if alpha == 1 else alpha * gw_F.elu(x * (1.0 / alpha)))
+    return result_of(input, inplace, "celu", lambda x: gw_activations.celu(x, alpha))
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:

@@ -103,7 +103,7 @@ class LRScheduler:
 
     def get_lr(self) -> list[float]:
         """The rate of each group at `last_epoch` (called by `step()`)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement get_lr (one rate per parameter group)")
 
     def _warn_outside_step(self) -> None:
         if not self._get_lr_called_within_step:
