@@ -346,6 +346,7 @@ _INITIALIZERS = Registry(
     # aliases Keras accepts
     aliases={
         "OrthogonalInitializer": Orthogonal, "orthogonal_initializer": Orthogonal, "uniform": RandomUniform,
+        "IdentityInitializer": Identity, "identity_initializer": Identity,
         "normal": RandomNormal, "one": Ones, "zero": Zeros,
     },
     snake_case_aliases=True,
@@ -363,8 +364,22 @@ def deserialize(config: str | dict) -> Initializer:
 
 
 def get(identifier: str | dict | type | Callable | None) -> Initializer | Callable | None:
-    """An initializer from a name ("he_normal"), a config dict, a class, or an instance or
-    callable (returned as is). None gives None; anything else raises ValueError."""
+    """An initializer, as Keras's `initializers.get` gives it.
+
+    Parameters
+    ----------
+    identifier : str, dict, Initializer class or instance, callable, or None
+        A class name ("HeNormal") or its snake-case form ("he_normal"), or one of Keras's aliases
+        ("uniform", "normal", "one", "zero", "OrthogonalInitializer", "IdentityInitializer"); a config
+        dict as `serialize` or Keras writes it ({"class_name": ..., "config": {...}}, other keys such
+        as "module" ignored); a class (instantiated with its defaults); an instance or any callable
+        fn(shape, dtype=None) -> array (returned as is). None gives None.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or anything else.
+    """
     return _INITIALIZERS.get(identifier)
 
 

@@ -304,8 +304,8 @@ NAMES = {
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_string_names(name):
-    assert type(L.get(name)) is NAMES[name]
+def test_string_names_give_the_loss_class_that_compile_keeps(name):
+    assert type(L.as_loss(name)) is NAMES[name]
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -433,23 +433,23 @@ def test_round_trip_keeps_behaviour():
         ("sparse_categorical_crossentropy", L.SparseCategoricalCrossentropy),
     ],
 )
-def test_get_by_name(name, cls):
-    assert type(L.get(name)) is cls
+def test_as_loss_by_name(name, cls):
+    assert type(L.as_loss(name)) is cls
 
 
-def test_get_other_identifiers():
-    assert L.get(None) is None
+def test_as_loss_other_identifiers():
+    assert L.as_loss(None) is None
     inst = L.Huber()
-    assert L.get(inst) is inst
-    assert isinstance(L.get(L.Huber), L.Huber)
-    wrapped = L.get(L.mean_absolute_error)
+    assert L.as_loss(inst) is inst
+    assert isinstance(L.as_loss(L.Huber), L.Huber)
+    wrapped = L.as_loss(L.mean_absolute_error)
     assert wrapped.name == "mean_absolute_error"
     assert wrapped(TARGET, PRED).item() == pytest.approx(np.abs(TARGET - PRED).mean(), rel=1e-12)
 
     def cubic(y_true, y_pred):
         return ((y_pred - y_true) ** 2).abs().mean(axis=-1)
 
-    custom = L.get(cubic)
+    custom = L.as_loss(cubic)
     w = np.arange(6.0)
     assert custom(TARGET, PRED, sample_weight=w).item() == pytest.approx(
         (w * ((PRED - TARGET) ** 2).mean(-1)).sum() / 6, rel=1e-12

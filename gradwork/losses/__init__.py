@@ -19,7 +19,7 @@ logarithmic, log-cosh, cosine, Poisson and KL losses), `margin` (the hinge losse
 focal cross-entropies), `overlap` (Dice and Tversky), `classes` (`Loss` and the first loss classes),
 `classes_pointwise` and `classes_focal_overlap` (the other loss classes).
 
->>> loss = gw.losses.get("sparse_categorical_crossentropy")
+>>> loss = gw.losses.get("SparseCategoricalCrossentropy")
 >>> loss([2, 0], [[0.1, 0.1, 0.8], [0.5, 0.25, 0.25]])     # mean over the batch of -log(p[i, y_i])
 tensor(0.45814535)
 """
@@ -96,38 +96,79 @@ def deserialize(config: str | dict) -> Loss | Callable:
     return _LOSSES.deserialize(config, custom_objects={"LossFunctionWrapper": LossFunctionWrapper})
 
 
-def get(identifier: str | dict | type | Callable | None) -> Loss | None:
-    """A Loss instance from a name, a config dict, a Loss class or instance, or a per-sample function.
+# Keras's `get` answers these short names with the loss function itself, as it does a function's name.
+_FUNCTION_ALIASES = {
+    "mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error, "MAE": mean_absolute_error,
+    "bce": binary_crossentropy, "BCE": binary_crossentropy, "kld": kl_divergence, "KLD": kl_divergence,
+    "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
+    "msle": mean_squared_logarithmic_error, "MSLE": mean_squared_logarithmic_error,
+    "logcosh": log_cosh, "huber_loss": huber, "kullback_leibler_divergence": kl_divergence,
+}
+
+
+def get(identifier: str | dict | type | Callable | None) -> Loss | Callable | None:
+    """What Keras's `losses.get` returns: a loss function for a function's name, else a Loss instance.
 
     Parameters
     ----------
     identifier : str, dict, Loss class or instance, callable, or None
-        A name ("mse", "sparse_categorical_crossentropy", "BinaryCrossentropy"); a function
-        fn(y_true, y_pred) -> shape (batch, ...) is wrapped in `LossFunctionWrapper` so that
-        reductions and sample weights work. None gives None.
+        A built-in function's name ("categorical_crossentropy") or short name ("mse", "mae", "bce",
+        "kld", "mape", "msle") gives that function, fn(y_true, y_pred) -> per-sample values (batch,
+        ...). A class name ("CategoricalCrossentropy") or config dict gives a Loss instance, as does a
+        Loss class; a Loss instance or any other callable is returned as is. None gives None.
 
     Raises
     ------
+    ValueError
+        For an unknown name.
     TypeError
         For a `gw.nn.functional` loss, which takes (input, target) in PyTorch's order.
+
+    Examples
+    --------
+    >>> gw.losses.get("categorical_crossentropy") is gw.losses.categorical_crossentropy
+    True
+    >>> gw.losses.get("CategoricalCrossentropy")
+    <CategoricalCrossentropy name='categorical_crossentropy' reduction='sum_over_batch_size'>
+    """
+    if isinstance(identifier, str):
+        try:
+            return _FUNCTION_ALIASES.get(identifier) or LOSS_FUNCTIONS.lookup(identifier)
+        except ValueError:  # not a function's name: a class name, or unknown (which _LOSSES reports)
+            pass
+    loss = _LOSSES.get(identifier)
+    _refuse_pytorch_order(loss)
+    return loss
+
+
+def as_loss(identifier: str | dict | type | Callable | None) -> Loss | None:
+    """A Loss instance for training (what `compile` keeps): a name gives the loss class's instance
+    ("categorical_crossentropy" -> `CategoricalCrossentropy()`), a per-sample function
+    fn(y_true, y_pred) -> shape (batch, ...) is wrapped in `LossFunctionWrapper` so that reductions
+    and sample weights work; otherwise as `get`. None gives None.
     """
     loss = _LOSSES.get(identifier)
     if loss is None or isinstance(loss, Loss):
         return loss
+    _refuse_pytorch_order(loss)
+    return LossFunctionWrapper(loss)
+
+
+def _refuse_pytorch_order(loss):
     if getattr(loss, "__module__", "") in (F.losses.__name__, F.class_losses.__name__):
         raise TypeError(
             f"{loss.__name__} from gradwork.nn.functional takes (input, target) in PyTorch's "
             "order; Keras losses take (y_true, y_pred): use a name such as 'mse' or a gw.losses function"
         )
-    return LossFunctionWrapper(loss)
 
 
 __all__ = [
-    "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
-    "CategoricalHinge", "CosineSimilarity", "Dice", "EPSILON", "Hinge", "Huber", "KLDivergence", "LogCosh", "Loss",
-    "LossFunctionWrapper", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
-    "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky",
-    "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
+    "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Dice", "EPSILON", "Hinge",
+    "Huber", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MeanAbsoluteError",
+    "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError", "Poisson",
+    "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky", "as_loss", "binary_crossentropy",
+    "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
     "categorical_hinge", "cosine_similarity", "deserialize", "dice", "get", "hinge", "huber", "kl_divergence",
     "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
     "mean_squared_logarithmic_error", "poisson", "reduce_values", "reduce_weighted_values", "serialize",

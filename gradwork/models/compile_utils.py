@@ -61,9 +61,9 @@ class CompileSpec:
                  loss_weights: list | dict | None, metrics: list | dict | None):
         self.model_name = model_name
         if _per_output(loss):
-            self.loss = _map(lambda v: None if v is None else losses_module.get(v), loss)
+            self.loss = _map(lambda v: None if v is None else losses_module.as_loss(v), loss)
         else:
-            self.loss = None if loss is None else losses_module.get(loss)
+            self.loss = None if loss is None else losses_module.as_loss(loss)
         self.loss_weights = self._checked_weights(loss_weights)
         self.metrics_kind, self.metrics = self._checked_metrics(metrics)
         for identifier in self._metric_identifiers():
