@@ -8,9 +8,9 @@ incoming weight vector; for a Conv2D kernel (kh, kw, channels, filters) pass axi
 and eps = 1e-7 (Keras's `backend.epsilon()`) keeps a zero vector finite.
 
 >>> c = gw.constraints.get("max_norm")           # MaxNorm(max_value=2, axis=0)
->>> c(np.array([[3.0, 0.6], [4.0, 0.8]]))        # column norms 5 and 1: the first is scaled to 2
-tensor([[1.2, 0.6],
-        [1.6, 0.8]])
+>>> c(np.array([[3.0, 0.6], [4.0, 0.8]])).numpy().round(6)   # column norms 5 and 1: the first becomes 2
+array([[1.2, 0.6],
+       [1.6, 0.8]])
 """
 import math
 import numbers
