@@ -2,7 +2,7 @@
 
 Two kinds, summed into the training loss by `Model.compute_loss` (each exactly once):
 
-- losses of the last call: `add_loss(value)` inside `call` (or `build`), and the layer's
+- losses of the last call: `add_loss(value)` inside `call`, and the layer's
   `activity_regularizer` penalty of each output divided by the batch size (the size of the output's
   first axis), as Keras 3 does, so the penalty's strength does not depend on the batch size. The
   outermost layer call clears them, in itself and every sublayer, before it runs, so `losses`
