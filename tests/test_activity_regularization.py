@@ -69,6 +69,20 @@ def test_a_sublayer_called_twice_in_one_call_contributes_twice():
     np.testing.assert_allclose(values, sorted([l1l2(h, 1.0) / 6, l1l2(model.dense(h).data, 1.0) / 6]), rtol=1e-5)
 
 
+def test_a_functional_model_lists_its_layers_losses_and_frozen_weights_have_no_penalty():
+    inputs = gw.Input(shape=(3,))
+    hidden = nn.Dense(4, activity_regularizer=R.L2(0.3), kernel_regularizer=R.L1(0.2), name="hidden")
+    model = gw.Model(inputs, nn.Dense(1)(hidden(inputs)))
+    out = model(X)
+    h = X @ hidden.kernel.data + hidden.bias.data
+    np.testing.assert_allclose([t.item() for t in model.losses],
+                               [l1l2(h, l2=0.3) / 6, l1l2(hidden.kernel.data, l1=0.2)], rtol=1e-5)
+    assert out.shape == (6, 1)
+    hidden.trainable = False  # as Keras: only trainable weights' penalties count
+    model(X)
+    assert len(model.losses) == 1
+
+
 def _hand_loss(model, x, y, activity, kernel_l2):
     """MSE + activity penalty (divided by batch) + kernel L2, computed in NumPy from the model's weights."""
     k1, b1, k2, b2 = [w.astype(np.float64) for w in model.get_weights()]
