@@ -21,7 +21,7 @@ from .ops.reduction import logsumexp, max, mean, min, std, sum, var
 from .ops.shape_ops import (
     broadcast_to, concatenate, expand_dims, flatten, pad, reshape, split, squeeze, stack, swapaxes, transpose,
 )
-from . import activations, initializers, losses, metrics, nn, optimizers, random, regularizers
+from . import activations, constraints, initializers, losses, metrics, nn, optimizers, random, regularizers
 from . import callbacks, classic, data, datasets, saving
 from .models import Model, Sequential, load_model
 from .nn.layers.core import Input

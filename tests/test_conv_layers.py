@@ -406,7 +406,7 @@ def test_wrong_inputs_after_build_change_nothing(make, good, bad, pattern):
 @pytest.mark.parametrize("make, pattern", [
     (lambda: nn.Conv2D(8, 3, padding="full"), r"Conv2D: padding must be 'valid' or 'same', got 'full'"),
     (lambda: nn.Conv1D(8, 3, padding="causal"), r"Conv1D: padding must be 'valid' or 'same', got 'causal'"),
-    (lambda: nn.MaxPooling2D(padding="SAME"), r"MaxPooling2D: padding must be 'valid' or 'same', got 'SAME'"),
+    (lambda: nn.MaxPooling2D(padding="SAMEE"), r"MaxPooling2D: padding must be 'valid' or 'same', got 'SAMEE'"),
     (lambda: nn.AveragePooling1D(padding="full"), r"AveragePooling1D: padding must be 'valid' or 'same'"),
     (lambda: nn.Conv2D(0, 3), r"Conv2D: filters must be a positive integer, got 0"),
     (lambda: nn.Conv2D(8, (3, 3, 3)),

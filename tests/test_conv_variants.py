@@ -516,8 +516,8 @@ def _says(message, *fragments):
      ["conv1d_transpose", "output_padding", "3"]),
     (lambda: F.depthwise_conv2d(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 2, 2))),
      ["depthwise_conv2d", "(1, 5, 5, 3)", "(3, 3, 2, 2)"]),
-    (lambda: F.depthwise_conv2d(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 3, 1)), padding="SAME"),
-     ["depthwise_conv2d", "padding must be 'valid' or 'same', got 'SAME'"]),
+    (lambda: F.depthwise_conv2d(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 3, 1)), padding="Valid "),
+     ["depthwise_conv2d", "padding must be 'valid' or 'same', got 'Valid '"]),
     (lambda: F.separable_conv2d(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 3, 2)), np.zeros((1, 1, 5, 4))),
      ["separable_conv2d", "(1, 1, 5, 4)"]),
     (lambda: F.separable_conv2d(np.zeros((1, 5, 5, 3)), np.zeros((3, 3, 3, 2)), np.zeros((3, 3, 6, 4))),
@@ -579,7 +579,7 @@ def test_output_padding_not_below_the_stride_is_refused_before_any_weight_exists
 @pytest.mark.parametrize("make, cls", [
     (lambda: nn.Conv2DTranspose(2, 3, padding="full"), "Conv2DTranspose"),
     (lambda: nn.Conv1DTranspose(2, 3, padding="causal"), "Conv1DTranspose"),
-    (lambda: nn.DepthwiseConv2D(3, padding="SAME"), "DepthwiseConv2D"),
+    (lambda: nn.DepthwiseConv2D(3, padding="SAMEE"), "DepthwiseConv2D"),
     (lambda: nn.SeparableConv2D(2, 3, padding="full"), "SeparableConv2D"),
 ])
 def test_bad_padding_names_the_layer_class(make, cls):

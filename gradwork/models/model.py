@@ -217,8 +217,9 @@ class Model(Trainer, Inspection, Layer):
     # ----- one batch --------------------------------------------------------------------------
     def compute_loss(self, y: Data, y_pred: Tensor | list | dict,
                      sample_weight: Data | None = None) -> Tensor:
-        """The compiled loss (summed over the outputs with their weights) plus every weight
-        regularizer's penalty (as Keras reports it): a scalar Tensor, shape ().
+        """The compiled loss (summed over the outputs with their weights) plus the sum of each of
+        `losses` (the last call's `add_loss` values and activity penalties, and the weight
+        regularizers' penalties), as Keras: a scalar Tensor, shape ().
 
         Parameters
         ----------
@@ -226,8 +227,8 @@ class Model(Trainer, Inspection, Layer):
         y_pred : Tensor of shape (N, ...), or a list/dict of them as the model returns them.
         """
         total = self._bound().loss(y, y_pred, sample_weight)
-        for p in self._weight_groups()[2]:
-            total = total + p.regularizer(p)
+        for term in self._collect_losses(self._weight_groups()[2]):  # `losses`, with the cached weight list
+            total = total + (term if term.ndim == 0 else term.sum())
         return total
 
     def compute_metrics(self, x: Data, y: Data, y_pred: Data,

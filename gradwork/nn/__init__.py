@@ -21,6 +21,7 @@ from .layers import (
     subtract,
     ELU,
     Activation,
+    ActivityRegularization,
     AveragePooling1D,
     AveragePooling2D,
     BatchNormalization,

@@ -1,4 +1,5 @@
-"""`WeightArrays`: a layer's weights read and written as NumPy arrays (a base of `Layer`).
+"""`WeightArrays`: a layer's weights read and written as NumPy arrays (a base of `Layer`), and its
+trainable and non-trainable weights.
 
 Keras's `get_weights` / `set_weights` (by position) and PyTorch's `state_dict` / `load_state_dict`
 (by attribute path). Every write checks all shapes first, then copies in place, so the Parameters
@@ -19,6 +20,20 @@ from ..tensor_data import increment_version
 class WeightArrays:
     """Methods over a layer's weights as arrays; the class using it provides `name`, `weights` and
     `named_parameters` (as `Layer` does)."""
+
+    @property
+    def trainable_weights(self) -> list:
+        """The weights that training updates (requires_grad True): Parameters."""
+        return [p for p in self.weights if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        """The frozen weights and the non-trainable state (moving statistics): Parameters."""
+        return [p for p in self.weights if not p.requires_grad]
+
+    def parameters(self) -> list:
+        """The trainable parameters (PyTorch's name for `trainable_weights`)."""
+        return self.trainable_weights
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of all weights as NumPy arrays, in the order of `weights`."""

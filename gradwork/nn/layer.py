@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from ..autograd.grad_mode import no_grad
-from ..registry import get_registered_class, register_builtin, registered_name, snake_case
+from ..registry import get_registered_class, register_builtin, registered_name, serialize_object, snake_case
 from ..tensor import Tensor, as_tensor, get_default_dtype
 from ._weight_arrays import WeightArrays
 from .building import build_shape_args, marking_built, shape_of, undo_build_on_error
+from .layer_losses import LayerLosses
 from .parameter import Parameter
 from .symbolic import Connected, is_symbolic, symbolic_call
 from .tracking import is_container, layers_in
@@ -39,7 +40,7 @@ class _CallContext(threading.local):
 _context = _CallContext()
 
 
-class Layer(WeightArrays, Connected):
+class Layer(WeightArrays, LayerLosses, Connected):
     """Base class of layers and models: weights, sublayers, training mode and config.
 
     A subclass writes `call(inputs, training=None)` and, if it has weights, `build(input_shape)`,
@@ -60,8 +61,13 @@ class Layer(WeightArrays, Connected):
     input_shape : tuple of int or None, optional
         The shape of one sample (no batch axis): lets a model build the layer at once, e.g. as the
         first layer of a Sequential model.
+    activity_regularizer : str or callable, optional
+        A `gw.regularizers` identifier: its penalty of each output, divided by the batch size, is
+        added to the training loss (see `losses`, `gradwork.nn.layer_losses`).
     **kwargs
-        Anything else is a TypeError that names it.
+        The `<weight>_constraint` arguments the class names in `constraint_arguments` (a
+        `gw.constraints` identifier each, applied to that weight after every optimizer update);
+        anything else is a TypeError that names it.
 
     Notes
     -----
@@ -85,12 +91,17 @@ class Layer(WeightArrays, Connected):
     ['alpha']
     """
 
+    constraint_arguments: tuple[str, ...] = ()  # e.g. ("kernel_constraint", "bias_constraint")
+
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: DTypeLike | None = None,
-                 input_shape: Sequence[int | None] | None = None, **kwargs: Any) -> None:
+                 input_shape: Sequence[int | None] | None = None,
+                 activity_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
+        given = {key: constraints.get(kwargs.pop(key, None)) for key in self.constraint_arguments}
         if kwargs:
             raise TypeError(f"{type(self).__name__} got unexpected arguments: {', '.join(sorted(kwargs))}")
-        self.__dict__["_sublayers"] = OrderedDict()
-        self.__dict__["_params"] = OrderedDict()
+        activity_regularizer = regularizers.get(activity_regularizer)
+        self.__dict__.update(_sublayers=OrderedDict(), _params=OrderedDict(), _call_losses=[], **given)
+        self.activity_regularizer = activity_regularizer
         self.name = name or _unique_name(snake_case(type(self).__name__))
         self._trainable = trainable
         self.dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
@@ -139,7 +150,7 @@ class Layer(WeightArrays, Connected):
 
     def add_weight(self, name: str, shape: Sequence[int], initializer: str | Callable = "glorot_uniform",
                    regularizer: str | Callable | None = None, trainable: bool = True,
-                   dtype: DTypeLike | None = None) -> Parameter:
+                   dtype: DTypeLike | None = None, constraint: str | Callable | None = None) -> Parameter:
         """Create a weight, register it as the attribute `name`, and return it (Keras's `add_weight`).
 
         Parameters
@@ -155,20 +166,18 @@ class Layer(WeightArrays, Connected):
             False for state that is saved but not learned (batch norm's moving statistics).
         dtype : dtype, optional
             Default: the layer's dtype.
+        constraint : str or callable, optional
+            A `gw.constraints` identifier, applied to the weight after every optimizer update.
 
         Returns
         -------
         Parameter, shape `shape`; frozen (requires_grad False) if the layer is not trainable.
         """
-        init = initializers.get(initializer)
+        init, regularizer, constraint = initializers.get(initializer), regularizers.get(regularizer), constraints.get(
+            constraint)
         dtype = np.dtype(dtype) if dtype is not None else self.dtype
-        param = Parameter(
-            init(tuple(shape), dtype=dtype),
-            name=name,
-            trainable=trainable,
-            regularizer=regularizers.get(regularizer),
-            dtype=dtype,
-        )
+        param = Parameter(init(tuple(shape), dtype=dtype), name=name, trainable=trainable, regularizer=regularizer,
+                          dtype=dtype, constraint=constraint)
         if not self._trainable:
             param.requires_grad = False
         setattr(self, name, param)
@@ -211,20 +220,6 @@ class Layer(WeightArrays, Connected):
     def weights(self) -> list[Parameter]:
         """Every parameter, trainable and not, in the order of `named_parameters`."""
         return [p for _, p in self.named_parameters()]
-
-    @property
-    def trainable_weights(self) -> list[Parameter]:
-        """The weights that training updates (requires_grad True)."""
-        return [p for p in self.weights if p.requires_grad]
-
-    @property
-    def non_trainable_weights(self) -> list[Parameter]:
-        """The frozen weights and the non-trainable state (moving statistics)."""
-        return [p for p in self.weights if not p.requires_grad]
-
-    def parameters(self) -> list[Parameter]:
-        """The trainable parameters (PyTorch's name for `trainable_weights`)."""
-        return self.trainable_weights
 
     @property
     def trainable(self) -> bool:
@@ -319,6 +314,8 @@ class Layer(WeightArrays, Connected):
     def _run(self, inputs, args, training, kwargs):
         """`call` in the resolved training mode; sets `output_shape`."""
         outer = _context.training
+        if outer is None:  # the outermost call: the losses of the last one go (Keras)
+            self._clear_losses()
         if training is None:
             training = outer if outer is not None else self.training
         _context.training = training
@@ -327,6 +324,7 @@ class Layer(WeightArrays, Connected):
                 out = self.call(inputs, *args, training=training, **kwargs)
             else:
                 out = self.call(inputs, *args, **kwargs)
+            self._record_activity(out)
         finally:
             _context.training = outer
         self.output_shape = shape_of(out, batch_none=True)
@@ -357,14 +355,18 @@ class Layer(WeightArrays, Connected):
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this layer, JSON-ready (Keras's convention).
 
-        Subclasses extend the base's dict (name, trainable, and dtype / input_shape when set);
-        initializers, regularizers and activations are stored by their serialized names.
+        Subclasses extend the base's dict (name, trainable, and dtype / input_shape / activity_regularizer
+        and the `constraint_arguments` when set, so a file from before they existed saves unchanged);
+        initializers, regularizers, constraints and activations are stored by their serialized names.
         """
         config = {"name": self.name, "trainable": self.trainable}
         if self.dtype != get_default_dtype():
             config["dtype"] = self.dtype.name
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint)
+        for key in ("activity_regularizer", *self.constraint_arguments):
+            if getattr(self, key) is not None:
+                config[key] = serialize_object(getattr(self, key))
         return config
 
     @classmethod

@@ -7,6 +7,7 @@ One update, for every variable that has a gradient, in this order (as Keras):
    [-clipvalue, clipvalue]); at most one of the three may be set;
 2. decoupled weight decay, `var <- var - var * weight_decay * lr` (not an L2 term in the loss);
 3. the optimizer's own rule (`update_step`), in place on the variable's array;
+4. the variable's `constraint`, if it has one (`gw.constraints`): `var <- constraint(var)`, in place;
 
 then `iterations` goes up by one. Each updated Tensor's version goes up by one too, so backward through
 a graph recorded before the step raises instead of using the new weights (`gradwork/tensor_data.py`).
@@ -23,8 +24,8 @@ Speed: the variables are updated in place (their ndarrays stay the same objects,
 a model stay valid); the state has each variable's dtype (float32 stays float32) and is created
 once; the gradient buffer and the temporaries are views of scratch arrays reused by every step
 (see `variable_state`), so a step allocates no arrays (unless a gradient has another dtype than
-its variable, or `clipnorm`/`global_clipnorm` compute a norm of a non-contiguous gradient). The
-caller's gradient arrays are never written to (see `clipping`).
+its variable, `clipnorm`/`global_clipnorm` compute a norm of a non-contiguous gradient, or a variable
+has a constraint). The caller's gradient arrays are never written to (see `clipping`).
 """
 
 import abc
@@ -35,6 +36,7 @@ from typing import Any, Callable, ClassVar, Iterable, NamedTuple, Union
 
 import numpy as np
 
+from ..constraints import constrain_in_place
 from ..registry import snake_case
 from ..tensor_data import TensorData, increment_version
 from . import schedules
@@ -43,7 +45,6 @@ from .checks import check_finite_weights, check_hyperparameters, check_learning_
 from .clipping import check_gradients, global_scale, prepare_gradient
 from .state_io import check_pending, copy_into, read_state, write_state
 from .variable_state import ScratchPool, VariableState, variable_array
-
 
 LearningRate = Union[float, schedules.LearningRateSchedule, Callable[[], float]]
 
@@ -292,17 +293,14 @@ class Optimizer(abc.ABC):
         """Apply `(gradient, variable)` pairs (gradients None are skipped); returns `iterations`."""
         pairs = list(grads_and_vars)
         if pairs:
-            grads, variables = zip(*pairs)
-            self.apply(list(grads), list(variables))
+            self.apply([g for g, _ in pairs], [v for _, v in pairs])
         return self._iterations
 
     def apply(self, grads: Iterable, variables: Iterable | None = None) -> None:
         """Update `variables` with `grads`, each of its variable's shape (same order; None gradients
         are skipped). Without `variables`, the gradients are for the variables the optimizer was built
         with, in order. Counts that differ raise ValueError."""
-        grads = list(grads)
-        variables = self._built_variables("apply") if variables is None else list(variables)
-        self._run(variables, grads)
+        self._run(self._built_variables("apply") if variables is None else list(variables), list(grads))
 
     def step(self, params: Iterable | None = None) -> None:
         """Update each parameter from its `.grad` (parameters whose `.grad` is None are skipped).
@@ -357,6 +355,8 @@ class Optimizer(abc.ABC):
                 np.multiply(array, decay, out=tmp)
                 array -= tmp
             update(gradient, array, state, constants)
+            if getattr(variable, "constraint", None) is not None:  # Keras: right after the variable's update
+                constrain_in_place(variable, array)
             if isinstance(variable, TensorData):  # a graph recorded before this step now fails at backward
                 increment_version(variable)
             updated.append((variable, i, array))

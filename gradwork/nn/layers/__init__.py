@@ -28,5 +28,5 @@ from .reshaping import (
 )
 from .position import PositionEmbedding, SinePositionEncoding
 from .transformer import TransformerEncoder
-from .utility import Identity, Lambda, Masking
+from .utility import ActivityRegularization, Identity, Lambda, Masking
 from .wrappers import Bidirectional, TimeDistributed

@@ -35,6 +35,8 @@ class MultiHeadAttention(Layer):
         Default: the query's feature size.
     kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
     kernel_regularizer, bias_regularizer : str or callable, optional
+    kernel_constraint, bias_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Call arguments
@@ -66,6 +68,8 @@ class MultiHeadAttention(Layer):
     ((3, 5, 8), (3, 2, 5, 7))
     """
 
+    constraint_arguments = ("kernel_constraint", "bias_constraint")
+
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
                  use_bias: bool = True, output_shape: int | tuple[int, ...] | None = None,
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
@@ -95,10 +99,12 @@ class MultiHeadAttention(Layer):
         self._projection_weights("output", (heads, self.value_dim) + out_shape, out_shape)
 
     def _projection_weights(self, what, kernel_shape, bias_shape):
-        self.add_weight(f"{what}_kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer)
+        self.add_weight(f"{what}_kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer,
+                        constraint=self.kernel_constraint)
         setattr(self, f"{what}_bias", None)
         if self.use_bias:
-            self.add_weight(f"{what}_bias", bias_shape, self.bias_initializer, self.bias_regularizer)
+            self.add_weight(f"{what}_bias", bias_shape, self.bias_initializer, self.bias_regularizer,
+                            constraint=self.bias_constraint)
 
     def _project(self, fn, what, x):
         kernel, bias = getattr(self, f"{what}_kernel"), getattr(self, f"{what}_bias")

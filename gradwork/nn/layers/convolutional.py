@@ -11,7 +11,7 @@ from typing import Any
 from ... import activations
 from ...ops.nn.conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
 from ...ops.nn.depthwise import depthwise_conv2d, separable_conv2d
-from ...ops.nn.windows import pair
+from ...ops.nn.windows import pair, padding_mode
 from ..layer import Layer
 from . import _checks
 from ...registry import serialize_object
@@ -31,6 +31,8 @@ _DOC = """{summary}
     use_bias : bool, default True
     {initializers}
     bias_initializer, bias_regularizer : str or callable, default "zeros", None
+    {constraints} : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Input shape
@@ -55,8 +57,9 @@ def _documented(summary, rank, out, args=_FILTERS, weights=("kernel",), same="co
     initializers = [f'{w}_initializer, {w}_regularizer : str or callable, default "glorot_uniform", None'
                     for w in weights]
     examples = "" if example is None else "\n    Examples\n    --------\n    >>> {}\n    {}\n".format(*example)
+    constraints = ", ".join(f"{w}_constraint" for w in weights + ("bias",))
     return _DOC.format(summary=summary, args=args.format(size=size), size=size, same=_SAME[same],
-                       initializers="\n    ".join(initializers), out=out, example=examples,
+                       initializers="\n    ".join(initializers), constraints=constraints, out=out, example=examples,
                        shape="(batch, height, width, channels)" if rank == 2 else "(batch, steps, channels)")
 
 
@@ -65,22 +68,25 @@ class _Conv(Layer):
 
     A subclass defines three methods:
 
-    - ``kernel_specs(channels) -> {weight name: (shape, initializer, regularizer)}``: the kernels
-      for `channels` input channels;
+    - ``kernel_specs(channels) -> {weight name: (shape, initializer, regularizer, constraint)}``: the
+      kernels for `channels` input channels;
     - ``output_channels(channels) -> int``: the number of output channels;
     - ``convolve(inputs) -> Tensor``: the convolution kernel's call with the layer's weights and
       bias (the activation follows).
     """
 
     rank = None  # 1 or 2: the number of spatial axes
+    constraint_arguments = ("bias_constraint",)
 
     def __init__(self, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1, padding: str = "valid",
                  dilation_rate: int | tuple[int, ...] = 1, activation: str | Callable | None = None,
                  use_bias: bool = True, bias_initializer: str | Callable = "zeros",
                  bias_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
+        try:
+            padding = padding_mode(padding)
+        except ValueError as error:
+            raise ValueError(f"{type(self).__name__}: {error}") from None
         self.kernel_size = self._tuple(kernel_size, "kernel_size")
         self.strides = self._tuple(strides, "strides")
         self.dilation_rate = self._tuple(dilation_rate, "dilation_rate")
@@ -105,12 +111,13 @@ class _Conv(Layer):
             layout = "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)"
             raise ValueError(f"{self.name}: expected inputs of shape {layout}, got shape {input_shape}")
         self.input_channels = input_shape[-1]
-        for name, (shape, initializer, regularizer) in self.kernel_specs(self.input_channels).items():
-            setattr(self, name, self.add_weight(name, shape, initializer, regularizer))
+        for name, (shape, initializer, regularizer, constraint) in self.kernel_specs(self.input_channels).items():
+            setattr(self, name, self.add_weight(name, shape, initializer, regularizer, constraint=constraint))
         self.bias = None
         if self.use_bias:
             size = (self.output_channels(self.input_channels),)
-            self.bias = self.add_weight("bias", size, self.bias_initializer, self.bias_regularizer)
+            self.bias = self.add_weight("bias", size, self.bias_initializer, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs):
         if inputs.ndim != self.rank + 2 or inputs.shape[-1] != self.input_channels:
@@ -143,6 +150,8 @@ class _Conv(Layer):
 class _FilterConv(_Conv):
     """A convolution with `filters` outputs and one `kernel`: Conv1D/2D and their transposes."""
 
+    constraint_arguments = ("kernel_constraint", "bias_constraint")
+
     def __init__(self, filters: int, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1,
                  padding: str = "valid", dilation_rate: int | tuple[int, ...] = 1,
                  activation: str | Callable | None = None, use_bias: bool = True,
@@ -156,7 +165,7 @@ class _FilterConv(_Conv):
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (channels, self.filters), self.kernel_initializer,
-                           self.kernel_regularizer)}
+                           self.kernel_regularizer, self.kernel_constraint)}
 
     def output_channels(self, channels: int) -> int:
         return self.filters
@@ -206,7 +215,7 @@ class _Transpose(_FilterConv):
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (self.filters, channels), self.kernel_initializer,
-                           self.kernel_regularizer)}
+                           self.kernel_regularizer, self.kernel_constraint)}
 
     def get_config(self):
         padding = None if self.output_padding is None else list(self.output_padding)
@@ -248,6 +257,7 @@ class _DepthwiseBase(_Conv):
     """What DepthwiseConv2D and SeparableConv2D share: `depth_multiplier` filters per input channel."""
 
     rank = 2
+    constraint_arguments = ("depthwise_constraint", "bias_constraint")
 
     def __init__(self, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1, padding: str = "valid",
                  depth_multiplier: int = 1, dilation_rate: int | tuple[int, int] = 1,
@@ -258,9 +268,10 @@ class _DepthwiseBase(_Conv):
         self.depthwise_initializer, self.depthwise_regularizer = depthwise_initializer, depthwise_regularizer
 
     def depthwise_spec(self, channels: int) -> tuple:
-        """(shape, initializer, regularizer) of the depthwise kernel (kh, kw, channels, depth_multiplier)."""
+        """(shape, initializer, regularizer, constraint) of the depthwise kernel (kh, kw, channels,
+        depth_multiplier)."""
         return (self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer,
-                self.depthwise_regularizer)
+                self.depthwise_regularizer, self.depthwise_constraint)
 
     def get_config(self):
         return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
@@ -293,6 +304,8 @@ class SeparableConv2D(_DepthwiseBase):
         2, "(batch, height_out, width_out, filters)", _FILTERS + "\n    depth_multiplier : int, default 1",
         ("depthwise", "pointwise"))
 
+    constraint_arguments = ("depthwise_constraint", "pointwise_constraint", "bias_constraint")
+
     def __init__(self, filters: int, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1,
                  padding: str = "valid", dilation_rate: int | tuple[int, int] = 1, depth_multiplier: int = 1,
                  pointwise_initializer: str | Callable = "glorot_uniform",
@@ -304,7 +317,8 @@ class SeparableConv2D(_DepthwiseBase):
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         pointwise = (1, 1, channels * self.depth_multiplier, self.filters)
         return {"depthwise_kernel": self.depthwise_spec(channels),
-                "pointwise_kernel": (pointwise, self.pointwise_initializer, self.pointwise_regularizer)}
+                "pointwise_kernel": (pointwise, self.pointwise_initializer, self.pointwise_regularizer,
+                                     self.pointwise_constraint)}
 
     def output_channels(self, channels: int) -> int:
         return self.filters

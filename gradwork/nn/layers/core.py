@@ -122,6 +122,8 @@ class Dense(Layer):
     use_bias : bool, default True
     kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
     kernel_regularizer, bias_regularizer : str or callable, optional
+    kernel_constraint, bias_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     input_dim : int, optional
         Shorthand for input_shape=(input_dim,).
     **kwargs : `Layer`'s arguments (name, trainable, dtype, input_shape)
@@ -141,6 +143,7 @@ class Dense(Layer):
     """
 
     supports_masking = True  # works step by step: a sequence's mask passes through
+    constraint_arguments = ("kernel_constraint", "bias_constraint")
 
     def __init__(self, units: int, activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
@@ -161,11 +164,13 @@ class Dense(Layer):
                 f"{self.name}: expected inputs with a batch axis and a feature axis, got shape {input_shape}"
             )
         self.kernel = self.add_weight(
-            "kernel", (input_shape[-1], self.units), self.kernel_initializer, self.kernel_regularizer
+            "kernel", (input_shape[-1], self.units), self.kernel_initializer, self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs):
         if inputs.dtype.kind != "f":  # integer or boolean features: compute in the layer's dtype

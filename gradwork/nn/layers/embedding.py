@@ -21,6 +21,8 @@ class Embedding(Layer):
         The size of each vector.
     embeddings_initializer : str or callable, default "uniform"
     embeddings_regularizer : str or callable, optional
+    embeddings_constraint : str or callable, optional
+        A `gw.constraints` identifier, applied after every optimizer update.
     mask_zero : bool, default False
         Id 0 is padding: `compute_mask` gives ids != 0, which Sequential passes on to the next layer
         (an RNN then skips those steps); input_dim must count id 0.
@@ -40,6 +42,8 @@ class Embedding(Layer):
     (1, 3, 8)
     """
 
+    constraint_arguments = ("embeddings_constraint",)
+
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer: str | Callable = "uniform",
                  embeddings_regularizer: str | Callable | None = None, mask_zero: bool = False,
                  **kwargs: Any) -> None:
@@ -52,7 +56,8 @@ class Embedding(Layer):
 
     def build(self, input_shape):
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer, self.embeddings_regularizer)
+                                          self.embeddings_initializer, self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
 
     def call(self, inputs):
         try:

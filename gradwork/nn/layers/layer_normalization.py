@@ -26,6 +26,8 @@ class LayerNormalization(Layer):
         Learn beta / gamma (else none is used).
     beta_initializer, gamma_initializer : str or callable, default "zeros", "ones"
     beta_regularizer, gamma_regularizer : str or callable, optional
+    beta_constraint, gamma_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Input shape
@@ -43,6 +45,7 @@ class LayerNormalization(Layer):
     """
 
     supports_masking = True
+    constraint_arguments = ("beta_constraint", "gamma_constraint")
 
     def __init__(self, axis: int | list[int] = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  beta_initializer: str | Callable = "zeros", gamma_initializer: str | Callable = "ones",
@@ -65,9 +68,11 @@ class LayerNormalization(Layer):
         self.param_shape = shape
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer)
+            self.gamma = self.add_weight("gamma", shape, self.gamma_initializer, self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
         if self.center:
-            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer)
+            self.beta = self.add_weight("beta", shape, self.beta_initializer, self.beta_regularizer,
+                                        constraint=self.beta_constraint)
 
     def call(self, inputs):
         if inputs.ndim != self.ndim or tuple(inputs.shape[a] for a in self.axes) != self.param_shape:

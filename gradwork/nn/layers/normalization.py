@@ -35,6 +35,8 @@ class BatchNormalization(Layer):
         Learn beta / gamma (else none is used).
     beta_initializer, gamma_initializer : str or callable, default "zeros", "ones"
     moving_mean_initializer, moving_variance_initializer : str or callable, default "zeros", "ones"
+    beta_constraint, gamma_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Input shape
@@ -53,6 +55,8 @@ class BatchNormalization(Layer):
     >>> [w.name for w in bn.non_trainable_weights]
     ['moving_mean', 'moving_variance']
     """
+
+    constraint_arguments = ("beta_constraint", "gamma_constraint")
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: str | Callable = "zeros",
@@ -73,8 +77,11 @@ class BatchNormalization(Layer):
                              f"got shape {tuple(input_shape)}")
         axis = self.feature_axis = normalize_axes(self.axis, len(input_shape))[0]
         n = (input_shape[axis],)
-        self.gamma = self.add_weight("gamma", n, self.gamma_initializer) if self.scale else None
-        self.beta = self.add_weight("beta", n, self.beta_initializer) if self.center else None
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight("gamma", n, self.gamma_initializer, constraint=self.gamma_constraint)
+        if self.center:
+            self.beta = self.add_weight("beta", n, self.beta_initializer, constraint=self.beta_constraint)
         self.moving_mean = self.add_weight("moving_mean", n, self.moving_mean_initializer, trainable=False)
         self.moving_variance = self.add_weight(
             "moving_variance", n, self.moving_variance_initializer, trainable=False

@@ -11,6 +11,7 @@ from ...ops.elementwise import where
 from ...tensor import Tensor, as_tensor
 from ...ops.nn.masking import boolean_mask
 from ...ops.nn.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ...ops.nn.windows import padding_mode
 from ..layer import Layer
 
 
@@ -68,8 +69,10 @@ class _Pooling(Layer):
     def __init__(self, pool_size: int | tuple[int, int] = 2, strides: int | tuple[int, int] | None = None,
                  padding: str = "valid", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
+        try:
+            padding = padding_mode(padding)
+        except ValueError as error:
+            raise ValueError(f"{type(self).__name__}: {error}") from None
         self.pool_size, self.strides, self.padding = pool_size, strides, padding
 
     def call(self, inputs):

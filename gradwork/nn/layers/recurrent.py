@@ -47,6 +47,8 @@ class RNNBase(Layer):
     kernel_initializer, recurrent_initializer, bias_initializer : str or callable
         Default "glorot_uniform", "orthogonal", "zeros".
     kernel_regularizer, recurrent_regularizer, bias_regularizer : str or callable, optional
+    kernel_constraint, recurrent_constraint, bias_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     dropout, recurrent_dropout : float in [0, 1), default 0.0
         In training, the fraction of input features / of h_prev's units dropped before the input /
         recurrent matmul, with one mask per sequence, the same at every step.
@@ -78,6 +80,7 @@ class RNNBase(Layer):
     """
 
     cell = None  # a kernel Cell (gradwork.ops.nn.recurrent)
+    constraint_arguments = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
 
     def __init__(self, units: int, activation: str | Callable | None = "tanh",
                  recurrent_activation: str | Callable | None = None, use_bias: bool = True,
@@ -118,13 +121,13 @@ class RNNBase(Layer):
             )
         width = self.cell.gates * self.units
         self.kernel = self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer,
-                                      self.kernel_regularizer)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
-                                                self.recurrent_initializer, self.recurrent_regularizer)
+                                      self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width), self.recurrent_initializer,
+                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer(),
-                                        self.bias_regularizer)
+                                        self.bias_regularizer, constraint=self.bias_constraint)
 
     def _biases(self):
         """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""

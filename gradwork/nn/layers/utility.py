@@ -1,9 +1,11 @@
-"""Layers that wrap a function or pass their inputs on: `Lambda`, `Identity`, `Masking` (Keras's names)."""
+"""Layers that wrap a function or pass their inputs on: `Lambda`, `Identity`, `Masking`,
+`ActivityRegularization` (Keras's names)."""
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ... import regularizers
 from ...registry import registered_function
 from ...tensor import Tensor
 from ..layer import Layer
@@ -110,3 +112,43 @@ class Masking(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "mask_value": self.mask_value}
+
+
+class ActivityRegularization(Layer):
+    """Passes its inputs on and adds l1 * sum(|x|) + l2 * sum(x^2), divided by the batch size, to the
+    training loss (the `activity_regularizer` of `Layer`, here as a layer of its own; see `losses`).
+
+    Parameters
+    ----------
+    l1, l2 : float >= 0, default 0
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    Any, batch axis first.
+
+    Output shape
+    ------------
+    The input's.
+
+    Examples
+    --------
+    >>> layer = gw.nn.ActivityRegularization(l1=0.5)
+    >>> _ = layer(np.array([[1.0, -2.0], [3.0, 0.0]]))
+    >>> layer.losses             # 0.5 * (1 + 2 + 3) / 2 samples
+    [tensor(1.5)]
+    """
+
+    supports_masking = True
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs: Any):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.l1, self.l2 = self.activity_regularizer.l1, self.activity_regularizer.l2
+
+    def call(self, inputs: Tensor) -> Tensor:
+        return inputs
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.pop("activity_regularizer")  # rebuilt from l1 and l2
+        return {**config, "l1": self.l1, "l2": self.l2}

@@ -52,8 +52,23 @@ def pair(value: int | tuple[int, int] | list[int], name: str, minimum: int = 1) 
 Padding = str | tuple[tuple[int, int], tuple[int, int]]
 
 
+def padding_mode(padding: str) -> str:
+    """A padding name in lower case: "valid" or "same", in any capitalisation ("SAME"), as Keras accepts.
+
+    Raises
+    ------
+    ValueError
+        Any other value; names the value received.
+    """
+    mode = padding.lower() if isinstance(padding, str) else None
+    if mode not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r} (the names are case-insensitive)")
+    return mode
+
+
 def padding_of(padding: Padding) -> Padding:
-    """`padding` checked: "valid", "same", or explicit ((top, bottom), (left, right)) sizes >= 0 as ints.
+    """`padding` checked: "valid", "same" (any capitalisation; returned in lower case), or explicit
+    ((top, bottom), (left, right)) sizes >= 0 as ints.
 
     Raises
     ------
@@ -61,9 +76,7 @@ def padding_of(padding: Padding) -> Padding:
         Anything else; names the value received.
     """
     if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-        return padding
+        return padding_mode(padding)
     try:
         pads = tuple(tuple(int(p) for p in side) for side in padding)
         valid = len(pads) == 2 and all(len(side) == 2 and min(side) >= 0 for side in pads)
@@ -122,8 +135,8 @@ def transposed_size(size: int, kernel: int, stride: int, dilation: int, padding:
     ValueError
         An unknown padding or an output_padding outside [0, stride).
     """
-    if isinstance(padding, str) and padding not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    if isinstance(padding, str):
+        padding = padding_mode(padding)
     span = (kernel - 1) * dilation + 1
     if output_padding is not None and not 0 <= output_padding < stride:
         raise ValueError(f"output_padding must be smaller than the stride {stride}, got {output_padding}")
