@@ -109,9 +109,10 @@ def test_fuzz_bad_option_values_fail_before_any_work(capsys, data):
 
 
 @fuzz(30)
-@given(value=NOT_INT, command=st.sampled_from(["predict", "evaluate"]))
-def test_fuzz_bad_top_and_seed_fail_before_reading_the_model(capsys, value, command):
+@given(command=st.sampled_from(["predict", "evaluate"]), data=st.data())
+def test_fuzz_bad_top_and_seed_fail_before_reading_the_model(capsys, command, data):
     option = "--top" if command == "predict" else "--seed"
+    value = data.draw(NOT_INT if command == "predict" else TRAIN_OPTIONS["--seed"])  # a seed of 0 is valid
     argv = ["predict", "absent.gw", "absent.npy"] if command == "predict" else ["evaluate", "absent.gw"]
     code, stdout, err = _run(capsys, *argv, f"{option}={value}")
     _assert_one_line_error(code, stdout, err, option)
