@@ -133,18 +133,23 @@ def _tensors(arrays):
     return tuple(gw.tensor(a, requires_grad=True) for a in arrays)
 
 
-@pytest.mark.parametrize("name", ["k2x3x2_s2_same_asymmetric", "k3_s1_same_d2_nobias", "k2_groups2_same"])
-def test_conv3d_gradcheck_and_gradgradcheck(name):
+# (name, second order too): the second-order checks on the cases with the smallest outputs
+@pytest.mark.parametrize("name, second", [("k2x3x2_s2_same_asymmetric", True), ("k3_s1_same_d2_nobias", False),
+                                          ("k2_groups2_same", True)])
+def test_conv3d_gradcheck_and_gradgradcheck(name, second):
     arrays, kwargs = _conv_case(name)
     assert gw.gradcheck(_bound(F.conv3d, kwargs), _tensors(arrays))
-    assert gw.gradgradcheck(_bound(F.conv3d, kwargs), _tensors(arrays))
+    if second:
+        assert gw.gradgradcheck(_bound(F.conv3d, kwargs), _tensors(arrays))
 
 
-@pytest.mark.parametrize("name", ["k3_s2_same_op0x1x1_nobias", "k2_s3_valid_op1_d2x1x1", "k2_s2_groups2_same"])
-def test_conv_transpose3d_gradcheck_and_gradgradcheck(name):
+@pytest.mark.parametrize("name, second", [("k3_s2_same_op0x1x1_nobias", False), ("k2_s3_valid_op1_d2x1x1", False),
+                                          ("k2_s2_groups2_same", True)])
+def test_conv_transpose3d_gradcheck_and_gradgradcheck(name, second):
     arrays, kwargs = _transposed_case(name)
     assert gw.gradcheck(_bound(F.conv_transpose3d, kwargs), _tensors(arrays))
-    assert gw.gradgradcheck(_bound(F.conv_transpose3d, kwargs), _tensors(arrays))
+    if second:
+        assert gw.gradgradcheck(_bound(F.conv_transpose3d, kwargs), _tensors(arrays))
 
 
 def test_transposed_is_the_adjoint_of_the_convolution():
@@ -266,3 +271,26 @@ def test_docstring_examples_hold():
         for test in finder:
             runner.run(test)
         assert runner.failures == 0 and runner.tries == 1, fn.__name__
+
+
+def test_a_volumetric_model_trains_and_survives_saving(tmp_path):
+    """Every new layer in one Sequential: a few Adam steps lower the loss, and the saved model (configs,
+    registered names, weights) predicts bit-identically."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((16, 4, 6, 6, 1)).astype(np.float32)
+    y = (x.mean(axis=(1, 2, 3, 4)) > 0).astype(np.int64)
+    gw.random.seed(0)
+    model = gw.Sequential([
+        nn.Input(shape=(4, 6, 6, 1)), nn.ZeroPadding3D((0, 1, 1)), nn.Conv3D(4, 3, padding="same", activation="relu"),
+        nn.MaxPooling3D((1, 2, 2)), nn.Conv3DTranspose(4, 2, strides=2, padding="same"), nn.Cropping3D((1, 1, 1)),
+        nn.AveragePooling3D(2, padding="same"), nn.UpSampling3D((1, 2, 2)), nn.AdaptiveMaxPooling3D((2, 3, 3)),
+        nn.AdaptiveAveragePooling3D(2), nn.GlobalAveragePooling3D(), nn.Dense(2),
+    ])
+    model.compile(gw.optimizers.Adam(1e-2), gw.losses.SparseCategoricalCrossentropy(from_logits=True))
+    before = model.evaluate(x, y, batch_size=16, verbose=0)
+    model.fit(x, y, batch_size=8, epochs=5, verbose=0)
+    assert model.evaluate(x, y, batch_size=16, verbose=0) < before
+    model.save(tmp_path / "volumes.gw")
+    clone = gw.load_model(tmp_path / "volumes.gw")
+    np.testing.assert_array_equal(clone.predict(x[:4], verbose=0), model.predict(x[:4], verbose=0))
+    assert [type(a).__name__ for a in clone.layers] == [type(b).__name__ for b in model.layers]

@@ -30,6 +30,14 @@ def adaptive_bins(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
     return i * size // out, -(-(i + 1) * size // out)
 
 
+def adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bins along one axis as a table: (index (out, k), real (out, k)), k the longest bin; a shorter bin
+    repeats its last step (no change to a maximum), marked not real."""
+    starts, ends = adaptive_bins(size, out)
+    index = starts[:, None] + np.arange((ends - starts).max())
+    return np.minimum(index, ends[:, None] - 1), index < ends[:, None]
+
+
 def _output_sizes(name, rank, sizes, output_size):
     """The output size per spatial axis: an int for all, or one per axis (None keeps the axis's size)."""
     wanted = (output_size,) * rank if output_size is None or isinstance(output_size, (int, np.integer)) \
@@ -63,8 +71,7 @@ def _average_along(x, axis, out):
 
 def _max_along(x, axis, out):
     """x with `axis` pooled to `out` bins, each bin's first maximum (the gradient goes to it alone)."""
-    starts, ends = adaptive_bins(x.shape[axis], out)
-    index = np.minimum(starts[:, None] + np.arange((ends - starts).max()), ends[:, None] - 1)  # (out, k)
+    index, _ = adaptive_windows(x.shape[axis], out)  # (out, k)
     windows = x.swapaxes(axis, -1)[..., index]  # (..., out, k)
     first = windows.data.argmax(axis=-1)  # a repeated last step comes after the real one
     picked = (windows * (np.arange(index.shape[1]) == first[..., None]).astype(windows.dtype)).sum(axis=-1)
