@@ -241,6 +241,8 @@ def test_bad_constructor_arguments(make, pattern):
      r"conv3d\w*: expected inputs of shape \(batch, depth, height, width, channels\), got shape \(1, 4, 4, 2\)"),
     (lambda: nn.Conv3D(2, 2, groups=2), np.zeros((1, 3, 3, 3, 3)), r"groups=2 must divide the input channels, got 3"),
     (lambda: nn.Conv3DTranspose(2, 2), np.zeros((1, 3, 3, 3)), r"expected inputs of shape \(batch, depth"),
+    (lambda: nn.Conv3D(2, (1, 3, 2)), np.zeros((1, 3, 2, 3, 1)),
+     r"conv3d\w*: along height: a window of 3 pixels does not fit in an input of 2"),
 ])
 def test_bad_inputs_raise_before_the_layer_builds(layer, x, pattern):
     layer = layer()

@@ -7,7 +7,7 @@ of conv3d.py, which build the volumes' convolutions from the 2-D ones.
 from collections.abc import Callable
 from typing import Any
 
-from ...ops.nn.conv3d import conv3d, conv3d_transpose, triple
+from ...ops.nn.conv3d import axis_windows, conv3d, conv3d_transpose, triple
 from ...tensor import Tensor
 from . import _checks
 from .convolutional import _FILTERS, _FilterConv, _Transpose, _documented
@@ -70,6 +70,14 @@ class Conv3D(_Volumes, _FilterConv):
         self.groups = _checks.positive_int(self, "groups", groups)
         if self.filters % self.groups:
             raise ValueError(f"Conv3D: groups={self.groups} must divide filters={self.filters}")
+
+    def build(self, input_shape):
+        if len(input_shape) == 5:  # windows that do not fit: refused before any weight is made
+            for axis, size, k, s, d in zip(("depth", "height", "width"), input_shape[1:4], self.kernel_size,
+                                           self.strides, self.dilation_rate):
+                if size is not None:
+                    axis_windows(self.name, axis, size, k, s, d, self.padding)
+        super().build(input_shape)
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (channels // self.groups, self.filters), self.kernel_initializer,

@@ -55,14 +55,14 @@ def triple(value: Size3 | list[int], name: str, minimum: int = 1) -> tuple[int, 
     return tuple(int(v) for v in three)
 
 
-def depth_geometry(name: str, depth: int, kernel: int, stride: int, dilation: int,
-                   padding: str) -> tuple[int, int, int]:
-    """(front, back, output depth) of windows of `kernel` slices along a depth of `depth`, by Keras's
-    `padding` rule ("valid" or "same"); a ValueError naming `name` and the depth axis if they do not fit."""
+def axis_windows(name: str, axis: str, size: int, kernel: int, stride: int, dilation: int,
+                 padding: str) -> tuple[int, int, int]:
+    """(before, after, output size) of windows of `kernel` steps along one axis of `size`, by Keras's
+    `padding` rule ("valid" or "same"); a ValueError naming `name` and the `axis` if they do not fit."""
     try:
-        geometry = Geometry.of((1, depth, 1, 1), (kernel, 1), (stride, 1), padding, (dilation, 1))
+        geometry = Geometry.of((1, size, 1, 1), (kernel, 1), (stride, 1), padding, (dilation, 1))
     except ValueError as error:
-        raise ValueError(f"{name}: along depth: {error}") from None
+        raise ValueError(f"{name}: along {axis}: {error}") from None
     (front, back), _ = geometry.pads
     return front, back, geometry.out_hw[0]
 
@@ -107,7 +107,7 @@ def conv3d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | Arr
     x, kernel = _images(name, x, kernel, "(kd, kh, kw, {c}, filters)", channel_axis=3, groups=groups, rank=3)
     (sd, *s_hw), (dd, *d_hw) = _windows(name, strides, dilation)
     n, depth, h, w, c = x.shape
-    front, back, out_depth = depth_geometry(name, depth, kernel.shape[0], sd, dd, padding)
+    front, back, out_depth = axis_windows(name, "depth", depth, kernel.shape[0], sd, dd, padding)
     xp = pad(x, ((0, 0), (front, back), (0, 0), (0, 0), (0, 0))) if front or back else x
     out = None
     for a in range(kernel.shape[0]):  # the slices every output slice reads at depth offset a, as a batch of images
@@ -163,7 +163,7 @@ def conv3d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
         out_depth = transposed_size(depth, kd, sd, dd, padding, None if extra is None else extra[0])
     except ValueError as error:
         raise ValueError(f"{name}: along depth: {error}") from None
-    front, _, back_to = depth_geometry(name, out_depth, kd, sd, dd, padding)
+    front, _, back_to = axis_windows(name, "depth", out_depth, kd, sd, dd, padding)
     if back_to != depth:  # "same" with an even kernel and output_padding 0
         raise ValueError(f"{name}: output_padding={output_padding} gives an output depth of {out_depth}, which a "
                          f"'same' convolution maps to {back_to}, not the input's {depth}")
