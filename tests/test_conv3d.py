@@ -206,7 +206,7 @@ def test_conv3d_layer_matches_torch_with_its_own_weights():
     (lambda: F.conv3d(np.zeros((1, 4, 4, 2, 2)), np.zeros((2, 2, 3, 2, 3))),
      r"conv3d: a window of 3 pixels does not fit in an input of 2"),
     (lambda: F.conv3d(np.zeros((1, 4, 4, 4, 2)), np.zeros((2, 2, 2, 2, 3)), padding="full"),
-     r"conv3d: along depth: padding must be 'valid' or 'same', got 'full'"),
+     r"conv3d: padding must be 'valid' or 'same', got 'full'"),
     (lambda: F.conv3d(np.zeros((1, 4, 4, 4, 2)), np.zeros((2, 2, 2, 2, 3)), stride=(1, 2)),
      r"conv3d: stride must be a positive integer or three of them"),
     (lambda: F.conv3d(np.zeros((1, 4, 4, 4, 4)), np.zeros((2, 2, 2, 2, 3)), groups=2),

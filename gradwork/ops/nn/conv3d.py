@@ -67,7 +67,15 @@ def axis_windows(name: str, axis: str, size: int, kernel: int, stride: int, dila
     return front, back, geometry.out_hw[0]
 
 
-def _windows(name, strides, dilation):
+def check_padding(name: str, padding: str) -> None:
+    """A ValueError naming `name` unless `padding` is "valid" or "same" (the volumes take no explicit sizes)."""
+    if not isinstance(padding, str) or padding not in ("valid", "same"):
+        raise ValueError(f"{name}: padding must be 'valid' or 'same', got {padding!r}")
+
+
+def _checked_windows(name, strides, dilation, padding):
+    """(strides, dilation) as triples, and the padding checked; errors name `name`."""
+    check_padding(name, padding)
     try:
         return triple(strides, "strides"), triple(dilation, "dilation")
     except ValueError as error:
@@ -105,7 +113,7 @@ def conv3d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | Arr
     """
     name = "conv3d"
     x, kernel = _images(name, x, kernel, "(kd, kh, kw, {c}, filters)", channel_axis=3, groups=groups, rank=3)
-    (sd, *s_hw), (dd, *d_hw) = _windows(name, strides, dilation)
+    (sd, *s_hw), (dd, *d_hw) = _checked_windows(name, strides, dilation, padding)
     n, depth, h, w, c = x.shape
     front, back, out_depth = axis_windows(name, "depth", depth, kernel.shape[0], sd, dd, padding)
     xp = pad(x, ((0, 0), (front, back), (0, 0), (0, 0), (0, 0))) if front or back else x
@@ -150,7 +158,7 @@ def conv3d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
     """
     name = "conv3d_transpose"
     x, kernel = _images(name, x, kernel, "(kd, kh, kw, filters, {c})", channel_axis=4, groups=groups, rank=3)
-    (sd, *s_hw), (dd, *d_hw) = _windows(name, strides, dilation)
+    (sd, *s_hw), (dd, *d_hw) = _checked_windows(name, strides, dilation, padding)
     extra = None
     if output_padding is not None:
         try:

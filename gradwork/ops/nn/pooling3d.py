@@ -20,7 +20,7 @@ from __future__ import annotations
 from numpy.typing import ArrayLike
 
 from ...tensor import Tensor, as_tensor
-from .conv3d import Size3, triple
+from .conv3d import Size3, check_padding, triple
 from .pooling import avg_pool2d, max_pool2d
 
 
@@ -33,6 +33,7 @@ def _pool3d(name, pool2d, x, kernel_size, strides, padding):
         (kd, *k_hw), (sd, *s_hw) = triple(kernel_size, "kernel_size"), triple(strides, "strides")
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
+    check_padding(name, padding)
     n, d, h, w, c = x.shape
     try:
         planes = pool2d(x.reshape(n * d, h, w, c), tuple(k_hw), tuple(s_hw), padding)
