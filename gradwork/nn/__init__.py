@@ -73,4 +73,9 @@ from .layers import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from .layers import (  # volumes and adaptive pooling
+    AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D, AdaptiveMaxPooling3D, AveragePooling3D, Conv3D, Conv3DTranspose, Cropping3D,
+    GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, UpSampling3D, ZeroPadding3D,
+)
 from .parameter import Parameter

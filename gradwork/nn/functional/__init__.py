@@ -11,11 +11,16 @@ from .activations import (
     elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
 )
 from .attention import scaled_dot_product_attention
-from .conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv2d, separable_conv2d
+from .conv import (
+    conv1d, conv1d_transpose, conv2d, conv2d_transpose, conv3d, conv_transpose3d, depthwise_conv2d, separable_conv2d,
+)
 from .dropout import dropout
 from .linear import linear
 from .normalization import batch_norm, layer_norm
-from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .pooling import (
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d, adaptive_max_pool2d,
+    adaptive_max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d,
+)
 from .embedding import embedding
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, huber, huber_loss, kl_div, l1_loss, mae, mse,
@@ -26,6 +31,8 @@ from .class_losses import cross_entropy, nll_loss
 __all__ = [
     "avg_pool1d", "avg_pool2d", "batch_norm", "conv1d", "conv1d_transpose", "conv2d", "conv2d_transpose",
     "depthwise_conv2d", "max_pool1d", "max_pool2d", "separable_conv2d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "adaptive_max_pool3d", "avg_pool3d", "conv3d", "conv_transpose3d", "max_pool3d",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
     "embedding", "gelu",
     "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",

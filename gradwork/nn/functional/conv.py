@@ -10,6 +10,7 @@ int or a pair (1-D: an int). The old Keras spellings `x=`, `kernel=`, `strides=`
 from numpy.typing import ArrayLike
 
 from ...ops.nn import conv as kernels
+from ...ops.nn import conv3d as volumes
 from ...ops.nn import depthwise
 from ...tensor import Tensor
 from ._renamed import renamed
@@ -18,6 +19,7 @@ from ._windows import check_windows
 _OLD_NAMES = {"x": "input", "kernel": "weight", "strides": "stride", "dilation_rate": "dilation"}
 
 Size = int | tuple[int, int]
+Size3 = int | tuple[int, int, int]
 TensorLike = Tensor | ArrayLike
 
 
@@ -170,3 +172,62 @@ def separable_conv2d(input: TensorLike, depthwise_weight: TensorLike, pointwise_
     """
     check_windows("separable_conv2d", stride=stride, dilation=dilation)
     return depthwise.separable_conv2d(input, depthwise_weight, pointwise_weight, bias, stride, padding, dilation)
+
+
+@renamed(**_OLD_NAMES)
+def conv3d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: Size3 = 1,
+           padding: str = "valid", dilation: Size3 = 1, groups: int = 1) -> Tensor:
+    """3-D convolution of channels-last volumes, as `torch.nn.functional.conv3d` with channels last.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, D, H, W, C)
+    weight : Tensor or array_like, shape (kd, kh, kw, C/groups, F)
+    bias : Tensor or array_like, shape (F,), optional
+    stride, dilation : int or (int, int, int)
+    padding : "valid" or "same"
+    groups : int
+        Filter f sees only the channels of group f // (F/groups); C and F divisible by it.
+
+    Returns
+    -------
+    Tensor, shape (N, D_out, H_out, W_out, F)
+
+    Examples
+    --------
+    >>> F.conv3d(gw.zeros((1, 4, 5, 5, 2)), gw.zeros((3, 3, 3, 2, 8)), padding="same").shape
+    (1, 4, 5, 5, 8)
+    """
+    check_windows("conv3d", rank=3, stride=stride, dilation=dilation)
+    return volumes.conv3d(input, weight, bias, stride, padding, dilation, groups)
+
+
+@renamed(**_OLD_NAMES)
+def conv_transpose3d(input: TensorLike, weight: TensorLike, bias: TensorLike | None = None, stride: Size3 = 1,
+                     padding: str = "valid", output_padding: Size3 | None = None, groups: int = 1,
+                     dilation: Size3 = 1) -> Tensor:
+    """Transposed 3-D convolution, as `torch.nn.functional.conv_transpose3d` with channels last (and its
+    argument order): the adjoint of `conv3d` with the same weight; sizes as `conv2d_transpose`.
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (N, d, h, w, C)
+    weight : Tensor or array_like, shape (kd, kh, kw, F/groups, C)
+        Keras's layout: output channels before input channels.
+    bias : Tensor or array_like, shape (F,), optional
+    stride, dilation : int or (int, int, int)
+    padding : "valid" or "same"
+    output_padding : int or (int, int, int), optional
+    groups : int
+
+    Returns
+    -------
+    Tensor, shape (N, D, H, W, F)
+
+    Examples
+    --------
+    >>> F.conv_transpose3d(gw.zeros((1, 2, 3, 3, 4)), gw.zeros((3, 3, 3, 8, 4)), stride=2, padding="same").shape
+    (1, 4, 6, 6, 8)
+    """
+    check_windows("conv_transpose3d", rank=3, stride=stride, output_padding=output_padding, dilation=dilation)
+    return volumes.conv3d_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups)

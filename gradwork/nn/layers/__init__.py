@@ -9,6 +9,7 @@ from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
 )
+from .convolutional3d import Conv3D, Conv3DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
 from .dropout import Dropout, SpatialDropout2D
 from .embedding import Embedding
@@ -22,10 +23,16 @@ from .pooling import (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
     GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
 )
+from .pooling3d import (
+    AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D, AdaptiveMaxPooling3D, AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D,
+    MaxPooling3D,
+)
 from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
 from .reshaping import (
     Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 )
+from .reshaping3d import Cropping3D, UpSampling3D, ZeroPadding3D
 from .position import PositionEmbedding, SinePositionEncoding
 from .transformer import TransformerEncoder
 from .utility import ActivityRegularization, Identity, Lambda, Masking

@@ -11,12 +11,15 @@ from ...ops.shape_ops import pad
 from ..layer import Layer
 from . import _checks
 
-_LAYOUTS = {1: "(batch, steps, features)", 2: "(batch, height, width, channels)"}
+_LAYOUTS = {1: "(batch, steps, features)", 2: "(batch, height, width, channels)",
+            3: "(batch, depth, height, width, channels)"}
+_FORMS = {1: "an int or (left, right)", 2: "an int, (height, width) or ((top, bottom), (left, right))",
+          3: "an int, (depth, height, width) or ((front, back), (top, bottom), (left, right))"}
 
 
 def _amounts(cls, value, rank):
     """(before, after) per spatial axis from Keras's forms: an int for every side; for one axis a pair
-    (left, right); for two axes (symmetric_height, symmetric_width) or ((top, bottom), (left, right))."""
+    (left, right); for two or three axes one symmetric int per axis or one (before, after) pair per axis."""
     if isinstance(value, (int, np.integer)):
         pairs = ((value, value),) * rank
     elif rank == 1:
@@ -25,13 +28,12 @@ def _amounts(cls, value, rank):
         pairs = tuple((v, v) if isinstance(v, (int, np.integer)) else tuple(v) for v in value)
     if len(pairs) != rank or any(
             len(p) != 2 or not all(isinstance(n, (int, np.integer)) and n >= 0 for n in p) for p in pairs):
-        forms = "an int or (left, right)" if rank == 1 else "an int, (height, width) or ((top, bottom), (left, right))"
-        raise ValueError(f"{cls.__name__}: expected {forms} of non-negative integers, got {value!r}")
+        raise ValueError(f"{cls.__name__}: expected {_FORMS[rank]} of non-negative integers, got {value!r}")
     return tuple((int(a), int(b)) for a, b in pairs)
 
 
 def _amounts_config(pairs):
-    """The config form of `_amounts`: [left, right] for one axis, [[top, bottom], [left, right]] for two."""
+    """The config form of `_amounts`: [left, right] for one axis, [[top, bottom], [left, right]] for two (and so on)."""
     return list(pairs[0]) if len(pairs) == 1 else [list(p) for p in pairs]
 
 
@@ -195,8 +197,8 @@ class _UpSampling(_Spatial):
         super().__init__(**kwargs)
         size = (size,) * self.rank if isinstance(size, (int, np.integer)) else tuple(size)
         if len(size) != self.rank or not all(isinstance(s, (int, np.integer)) and s > 0 for s in size):
-            raise ValueError(f"{type(self).__name__}: size must be a positive integer"
-                             f"{' or a pair of them' if self.rank == 2 else ''}, got {size!r}")
+            several = {1: "", 2: " or a pair of them", 3: " or three of them"}[self.rank]
+            raise ValueError(f"{type(self).__name__}: size must be a positive integer{several}, got {size!r}")
         self.size = tuple(map(int, size))
 
     def call(self, inputs):

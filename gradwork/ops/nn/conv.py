@@ -307,7 +307,7 @@ def check_kernel(name: str, x: Tensor, kernel: Tensor, layout: str, channel_axis
     channels = (x.shape[-1] if whole else x.shape[-1] // groups) if x.ndim else "?"
     if (kernel.ndim != rank + 2 or x.ndim != rank + 2 or kernel.shape[channel_axis] != channels
             or x.shape[-1] % groups or kernel.shape[-1] % groups):
-        axes = "(N, H, W, C)" if rank == 2 else "(N, L, C)"
+        axes = {1: "(N, L, C)", 2: "(N, H, W, C)", 3: "(N, D, H, W, C)"}[rank]
         grouped = f" and groups={groups} (dividing the channels and the filters)" if groups != 1 else ""
         raise ValueError(
             f"{name}: input of shape {x.shape} {axes}{grouped} needs a kernel of shape "
@@ -315,11 +315,12 @@ def check_kernel(name: str, x: Tensor, kernel: Tensor, layout: str, channel_axis
         )
 
 
-def _images(name, x, kernel, layout, channel_axis, groups=1):
+def _images(name, x, kernel, layout, channel_axis, groups=1, rank=2):
+    """x and the kernel as tensors, checked by `check_kernel` for `rank` spatial axes and `groups`."""
     x, kernel = as_tensor(x), as_tensor(kernel)
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
-    check_kernel(name, x, kernel, layout, channel_axis, rank=2, groups=groups)
+    check_kernel(name, x, kernel, layout, channel_axis, rank=rank, groups=groups)
     return x, kernel
 
 

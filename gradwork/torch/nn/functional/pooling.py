@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ....ops.nn import pooling as kernels
+from ....ops.nn.adaptive_pooling import adaptive_windows as _adaptive_windows
 from ....tensor import Tensor as GwTensor
 from ...tensor import Tensor, wrap
 from ._layout import channels_first, channels_last, on_images, spatial, tensor_of
@@ -196,16 +197,6 @@ def _adaptive(function, rank, input, output_size, kind, return_indices):
             return _avg_pool(function, rank, input, kernel, kernel, 0, False, True, None)
         return _max_pool(function, rank, input, kernel, kernel, 0, 1, False, return_indices)
     return _gathered(x, rank, sizes, outs, kind, return_indices)
-
-
-def _adaptive_windows(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
-    """PyTorch's adaptive windows along one axis as a table: (index (out, k), real (out, k)), k the longest
-    window; a shorter window repeats its last index (no change to a maximum), marked not real."""
-    starts = np.arange(out) * size // out
-    ends = -(-(np.arange(out) + 1) * size // out)  # ceil
-    steps = np.arange((ends - starts).max())
-    index = starts[:, None] + steps
-    return np.minimum(index, ends[:, None] - 1), index < ends[:, None]
 
 
 def _gathered(x, rank, sizes, outs, kind, return_indices):
