@@ -71,5 +71,14 @@ from .layers import (
     UpSampling2D,
     ZeroPadding1D,
     ZeroPadding2D,
+    EinsumDense,
+    GaussianDropout,
+    GaussianNoise,
+    GroupNormalization,
+    PReLU,
+    RMSNormalization,
+    SpectralNormalization,
+    UnitNormalization,
+    Wrapper,
 )
 from .parameter import Parameter

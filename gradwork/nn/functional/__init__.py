@@ -8,13 +8,13 @@ function checks its arguments and makes one call into a kernel; where a name cha
 Keras spelling (`strides`, `pool_size`, `dilation_rate`, `axis`, ...) the old keyword still works.
 """
 from .activations import (
-    elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
+    elu, gelu, leaky_relu, log_softmax, prelu, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
 )
 from .attention import scaled_dot_product_attention
 from .conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose, depthwise_conv2d, separable_conv2d
 from .dropout import dropout
 from .linear import linear
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, group_norm, layer_norm, normalize, rms_norm
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .embedding import embedding
 from .losses import (
@@ -27,8 +27,9 @@ __all__ = [
     "avg_pool1d", "avg_pool2d", "batch_norm", "conv1d", "conv1d_transpose", "conv2d", "conv2d_transpose",
     "depthwise_conv2d", "max_pool1d", "max_pool2d", "separable_conv2d",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
-    "embedding", "gelu",
+    "embedding", "gelu", "group_norm",
     "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",
-    "mse_loss", "nll_loss", "relu", "scaled_dot_product_attention", "selu", "sigmoid", "silu", "softmax",
+    "mse_loss", "nll_loss", "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu",
+    "sigmoid", "silu", "softmax",
     "smooth_l1_loss", "soft_margin_loss", "softplus", "step", "swish", "tanh",
 ]
