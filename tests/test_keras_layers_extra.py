@@ -249,3 +249,15 @@ def test_noise_configs_round_trip():
         config = json.loads(json.dumps(layer.get_config()))
         assert type(layer).from_config(config).get_config() == config
         assert gw.registry.get_registered_class(type(layer).__name__) is type(layer)
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    from gradwork.nn.functional import activations
+    from gradwork.nn.layers import activation, einsum_dense, noise
+    from gradwork.ops import einsum
+    for module, count in ((einsum, 2), (einsum_dense, 3), (noise, 2), (activation, 3), (activations, 3)):
+        result = doctest.testmod(module, extraglobs={"gw": gw, "np": np, "F": F},
+                                 optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert (result.attempted, result.failed) == (count, 0), module.__name__

@@ -190,7 +190,7 @@ def normalize(input: Tensor | ArrayLike, p: float = 2.0, dim: int | tuple[int, .
     Examples
     --------
     >>> F.normalize(gw.tensor([[3.0, 4.0]])).tolist()
-    [[0.6, 0.8]]
+    [[0.600..., 0.800...]]
     """
     if p != 2:
         raise ValueError(f"normalize: only p=2 (the Euclidean norm) is supported, got p={p!r}")

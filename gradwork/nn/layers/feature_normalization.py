@@ -36,6 +36,10 @@ def _checked(layer, inputs, axes, sizes):
     if inputs.ndim != layer.ndim or tuple(inputs.shape[a] for a in axes) != sizes:
         raise ValueError(f"{layer.name}: built for inputs with {layer.ndim} axes and sizes {sizes} on axes "
                          f"{axes}, got shape {inputs.shape}")
+    return _float(layer, inputs)
+
+
+def _float(layer, inputs):
     return inputs if inputs.dtype.kind == "f" else inputs.astype(layer.dtype)
 
 
@@ -52,7 +56,7 @@ class RMSNormalization(Layer):
 
     Input shape
     -----------
-    Any, with the built sizes on `axis`.
+    Any, with the built sizes on `axis` (the number of axes may differ from the first call's, as Keras).
 
     Output shape
     ------------
@@ -70,12 +74,14 @@ class RMSNormalization(Layer):
         self.epsilon = _checks.in_range(self, "epsilon", epsilon, POSITIVE)
 
     def build(self, input_shape):
-        self.axes, self.ndim = _axes(self, input_shape), len(input_shape)
-        self.scale = self.add_weight("scale", tuple(input_shape[a] for a in self.axes), "ones")
+        self.scale = self.add_weight("scale", tuple(input_shape[a] for a in _axes(self, input_shape)), "ones")
 
     def call(self, inputs):
-        inputs = _checked(self, inputs, self.axes, self.scale.shape)
-        return norms.rms_norm(inputs, self.axes, self.scale, self.epsilon)
+        axes = _axes(self, inputs.shape)  # as Keras, any rank with the built sizes on `axis`
+        if tuple(inputs.shape[a] for a in axes) != self.scale.shape:
+            raise ValueError(f"{self.name}: built for inputs with sizes {self.scale.shape} on axis {self.axis}, got "
+                             f"shape {inputs.shape}")
+        return norms.rms_norm(_float(self, inputs), axes, self.scale, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
@@ -113,7 +119,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         axes = _axes(self, inputs.shape)
-        return norms.l2_normalize(inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype), axes, 1e-6)
+        return norms.l2_normalize(_float(self, inputs), axes, 1e-6)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
