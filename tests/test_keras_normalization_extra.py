@@ -138,8 +138,9 @@ def test_functional_group_norm_matches_torch(shape, groups, dtype):
 def test_functional_normalize_and_unit_normalization_match_torch(dtype):
     x = np.random.default_rng(2).standard_normal((3, 4, 5))
     x[0, 0] = 0.0                                                    # a zero vector: divided by eps
-    compare_with_torch(lambda a: F.normalize(a), lambda a: torch.nn.functional.normalize(a, dim=-1), [x], dtype,
-                       "normalize")
+    for p in (2.0, 1.0, 3.0):
+        compare_with_torch(lambda a: F.normalize(a, p), lambda a: torch.nn.functional.normalize(a, p, dim=-1), [x],
+                           dtype, f"normalize p={p}")
     compare_with_torch(lambda a: nn.UnitNormalization(axis=1, dtype=dtype)(a),
                        lambda a: torch.nn.functional.normalize(a, dim=1, eps=1e-6), [x], dtype, "UnitNormalization")
 
@@ -158,8 +159,9 @@ def test_rms_normalization_layer_matches_torch_with_its_scale():
     (lambda x, w: F.rms_norm(x, (3, 4), w, eps=1e-5), [(2, 3, 4), (3, 4)]),
     (lambda x, w, b: F.group_norm(x, 2, w, b, eps=1e-3), [(2, 3, 4), (4,), (4,)]),
     (lambda x: F.normalize(x, dim=(0, 1)), [(2, 3, 4)]),
+    (lambda x: F.normalize(x, p=3.0, dim=0), [(2, 3, 4)]),
     (lambda x: F.normalize(x * 1e-14), [(2, 3)]),                    # below eps: x / eps
-], ids=["rms_norm", "group_norm", "normalize", "normalize_tiny"])
+], ids=["rms_norm", "group_norm", "normalize", "normalize_p3", "normalize_tiny"])
 def test_gradcheck_first_and_second_order(fn, shapes):
     rng = np.random.default_rng(4)
     inputs = [gw.tensor(rng.standard_normal(s), requires_grad=True, dtype="float64") for s in shapes]
@@ -299,7 +301,7 @@ def test_calls_with_other_sizes_raise():
     (lambda: F.group_norm(np.ones((2, 6)), 3, np.ones(5)), r"weight must have shape \(6,\)"),
     (lambda: F.rms_norm(np.ones((2, 6)), 5), "must be the last axes"),
     (lambda: F.rms_norm(np.ones((2, 6)), 6, np.ones(5)), r"weight must have shape \(6,\)"),
-    (lambda: F.normalize(np.ones((2, 6)), p=1), "only p=2"),
+    (lambda: F.normalize(np.ones((2, 6)), p=0), "p and eps must be > 0"),
     (lambda: F.normalize(np.ones((2, 6)), dim=2), "dim 2 does not fit"),
 ])
 def test_functional_errors(fn, match):

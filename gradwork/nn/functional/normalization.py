@@ -172,31 +172,30 @@ def group_norm(input: Tensor | ArrayLike, num_groups: int, weight: Tensor | Arra
 
 def normalize(input: Tensor | ArrayLike, p: float = 2.0, dim: int | tuple[int, ...] = -1,
               eps: float = 1e-12) -> Tensor:
-    """x / max(||x||_2, eps) along `dim`, as `torch.nn.functional.normalize` (whose default dim is 1;
-    here the features are last).
+    """x / max(||x||_p, eps) along `dim`, as `torch.nn.functional.normalize` (whose default dim is 1;
+    here the features are last). A vector with a norm below eps is divided by eps.
 
     Parameters
     ----------
     input : Tensor or array_like, any shape
-    p : float
-        Only 2 (the Euclidean norm).
+    p : float > 0
     dim : int or tuple of int
-    eps : float
+    eps : float > 0
 
     Returns
     -------
-    Tensor, same shape as input; unit norm along `dim` where the norm exceeds eps
+    Tensor, same shape as input; unit p-norm along `dim` where the norm exceeds eps
 
     Examples
     --------
     >>> F.normalize(gw.tensor([[3.0, 4.0]])).tolist()
     [[0.600..., 0.800...]]
     """
-    if p != 2:
-        raise ValueError(f"normalize: only p=2 (the Euclidean norm) is supported, got p={p!r}")
+    if not (p > 0 and eps > 0):
+        raise ValueError(f"normalize: p and eps must be > 0, got p={p!r}, eps={eps!r}")
     x = as_tensor(input)
     try:
         axes = normalize_axes(dim, x.ndim)
     except (ValueError, IndexError) as err:
         raise ValueError(f"normalize: dim {dim} does not fit an input of shape {x.shape}") from err
-    return norms.l2_normalize(x, axes, eps)
+    return norms.normalize(x, p, axes, eps)

@@ -119,7 +119,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         axes = _axes(self, inputs.shape)
-        return norms.l2_normalize(_float(self, inputs), axes, 1e-6)
+        return norms.normalize(_float(self, inputs), 2, axes, 1e-6)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

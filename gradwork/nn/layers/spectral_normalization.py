@@ -5,7 +5,7 @@ import numpy as np
 
 from ...autograd.grad_mode import no_grad
 from ...initializers import TruncatedNormal
-from ...ops.nn.norms import l2_normalize
+from ...ops.nn.norms import normalize
 from ...tensor_data import increment_version
 from ..layer import Layer
 from . import _checks
@@ -15,7 +15,7 @@ _EPSILON = 1e-7  # the smallest norm a power-iteration vector is divided by (Ker
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
-    return l2_normalize(vector, None, _EPSILON).data
+    return normalize(vector, 2, None, _EPSILON).data
 
 
 class SpectralNormalization(Wrapper):

@@ -1,5 +1,6 @@
-"""RMS, group and L2 normalization, composed from differentiable operations (so every order of
-derivative comes for free): group normalization is the layer-norm kernel on a grouped view."""
+"""RMS and group normalization and p-norm normalization, composed from differentiable operations (so
+every order of derivative comes for free): group normalization is the layer-norm kernel on a grouped
+view."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from numpy.typing import ArrayLike
 
 from ...tensor import Tensor, as_tensor
-from ..elementwise import maximum
+from ..elementwise import where
 from .layer_norm import layer_norm
 
 
@@ -71,15 +72,18 @@ def group_norm(x: Tensor | ArrayLike, groups: int, axis: int, weight: Tensor | A
     return out
 
 
-def l2_normalize(x: Tensor | ArrayLike, axes: Sequence[int] | None, eps: float) -> Tensor:
-    """x / max(||x||_2, eps), the norm taken over `axes` (None: all of them), computed as
-    x / sqrt(max(sum(x^2), eps^2)) so that a zero vector has a finite gradient (x / eps).
+def normalize(x: Tensor | ArrayLike, p: float, axes: Sequence[int] | None, eps: float) -> Tensor:
+    """x / max(||x||_p, eps), the p-norm taken over `axes` (None: all of them).
+
+    Where the norm is at most eps (a zero vector) the norm is not taken: x is divided by eps, so the
+    gradient stays finite there (eps^-1), as PyTorch's.
 
     Parameters
     ----------
     x : Tensor or array_like, any shape
+    p : float > 0
     axes : sequence of int or None
-    eps : float
+    eps : float > 0
         The smallest norm divided by.
 
     Returns
@@ -87,5 +91,8 @@ def l2_normalize(x: Tensor | ArrayLike, axes: Sequence[int] | None, eps: float) 
     Tensor, same shape as x
     """
     x = as_tensor(x)
-    squares = (x * x).sum(axis=None if axes is None else tuple(axes), keepdims=True)
-    return x * maximum(squares, eps * eps) ** -0.5
+    powered = x * x if p == 2 else abs(x) ** p
+    total = powered.sum(axis=None if axes is None else tuple(axes), keepdims=True)
+    large = total.data > eps ** p
+    norm = where(large, total, 1.0) ** (1.0 / p)
+    return x / where(large, norm, eps)
