@@ -82,3 +82,13 @@ def test_the_gradient_of_a_broadcast_operand_is_summed_back():
 def test_malformed_equations_raise(equation, shapes, match):
     with pytest.raises(ValueError, match=match):
         gw.einsum(equation, *[gw.ones(s) for s in shapes])
+
+
+def test_the_torch_facade_has_einsum():
+    import gradwork.torch as gtorch
+    arrays = _arrays([(2, 3), (3, 4)], 3)
+    a, b = (gtorch.tensor(x, requires_grad=True) for x in arrays)
+    out = gtorch.einsum("ij,jk->ik", [a, b])
+    out.sum().backward()
+    np.testing.assert_allclose(out.detach().numpy(), arrays[0] @ arrays[1], rtol=1e-12)
+    np.testing.assert_allclose(a.grad.numpy(), np.ones((2, 4)) @ arrays[1].T, rtol=1e-12)

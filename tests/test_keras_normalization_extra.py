@@ -139,8 +139,8 @@ def test_functional_normalize_and_unit_normalization_match_torch(dtype):
     x = np.random.default_rng(2).standard_normal((3, 4, 5))
     x[0, 0] = 0.0                                                    # a zero vector: divided by eps
     for p in (2.0, 1.0, 3.0):
-        compare_with_torch(lambda a: F.normalize(a, p), lambda a: torch.nn.functional.normalize(a, p, dim=-1), [x],
-                           dtype, f"normalize p={p}")
+        compare_with_torch(lambda a, p=p: F.normalize(a, p),
+                           lambda a, p=p: torch.nn.functional.normalize(a, p, dim=-1), [x], dtype, f"normalize p={p}")
     compare_with_torch(lambda a: nn.UnitNormalization(axis=1, dtype=dtype)(a),
                        lambda a: torch.nn.functional.normalize(a, dim=1, eps=1e-6), [x], dtype, "UnitNormalization")
 
