@@ -335,3 +335,4 @@ def test_docstring_examples_hold():
         result = doctest.testmod(module, extraglobs={"gw": gw, "np": np, "F": F},
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert (result.attempted, result.failed) == (count, 0), module.__name__
+

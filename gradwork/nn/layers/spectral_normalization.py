@@ -8,6 +8,7 @@ from ...initializers import TruncatedNormal
 from ...ops.nn.norms import normalize
 from ...tensor_data import increment_version
 from ..layer import Layer
+from ..parameter import Parameter
 from . import _checks
 from .wrappers import Wrapper
 
@@ -68,8 +69,8 @@ class SpectralNormalization(Wrapper):
     def kernel_weight(self):
         """The wrapped layer's `kernel`, else its `embeddings`; a ValueError if it has neither."""
         for name in ("kernel", "embeddings"):
-            weight = self.layer._params.get(name)
-            if weight is not None:
+            weight = getattr(self.layer, name, None)
+            if isinstance(weight, Parameter):
                 return weight
         raise ValueError(f"{self.name}: the wrapped {type(self.layer).__name__} has no 'kernel' nor 'embeddings' "
                          "weight to normalize")
