@@ -11,6 +11,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conv_oracles import compare_with_torch, layer_vs_torch
 from layer_harness import LayerCase, LayerHarness
 
@@ -261,3 +263,38 @@ def test_docstring_examples_hold():
         result = doctest.testmod(module, extraglobs={"gw": gw, "np": np, "F": F},
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert (result.attempted, result.failed) == (count, 0), module.__name__
+
+
+FUZZ_LAYERS = {
+    "einsum_dense": (lambda: nn.EinsumDense("abc,cd->abd", (None, 3), bias_axes="d"), (2, 3, 4)),
+    "einsum_dense_ellipsis": (lambda: nn.EinsumDense("...x,xy->...y", 3, bias_axes="y"), (2, 3)),
+    "prelu": (lambda: nn.PReLU(shared_axes=[1]), (2, 3, 4)),
+    "gaussian_noise": (lambda: nn.GaussianNoise(0.1), (2, 3)),
+    "gaussian_dropout": (lambda: nn.GaussianDropout(0.1, seed=1), (2, 3)),
+    "rms_norm": (lambda: nn.RMSNormalization(), (2, 3)),
+    "unit_norm": (lambda: nn.UnitNormalization(), (2, 3)),
+    "group_norm": (lambda: nn.GroupNormalization(2), (2, 4)),
+    "spectral_norm": (lambda: nn.SpectralNormalization(nn.Dense(3)), (2, 3)),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.sampled_from(sorted(FUZZ_LAYERS)),
+       shape=st.lists(st.integers(0, 5), min_size=0, max_size=5).map(tuple),
+       dtype=st.sampled_from([np.float32, np.float64, np.int64, np.bool_, np.complex64, np.str_, object]),
+       built_first=st.booleans(), training=st.booleans())
+def test_fuzz_any_shape_and_dtype_gives_a_result_or_a_clean_error(name, shape, dtype, built_first, training):
+    """As tests/test_silent_failures.py's fuzz: a result, or a ValueError/TypeError naming the problem after
+    which the build state and the weights are as before."""
+    make, good = FUZZ_LAYERS[name]
+    layer = make()
+    if built_first:
+        layer(np.ones(good, np.float32))
+    weights, built = [w.copy() for w in layer.get_weights()], layer.built
+    values = np.ones(shape).astype(dtype) if dtype not in (np.str_, object) else np.full(shape, "x", dtype=dtype)
+    try:
+        layer(values, training=training)
+    except (ValueError, TypeError) as err:
+        assert str(err)
+        assert layer.built == built
+        assert all(np.array_equal(a, b) for a, b in zip(weights, layer.get_weights()))

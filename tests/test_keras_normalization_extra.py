@@ -336,3 +336,10 @@ def test_docstring_examples_hold():
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert (result.attempted, result.failed) == (count, 0), module.__name__
 
+
+
+@pytest.mark.parametrize("layer", [nn.RMSNormalization(), nn.UnitNormalization(), nn.GroupNormalization(1)],
+                         ids=["rms", "unit", "group"])
+def test_complex_inputs_are_refused_not_cast(layer):
+    with pytest.raises(TypeError, match="expected real numbers, got inputs of dtype complex64"):
+        layer(np.ones((2, 4), np.complex64))

@@ -40,7 +40,12 @@ def _checked(layer, inputs, axes, sizes):
 
 
 def _float(layer, inputs):
-    return inputs if inputs.dtype.kind == "f" else inputs.astype(layer.dtype)
+    """Float `inputs` as they are, integers and booleans cast to the layer's dtype; a TypeError otherwise."""
+    if inputs.dtype.kind == "f":
+        return inputs
+    if inputs.dtype.kind not in "iub":
+        raise TypeError(f"{layer.name}: expected real numbers, got inputs of dtype {inputs.dtype}")
+    return inputs.astype(layer.dtype)
 
 
 class RMSNormalization(Layer):
