@@ -16,6 +16,7 @@ from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_
 from .autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_gradient
 from .autograd.function import Function
 from .ops.arithmetic import matmul
+from .ops.einsum import einsum
 from .ops.elementwise import abs, clip, erf, exp, log, maximum, minimum, sigmoid, sqrt, tanh, where
 from .ops.reduction import logsumexp, max, mean, min, std, sum, var
 from .ops.shape_ops import (

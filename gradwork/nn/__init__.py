@@ -72,6 +72,15 @@ from .layers import (
     UpSampling2D,
     ZeroPadding1D,
     ZeroPadding2D,
+    EinsumDense,
+    GaussianDropout,
+    GaussianNoise,
+    GroupNormalization,
+    PReLU,
+    RMSNormalization,
+    SpectralNormalization,
+    UnitNormalization,
+    Wrapper,
 )
 from .layers import (  # volumes and adaptive pooling
     AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,

@@ -30,11 +30,11 @@ from .dtypes import (
 )
 from .functions import (  # noqa: F401 (made by name in functions.py)
     abs, add, all, allclose, amax, amin, any, argmax, argmin, bmm, cat, chunk, clamp, clip, clone, concat,
-    concatenate, detach, div, divide, eq, equal, exp, flatten, gather, ge, gt, index_select, is_floating_point,
-    is_tensor, le, log, log_softmax, logsumexp, lt, masked_fill, matmul, max, maximum, mean, min, minimum, mm,
-    mul, multiply, narrow, ne, neg, norm, numel, permute, pow, prod, relu, repeat, reshape, rsqrt, sigmoid, sign,
-    softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, swapdims, t, tanh,
-    transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
+    concatenate, detach, div, divide, einsum, eq, equal, exp, flatten, gather, ge, gt, index_select,
+    is_floating_point, is_tensor, le, log, log_softmax, logsumexp, lt, masked_fill, matmul, max, maximum, mean,
+    min, minimum, mm, mul, multiply, narrow, ne, neg, norm, numel, permute, pow, prod, relu, repeat, reshape,
+    rsqrt, sigmoid, sign, softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes,
+    swapdims, t, tanh, transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
 )
 from .serialization import load, save
 from .tensor import Size, Tensor

@@ -11,6 +11,7 @@ import builtins
 import numpy as np
 
 from ..ops import elementwise, shape_ops
+from ..ops.einsum import einsum as gw_einsum
 from ..tensor import Tensor as GwTensor
 from ._core import TensorCore, normalize_dim, promote, unwrap
 from .tensor import Tensor, as_facade, wrap
@@ -57,6 +58,13 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
 
 concat = concatenate = cat
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Einstein summation of the operands (or of one list of them), as `torch.einsum`: see `gw.einsum`."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    return wrap(gw_einsum(equation, *_tensors(operands, "einsum")))
 
 
 def stack(tensors, dim: int = 0) -> Tensor:

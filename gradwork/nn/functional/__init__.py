@@ -8,7 +8,7 @@ function checks its arguments and makes one call into a kernel; where a name cha
 Keras spelling (`strides`, `pool_size`, `dilation_rate`, `axis`, ...) the old keyword still works.
 """
 from .activations import (
-    elu, gelu, leaky_relu, log_softmax, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
+    elu, gelu, leaky_relu, log_softmax, prelu, relu, selu, sigmoid, silu, softmax, softplus, step, swish, tanh,
 )
 from .attention import scaled_dot_product_attention
 from .conv import (
@@ -16,7 +16,7 @@ from .conv import (
 )
 from .dropout import dropout
 from .linear import linear
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, group_norm, layer_norm, normalize, rms_norm
 from .pooling import (
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d, adaptive_max_pool2d,
     adaptive_max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d,
@@ -34,8 +34,9 @@ __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "adaptive_max_pool3d", "avg_pool3d", "conv3d", "conv_transpose3d", "max_pool3d",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
-    "embedding", "gelu",
+    "embedding", "gelu", "group_norm",
     "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",
-    "mse_loss", "nll_loss", "relu", "scaled_dot_product_attention", "selu", "sigmoid", "silu", "softmax",
+    "mse_loss", "nll_loss", "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu",
+    "sigmoid", "silu", "softmax",
     "smooth_l1_loss", "soft_margin_loss", "softplus", "step", "swish", "tanh",
 ]

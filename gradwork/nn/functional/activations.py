@@ -11,7 +11,7 @@ from ... import activations as keras_activations
 from ...ops.nn import activations as K
 from ...ops.nn import softmax as S
 from ...ops.nn.activations import step
-from ...tensor import Tensor
+from ...tensor import Tensor, as_tensor
 from ._renamed import renamed
 
 
@@ -160,3 +160,29 @@ keras_activations.register_equivalents(relu, sigmoid, tanh, selu, silu, softplus
 
 __all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "selu", "sigmoid", "silu", "softmax", "softplus",
            "step", "swish", "tanh"]
+
+
+def prelu(input: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
+    """x where x > 0, else weight * x, as `torch.nn.functional.prelu` but with the channels LAST: weight
+    has one slope, or one per channel (the last axis).
+
+    Parameters
+    ----------
+    input : Tensor or array_like, shape (..., C)
+    weight : Tensor or array_like, shape (1,) or (C,)
+
+    Returns
+    -------
+    Tensor, same shape as input
+
+    Examples
+    --------
+    >>> F.prelu(gw.tensor([-2.0, 3.0]), gw.tensor([0.25])).tolist()
+    [-0.5, 3.0]
+    """
+    x, w = as_tensor(input), as_tensor(weight)
+    channels = x.shape[-1] if x.ndim else 1
+    if w.ndim != 1 or w.shape[0] not in (1, channels):
+        raise ValueError(f"prelu: weight must have shape (1,) or ({channels},) (one slope per channel, the "
+                         f"last axis), got {w.shape}")
+    return K.prelu(x, w)

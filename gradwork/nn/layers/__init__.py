@@ -3,7 +3,7 @@
 Every layer also takes `Layer`'s keyword arguments (name, trainable, dtype, input_shape); each class
 docstring lists its own arguments and its input and output shapes.
 """
-from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
 from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import (
@@ -12,13 +12,17 @@ from .convolutional import (
 from .convolutional3d import Conv3D, Conv3DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
 from .dropout import Dropout, SpatialDropout2D
+from .einsum_dense import EinsumDense
+from .feature_normalization import GroupNormalization, RMSNormalization, UnitNormalization
 from .embedding import Embedding
 from .layer_normalization import LayerNormalization
+from .noise import GaussianDropout, GaussianNoise
 from .merging import (
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
     minimum, multiply, subtract,
 )
 from .normalization import BatchNormalization
+from .spectral_normalization import SpectralNormalization
 from .pooling import (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
     GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
@@ -36,4 +40,4 @@ from .reshaping3d import Cropping3D, UpSampling3D, ZeroPadding3D
 from .position import PositionEmbedding, SinePositionEncoding
 from .transformer import TransformerEncoder
 from .utility import ActivityRegularization, Identity, Lambda, Masking
-from .wrappers import Bidirectional, TimeDistributed
+from .wrappers import Bidirectional, TimeDistributed, Wrapper

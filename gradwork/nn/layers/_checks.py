@@ -36,3 +36,10 @@ def in_range(layer, name, value, expected: Range):
                 f"{float(expected.high)}{')' if expected.high_open else ']'}")
         raise ValueError(f"{type(layer).__name__}: {name} must be a finite number in {span}, got {_shown(value)!r}")
     return float(value)
+
+
+def seed(layer, value):
+    """`value` as an int, or None; a TypeError naming `layer`'s class for anything else."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
+        raise TypeError(f"{type(layer).__name__}: seed must be an int or None, got {value!r}")
+    return None if value is None else int(value)

@@ -1,4 +1,5 @@
-"""Activation layers with options: ReLU, LeakyReLU, ELU, Softmax (Keras names and defaults).
+"""Activation layers with options: ReLU, LeakyReLU, ELU, Softmax, and PReLU with learned slopes (Keras
+names and defaults).
 
 Each layer is its options plus one call into `gradwork.activations`, so a layer and the function of
 the same name cannot disagree (`nn.ReLU(threshold=1)` is `gw.activations.relu(x, threshold=1)`).
@@ -7,6 +8,8 @@ the same name cannot disagree (`nn.ReLU(threshold=1)` is `gw.activations.relu(x,
 from typing import Any, Callable
 
 from ... import activations
+from ...ops.nn.activations import prelu
+from ...registry import serialize_object
 from ...tensor import Tensor
 from ..layer import Layer
 
@@ -141,3 +144,66 @@ class Softmax(_ActivationLayer):
 
     def __init__(self, axis: int = -1, **kwargs: Any) -> None:
         super().__init__({"axis": axis}, **kwargs)
+
+
+class PReLU(Layer):
+    """Parametric ReLU: x for x > 0, else alpha * x, with the slopes alpha learned
+    (`torch.nn.functional.prelu`).
+
+    alpha has the input's shape without the batch axis, except size 1 on `shared_axes` (shared_axes=[1, 2]
+    gives one slope per channel of (batch, height, width, channels) images).
+
+    Parameters
+    ----------
+    alpha_initializer : str or callable, default "zeros"
+    alpha_regularizer : str or callable, optional
+    shared_axes : int or list of int, optional
+        Axes (counting the batch axis as 0) along which the slopes are shared.
+    **kwargs : `Layer`'s arguments
+
+    Input shape
+    -----------
+    (batch, ...), the built sizes on the axes that are not shared.
+
+    Output shape
+    ------------
+    Same as the input.
+
+    Examples
+    --------
+    >>> layer = gw.nn.PReLU(alpha_initializer=gw.initializers.Constant(0.25), shared_axes=[1])
+    >>> layer(np.array([[[-2.0, 3.0]]])).tolist(), layer.alpha.shape
+    ([[[-0.5, 3.0]]], (1, 2))
+    """
+
+    supports_masking = True
+
+    def __init__(self, alpha_initializer: str | Callable = "zeros", alpha_regularizer: str | Callable | None = None,
+                 shared_axes: int | list[int] | None = None, **kwargs: Any) -> None:
+        if shared_axes is not None:
+            shared_axes = list(shared_axes) if isinstance(shared_axes, (list, tuple)) else [shared_axes]
+            if not all(isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in shared_axes):
+                raise ValueError(f"PReLU: shared_axes must be axes >= 1 (0 is the batch axis), got {shared_axes!r}")
+        super().__init__(**kwargs)
+        self.alpha_initializer, self.alpha_regularizer = alpha_initializer, alpha_regularizer
+        self.shared_axes = shared_axes
+
+    def build(self, input_shape):
+        shared = self.shared_axes or []
+        if len(input_shape) < 2 or any(a >= len(input_shape) for a in shared):
+            raise ValueError(f"{self.name}: shared_axes {shared} do not fit inputs of shape {tuple(input_shape)} "
+                             "(a batch axis and at least one more)")
+        shape = tuple(1 if i in shared else n for i, n in enumerate(input_shape) if i > 0)
+        self.alpha = self.add_weight("alpha", shape, self.alpha_initializer, self.alpha_regularizer)
+
+    def call(self, inputs):
+        shared = self.shared_axes or []
+        if inputs.ndim != self.alpha.ndim + 1 or any(
+                a != n and i + 1 not in shared for i, (a, n) in enumerate(zip(self.alpha.shape, inputs.shape[1:]))):
+            raise ValueError(f"{self.name}: built for inputs (batch, *{self.alpha.shape}) (1: shared), got shape "
+                             f"{inputs.shape}")
+        return prelu(inputs, self.alpha)
+
+    def get_config(self):
+        return {**super().get_config(), "alpha_initializer": serialize_object(self.alpha_initializer),
+                "alpha_regularizer": serialize_object(self.alpha_regularizer), "shared_axes": self.shared_axes}

@@ -20,6 +20,7 @@ from ...ops.shape_ops import pad
 from ...random import OwnGenerator
 from ...tensor import Tensor
 from ..layer import Layer
+from . import _checks
 
 
 class _RandomImageLayer(OwnGenerator, Layer):
@@ -27,9 +28,7 @@ class _RandomImageLayer(OwnGenerator, Layer):
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"{type(self).__name__}: seed must be an int or None, got {seed!r}")
-        self.seed = None if seed is None else int(seed)
+        self.seed = _checks.seed(self, seed)
         self._rng = None if seed is None else np.random.default_rng(self.seed)  # None: gradwork's generator
 
     def call(self, inputs, training=None):

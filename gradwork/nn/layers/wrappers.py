@@ -1,4 +1,5 @@
-"""Layers that wrap another layer: Bidirectional (an RNN both ways) and TimeDistributed (per time step)."""
+"""Layers that wrap another layer: the `Wrapper` base, Bidirectional (an RNN both ways) and TimeDistributed
+(per time step)."""
 
 from typing import Any
 
@@ -18,6 +19,31 @@ def _rebuilt(layer, name, **changes):
 
 def _strip(name, prefix):
     return name[len(prefix):] if name.startswith(prefix) else name
+
+
+class Wrapper(Layer):
+    """Base of the layers that wrap one other layer (Keras's `Wrapper`): it holds it as `layer` (so its
+    weights are the wrapper's) and saves it inside its own config. A subclass writes `call`.
+
+    Parameters
+    ----------
+    layer : Layer
+    **kwargs : `Layer`'s arguments
+    """
+
+    def __init__(self, layer: Layer, **kwargs: Any) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{type(self).__name__}: expected a Layer, got {layer!r}")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def get_config(self):
+        return {**super().get_config(), "layer": serialize(self.layer)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(deserialize(config.pop("layer")), **config)
 
 
 class Bidirectional(Layer):
@@ -135,7 +161,7 @@ class Bidirectional(Layer):
         return cls(layer, backward_layer=None if backward is None else deserialize(backward), **config)
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Apply `layer` to every time step, by folding time into the batch axis (one call of `layer` on
     batch*time samples, weights shared by all steps).
 
@@ -163,12 +189,6 @@ class TimeDistributed(Layer):
 
     supports_masking = True
 
-    def __init__(self, layer: Layer, **kwargs: Any) -> None:
-        if not isinstance(layer, Layer):
-            raise TypeError(f"TimeDistributed: expected a Layer, got {layer!r}")
-        super().__init__(**kwargs)
-        self.layer = layer
-
     def call(self, inputs, training=None):
         if inputs.ndim < 3:
             raise ValueError(
@@ -178,11 +198,3 @@ class TimeDistributed(Layer):
         batch, steps = inputs.shape[:2]
         out = self.layer(inputs.reshape((batch * steps,) + inputs.shape[2:]), training=training)
         return out.reshape((batch, steps) + out.shape[1:])
-
-    def get_config(self):
-        return {**super().get_config(), "layer": serialize(self.layer)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        return cls(deserialize(config.pop("layer")), **config)

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from ...autograd.function import Function, apply_in_backward
 from ...tensor import Tensor, as_tensor, get_default_dtype
-from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where, sigmoid, tanh  # noqa: F401 (sigmoid, tanh: kernels here)
+from ..elementwise import Erf, ReLU, Sigmoid, Tanh, Where, sigmoid, tanh, where  # noqa: F401 (sigmoid, tanh: kernels here)
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
@@ -50,6 +50,13 @@ class _LeakyReLU(Function):
 def leaky_relu(x: Tensor | ArrayLike, negative_slope: float) -> Tensor:
     """x where x > 0, else negative_slope * x (PyTorch's default slope is 0.01, Keras's 0.3)."""
     return _LeakyReLU(negative_slope)(x)
+
+
+def prelu(x: Tensor | ArrayLike, weight: Tensor | ArrayLike) -> Tensor:
+    """x where x > 0, else weight * x: a leaky ReLU whose slopes `weight` (broadcast against x) are
+    learned; the gradient at x == 0 is the slope's side (as PyTorch)."""
+    x = as_tensor(x)
+    return where(x.data > 0, x, weight * x)
 
 
 class _ELU(Function):

@@ -1,6 +1,9 @@
-"""Inverted dropout: zero elements at random and scale the rest, so inference needs no rescaling."""
+"""Inverted dropout (zero elements at random and scale the rest, so inference needs no rescaling) and
+the Gaussian noises: additive, and multiplicative with dropout's variance."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -72,3 +75,42 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
             raise ValueError(f"dropout: noise_shape {noise_shape} must have the input's {x.ndim} axes, each "
                              f"1 or the input's size; the input has shape {x.shape}")
     return _Dropout(rate, noise_shape)(x)
+
+
+def gaussian_noise(x: Tensor | ArrayLike, stddev: float, generator: np.random.Generator | None = None) -> Tensor:
+    """x plus independent normal noise of mean 0 and standard deviation `stddev`; always applied.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    stddev : float >= 0
+    generator : numpy Generator, optional
+        Default: gradwork's (`gw.random.seed`).
+
+    Returns
+    -------
+    Tensor, same shape as x; the gradient passes unchanged.
+    """
+    x = as_tensor(x)
+    noise = (generator or get_generator()).normal(0.0, stddev, x.shape)
+    return x + noise.astype(x.dtype)
+
+
+def gaussian_dropout(x: Tensor | ArrayLike, rate: float, generator: np.random.Generator | None = None) -> Tensor:
+    """x times independent normal noise of mean 1 and standard deviation sqrt(rate / (1 - rate)): the
+    variance inverted dropout of that rate would give, with the mean kept; always applied.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    rate : float in [0, 1)
+    generator : numpy Generator, optional
+        Default: gradwork's (`gw.random.seed`).
+
+    Returns
+    -------
+    Tensor, same shape as x; the gradient is multiplied by the same noise.
+    """
+    x = as_tensor(x)
+    noise = (generator or get_generator()).normal(1.0, math.sqrt(rate / (1.0 - rate)), x.shape)
+    return x * noise.astype(x.dtype)

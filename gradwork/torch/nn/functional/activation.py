@@ -15,6 +15,7 @@ import numpy as np
 from .... import activations as gw_activations
 from ....nn import functional as gw_F
 from ....ops import elementwise
+from ....ops.nn import activations as activation_kernels
 from ..._core import normalize_dim
 from ...dtypes import dtype_of
 from ...tensor import Tensor, as_facade, wrap
@@ -160,4 +161,4 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         w = w.reshape((w.size,) + (1,) * (x.ndim - 2))
     elif w.ndim:
         w = w.reshape(())
-    return wrap(elementwise.where(x.data > 0, x, x * w))
+    return wrap(activation_kernels.prelu(x, w))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ....nn.functional import normalization as gw_normalization
 from ....ops.nn import batch_norm as batch_norm_kernel
-from ....ops.nn import layer_norm as layer_norm_kernel
+from ....ops.nn import norms
 from ...tensor import Tensor, wrap
 from ._layout import tensor_of
 
@@ -105,9 +105,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise RuntimeError(f"group_norm: Expected number of channels in input to be divisible by num_groups, but got "
                            f"input of shape {list(x.shape)} and num_groups={num_groups}")
-    groups = x.reshape(x.shape[0], num_groups, -1)
-    out = layer_norm_kernel.layer_norm(groups, (2,), None, None, eps).reshape(x.shape)
-    return wrap(_per_channel(out, tensor_of(weight), tensor_of(bias)))
+    return wrap(norms.group_norm(x, num_groups, 1, tensor_of(weight), tensor_of(bias), eps))
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,

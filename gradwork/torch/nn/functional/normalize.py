@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....ops import elementwise
+from ....ops.nn import norms
 from ..._core import normalize_dim
 from ...tensor import Tensor, as_facade, wrap
 
@@ -27,8 +27,4 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     if out is not None:
         raise TypeError("normalize: out= is not provided by gradwork.torch; use the returned tensor")
     x = as_facade(input)._t
-    powered = elementwise.abs(x) ** p
-    total = powered.sum(axis=normalize_dim(dim, x.ndim), keepdims=True)
-    large = total.data > eps**p
-    norm = elementwise.where(large, total, 1.0) ** (1.0 / p)
-    return wrap(x / elementwise.where(large, norm, eps))
+    return wrap(norms.normalize(x, p, (normalize_dim(dim, x.ndim),) if x.ndim else None, eps))
