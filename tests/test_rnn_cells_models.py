@@ -159,3 +159,20 @@ def test_cell_call_errors_name_the_cell():
         cell(np.zeros((2, 4)), [np.zeros((2, 2))])
     with pytest.raises(ValueError, match=r"rnn_with_a_bad_cell: the cell .* returned 2 state\(s\)"):
         nn.RNN(WrongStateCount(2), name="rnn_with_a_bad_cell")(np.zeros((1, 3, 2)))
+
+
+@pytest.mark.parametrize("make", [lambda: nn.GRUCell(3), lambda: [nn.GRUCell(3)]], ids=["fused", "stacked"])
+def test_bidirectional_wraps_rnn_of_a_cell_as_the_recurrent_layer(make):
+    rng = np.random.default_rng(10)
+    x, mask = rng.standard_normal((2, 5, 4)), rng.random((2, 5)) > 0.3
+    ours = nn.Bidirectional(nn.RNN(make(), return_sequences=True, return_state=True))
+    theirs = nn.Bidirectional(nn.GRU(3, return_sequences=True, return_state=True))
+    ours(x)
+    theirs(x)
+    theirs.set_weights([rng.standard_normal(w.shape) for w in ours.get_weights()])
+    ours.set_weights(theirs.get_weights())
+    for a, b in zip(ours(x, mask=mask), theirs(x, mask=mask)):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-5, atol=1e-6)
+    assert ours.compute_mask(x, mask)[1:] == [None, None]
+    config = json.loads(json.dumps(ours.get_config()))
+    assert nn.Bidirectional.from_config(config).get_config() == config
