@@ -33,6 +33,9 @@ from .pooling3d import (
     MaxPooling3D,
 )
 from .recurrent import GRU, LSTM, RNNBase, SimpleRNN
+from .rnn import RNN
+from .rnn_cells import GRUCell, LSTMCell, RecurrentCell, SimpleRNNCell
+from .stacked_rnn_cells import StackedRNNCells
 from .reshaping import (
     Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 )

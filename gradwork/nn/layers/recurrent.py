@@ -6,30 +6,17 @@ from typing import Any
 
 import numpy as np
 
-from ... import activations, initializers
-from ...ops.nn import activations as kernel_activations
-from ...ops.nn.dropout import dropout, dropout_mask
-from ...ops.nn.masking import boolean_mask
-from ...tensor import as_array
-from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell, recurrence
+from ... import activations
+from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell
 from ...ops.shape_ops import concatenate
-from ...tensor import Tensor, as_tensor
+from ...tensor import Tensor
 from ..layer import Layer
 from . import _checks
+from ._recurrence import (
+    add_recurrent_weights, check_sequence_mask, dropout_masks, gru_biases, recurrent_outputs, run_cell,
+    sequence_output_mask, unit_forget_bias,
+)
 from ...registry import serialize_object
-
-
-_FUSED_FORMS = {"tanh": kernel_activations.tanh, "sigmoid": kernel_activations.sigmoid}
-
-
-def _kernel_form(activation):
-    """A Keras activation as the recurrence kernel takes it: tanh and sigmoid (under any spelling
-    `gradwork.activations` knows) as the kernel's own functions, whose steps it runs fused; any other
-    callable as it is."""
-    try:
-        return _FUSED_FORMS.get(activations.serialize(activation), activation)
-    except ValueError:  # a callable without a registered name
-        return activation
 
 
 class RNNBase(Layer):
@@ -119,15 +106,7 @@ class RNNBase(Layer):
             raise ValueError(
                 f"{self.name}: expected inputs of shape (batch, timesteps, features), got shape {input_shape}"
             )
-        width = self.cell.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer,
-                                      self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width), self.recurrent_initializer,
-                                                self.recurrent_regularizer, constraint=self.recurrent_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer(),
-                                        self.bias_regularizer, constraint=self.bias_constraint)
+        add_recurrent_weights(self, input_shape[-1], self.cell.gates, self._bias_shape(), self._bias_initializer())
 
     def _biases(self):
         """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""
@@ -139,16 +118,8 @@ class RNNBase(Layer):
         batch, steps, features = inputs.shape
         state = self._initial_state(initial_state, batch)
         mask = self._check_mask(mask, batch, steps)
-        x = inputs
-        if training and self.dropout:
-            x = dropout(x, self.dropout, noise_shape=(batch, 1, features))
-        rec_mask = None
-        if training and self.recurrent_dropout:
-            rec_mask = dropout_mask((batch, self.units), self.recurrent_dropout, self.dtype)
-        bias, recurrent_bias = self._biases()
-        states = recurrence(self.cell, x, self.kernel, self.recurrent_kernel, bias, recurrent_bias, state,
-                            mask, self.go_backwards, rec_mask, _kernel_form(self.activation),
-                            _kernel_form(self.recurrent_activation))
+        input_mask, rec_mask = dropout_masks(self, batch, features, inputs.dtype, training)
+        states = run_cell(self, self.cell, inputs, state, mask, self.go_backwards, input_mask, rec_mask)
         return self._outputs(states, mask)
 
     def _check_inputs(self, inputs):
@@ -176,28 +147,10 @@ class RNNBase(Layer):
         return given[0] if count == 1 else concatenate(given, axis=1)
 
     def _check_mask(self, mask, batch, steps):
-        if mask is None:
-            return None
-        mask = boolean_mask(mask, self.name, "True = a step to take")
-        if mask.shape != (batch, steps):
-            raise ValueError(f"{self.name}: expected a mask of shape ({batch}, {steps}), got {mask.shape}")
-        return mask
+        return check_sequence_mask(self, mask, batch, steps)
 
     def _outputs(self, states, mask):
-        units, last = self.units, states[-1]
-        wide = last.shape[1] != units  # the LSTM's [h, c]
-        if self.return_sequences:
-            output = concatenate(states, axis=1).reshape(last.shape[0], len(states), last.shape[1])
-            if wide:
-                output = output[:, :, :units]
-            if self.zero_output_for_mask and mask is not None:
-                order = mask[:, ::-1] if self.go_backwards else mask
-                output = output * as_tensor(order[:, :, None].astype(output.dtype))
-        else:
-            output = last[:, :units] if wide else last
-        if not self.return_state:
-            return output
-        return [output, last[:, :units], last[:, units:]] if wide else [output, last]
+        return recurrent_outputs(self, states, self.units, mask)
 
     def compute_mask(self, inputs: Tensor, mask: Any = None) -> Any:
         """The input mask for a returned sequence, else None (and None for each returned state).
@@ -206,10 +159,7 @@ class RNNBase(Layer):
         mask reversed too. (Keras 3 returns the input mask unchanged there, which then no longer
         lines up with the outputs; gradwork keeps each output step with its own mask entry.)
         """
-        output_mask = mask if self.return_sequences else None
-        if output_mask is not None and self.go_backwards:
-            flipped = as_array(output_mask)[:, ::-1]
-            output_mask = Tensor._make(flipped) if isinstance(mask, Tensor) else flipped
+        output_mask = sequence_output_mask(self, mask)
         return [output_mask] + [None] * self.cell.state_factor if self.return_state else output_mask
 
     def get_config(self):
@@ -303,15 +253,7 @@ class LSTM(RNNBase):
         self.unit_forget_bias = bool(unit_forget_bias)
 
     def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        init, units = initializers.get(self.bias_initializer), self.units
-
-        def forget_bias_one(shape, dtype=None):
-            ones = np.ones(units, dtype=dtype)
-            return np.concatenate([init((units,), dtype=dtype), ones, init((2 * units,), dtype=dtype)])
-
-        return forget_bias_one
+        return unit_forget_bias(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
@@ -355,9 +297,7 @@ class GRU(RNNBase):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def _biases(self):
-        if self.bias is None or not self.reset_after:
-            return self.bias, None
-        return self.bias[0], self.bias[1]
+        return gru_biases(self.bias, self.reset_after)
 
     def get_config(self):
         return {**super().get_config(), "reset_after": self.reset_after}

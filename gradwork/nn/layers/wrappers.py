@@ -8,6 +8,9 @@ from ...tensor import as_tensor
 from ...ops.nn.masking import boolean_mask
 from ..layer import Layer, deserialize, serialize
 from .recurrent import RNNBase
+from .rnn import RNN
+
+_RECURRENT = (RNNBase, RNN)
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -57,11 +60,11 @@ class Bidirectional(Layer):
 
     Parameters
     ----------
-    layer : RNNBase
-        A SimpleRNN, LSTM or GRU; the forward layer is a fresh copy of it.
+    layer : RNNBase or RNN
+        A SimpleRNN, LSTM, GRU or RNN; the forward layer is a fresh copy of it.
     merge_mode : str or None, default "concat"
         "concat" (features side by side), "sum", "mul", "ave", or None (a list of both).
-    backward_layer : RNNBase, optional
+    backward_layer : RNNBase or RNN, optional
         Default: a copy of `layer` reading the other way.
     **kwargs : `Layer`'s arguments
 
@@ -82,10 +85,10 @@ class Bidirectional(Layer):
 
     supports_masking = True
 
-    def __init__(self, layer: RNNBase, merge_mode: str | None = "concat", backward_layer: RNNBase | None = None,
-                 **kwargs: Any) -> None:
-        if not isinstance(layer, RNNBase):
-            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU), got {layer}")
+    def __init__(self, layer: RNNBase | RNN, merge_mode: str | None = "concat",
+                 backward_layer: RNNBase | RNN | None = None, **kwargs: Any) -> None:
+        if not isinstance(layer, _RECURRENT):
+            raise TypeError(f"Bidirectional: expected a recurrent layer (SimpleRNN, LSTM, GRU, RNN), got {layer}")
         if merge_mode not in _MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {_MERGE_MODES}, got {merge_mode!r}")
         super().__init__(**kwargs)
@@ -93,7 +96,7 @@ class Bidirectional(Layer):
         self.forward_layer = _rebuilt(layer, "forward_" + base)
         if backward_layer is None:
             backward_layer = _rebuilt(layer, "backward_" + base, go_backwards=not layer.go_backwards)
-        if not isinstance(backward_layer, RNNBase) or backward_layer.go_backwards == layer.go_backwards:
+        if not isinstance(backward_layer, _RECURRENT) or backward_layer.go_backwards == layer.go_backwards:
             raise ValueError(f"{self.name}: backward_layer must be a recurrent layer with go_backwards="
                              f"{not layer.go_backwards}, got {backward_layer!r}")
         for flag in ("return_sequences", "return_state"):
@@ -145,8 +148,8 @@ class Bidirectional(Layer):
     def compute_mask(self, inputs, mask=None):
         output_mask = mask if self.return_sequences else None
         masks = [output_mask] * (2 if self.merge_mode is None else 1)
-        if self.return_state:
-            masks += [None] * (2 * self.forward_layer.cell.state_factor)
+        if self.return_state:  # the forward layer's masks: [output's, None per state]
+            masks += [None] * (2 * (len(self.forward_layer.compute_mask(inputs, None)) - 1))
         return masks if len(masks) > 1 else masks[0]
 
     def get_config(self):

@@ -13,20 +13,23 @@ from ...random import get_generator
 from ...tensor import Tensor, as_tensor
 
 
-def dropout_mask(shape: tuple[int, ...], rate: float, dtype: DTypeLike) -> np.ndarray:
-    """Inverted-dropout multipliers: 0 with probability `rate`, else 1 / (1 - rate), from gradwork's generator.
+def dropout_mask(shape: tuple[int, ...], rate: float, dtype: DTypeLike,
+                 generator: np.random.Generator | None = None) -> np.ndarray:
+    """Inverted-dropout multipliers: 0 with probability `rate`, else 1 / (1 - rate).
 
     Parameters
     ----------
     shape : tuple of int
     rate : float in [0, 1)
     dtype : numpy dtype
+    generator : numpy Generator, optional
+        A layer's own (seeded) generator; default gradwork's (`gw.random.seed`).
 
     Returns
     -------
     ndarray, shape `shape`, dtype `dtype`
     """
-    keep = get_generator().random(shape) >= rate
+    keep = (generator or get_generator()).random(shape) >= rate
     return keep.astype(dtype) / np.asarray(1 - rate, dtype=dtype)
 
 
