@@ -276,3 +276,18 @@ def test_compile_with_string_names_logs_fscore_and_iou():
     assert results["macro_f1"] == pytest.approx(np_fbeta(y, scores, np.ones(90), 1.0, None, "macro"), rel=1e-9)
     assert results["one_hot_mean_io_u"] == pytest.approx(
         np_iou(np_cm(y.argmax(1), scores.argmax(1), np.ones(90), 3), range(3)), rel=1e-6)
+
+
+def test_saved_model_keeps_its_confusion_metrics(tmp_path):
+    x = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[np.arange(20) % 3]
+    model = gw.models.Sequential([gw.nn.Input((4,)), gw.nn.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy",
+                  metrics=["AUC", M.F1Score(average="macro"), M.OneHotIoU(3, [0, 2]),
+                           M.AUC(thresholds=[0.2, 0.6], multi_label=True, label_weights=[1, 2, 3], name="ml_auc")])
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "model.gw")
+    loaded = gw.models.load_model(tmp_path / "model.gw")
+    before = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(before) == {"loss", "AUC", "f1_score", "one_hot_io_u", "ml_auc"}
+    assert loaded.evaluate(x, y, verbose=0, return_dict=True) == before
