@@ -35,12 +35,13 @@ class _ConditionCount(_ConfusionMetric):
         return {**super().get_config(), "thresholds": self.init_thresholds}
 
 
-_COUNT_DOC = """Counts (sums the weights of) the {what}: {rule}.
+class TruePositives(_ConditionCount):
+    """Counts (sums the weights of) the true positives: positive label, prediction above the threshold.
 
     Parameters
     ----------
     thresholds : float or list of float in [0, 1], optional
-        Default 0.5: a prediction above it is positive (after logits use 0). With several thresholds,
+        Default 0.5: a prediction above it is positive (after logits, use 0). With several thresholds,
         `result()` gives a list, one count per threshold.
     name, dtype : as for `Metric`
 
@@ -49,45 +50,77 @@ _COUNT_DOC = """Counts (sums the weights of) the {what}: {rule}.
 
     Examples
     --------
-    >>> m = gw.metrics.{cls}()
-    >>> m.update_state({y_true}, {y_pred})
+    >>> m = gw.metrics.TruePositives()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
     >>> m.result()
-    {first}
+    2.0
     >>> m.reset_state()
-    >>> m.update_state({y_true}, {y_pred}, sample_weight=[0, 0, 1, 0])
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1], sample_weight=[0, 0, 1, 0])
     >>> m.result()
     1.0
     """
 
-
-class TruePositives(_ConditionCount):
     _condition = "true_positives"
 
 
 class TrueNegatives(_ConditionCount):
+    """Counts (sums the weights of) the true negatives: zero label, prediction at or below the threshold.
+
+    The arguments and shapes are those of `TruePositives`.
+
+    Examples
+    --------
+    >>> m = gw.metrics.TrueNegatives()
+    >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0])
+    >>> m.result()
+    2.0
+    >>> m.reset_state()
+    >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0], sample_weight=[0, 0, 1, 0])
+    >>> m.result()
+    1.0
+    """
+
     _condition = "true_negatives"
 
 
 class FalsePositives(_ConditionCount):
+    """Counts (sums the weights of) the false positives: zero label, prediction above the threshold.
+
+    The arguments and shapes are those of `TruePositives`.
+
+    Examples
+    --------
+    >>> m = gw.metrics.FalsePositives()
+    >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1])
+    >>> m.result()
+    2.0
+    >>> m.reset_state()
+    >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1], sample_weight=[0, 0, 1, 0])
+    >>> m.result()
+    1.0
+    """
+
     _condition = "false_positives"
 
 
 class FalseNegatives(_ConditionCount):
+    """Counts (sums the weights of) the false negatives: positive label, prediction at or below the threshold.
+
+    The arguments and shapes are those of `TruePositives`.
+
+    Examples
+    --------
+    >>> m = gw.metrics.FalseNegatives()
+    >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
+    >>> m.result()
+    2.0
+    >>> m.reset_state()
+    >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0], sample_weight=[0, 0, 1, 0])
+    >>> m.result()
+    1.0
+    """
+
     _condition = "false_negatives"
-
-
-for _cls, _what, _rule, _y_true, _y_pred in (
-    (TruePositives, "true positives", "positive label, prediction above the threshold",
-     "[0, 1, 1, 1]", "[1, 0, 1, 1]"),
-    (TrueNegatives, "true negatives", "zero label, prediction at or below the threshold",
-     "[0, 1, 0, 0]", "[1, 1, 0, 0]"),
-    (FalsePositives, "false positives", "zero label, prediction above the threshold",
-     "[0, 1, 0, 0]", "[0, 0, 1, 1]"),
-    (FalseNegatives, "false negatives", "positive label, prediction at or below the threshold",
-     "[0, 1, 1, 1]", "[0, 1, 0, 0]"),
-):  # Keras's docstring examples, each giving 2.0 then 1.0
-    _cls.__doc__ = _COUNT_DOC.format(what=_what, rule=_rule, cls=_cls.__name__, y_true=_y_true,
-                                     y_pred=_y_pred, first="2.0")
 
 
 class _AtValueMetric(_ConfusionMetric):
@@ -126,15 +159,16 @@ class _AtValueMetric(_ConfusionMetric):
                 self._value_name: self.value}
 
 
-_AT_DOC = """The best {dependent} over thresholds where the {constrained} is at least `{arg}`.
+class SensitivityAtSpecificity(_AtValueMetric):
+    """The best sensitivity (recall, TP / (TP + FN)) over thresholds where the specificity
+    (TN / (TN + FP)) is at least `specificity`; 0 when no threshold reaches it.
 
-    Sensitivity (recall) is TP / (TP + FN), specificity TN / (TN + FP), precision TP / (TP + FP), each
-    0 where its denominator is. The counts are kept at `num_thresholds` evenly spaced thresholds in
-    [0, 1]; the result is 0 when no threshold reaches the constraint.
+    Rates are 0 where their denominator is. The counts are kept at `num_thresholds` evenly spaced
+    thresholds in [0, 1].
 
     Parameters
     ----------
-    {arg} : float in [0, 1]
+    specificity : float in [0, 1]
     num_thresholds : int, default 200
         How many thresholds (0, 1/(n-1), ..., 1; just 0.5 for 1); predictions are clipped to [0, 1].
     class_id : int, optional
@@ -145,18 +179,16 @@ _AT_DOC = """The best {dependent} over thresholds where the {constrained} is at 
 
     Examples
     --------
-    >>> m = gw.metrics.{cls}({example_value})
-    >>> m.update_state({y_true}, {y_pred})
-    >>> round(m.result(), 6)
-    {first}
+    >>> m = gw.metrics.SensitivityAtSpecificity(0.5)
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
+    >>> m.result()
+    0.5
     >>> m.reset_state()
-    >>> m.update_state({y_true}, {y_pred}, sample_weight={weights})
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8], sample_weight=[1, 1, 2, 2, 1])
     >>> round(m.result(), 6)
-    {second}
+    0.333333
     """
 
-
-class SensitivityAtSpecificity(_AtValueMetric):
     _value_name, _constrained, _dependent = "specificity", "specificity", "sensitivity"
 
     def __init__(self, specificity: float, num_thresholds: int = 200, class_id: int | None = None,
@@ -166,6 +198,23 @@ class SensitivityAtSpecificity(_AtValueMetric):
 
 
 class SpecificityAtSensitivity(_AtValueMetric):
+    """The best specificity (TN / (TN + FP)) over thresholds where the sensitivity (TP / (TP + FN))
+    is at least `sensitivity`; 0 when none does.
+
+    The arguments are those of `SensitivityAtSpecificity`, with `sensitivity` (in [0, 1]) first.
+
+    Examples
+    --------
+    >>> m = gw.metrics.SpecificityAtSensitivity(0.5)
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
+    >>> round(m.result(), 6)
+    0.666667
+    >>> m.reset_state()
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8], sample_weight=[1, 1, 2, 2, 2])
+    >>> m.result()
+    0.5
+    """
+
     _value_name, _constrained, _dependent = "sensitivity", "sensitivity", "specificity"
 
     def __init__(self, sensitivity: float, num_thresholds: int = 200, class_id: int | None = None,
@@ -175,6 +224,23 @@ class SpecificityAtSensitivity(_AtValueMetric):
 
 
 class PrecisionAtRecall(_AtValueMetric):
+    """The best precision (TP / (TP + FP)) over thresholds where the recall (TP / (TP + FN)) is at
+    least `recall`; 0 when none does.
+
+    The arguments are those of `SensitivityAtSpecificity`, with `recall` (in [0, 1]) first.
+
+    Examples
+    --------
+    >>> m = gw.metrics.PrecisionAtRecall(0.5)
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
+    >>> m.result()
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8], sample_weight=[2, 2, 2, 1, 1])
+    >>> round(m.result(), 6)
+    0.333333
+    """
+
     _value_name, _constrained, _dependent = "recall", "sensitivity", "precision"
 
     def __init__(self, recall: float, num_thresholds: int = 200, class_id: int | None = None,
@@ -184,22 +250,26 @@ class PrecisionAtRecall(_AtValueMetric):
 
 
 class RecallAtPrecision(_AtValueMetric):
+    """The best recall (TP / (TP + FN)) over thresholds where the precision (TP / (TP + FP)) is at
+    least `precision`; 0 when none does (the precision may be out of reach).
+
+    The arguments are those of `SensitivityAtSpecificity`, with `precision` (in [0, 1]) first.
+
+    Examples
+    --------
+    >>> m = gw.metrics.RecallAtPrecision(0.8)
+    >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    >>> m.result()
+    0.5
+    >>> m.reset_state()
+    >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9], sample_weight=[1, 0, 0, 1])
+    >>> m.result()
+    1.0
+    """
+
     _value_name, _constrained, _dependent = "precision", "precision", "sensitivity"
 
     def __init__(self, precision: float, num_thresholds: int = 200, class_id: int | None = None,
                  name: str | None = None, dtype: DTypeLike | None = None):
         self.precision = precision
         super().__init__(precision, num_thresholds, class_id, name, dtype)
-
-
-_FIVE = ("[0, 0, 0, 1, 1]", "[0, 0.3, 0.8, 0.3, 0.8]")
-for _cls, _dependent, _constrained, _example, (_y_true, _y_pred), _weights, _first, _second in (
-    (SensitivityAtSpecificity, "sensitivity", "specificity", "0.5", _FIVE, "[1, 1, 2, 2, 1]", "0.5", "0.333333"),
-    (SpecificityAtSensitivity, "specificity", "sensitivity", "0.5", _FIVE, "[1, 1, 2, 2, 2]", "0.666667", "0.5"),
-    (PrecisionAtRecall, "precision", "recall", "0.5", _FIVE, "[2, 2, 2, 1, 1]", "0.5", "0.333333"),
-    (RecallAtPrecision, "recall", "precision", "0.8", ("[0, 0, 1, 1]", "[0, 0.5, 0.3, 0.9]"), "[1, 0, 0, 1]",
-     "0.5", "1.0"),
-):  # Keras's docstring examples and numbers
-    _cls.__doc__ = _AT_DOC.format(
-        dependent=_dependent, constrained=_constrained, arg=_cls._value_name, cls=_cls.__name__,
-        example_value=_example, y_true=_y_true, y_pred=_y_pred, weights=_weights, first=_first, second=_second)
