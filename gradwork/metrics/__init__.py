@@ -11,7 +11,8 @@ string as its `name`, which is the key in the training history.
 
 The package's files, one job each: `base` (`Metric`), `functions` (the per-sample functions),
 `mean` (running means), `accuracy_metrics` (the accuracies, and what "accuracy" means),
-`confusion` (the confusion matrix, precision and recall).
+`confusion` (the confusion matrix, the counts of thresholded predictions, precision and recall),
+`thresholds` (true/false positives/negatives, the at-X metrics), `auc`, `f_score`, `iou`.
 
 >>> m = gw.metrics.get("accuracy", loss="sparse_categorical_crossentropy")
 >>> m.update_state([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
@@ -26,14 +27,21 @@ from .accuracy_metrics import (
     ACCURACY_NAMES, Accuracy, BinaryAccuracy, CategoricalAccuracy, DeferredAccuracy,
     SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy_metric,
 )
+from .auc import AUC
 from .base import Metric
 from .confusion import Precision, Recall, confusion_matrix
+from .f_score import F1Score, FBetaScore
 from .functions import (
     METRIC_FUNCTIONS, accuracy, binary_accuracy, categorical_accuracy, mean_absolute_error,
     mean_squared_error, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
+from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError
+from .thresholds import (
+    FalseNegatives, FalsePositives, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, TrueNegatives, TruePositives,
+)
 
 _METRICS = Registry(
     "metric",
@@ -41,6 +49,10 @@ _METRICS = Registry(
     entries=(
         Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision,
         Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
+        # the confusion metrics
+        AUC, BinaryIoU, F1Score, FalseNegatives, FalsePositives, FBetaScore, IoU, MeanIoU, OneHotIoU,
+        OneHotMeanIoU, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+        SpecificityAtSensitivity, TrueNegatives, TruePositives,
     ),
     aliases={
         "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
@@ -121,4 +133,8 @@ __all__ = [
     "categorical_accuracy", "confusion_matrix", "deserialize", "get", "mean_absolute_error",
     "mean_squared_error", "serialize", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
+    # the confusion metrics
+    "AUC", "BinaryIoU", "F1Score", "FBetaScore", "FalseNegatives", "FalsePositives", "IoU", "MeanIoU",
+    "OneHotIoU", "OneHotMeanIoU", "PrecisionAtRecall", "RecallAtPrecision", "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity", "TrueNegatives", "TruePositives",
 ]
