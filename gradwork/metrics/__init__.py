@@ -11,7 +11,9 @@ string as its `name`, which is the key in the training history.
 
 The package's files, one job each: `base` (`Metric`), `functions` (the per-sample functions),
 `mean` (running means), `accuracy_metrics` (the accuracies, and what "accuracy" means),
-`confusion` (the confusion matrix, precision and recall).
+`confusion` (the confusion matrix, precision and recall),
+`loss_metrics` (running means of the `gw.losses` functions: cross-entropies, hinges, ...),
+`regression` (root mean squared error, R^2, the Pearson and concordance correlations).
 
 >>> m = gw.metrics.get("accuracy", loss="sparse_categorical_crossentropy")
 >>> m.update_state([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
@@ -34,6 +36,16 @@ from .functions import (
     top_k_categorical_accuracy,
 )
 from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError
+from .mean import Sum
+from .loss_metrics import (
+    BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
+    LogCoshError, LossMean, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+    SparseCategoricalCrossentropy, SquaredHinge, cosine_similarity,
+)
+from .regression import (
+    ConcordanceCorrelation, PearsonCorrelation, R2Score, RootMeanSquaredError, concordance_correlation,
+    pearson_correlation,
+)
 
 _METRICS = Registry(
     "metric",
@@ -41,9 +53,18 @@ _METRICS = Registry(
     entries=(
         Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision,
         Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
+        BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
+        LogCoshError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+        SparseCategoricalCrossentropy, SquaredHinge,
+        ConcordanceCorrelation, PearsonCorrelation, R2Score, RootMeanSquaredError, Sum,
     ),
     aliases={
         "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+        "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+        "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+        "kld": KLDivergence, "KLD": KLDivergence, "kullback_leibler_divergence": KLDivergence,
+        "logcosh": LogCoshError, "log_cosh": LogCoshError,
     },
     snake_case_aliases=True,
     hint="; 'acc' is short for 'accuracy'",
@@ -121,4 +142,9 @@ __all__ = [
     "categorical_accuracy", "confusion_matrix", "deserialize", "get", "mean_absolute_error",
     "mean_squared_error", "serialize", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge",
+    "KLDivergence", "LogCoshError", "LossMean", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+    "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "cosine_similarity",
+    "ConcordanceCorrelation", "PearsonCorrelation", "R2Score", "RootMeanSquaredError", "Sum",
+    "concordance_correlation", "pearson_correlation",
 ]
