@@ -112,7 +112,7 @@ class CosineSimilarity(MeanMetricWrapper):
     Examples
     --------
     >>> m = gw.metrics.CosineSimilarity(axis=1)
-    >>> m([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])     # (0 + 1) / 2
+    >>> round(m([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]), 6)     # (0 + 1) / 2
     0.5
     """
 
