@@ -77,6 +77,15 @@ def test_keras_docstring_numbers_of_the_other_metrics():
                                [0.0, 0.99999994, -0.99999994], rtol=KERAS_PRINTED)
 
 
+def test_tensors_in_a_graph_are_read_as_values():
+    logits = gw.tensor([[0.5, -1.0], [2.0, 0.0]], requires_grad=True)
+    probabilities = logits.sigmoid()
+    metric = M.BinaryCrossentropy()
+    value = metric(gw.tensor([[1.0, 0.0], [1.0, 1.0]]), probabilities)
+    assert value == pytest.approx(M.BinaryCrossentropy()([[1, 0], [1, 1]], probabilities.data.astype(np.float64)))
+    assert logits.grad is None and isinstance(value, float)
+
+
 def test_docstring_examples_hold():
     from gradwork.metrics import accuracy_metrics, functions, loss_metrics, mean, regression
     for module in (loss_metrics, regression, mean, accuracy_metrics, functions):

@@ -39,7 +39,7 @@ from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError
 from .mean import Sum
 from .loss_metrics import (
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
-    LogCoshError, LossMean, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+    LogCoshError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
     SparseCategoricalCrossentropy, SquaredHinge, cosine_similarity,
 )
 from .regression import (
@@ -143,7 +143,7 @@ __all__ = [
     "mean_squared_error", "serialize", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
     "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge",
-    "KLDivergence", "LogCoshError", "LossMean", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+    "KLDivergence", "LogCoshError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
     "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "cosine_similarity",
     "ConcordanceCorrelation", "PearsonCorrelation", "R2Score", "RootMeanSquaredError", "Sum",
     "concordance_correlation", "pearson_correlation",
