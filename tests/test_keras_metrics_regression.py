@@ -276,7 +276,8 @@ def test_configs_hold_keras_arguments():
         "name": "sparse_categorical_crossentropy", "dtype": None, "from_logits": False, "ignore_class": None,
         "axis": -1}
     assert M.SparseTopKCategoricalAccuracy().get_config() == {
-        "name": "sparse_top_k_categorical_accuracy", "dtype": None, "k": 5, "from_sorted_ids": False}
+        "name": "sparse_top_k_categorical_accuracy", "dtype": None, "k": 5}          # as Keras: no default
+    assert M.SparseTopKCategoricalAccuracy(from_sorted_ids=True).get_config()["from_sorted_ids"] is True
     assert M.LogCoshError().name == "logcosh" and M.KLDivergence().name == "kl_divergence"
 
 

@@ -97,6 +97,13 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
                          from_sorted_ids=from_sorted_ids)
         self.k, self.from_sorted_ids = k, from_sorted_ids
 
+    def get_config(self) -> dict[str, Any]:
+        """name, dtype and k; from_sorted_ids only when True (as Keras, so that earlier files compare equal)."""
+        config = super().get_config()
+        if not self.from_sorted_ids:
+            del config["from_sorted_ids"]
+        return config
+
 
 # ----- what "accuracy" means ---------------------------------------------------------------------
 
