@@ -7,6 +7,7 @@ import numpy as np
 # Metrics where larger is better, besides every name containing "acc".
 _HIGHER_IS_BETTER = {"auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "iou",
                      "mean_iou", "one_hot_iou", "one_hot_mean_iou", "binary_iou"}
+_HIGHER_IS_BETTER |= {"cosine_similarity", "pearson_correlation", "concordance_correlation"}
 _MODES = ("auto", "min", "max")
 
 
@@ -14,8 +15,9 @@ def resolve_mode(monitor, mode, owner):
     """'min' or 'max' for `monitor`; 'auto' chooses by name.
 
     'auto' means 'max' for accuracy-like names (containing "acc") and for AUC, precision,
-    recall, F-scores, R^2 and IoU, and 'min' for everything else (losses and errors). A "val_"
-    prefix and a "_<number>" suffix (Keras's automatic renaming) are ignored.
+    recall, F-scores, R^2, IoU, cosine similarity and the correlations, and 'min' for everything
+    else (losses and errors). A "val_" prefix and a "_<number>" suffix (Keras's automatic renaming)
+    are ignored.
     """
     if mode not in _MODES:
         raise ValueError(f"{owner}: mode must be one of {_MODES}, got {mode!r}")

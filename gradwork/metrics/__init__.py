@@ -12,7 +12,9 @@ string as its `name`, which is the key in the training history.
 The package's files, one job each: `base` (`Metric`), `functions` (the per-sample functions),
 `mean` (running means), `accuracy_metrics` (the accuracies, and what "accuracy" means),
 `confusion` (the confusion matrix, the counts of thresholded predictions, precision and recall),
-`thresholds` (true/false positives/negatives, the at-X metrics), `auc`, `f_score`, `iou`.
+`thresholds` (true/false positives/negatives, the at-X metrics), `auc`, `f_score`, `iou`,
+`loss_metrics` (running means of the `gw.losses` functions: cross-entropies, hinges, ...),
+`regression` (root mean squared error, R^2, the Pearson and concordance correlations).
 
 >>> m = gw.metrics.get("accuracy", loss="sparse_categorical_crossentropy")
 >>> m.update_state([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
@@ -37,7 +39,16 @@ from .functions import (
     top_k_categorical_accuracy,
 )
 from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
-from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError
+from .mean import Mean, MeanAbsoluteError, MeanMetricWrapper, MeanSquaredError, Sum
+from .loss_metrics import (
+    BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
+    LogCoshError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+    SparseCategoricalCrossentropy, SquaredHinge, cosine_similarity,
+)
+from .regression import (
+    ConcordanceCorrelation, PearsonCorrelation, R2Score, RootMeanSquaredError, concordance_correlation,
+    pearson_correlation,
+)
 from .thresholds import (
     FalseNegatives, FalsePositives, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
     SpecificityAtSensitivity, TrueNegatives, TruePositives,
@@ -49,13 +60,21 @@ _METRICS = Registry(
     entries=(
         Accuracy, BinaryAccuracy, CategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError, Precision,
         Recall, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy,
-        # the confusion metrics
         AUC, BinaryIoU, F1Score, FalseNegatives, FalsePositives, FBetaScore, IoU, MeanIoU, OneHotIoU,
         OneHotMeanIoU, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
         SpecificityAtSensitivity, TrueNegatives, TruePositives,
+        BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge, KLDivergence,
+        LogCoshError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Poisson,
+        SparseCategoricalCrossentropy, SquaredHinge,
+        ConcordanceCorrelation, PearsonCorrelation, R2Score, RootMeanSquaredError, Sum,
     ),
     aliases={
         "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+        "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+        "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+        "kld": KLDivergence, "KLD": KLDivergence, "kullback_leibler_divergence": KLDivergence,
+        "logcosh": LogCoshError, "log_cosh": LogCoshError,
     },
     snake_case_aliases=True,
     hint="; 'acc' is short for 'accuracy'",
@@ -127,14 +146,16 @@ def deserialize(config: str | dict) -> Metric:
 
 
 __all__ = [
-    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "Mean", "MeanAbsoluteError", "MeanMetricWrapper",
-    "MeanSquaredError", "Metric", "Precision", "Recall", "SparseCategoricalAccuracy",
-    "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy", "accuracy", "binary_accuracy",
-    "categorical_accuracy", "confusion_matrix", "deserialize", "get", "mean_absolute_error",
-    "mean_squared_error", "serialize", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
-    "top_k_categorical_accuracy",
-    # the confusion metrics
-    "AUC", "BinaryIoU", "F1Score", "FBetaScore", "FalseNegatives", "FalsePositives", "IoU", "MeanIoU",
-    "OneHotIoU", "OneHotMeanIoU", "PrecisionAtRecall", "RecallAtPrecision", "SensitivityAtSpecificity",
-    "SpecificityAtSensitivity", "TrueNegatives", "TruePositives",
+    "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "BinaryIoU", "CategoricalAccuracy",
+    "CategoricalCrossentropy", "CategoricalHinge", "ConcordanceCorrelation", "CosineSimilarity", "F1Score",
+    "FBetaScore", "FalseNegatives", "FalsePositives", "Hinge", "IoU", "KLDivergence", "LogCoshError", "Mean",
+    "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanIoU", "MeanMetricWrapper", "MeanSquaredError",
+    "MeanSquaredLogarithmicError", "Metric", "OneHotIoU", "OneHotMeanIoU", "PearsonCorrelation", "Poisson",
+    "Precision", "PrecisionAtRecall", "R2Score", "Recall", "RecallAtPrecision", "RootMeanSquaredError",
+    "SensitivityAtSpecificity", "SparseCategoricalAccuracy", "SparseCategoricalCrossentropy",
+    "SparseTopKCategoricalAccuracy", "SpecificityAtSensitivity", "SquaredHinge", "Sum",
+    "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "accuracy", "binary_accuracy",
+    "categorical_accuracy", "concordance_correlation", "confusion_matrix", "cosine_similarity", "deserialize",
+    "get", "mean_absolute_error", "mean_squared_error", "pearson_correlation", "serialize",
+    "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy", "top_k_categorical_accuracy",
 ]

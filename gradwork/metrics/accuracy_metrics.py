@@ -9,7 +9,7 @@ from .. import losses
 from ..tensor import as_array
 from .base import Metric
 from .functions import (
-    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+    accuracy, binary_accuracy, categorical_accuracy, check_k, sparse_categorical_accuracy,
     sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,
 )
 from ..tensor import Tensor
@@ -63,21 +63,46 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot target's class is among the k highest predictions (see
-    `top_k_categorical_accuracy`); `name` and `dtype` as for `Metric`."""
+    `top_k_categorical_accuracy`); `name` and `dtype` as for `Metric`. A k below 1 raises ValueError."""
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: DTypeLike | None = None):
+        check_k(k, name)
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the k highest predictions (see
-    `sparse_top_k_categorical_accuracy` for the shapes); `name` and `dtype` as for `Metric`."""
+    `sparse_top_k_categorical_accuracy` for the shapes).
+
+    Parameters
+    ----------
+    k : int >= 1
+    name, dtype : as for `Metric`
+    from_sorted_ids : bool
+        y_pred holds the ids of the best classes, best first, instead of every class's score
+        (cheaper when the classes are many and the model can list its best ones).
+
+    Examples
+    --------
+    >>> m = gw.metrics.SparseTopKCategoricalAccuracy(k=1, from_sorted_ids=True)
+    >>> m([2, 1], [[1, 0, 3], [1, 2, 3]])
+    0.5
+    """
 
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy",
-                 dtype: DTypeLike | None = None):
-        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
-        self.k = k
+                 dtype: DTypeLike | None = None, from_sorted_ids: bool = False):
+        check_k(k, name)
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k,
+                         from_sorted_ids=from_sorted_ids)
+        self.k, self.from_sorted_ids = k, from_sorted_ids
+
+    def get_config(self) -> dict[str, Any]:
+        """name, dtype and k; from_sorted_ids only when True (as Keras, so that earlier files compare equal)."""
+        config = super().get_config()
+        if not self.from_sorted_ids:
+            del config["from_sorted_ids"]
+        return config
 
 
 # ----- what "accuracy" means ---------------------------------------------------------------------

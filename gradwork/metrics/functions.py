@@ -3,6 +3,8 @@
 Shapes: y_pred (batch, ..., d); y_true the same (one-hot or 0/1 targets; a trailing axis of 1 may
 differ), or integer labels (batch, ...) for the sparse ones; the result (batch, ...).
 """
+import numbers
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -107,6 +109,12 @@ def _in_top_k(labels, y_pred, k):
     return (picked >= kth_largest).astype(np.float64)
 
 
+def check_k(k: int, name: str) -> None:
+    """Raise ValueError unless `k` (how many top predictions count) is an integer of at least 1."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise ValueError(f"{name}: k must be an integer >= 1, got {k!r}")
+
+
 def top_k_categorical_accuracy(
     y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, k: int = 5
 ) -> np.ndarray:
@@ -114,6 +122,7 @@ def top_k_categorical_accuracy(
 
     y_true and y_pred have one shape (batch, ..., classes); the result, float64, has shape (batch, ...).
     """
+    check_k(k, "top_k_categorical_accuracy")
     y_true, y_pred = as_array(y_true), as_array(y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
@@ -123,17 +132,37 @@ def top_k_categorical_accuracy(
 
 
 def sparse_top_k_categorical_accuracy(
-    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, k: int = 5
+    y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, k: int = 5, from_sorted_ids: bool = False
 ) -> np.ndarray:
     """1 where the integer label is among the k highest scores (ties at the k-th count as in).
 
-    Labels (batch, ...) or (batch, ..., 1) in [0, classes) for y_pred of shape (batch, ..., classes);
-    the result, float64, has shape (batch, ...).
+    Parameters
+    ----------
+    y_true : array_like or Tensor, shape (batch, ...) or (batch, ..., 1)
+        Class labels in [0, classes); with `from_sorted_ids`, any class ids.
+    y_pred : array_like or Tensor, shape (batch, ..., classes), or (batch, ..., n) with `from_sorted_ids`
+        Scores of every class; with `from_sorted_ids`, the ids of the n best classes, best first
+        (a label counts when it is among the first k; n may be smaller than k).
+    k : int >= 1
+    from_sorted_ids : bool
+
+    Returns
+    -------
+    ndarray of float64, shape (batch, ...)
+
+    Examples
+    --------
+    >>> gw.metrics.sparse_top_k_categorical_accuracy([2, 1], [[1, 0, 3], [1, 2, 3]], k=1, from_sorted_ids=True)
+    array([0., 1.])
     """
+    name = "sparse_top_k_categorical_accuracy"
+    check_k(k, name)
     y_pred = as_array(y_pred)
-    labels = _labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
+    labels = _labels(y_true, y_pred, name)
+    if from_sorted_ids:
+        return np.any(labels[..., None] == y_pred[..., :k], axis=-1).astype(np.float64)
     if labels.size and (labels.min() < 0 or labels.max() >= y_pred.shape[-1]):
-        raise ValueError(f"sparse_top_k_categorical_accuracy: labels must lie in [0, {y_pred.shape[-1] - 1}]")
+        raise ValueError(f"{name}: labels must lie in [0, {y_pred.shape[-1] - 1}]")
     return _in_top_k(labels, y_pred, k)
 
 

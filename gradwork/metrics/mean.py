@@ -1,5 +1,5 @@
-"""Running means: `Mean` (of values given), `MeanMetricWrapper` (of a per-sample function), and the
-mean squared / absolute error metrics."""
+"""Running reductions: `Mean` (of values given), `Sum`, `MeanMetricWrapper` (of a per-sample function),
+and the mean squared / absolute error metrics."""
 from collections.abc import Callable
 from typing import Any
 
@@ -14,14 +14,16 @@ from .base import Metric
 from .functions import METRIC_FUNCTIONS, mean_absolute_error, mean_squared_error
 
 
-def _samplewise(values, sample_weight):
-    """Keras's reduction to one (weighted) value per sample: (values, per-sample weights or None)."""
+def _samplewise(values, sample_weight, reduce=np.mean):
+    """Keras's reduction to one (weighted) value per sample: (values, per-sample weights or None).
+
+    `reduce(array, axis=...)` folds the axes beyond the weights' (np.mean for `Mean`, np.sum for `Sum`)."""
     values = as_array(values, np.float64)
     if sample_weight is not None:
         sw = as_array(sample_weight, np.float64)
         values, sw = squeeze_or_expand_to_same_rank(values, sw)
         if values.ndim > sw.ndim:
-            values = values.mean(axis=tuple(range(sw.ndim, values.ndim)))
+            values = reduce(values, axis=tuple(range(sw.ndim, values.ndim)))
         try:
             sw = np.broadcast_to(sw, values.shape)
         except ValueError:
@@ -30,11 +32,11 @@ def _samplewise(values, sample_weight):
             ) from None
         values = values * sw
         if sw.ndim > 1:
-            sw = sw.mean(axis=tuple(range(1, sw.ndim)))
+            sw = reduce(sw, axis=tuple(range(1, sw.ndim)))
     else:
         sw = None
     if values.ndim > 1:
-        values = values.mean(axis=tuple(range(1, values.ndim)))
+        values = reduce(values, axis=tuple(range(1, values.ndim)))
     return values, sw
 
 
@@ -77,6 +79,40 @@ class Mean(Metric):
 
     def result(self) -> float:
         return self.total / self.count if self.count else 0.0
+
+
+class Sum(Metric):
+    """Running (weighted) sum of the values given: sum(values * sample_weight) over every batch.
+
+    `name` and `dtype` as for `Metric`.
+
+    Examples
+    --------
+    >>> m = gw.metrics.Sum()
+    >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    >>> m.result()
+    4.0
+    """
+
+    def reset_state(self) -> None:
+        self.total = 0.0
+
+    def update_state(
+        self, values: Tensor | ArrayLike, sample_weight: Tensor | ArrayLike | None = None
+    ) -> None:
+        """Add a batch of values.
+
+        Parameters
+        ----------
+        values : array_like or Tensor, shape (batch, ...) or ()
+        sample_weight : array_like or Tensor, optional
+            Broadcastable to `values` after Keras's rank fix-up (shape (batch,): one weight per sample).
+        """
+        values, _ = _samplewise(values, sample_weight, np.sum)
+        self.total += float(np.sum(values))
+
+    def result(self) -> float:
+        return self.total
 
 
 class MeanMetricWrapper(FunctionWrapperConfig, Mean):

@@ -29,14 +29,12 @@ from .losses import (
 from .class_losses import cross_entropy, nll_loss
 
 __all__ = [
-    "avg_pool1d", "avg_pool2d", "batch_norm", "conv1d", "conv1d_transpose", "conv2d", "conv2d_transpose",
-    "depthwise_conv2d", "max_pool1d", "max_pool2d", "separable_conv2d",
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-    "adaptive_max_pool3d", "avg_pool3d", "conv3d", "conv_transpose3d", "max_pool3d",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
-    "embedding", "gelu", "group_norm",
-    "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae", "mse",
-    "mse_loss", "nll_loss", "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu",
-    "sigmoid", "silu", "softmax",
-    "smooth_l1_loss", "soft_margin_loss", "softplus", "step", "swish", "tanh",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv1d_transpose", "conv2d",
+    "conv2d_transpose", "conv3d", "conv_transpose3d", "cross_entropy", "depthwise_conv2d", "dropout", "elu",
+    "embedding", "gelu", "group_norm", "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu",
+    "linear", "log_softmax", "mae", "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss",
+    "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d",
+    "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus", "step", "swish", "tanh",
 ]
