@@ -26,6 +26,7 @@ from . import activations, constraints, initializers, losses, metrics, nn, optim
 from . import callbacks, classic, data, datasets, saving
 from .models import Model, Sequential, load_model
 from .nn.layers.core import Input
+from .nn import layers  # Keras's spelling: gw.layers.Dense is gw.nn.Dense
 from . import memory, models, plot
 from . import applications
 

@@ -225,6 +225,16 @@ LAYERS = [
      {"kernel": "MaxNorm", "recurrent_kernel": "UnitNorm", "bias": "NonNeg"}),
     (lambda: nn.LSTM(2, recurrent_constraint="non_neg"), (2, 3, 4), {"recurrent_kernel": "NonNeg"}),
     (lambda: nn.GRU(2, kernel_constraint="non_neg"), (2, 3, 4), {"kernel": "NonNeg"}),
+    (lambda: nn.RNN(nn.LSTMCell(2, kernel_constraint="unit_norm", bias_constraint="non_neg")), (2, 3, 4),
+     {"kernel": "UnitNorm", "bias": "NonNeg"}),
+    (lambda: nn.Conv3D(2, 2, kernel_constraint="max_norm", bias_constraint="non_neg"), (1, 3, 3, 3, 2),
+     {"kernel": "MaxNorm", "bias": "NonNeg"}),
+    (lambda: nn.Conv3DTranspose(2, 2, kernel_constraint="non_neg"), (1, 2, 2, 2, 2), {"kernel": "NonNeg"}),
+    (lambda: nn.EinsumDense("ab,bc->ac", 3, bias_axes="c", kernel_constraint="unit_norm",
+                            bias_constraint="non_neg"), (2, 4), {"kernel": "UnitNorm", "bias": "NonNeg"}),
+    (lambda: nn.GroupNormalization(2, beta_constraint="non_neg", gamma_constraint="max_norm"), (2, 4),
+     {"beta": "NonNeg", "gamma": "MaxNorm"}),
+    (lambda: nn.PReLU(alpha_constraint="non_neg"), (2, 4), {"alpha": "NonNeg"}),
 ]
 
 

@@ -157,6 +157,8 @@ class PReLU(Layer):
     ----------
     alpha_initializer : str or callable, default "zeros"
     alpha_regularizer : str or callable, optional
+    alpha_constraint : str or callable, optional
+        A `gw.constraints` identifier, applied after every optimizer update.
     shared_axes : int or list of int, optional
         Axes (counting the batch axis as 0) along which the slopes are shared.
     **kwargs : `Layer`'s arguments
@@ -177,6 +179,7 @@ class PReLU(Layer):
     """
 
     supports_masking = True
+    constraint_arguments = ("alpha_constraint",)
 
     def __init__(self, alpha_initializer: str | Callable = "zeros", alpha_regularizer: str | Callable | None = None,
                  shared_axes: int | list[int] | None = None, **kwargs: Any) -> None:
@@ -194,7 +197,8 @@ class PReLU(Layer):
             raise ValueError(f"{self.name}: shared_axes {shared} do not fit inputs of shape {tuple(input_shape)} "
                              "(a batch axis and at least one more)")
         shape = tuple(1 if i in shared else n for i, n in enumerate(input_shape) if i > 0)
-        self.alpha = self.add_weight("alpha", shape, self.alpha_initializer, self.alpha_regularizer)
+        self.alpha = self.add_weight("alpha", shape, self.alpha_initializer, self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
 
     def call(self, inputs):
         shared = self.shared_axes or []

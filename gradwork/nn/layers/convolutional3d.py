@@ -15,11 +15,6 @@ from .convolutional import _FILTERS, _FilterConv, _Transpose, _documented
 _LAYOUT = "(batch, depth, height, width, channels)"
 
 
-def _lower(padding):
-    """A padding name in any case, as Keras accepts it ("SAME" -> "same"); anything else unchanged for the check."""
-    return padding.lower() if isinstance(padding, str) else padding
-
-
 def _volume_doc(summary, out, args, same, example):
     """A 3-D convolution layer's docstring: the 2-D template with three-value windows and volume shapes."""
     doc = _documented(summary, 2, out, args, same=same, example=example)
@@ -65,7 +60,7 @@ class Conv3D(_Volumes, _FilterConv):
                  kernel_initializer: str | Callable = "glorot_uniform", bias_initializer: str | Callable = "zeros",
                  kernel_regularizer: str | Callable | None = None, bias_regularizer: str | Callable | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(filters, kernel_size, strides, _lower(padding), dilation_rate, activation, use_bias,
+        super().__init__(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias,
                          kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, **kwargs)
         self.groups = _checks.positive_int(self, "groups", groups)
         if self.filters % self.groups:
@@ -81,7 +76,7 @@ class Conv3D(_Volumes, _FilterConv):
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": (self.kernel_size + (channels // self.groups, self.filters), self.kernel_initializer,
-                           self.kernel_regularizer)}
+                           self.kernel_regularizer, self.kernel_constraint)}
 
     def convolve(self, inputs: Tensor) -> Tensor:
         return conv3d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate, self.groups)
@@ -103,7 +98,7 @@ class Conv3DTranspose(_Volumes, _Transpose):
     def __init__(self, filters: int, kernel_size: int | tuple[int, int, int], strides: int | tuple[int, int, int] = 1,
                  padding: str = "valid", output_padding: int | tuple[int, int, int] | None = None,
                  dilation_rate: int | tuple[int, int, int] = 1, **kwargs: Any) -> None:
-        super().__init__(filters, kernel_size, strides, _lower(padding), output_padding, dilation_rate, **kwargs)
+        super().__init__(filters, kernel_size, strides, padding, output_padding, dilation_rate, **kwargs)
 
     def convolve(self, inputs: Tensor) -> Tensor:
         return conv3d_transpose(inputs, self.kernel, self.bias, self.strides, self.padding, self.output_padding,

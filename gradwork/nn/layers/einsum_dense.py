@@ -102,6 +102,8 @@ class EinsumDense(Layer):
         The output labels that get a bias; None for no bias.
     kernel_initializer, bias_initializer : str or callable, default "glorot_uniform", "zeros"
     kernel_regularizer, bias_regularizer : str or callable, optional
+    kernel_constraint, bias_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Input shape
@@ -120,6 +122,8 @@ class EinsumDense(Layer):
     >>> layer.kernel.shape, layer.bias.shape
     ((128, 64), (64,))
     """
+
+    constraint_arguments = ("kernel_constraint", "bias_constraint")
 
     def __init__(self, equation: str, output_shape: int | tuple, activation: str | Callable | None = None,
                  bias_axes: str | None = None, kernel_initializer: str | Callable = "glorot_uniform",
@@ -142,10 +146,12 @@ class EinsumDense(Layer):
         kernel_shape, bias_shape, full = einsum_shapes(self.equation, self.bias_axes, tuple(input_shape),
                                                        self.partial_output_shape)
         self.full_output_shape, self.ndim = full, len(input_shape)
-        self.kernel = self.add_weight("kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer)
+        self.kernel = self.add_weight("kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = None
         if bias_shape is not None:
-            self.bias = self.add_weight("bias", bias_shape, self.bias_initializer, self.bias_regularizer)
+            self.bias = self.add_weight("bias", bias_shape, self.bias_initializer, self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def call(self, inputs):
         if inputs.ndim != self.ndim:

@@ -147,6 +147,8 @@ class GroupNormalization(Layer):
         Learn beta / gamma (else none is used).
     beta_initializer, gamma_initializer : str or callable, default "zeros", "ones"
     beta_regularizer, gamma_regularizer : str or callable, optional
+    beta_constraint, gamma_constraint : str or callable, optional
+        `gw.constraints` identifiers, applied after every optimizer update.
     **kwargs : `Layer`'s arguments
 
     Input shape
@@ -164,6 +166,7 @@ class GroupNormalization(Layer):
     """
 
     supports_masking = True
+    constraint_arguments = ("beta_constraint", "gamma_constraint")
 
     def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer: str | Callable = "zeros",
@@ -188,10 +191,10 @@ class GroupNormalization(Layer):
             raise ValueError(f"{self.name}: groups ({groups}) must divide the number of channels on axis "
                              f"{self.axis} (not the batch axis); got inputs of shape {tuple(input_shape)}")
         self.feature_axis, self.ndim, self.channels, self.group_count = axis, len(input_shape), channels, groups
-        self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer,
-                                     self.gamma_regularizer) if self.scale else None
-        self.beta = self.add_weight("beta", (channels,), self.beta_initializer,
-                                    self.beta_regularizer) if self.center else None
+        self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
 
     def call(self, inputs):
         inputs = _checked(self, inputs, (self.feature_axis,), (self.channels,))

@@ -46,7 +46,7 @@ class _Pooling3D(_Pooling):
             strides = None if strides is None else triple(strides, "strides")
         except ValueError as error:
             raise ValueError(f"{type(self).__name__}: {error}") from None
-        super().__init__(pool_size, strides, padding.lower() if isinstance(padding, str) else padding, **kwargs)
+        super().__init__(pool_size, strides, padding, **kwargs)
 
     def call(self, inputs):
         _volumes(self, inputs)

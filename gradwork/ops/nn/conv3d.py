@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from ...tensor import Tensor
 from ..shape_ops import pad
 from .conv import _conv2d, _conv2d_transpose, _images
-from .windows import Geometry, transposed_size
+from .windows import Geometry, padding_mode, transposed_size
 
 Size3 = int | tuple[int, int, int]
 
@@ -67,17 +67,20 @@ def axis_windows(name: str, axis: str, size: int, kernel: int, stride: int, dila
     return front, back, geometry.out_hw[0]
 
 
-def check_padding(name: str, padding: str) -> None:
-    """A ValueError naming `name` unless `padding` is "valid" or "same" (the volumes take no explicit sizes)."""
-    if not isinstance(padding, str) or padding not in ("valid", "same"):
-        raise ValueError(f"{name}: padding must be 'valid' or 'same', got {padding!r}")
+def check_padding(name: str, padding: str) -> str:
+    """`padding` in lower case: "valid" or "same" in any capitalisation (the volumes take no explicit
+    sizes); anything else is a ValueError naming `name`."""
+    try:
+        return padding_mode(padding)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def _checked_windows(name, strides, dilation, padding):
-    """(strides, dilation) as triples, and the padding checked; errors name `name`."""
-    check_padding(name, padding)
+    """(strides, dilation) as triples and the padding in lower case, checked; errors name `name`."""
+    padding = check_padding(name, padding)
     try:
-        return triple(strides, "strides"), triple(dilation, "dilation")
+        return triple(strides, "strides"), triple(dilation, "dilation"), padding
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
 
@@ -113,7 +116,7 @@ def conv3d(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Tensor | Arr
     """
     name = "conv3d"
     x, kernel = _images(name, x, kernel, "(kd, kh, kw, {c}, filters)", channel_axis=3, groups=groups, rank=3)
-    (sd, *s_hw), (dd, *d_hw) = _checked_windows(name, strides, dilation, padding)
+    (sd, *s_hw), (dd, *d_hw), padding = _checked_windows(name, strides, dilation, padding)
     n, depth, h, w, c = x.shape
     front, back, out_depth = axis_windows(name, "depth", depth, kernel.shape[0], sd, dd, padding)
     xp = pad(x, ((0, 0), (front, back), (0, 0), (0, 0), (0, 0))) if front or back else x
@@ -158,7 +161,7 @@ def conv3d_transpose(x: Tensor | ArrayLike, kernel: Tensor | ArrayLike, bias: Te
     """
     name = "conv3d_transpose"
     x, kernel = _images(name, x, kernel, "(kd, kh, kw, filters, {c})", channel_axis=4, groups=groups, rank=3)
-    (sd, *s_hw), (dd, *d_hw) = _checked_windows(name, strides, dilation, padding)
+    (sd, *s_hw), (dd, *d_hw), padding = _checked_windows(name, strides, dilation, padding)
     extra = None
     if output_padding is not None:
         try:

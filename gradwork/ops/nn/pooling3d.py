@@ -33,7 +33,7 @@ def _pool3d(name, pool2d, x, kernel_size, strides, padding):
         (kd, *k_hw), (sd, *s_hw) = triple(kernel_size, "kernel_size"), triple(strides, "strides")
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
-    check_padding(name, padding)
+    padding = check_padding(name, padding)
     n, d, h, w, c = x.shape
     try:
         planes = pool2d(x.reshape(n * d, h, w, c), tuple(k_hw), tuple(s_hw), padding)
