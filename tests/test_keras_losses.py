@@ -372,3 +372,11 @@ def test_compile_with_the_name_and_fit_one_epoch(name):
     history = model.fit(RNG.standard_normal((8, 2)).astype(np.float32), y.astype(np.float32), batch_size=4,
                         epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_cosine_similarity_floors_the_norm_at_keras_epsilon_not_the_squared_norm():
+    # Keras divides by max(|v|, 1e-7): vectors of norm 1e-5 are still unit vectors after it, a zero
+    # vector stays zero.
+    np.testing.assert_allclose(L.cosine_similarity([[1e-5, 0.0]], [[2e-5, 0.0]]).numpy(), [-1.0], rtol=1e-6)
+    np.testing.assert_allclose(L.cosine_similarity([[0.0, 0.0]], [[1.0, 0.0]]).numpy(), [0.0])
+    np.testing.assert_allclose(L.cosine_similarity([[1e-8, 0.0]], [[1.0, 0.0]]).numpy(), [-0.1], rtol=1e-6)

@@ -10,6 +10,7 @@ import math
 from numpy.typing import ArrayLike
 
 from ..ops.nn.activations import softplus
+from ..ops.nn.norms import normalize
 from ..tensor import Tensor
 from .functions import EPSILON, LOSS_FUNCTIONS, mean_over
 from .shapes import matched, prediction, target
@@ -47,15 +48,10 @@ def log_cosh(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
     return mean_over(error + softplus(-2.0 * error) - math.log(2.0), -1)
 
 
-def _l2_normalized(x, axis):
-    # Keras's floor on the squared norm keeps a zero vector at zero (and its gradient finite)
-    return x / (x * x).sum(axis=axis, keepdims=True).maximum(EPSILON).sqrt()
-
-
 def cosine_similarity(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, axis: int = -1) -> Tensor:
     """The negative cosine of the angle between y_true and y_pred along `axis`: -1 when they point the
     same way, 0 when orthogonal, so that minimizing it aligns them. Each vector is divided by
-    sqrt(max(|v|^2, 1e-7)), as Keras does.
+    max(|v|, 1e-7), as Keras does (a zero vector stays zero, with a finite gradient).
 
     Parameters
     ----------
@@ -73,7 +69,7 @@ def cosine_similarity(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, ax
     tensor([-1., -0.])
     """
     y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")
-    return -(_l2_normalized(y_true, axis) * _l2_normalized(y_pred, axis)).sum(axis=axis)
+    return -(normalize(y_true, 2, (axis,), EPSILON) * normalize(y_pred, 2, (axis,), EPSILON)).sum(axis=axis)
 
 
 def poisson(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike) -> Tensor:
