@@ -202,6 +202,15 @@ def run_cell(layer: Layer, cell: Cell, x: Tensor, state: Tensor | None, mask: np
                       kernel_form(layer.recurrent_activation))
 
 
+def zero_masked_steps(layer: Layer, sequence: Tensor, mask: np.ndarray | None) -> Tensor:
+    """A returned sequence (batch, time, units), in the order processed, with zeros at the masked
+    steps if `layer.zero_output_for_mask` (else as it is)."""
+    if not layer.zero_output_for_mask or mask is None:
+        return sequence
+    order = mask[:, ::-1] if layer.go_backwards else mask
+    return sequence * as_tensor(order[:, :, None].astype(sequence.dtype))
+
+
 def recurrent_outputs(layer: Layer, states: list[Tensor], units: int, mask: np.ndarray | None) -> Any:
     """A recurrent layer's result from `run_cell`'s states, under its return_sequences, return_state,
     go_backwards and zero_output_for_mask: the output, or [output, *final states]."""
@@ -211,9 +220,7 @@ def recurrent_outputs(layer: Layer, states: list[Tensor], units: int, mask: np.n
         output = concatenate(states, axis=1).reshape(last.shape[0], len(states), last.shape[1])
         if wide:
             output = output[:, :, :units]
-        if layer.zero_output_for_mask and mask is not None:
-            order = mask[:, ::-1] if layer.go_backwards else mask
-            output = output * as_tensor(order[:, :, None].astype(output.dtype))
+        output = zero_masked_steps(layer, output, mask)
     else:
         output = last[:, :units] if wide else last
     if not layer.return_state:
