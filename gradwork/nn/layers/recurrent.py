@@ -95,10 +95,10 @@ class RNNBase(RecurrentWeights):
         inputs = self._check_inputs(inputs)
         batch, steps, features = inputs.shape
         state = self._initial_state(initial_state, batch)
-        mask = self._check_mask(mask, batch, steps)
+        mask = check_sequence_mask(self, mask, batch, steps)
         input_mask, rec_mask = self._dropout_masks(batch, features, inputs.dtype, training)
         states = run_cell(self, self.kernel_cell, inputs, state, mask, self.go_backwards, input_mask, rec_mask)
-        return self._outputs(states, mask)
+        return recurrent_outputs(self, states, self.units, mask)
 
     def _check_inputs(self, inputs):
         if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[0]:
@@ -124,19 +124,9 @@ class RNNBase(RecurrentWeights):
             )
         return given[0] if count == 1 else concatenate(given, axis=1)
 
-    def _check_mask(self, mask, batch, steps):
-        return check_sequence_mask(self, mask, batch, steps)
-
-    def _outputs(self, states, mask):
-        return recurrent_outputs(self, states, self.units, mask)
-
     def compute_mask(self, inputs: Tensor, mask: Any = None) -> Any:
-        """The input mask for a returned sequence, else None (and None for each returned state).
-
-        With go_backwards the returned sequence is in reversed time order, so its mask is the input
-        mask reversed too. (Keras 3 returns the input mask unchanged there, which then no longer
-        lines up with the outputs; gradwork keeps each output step with its own mask entry.)
-        """
+        """The input mask for a returned sequence (reversed with go_backwards: see
+        `sequence_output_mask`), else None; and None for each returned state."""
         output_mask = sequence_output_mask(self, mask)
         return [output_mask] + [None] * self.kernel_cell.state_factor if self.return_state else output_mask
 
