@@ -9,6 +9,7 @@ import numpy as np
 from ...ops.nn.recurrent import Cell, LSTMCell, SimpleRNNCell
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor
+from . import _checks
 from ._recurrence import (
     ForgetBias, RecurrentWeights, ResetAfter, check_sequence_mask, recurrent_outputs, run_cell, sequence_output_mask,
 )
@@ -108,7 +109,7 @@ class RNNBase(RecurrentWeights):
             )
         if inputs.shape[1] == 0:
             raise ValueError(f"{self.name}: the inputs have no time steps (shape {inputs.shape})")
-        return inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        return _checks.float_inputs(self, inputs)
 
     def _initial_state(self, initial_state, batch):
         """The first state (batch, state_factor*units) from a list of (batch, units) states, or None."""

@@ -7,6 +7,7 @@ from ...ops.elementwise import where
 from ...ops.shape_ops import stack
 from ...tensor import Tensor
 from ..layer import Layer, deserialize, serialize
+from . import _checks
 from ._cell_states import check_cell, flat_sizes, flatten_states, initial_states, nest
 from ._recurrence import check_sequence_mask, recurrent_outputs, sequence_output_mask, zero_masked_steps
 from .rnn_cells import RecurrentCell, one_mask_per_sequence
@@ -109,7 +110,7 @@ class RNN(Layer):
         if inputs.ndim != 3 or inputs.shape[1] == 0 or inputs.shape[2] != self._features:
             raise ValueError(f"{self.name}: expected inputs of shape (batch, timesteps, {self._features}) with "
                              f"at least one step, got shape {inputs.shape}")
-        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        inputs = _checks.float_inputs(self, inputs)
         batch, steps = inputs.shape[:2]
         states = self._initial_state(initial_state, batch)
         mask = check_sequence_mask(self, mask, batch, steps)

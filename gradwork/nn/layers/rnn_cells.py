@@ -16,6 +16,7 @@ from ...ops.nn.recurrent import LSTMCell as LSTMKernel, SimpleRNNCell as SimpleK
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor
 from ..layer import Layer
+from . import _checks
 from ._recurrence import ForgetBias, RecurrentWeights, ResetAfter, run_cell
 
 
@@ -99,7 +100,7 @@ class RecurrentCell(RecurrentWeights):
                      go_backwards: bool, training: bool | None) -> list[Tensor]:
         """The kernel's recurrence over inputs (batch, time, features) from `states` (zeros if None):
         the state (batch, state_factor*units) after each step, in the order processed."""
-        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        inputs = _checks.float_inputs(self, inputs)
         state = None if states is None else states[0] if len(states) == 1 else concatenate(states, axis=1)
         input_mask, rec_mask = self._dropout_masks(inputs.shape[0], inputs.shape[2], inputs.dtype, training)
         return run_cell(self, self.kernel_cell, inputs, state, mask, go_backwards, input_mask, rec_mask)
