@@ -84,8 +84,8 @@ class RMSNormalization(Layer):
 
 
 class UnitNormalization(Layer):
-    """Scale each sample to unit Euclidean norm over `axis`: y = x / sqrt(max(sum(x^2), 1e-12)) (Keras),
-    which is `torch.nn.functional.normalize` with eps=1e-6.
+    """Scale each sample to unit Euclidean norm over `axis`: y = x / max(sqrt(sum(x^2)), 1e-12), as Keras 3
+    (`ops.normalize` with epsilon=1e-12), which is `torch.nn.functional.normalize` with eps=1e-12.
 
     Parameters
     ----------
@@ -115,7 +115,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         axes = _axes(self, inputs.shape)
-        return norms.normalize(_checks.float_inputs(self, inputs), 2, axes, 1e-6)
+        return norms.normalize(_checks.float_inputs(self, inputs), 2, axes, 1e-12)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
