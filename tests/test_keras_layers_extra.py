@@ -298,3 +298,21 @@ def test_fuzz_any_shape_and_dtype_gives_a_result_or_a_clean_error(name, shape, d
         assert str(err)
         assert layer.built == built
         assert all(np.array_equal(a, b) for a, b in zip(weights, layer.get_weights()))
+
+
+@pytest.mark.parametrize("make, shape, noisy", [
+    (lambda: nn.EinsumDense("ab,bc->ac", 3, kernel_initializer="ones"), (2, 4), False),
+    (lambda: nn.PReLU(alpha_initializer="ones"), (2, 4), False),
+    (lambda: nn.GlobalAveragePooling3D(), (1, 2, 2, 2, 3), False),
+    (lambda: nn.GaussianNoise(0.5, seed=1), (2, 4), True),
+    (lambda: nn.GaussianDropout(0.5, seed=1), (2, 4), True),
+], ids=["EinsumDense", "PReLU", "GlobalAveragePooling3D", "GaussianNoise", "GaussianDropout"])
+def test_integer_inputs_are_computed_in_the_layer_dtype(make, shape, noisy):
+    x = np.arange(int(np.prod(shape))).reshape(shape) % 3 + 1      # integers 1..3
+    layer = make()
+    out = layer(x, training=True)
+    assert out.dtype == np.float32                                  # not NumPy's float64, not int
+    if noisy:                                                       # the noise is not truncated to integers
+        assert not np.allclose(out.data, np.round(out.data))
+    else:
+        np.testing.assert_array_equal(out.data, layer(x.astype(np.float32), training=True).data)

@@ -69,6 +69,17 @@ def test_unit_normalization_keras_numbers():
     np.testing.assert_allclose(F.normalize(gw.tensor([[1.0, 2, 3], [4, 5, 6]])).data, expected, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_unit_normalization_divides_by_the_norm_down_to_keras_epsilon_1e_12(dtype):
+    # Keras 3: ops.normalize(x, order=2, epsilon=1e-12) = x * min(1 / ||x||, 1e12); a norm of 1e-8 still
+    # gives a unit vector, and a zero vector's gradient is 1e12 (x / 1e-12 there)
+    x = np.array([[3e-8, 4e-8], [0.0, 0.0]], dtype=dtype)
+    np.testing.assert_allclose(nn.UnitNormalization(dtype=dtype)(x).data, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-5)
+    compare_with_torch(lambda a: nn.UnitNormalization(dtype=dtype)(a),
+                       lambda a: torch.nn.functional.normalize(a, dim=-1, eps=1e-12), [x.astype(np.float64)], dtype,
+                       "UnitNormalization")
+
+
 @pytest.mark.parametrize("groups, axis, x, expected", [
     (4, -1, [[[-1.0, 1.0, 0, 2.0], [1.0, 3.0, -4, -2.0]]], [[[-1.0, -1.0, 1.0, 1.0], [1.0, 1.0, -1.0, -1.0]]]),
     (-1, -1, [[[-1.0, 1.0, 0, 2.0], [1.0, 3.0, -4, -2.0]]], [[[-1.0, -1.0, 1.0, 1.0], [1.0, 1.0, -1.0, -1.0]]]),

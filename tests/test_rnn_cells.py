@@ -258,3 +258,27 @@ def test_a_seeded_cell_draws_from_its_own_generator():
         gw.random.seed(global_seed)
         outputs.append(rnn(x, training=True).data)
     np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+_FIXED = dict(dropout=0.5, recurrent_dropout=0.5, seed=7, kernel_initializer="ones", recurrent_initializer="ones")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.RNN(nn.LSTMCell(3, **_FIXED)),
+    lambda: nn.LSTM(3, **_FIXED),                                        # Keras's seed argument
+    lambda: nn.GRU(3, **_FIXED),
+], ids=["LSTMCell", "LSTM", "GRU"])
+def test_a_seeded_recurrent_layer_draws_from_its_own_generator_whose_state_backup_restores(make):
+    x = np.ones((2, 3, 4))
+    first, second = make(), make()
+    gw.random.seed(1)
+    a = first(x, training=True).data
+    gw.random.seed(2)
+    np.testing.assert_array_equal(second(x, training=True).data, a)   # the seed, not gradwork's generator
+    owner = first.cell if isinstance(first, nn.RNN) else first
+    assert owner.get_config()["seed"] == 7
+    state = owner.get_random_state()                                 # what BackupAndRestore saves
+    b = first(x, training=True).data
+    assert not np.array_equal(a, b)
+    owner.set_random_state(state)
+    np.testing.assert_array_equal(first(x, training=True).data, b)

@@ -88,22 +88,21 @@ def layer_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple[int, ...
     [[-0.99999..., 0.99999...]]
     """
     x = as_tensor(input)
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
-    if not shape or len(shape) > x.ndim or x.shape[x.ndim - len(shape):] != shape:
-        raise ValueError(f"layer_norm: normalized_shape {shape} must be the last axes of the input, "
-                         f"got an input of shape {x.shape}")
-    for what, p in (("weight", weight), ("bias", bias)):
-        if p is not None and tuple(np.shape(p)) != shape:
-            raise ValueError(f"layer_norm: {what} must have shape {shape}, got {tuple(np.shape(p))}")
-    return ln.layer_norm(x, tuple(range(x.ndim - len(shape), x.ndim)), weight, bias, eps)
+    return ln.layer_norm(x, _last_axes(x, normalized_shape, "layer_norm", weight=weight, bias=bias),
+                         weight, bias, eps)
 
 
-def _last_axes(x, normalized_shape, what):
+def _last_axes(x: Tensor, normalized_shape: int | tuple[int, ...], what: str, **params) -> tuple[int, ...]:
+    """The axes of x that `normalized_shape` names (its last ones), after checking that they match it and
+    that every given parameter in `params` (weight, bias) has that shape; a ValueError naming `what`."""
     shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
     if not shape or len(shape) > x.ndim or x.shape[x.ndim - len(shape):] != shape:
         raise ValueError(f"{what}: normalized_shape {shape} must be the last axes of the input, "
                          f"got an input of shape {x.shape}")
-    return shape
+    for name, p in params.items():
+        if p is not None and tuple(np.shape(p)) != shape:
+            raise ValueError(f"{what}: {name} must have shape {shape}, got {tuple(np.shape(p))}")
+    return tuple(range(x.ndim - len(shape), x.ndim))
 
 
 def rms_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple[int, ...],
@@ -129,11 +128,9 @@ def rms_norm(input: Tensor | ArrayLike, normalized_shape: int | tuple[int, ...],
     [[0.848528..., 1.131370...]]
     """
     x = as_tensor(input)
-    shape = _last_axes(x, normalized_shape, "rms_norm")
-    if weight is not None and tuple(np.shape(weight)) != shape:
-        raise ValueError(f"rms_norm: weight must have shape {shape}, got {tuple(np.shape(weight))}")
+    axes = _last_axes(x, normalized_shape, "rms_norm", weight=weight)
     eps = float(np.finfo(x.dtype if x.dtype.kind == "f" else np.float32).eps) if eps is None else eps
-    return norms.rms_norm(x, tuple(range(x.ndim - len(shape), x.ndim)), weight, eps)
+    return norms.rms_norm(x, axes, weight, eps)
 
 
 def group_norm(input: Tensor | ArrayLike, num_groups: int, weight: Tensor | ArrayLike | None = None,

@@ -38,6 +38,16 @@ def in_range(layer, name, value, expected: Range):
     return float(value)
 
 
+def float_inputs(layer, inputs):
+    """Float `inputs` as they are, integers and booleans cast to the layer's dtype (float32 by default,
+    not NumPy's float64 promotion); a TypeError naming the layer for any other dtype."""
+    if inputs.dtype.kind == "f":
+        return inputs
+    if inputs.dtype.kind not in "iub":
+        raise TypeError(f"{layer.name}: expected real numbers, got inputs of dtype {inputs.dtype}")
+    return inputs.astype(layer.dtype)
+
+
 def seed(layer, value):
     """`value` as an int, or None; a TypeError naming `layer`'s class for anything else."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):

@@ -1,5 +1,6 @@
 """What the recurrent layers (recurrent.py) and the cell layers (rnn_cells.py) share around the kernel
-`gradwork/ops/nn/recurrent.py`: creating the weights, the dropout masks, running a kernel cell over
+`gradwork/ops/nn/recurrent.py`: their arguments and weights (`RecurrentWeights`, with the LSTM's and
+the GRU's additions in `ForgetBias` and `ResetAfter`), the dropout masks, running a kernel cell over
 a sequence with a layer's weights, and assembling the outputs."""
 
 from collections.abc import Callable
@@ -10,11 +11,14 @@ import numpy as np
 from ... import activations, initializers
 from ...ops.nn import activations as kernel_activations
 from ...ops.nn.dropout import dropout_mask
-from ...ops.nn.recurrent import Cell, recurrence
+from ...ops.nn.recurrent import Cell, GRUCell, recurrence
 from ...ops.shape_ops import concatenate
 from ...ops.nn.masking import boolean_mask
+from ...random import OwnGenerator
+from ...registry import serialize_object
 from ...tensor import Tensor, as_array, as_tensor
 from ..layer import Layer
+from . import _checks
 
 _FUSED_FORMS = {"tanh": kernel_activations.tanh, "sigmoid": kernel_activations.sigmoid}
 
@@ -27,6 +31,115 @@ def kernel_form(activation):
         return _FUSED_FORMS.get(activations.serialize(activation), activation)
     except ValueError:  # a callable without a registered name
         return activation
+
+
+class RecurrentWeights(OwnGenerator, Layer):
+    """The arguments, weights and configuration that a recurrent layer (`RNNBase`) and a cell layer
+    (`RecurrentCell`) share, both under Keras's names; `kernel_cell` is the kernel's cell
+    (gradwork.ops.nn.recurrent) that gives the gate count. `RNNBase` and `RecurrentCell` document the
+    arguments."""
+
+    kernel_cell: Cell = None
+    constraint_arguments = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
+
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = None, use_bias: bool = True,
+                 kernel_initializer: str | Callable = "glorot_uniform",
+                 recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
+                 kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
+                 bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
+                 seed: int | None = None, **kwargs: Any) -> None:
+        seed = _checks.seed(self, seed)
+        super().__init__(**kwargs)
+        self.units = _checks.positive_int(self, "units", units)
+        self.dropout = _checks.rate(self, "dropout", dropout)
+        self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)  # the dropout masks' generator
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer, self.recurrent_regularizer = kernel_regularizer, recurrent_regularizer
+        self.bias_regularizer = bias_regularizer
+
+    def _bias_shape(self):
+        """The bias's shape: one row of gates*units (GRU's reset_after: two)."""
+        return (self.kernel_cell.gates * self.units,)
+
+    def _bias_initializer(self):
+        """The initializer of the bias (LSTM's sets the forget gate's to one)."""
+        return self.bias_initializer
+
+    def _biases(self):
+        """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""
+        return self.bias, None
+
+    def _add_weights(self, features: int) -> None:
+        """kernel, recurrent_kernel and bias for inputs of `features` features."""
+        add_recurrent_weights(self, features, self.kernel_cell.gates, self._bias_shape(), self._bias_initializer())
+
+    def _dropout_masks(self, batch: int, features: int, dtype: np.dtype, training: bool | None):
+        """`dropout_masks` drawn from this layer's generator."""
+        return dropout_masks(self, batch, features, dtype, training, self._rng)
+
+    def get_config(self):
+        config = {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": serialize_object(self.kernel_initializer),
+            "recurrent_initializer": serialize_object(self.recurrent_initializer),
+            "bias_initializer": serialize_object(self.bias_initializer),
+            "kernel_regularizer": serialize_object(self.kernel_regularizer),
+            "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
+            "bias_regularizer": serialize_object(self.bias_regularizer),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
+        }
+        if self.kernel_cell.uses_recurrent_activation:
+            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        return config
+
+
+class ForgetBias:
+    """Mixed into an LSTM layer or cell before its `RecurrentWeights` base: `unit_forget_bias`."""
+
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = "sigmoid", unit_forget_bias: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(units, activation, recurrent_activation, **kwargs)
+        self.unit_forget_bias = bool(unit_forget_bias)
+
+    def _bias_initializer(self):
+        return unit_forget_bias(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
+
+class ResetAfter:
+    """Mixed into a GRU layer or cell before its `RecurrentWeights` base: `reset_after`, the kernel
+    cell it selects, and the bias of two rows it implies."""
+
+    def __init__(self, units: int, activation: str | Callable | None = "tanh",
+                 recurrent_activation: str | Callable | None = "sigmoid", reset_after: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(units, activation, recurrent_activation, **kwargs)
+        self.reset_after = bool(reset_after)
+        self.kernel_cell = GRUCell(self.reset_after)
+
+    def _bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def _biases(self):
+        return gru_biases(self.bias, self.reset_after)
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}
 
 
 def add_recurrent_weights(layer: Layer, features: int, gates: int, bias_shape: tuple[int, ...],
@@ -89,6 +202,15 @@ def run_cell(layer: Layer, cell: Cell, x: Tensor, state: Tensor | None, mask: np
                       kernel_form(layer.recurrent_activation))
 
 
+def zero_masked_steps(layer: Layer, sequence: Tensor, mask: np.ndarray | None) -> Tensor:
+    """A returned sequence (batch, time, units), in the order processed, with zeros at the masked
+    steps if `layer.zero_output_for_mask` (else as it is)."""
+    if not layer.zero_output_for_mask or mask is None:
+        return sequence
+    order = mask[:, ::-1] if layer.go_backwards else mask
+    return sequence * as_tensor(order[:, :, None].astype(sequence.dtype))
+
+
 def recurrent_outputs(layer: Layer, states: list[Tensor], units: int, mask: np.ndarray | None) -> Any:
     """A recurrent layer's result from `run_cell`'s states, under its return_sequences, return_state,
     go_backwards and zero_output_for_mask: the output, or [output, *final states]."""
@@ -98,15 +220,12 @@ def recurrent_outputs(layer: Layer, states: list[Tensor], units: int, mask: np.n
         output = concatenate(states, axis=1).reshape(last.shape[0], len(states), last.shape[1])
         if wide:
             output = output[:, :, :units]
-        if layer.zero_output_for_mask and mask is not None:
-            order = mask[:, ::-1] if layer.go_backwards else mask
-            output = output * as_tensor(order[:, :, None].astype(output.dtype))
+        output = zero_masked_steps(layer, output, mask)
     else:
         output = last[:, :units] if wide else last
     if not layer.return_state:
         return output
     return [output, last[:, :units], last[:, units:]] if wide else [output, last]
-
 
 
 def check_sequence_mask(layer: Layer, mask: Any, batch: int, steps: int) -> np.ndarray | None:

@@ -12,6 +12,7 @@ from ...ops.nn.activations import prelu
 from ...registry import serialize_object
 from ...tensor import Tensor
 from ..layer import Layer
+from . import _checks
 
 
 class _ActivationLayer(Layer):
@@ -206,7 +207,7 @@ class PReLU(Layer):
                 a != n and i + 1 not in shared for i, (a, n) in enumerate(zip(self.alpha.shape, inputs.shape[1:]))):
             raise ValueError(f"{self.name}: built for inputs (batch, *{self.alpha.shape}) (1: shared), got shape "
                              f"{inputs.shape}")
-        return prelu(inputs, self.alpha)
+        return prelu(_checks.float_inputs(self, inputs), self.alpha)
 
     def get_config(self):
         return {**super().get_config(), "alpha_initializer": serialize_object(self.alpha_initializer),

@@ -7,6 +7,7 @@ from ... import activations
 from ...ops.einsum import einsum
 from ...registry import serialize_object
 from ..layer import Layer
+from . import _checks
 
 _LABELS = "([a-zA-Z]+)"
 # Keras's three forms: no ellipsis, an ellipsis leading the input and the output, or one trailing them
@@ -157,7 +158,7 @@ class EinsumDense(Layer):
         if inputs.ndim != self.ndim:
             raise ValueError(f"{self.name}: built for inputs with {self.ndim} axes, got shape {inputs.shape}")
         try:
-            out = einsum(self.equation, inputs, self.kernel)
+            out = einsum(self.equation, _checks.float_inputs(self, inputs), self.kernel)
         except ValueError as err:
             raise ValueError(f"{self.name}: inputs of shape {inputs.shape} do not fit the kernel "
                              f"{self.kernel.shape} in {self.equation!r}: {err}") from err

@@ -36,16 +36,7 @@ def _checked(layer, inputs, axes, sizes):
     if inputs.ndim != layer.ndim or tuple(inputs.shape[a] for a in axes) != sizes:
         raise ValueError(f"{layer.name}: built for inputs with {layer.ndim} axes and sizes {sizes} on axes "
                          f"{axes}, got shape {inputs.shape}")
-    return _float(layer, inputs)
-
-
-def _float(layer, inputs):
-    """Float `inputs` as they are, integers and booleans cast to the layer's dtype; a TypeError otherwise."""
-    if inputs.dtype.kind == "f":
-        return inputs
-    if inputs.dtype.kind not in "iub":
-        raise TypeError(f"{layer.name}: expected real numbers, got inputs of dtype {inputs.dtype}")
-    return inputs.astype(layer.dtype)
+    return _checks.float_inputs(layer, inputs)
 
 
 class RMSNormalization(Layer):
@@ -86,15 +77,15 @@ class RMSNormalization(Layer):
         if tuple(inputs.shape[a] for a in axes) != self.scale.shape:
             raise ValueError(f"{self.name}: built for inputs with sizes {self.scale.shape} on axis {self.axis}, got "
                              f"shape {inputs.shape}")
-        return norms.rms_norm(_float(self, inputs), axes, self.scale, self.epsilon)
+        return norms.rms_norm(_checks.float_inputs(self, inputs), axes, self.scale, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
 
 
 class UnitNormalization(Layer):
-    """Scale each sample to unit Euclidean norm over `axis`: y = x / sqrt(max(sum(x^2), 1e-12)) (Keras),
-    which is `torch.nn.functional.normalize` with eps=1e-6.
+    """Scale each sample to unit Euclidean norm over `axis`: y = x / max(sqrt(sum(x^2)), 1e-12), as Keras 3
+    (`ops.normalize` with epsilon=1e-12), which is `torch.nn.functional.normalize` with eps=1e-12.
 
     Parameters
     ----------
@@ -124,7 +115,7 @@ class UnitNormalization(Layer):
 
     def call(self, inputs):
         axes = _axes(self, inputs.shape)
-        return norms.normalize(_float(self, inputs), 2, axes, 1e-6)
+        return norms.normalize(_checks.float_inputs(self, inputs), 2, axes, 1e-12)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

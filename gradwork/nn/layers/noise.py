@@ -59,7 +59,7 @@ class GaussianNoise(_NoiseLayer):
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
             return inputs
-        return gaussian_noise(inputs, self.stddev, self._rng)
+        return gaussian_noise(_checks.float_inputs(self, inputs), self.stddev, self._rng)
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.stddev}
@@ -100,7 +100,7 @@ class GaussianDropout(_NoiseLayer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        return gaussian_dropout(inputs, self.rate, self._rng)
+        return gaussian_dropout(_checks.float_inputs(self, inputs), self.rate, self._rng)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate}

@@ -13,6 +13,7 @@ from ...ops.nn.masking import boolean_mask
 from ...ops.nn.pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ...ops.nn.windows import padding_mode
 from ..layer import Layer
+from . import _checks
 
 
 _WINDOW_DOC = """{what} of each `pool_size` window, channels last (Keras's layer; `F.{kernel}` in PyTorch's names).
@@ -162,7 +163,7 @@ class _GlobalPooling(Layer):
             raise ValueError(
                 f"{self.name}: expected inputs with spatial axes (batch, ..., channels), got {inputs.shape}"
             )
-        return self.reduce(inputs, tuple(range(1, inputs.ndim - 1)))
+        return self.reduce(_checks.float_inputs(self, inputs), tuple(range(1, inputs.ndim - 1)))
 
     def get_config(self):
         return {**super().get_config(), "keepdims": self.keepdims}

@@ -147,9 +147,7 @@ class _AdaptivePooling(_Spatial):
 
     def call(self, inputs):
         self._check(inputs)
-        if inputs.dtype.kind != "f":
-            inputs = inputs.astype(self.dtype)
-        return type(self).pool(inputs, self.output_size)
+        return type(self).pool(_checks.float_inputs(self, inputs), self.output_size)
 
     def get_config(self):
         return {**super().get_config(), "output_size": list(self.output_size)}

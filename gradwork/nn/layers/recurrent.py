@@ -6,20 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from ... import activations
-from ...ops.nn.recurrent import GRUCell, LSTMCell, SimpleRNNCell
+from ...ops.nn.recurrent import Cell, LSTMCell, SimpleRNNCell
 from ...ops.shape_ops import concatenate
 from ...tensor import Tensor
-from ..layer import Layer
 from . import _checks
 from ._recurrence import (
-    add_recurrent_weights, check_sequence_mask, dropout_masks, gru_biases, recurrent_outputs, run_cell,
-    sequence_output_mask, unit_forget_bias,
+    ForgetBias, RecurrentWeights, ResetAfter, check_sequence_mask, recurrent_outputs, run_cell, sequence_output_mask,
 )
-from ...registry import serialize_object
 
 
-class RNNBase(Layer):
+class RNNBase(RecurrentWeights):
     """What SimpleRNN, LSTM and GRU share: kernel (features, gates*units), recurrent_kernel
     (units, gates*units) and bias, dropout, masking, initial states, and the outputs.
 
@@ -39,6 +35,8 @@ class RNNBase(Layer):
     dropout, recurrent_dropout : float in [0, 1), default 0.0
         In training, the fraction of input features / of h_prev's units dropped before the input /
         recurrent matmul, with one mask per sequence, the same at every step.
+    seed : int, optional
+        For the layer's own dropout generator; None draws from gradwork's (`gw.random.seed`).
     return_sequences : bool, default False
         Return the output of every step, not only the last.
     return_state : bool, default False
@@ -66,61 +64,42 @@ class RNNBase(Layer):
     [output, *states], each state (batch, units).
     """
 
-    cell = None  # a kernel Cell (gradwork.ops.nn.recurrent)
-    constraint_arguments = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
-
     def __init__(self, units: int, activation: str | Callable | None = "tanh",
                  recurrent_activation: str | Callable | None = None, use_bias: bool = True,
                  kernel_initializer: str | Callable = "glorot_uniform",
                  recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
                  kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
                  bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 return_sequences: bool = False, return_state: bool = False,
+                 seed: int | None = None, return_sequences: bool = False, return_state: bool = False,
                  go_backwards: bool = False, zero_output_for_mask: bool = False,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.units = _checks.positive_int(self, "units", units)
-        self.dropout = _checks.rate(self, "dropout", dropout)
-        self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer, self.recurrent_regularizer = kernel_regularizer, recurrent_regularizer
-        self.bias_regularizer = bias_regularizer
+        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
+                         bias_regularizer, dropout, recurrent_dropout, seed, **kwargs)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards, self.zero_output_for_mask = bool(go_backwards), bool(zero_output_for_mask)
 
-    # ----- weights ----------------------------------------------------------------------------
-    def _bias_shape(self):
-        """The bias's shape: one row of gates*units (GRU's reset_after: two)."""
-        return (self.cell.gates * self.units,)
-
-    def _bias_initializer(self):
-        """The initializer of the bias (LSTM's sets the forget gate's to one)."""
-        return self.bias_initializer
+    @property
+    def cell(self) -> Cell:
+        """The kernel's cell (gradwork.ops.nn.recurrent) this layer runs."""
+        return self.kernel_cell
 
     def build(self, input_shape):
         if len(input_shape) != 3:
             raise ValueError(
                 f"{self.name}: expected inputs of shape (batch, timesteps, features), got shape {input_shape}"
             )
-        add_recurrent_weights(self, input_shape[-1], self.cell.gates, self._bias_shape(), self._bias_initializer())
-
-    def _biases(self):
-        """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""
-        return self.bias, None
+        self._add_weights(input_shape[-1])
 
     # ----- calling ----------------------------------------------------------------------------
     def call(self, inputs, initial_state=None, mask=None, training=None):
         inputs = self._check_inputs(inputs)
         batch, steps, features = inputs.shape
         state = self._initial_state(initial_state, batch)
-        mask = self._check_mask(mask, batch, steps)
-        input_mask, rec_mask = dropout_masks(self, batch, features, inputs.dtype, training)
-        states = run_cell(self, self.cell, inputs, state, mask, self.go_backwards, input_mask, rec_mask)
-        return self._outputs(states, mask)
+        mask = check_sequence_mask(self, mask, batch, steps)
+        input_mask, rec_mask = self._dropout_masks(batch, features, inputs.dtype, training)
+        states = run_cell(self, self.kernel_cell, inputs, state, mask, self.go_backwards, input_mask, rec_mask)
+        return recurrent_outputs(self, states, self.units, mask)
 
     def _check_inputs(self, inputs):
         if inputs.ndim != 3 or inputs.shape[-1] != self.kernel.shape[0]:
@@ -130,14 +109,14 @@ class RNNBase(Layer):
             )
         if inputs.shape[1] == 0:
             raise ValueError(f"{self.name}: the inputs have no time steps (shape {inputs.shape})")
-        return inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        return _checks.float_inputs(self, inputs)
 
     def _initial_state(self, initial_state, batch):
         """The first state (batch, state_factor*units) from a list of (batch, units) states, or None."""
         if initial_state is None:
             return None
         given = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-        count = self.cell.state_factor
+        count = self.kernel_cell.state_factor
         given = [self._to_input(s) for s in given]
         if len(given) != count or any(tuple(s.shape) != (batch, self.units) for s in given):
             raise ValueError(
@@ -146,42 +125,19 @@ class RNNBase(Layer):
             )
         return given[0] if count == 1 else concatenate(given, axis=1)
 
-    def _check_mask(self, mask, batch, steps):
-        return check_sequence_mask(self, mask, batch, steps)
-
-    def _outputs(self, states, mask):
-        return recurrent_outputs(self, states, self.units, mask)
-
     def compute_mask(self, inputs: Tensor, mask: Any = None) -> Any:
-        """The input mask for a returned sequence, else None (and None for each returned state).
-
-        With go_backwards the returned sequence is in reversed time order, so its mask is the input
-        mask reversed too. (Keras 3 returns the input mask unchanged there, which then no longer
-        lines up with the outputs; gradwork keeps each output step with its own mask entry.)
-        """
+        """The input mask for a returned sequence (reversed with go_backwards: see
+        `sequence_output_mask`), else None; and None for each returned state."""
         output_mask = sequence_output_mask(self, mask)
-        return [output_mask] + [None] * self.cell.state_factor if self.return_state else output_mask
+        return [output_mask] + [None] * self.kernel_cell.state_factor if self.return_state else output_mask
 
     def get_config(self):
         config = {
             **super().get_config(),
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": serialize_object(self.kernel_initializer),
-            "recurrent_initializer": serialize_object(self.recurrent_initializer),
-            "bias_initializer": serialize_object(self.bias_initializer),
-            "kernel_regularizer": serialize_object(self.kernel_regularizer),
-            "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
-            "bias_regularizer": serialize_object(self.bias_regularizer),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,
         }
-        if self.cell.uses_recurrent_activation:
-            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
         if self.zero_output_for_mask:
             config["zero_output_for_mask"] = True
         return config
@@ -211,13 +167,13 @@ class SimpleRNN(RNNBase):
     (2, 5, 32)
     """
 
-    cell = SimpleRNNCell()
+    kernel_cell = SimpleRNNCell()
 
     def __init__(self, units: int, activation: str | Callable | None = "tanh", **kwargs: Any) -> None:
         super().__init__(units, activation, **kwargs)
 
 
-class LSTM(RNNBase):
+class LSTM(ForgetBias, RNNBase):
     """Long short-term memory (Hochreiter 1997), gates i, f, c, o in Keras's order.
 
     Parameters
@@ -244,22 +200,10 @@ class LSTM(RNNBase):
     ((2, 16), (2, 16))
     """
 
-    cell = LSTMCell()
-
-    def __init__(self, units: int, activation: str | Callable | None = "tanh",
-                 recurrent_activation: str | Callable | None = "sigmoid", unit_forget_bias: bool = True,
-                 **kwargs: Any) -> None:
-        super().__init__(units, activation, recurrent_activation, **kwargs)
-        self.unit_forget_bias = bool(unit_forget_bias)
-
-    def _bias_initializer(self):
-        return unit_forget_bias(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
-
-    def get_config(self):
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+    kernel_cell = LSTMCell()
 
 
-class GRU(RNNBase):
+class GRU(ResetAfter, RNNBase):
     """Gated recurrent unit (Cho et al. 2014), gates z, r, h in Keras's order.
 
     Parameters
@@ -285,19 +229,3 @@ class GRU(RNNBase):
     >>> gw.nn.GRU(8)(np.zeros((2, 5, 3))).shape
     (2, 8)
     """
-
-    def __init__(self, units: int, activation: str | Callable | None = "tanh",
-                 recurrent_activation: str | Callable | None = "sigmoid", reset_after: bool = True,
-                 **kwargs: Any) -> None:
-        super().__init__(units, activation, recurrent_activation, **kwargs)
-        self.reset_after = bool(reset_after)
-        self.cell = GRUCell(self.reset_after)
-
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def _biases(self):
-        return gru_biases(self.bias, self.reset_after)
-
-    def get_config(self):
-        return {**super().get_config(), "reset_after": self.reset_after}

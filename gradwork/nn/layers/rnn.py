@@ -5,10 +5,11 @@ import numpy as np
 
 from ...ops.elementwise import where
 from ...ops.shape_ops import stack
-from ...tensor import Tensor, as_tensor
+from ...tensor import Tensor
 from ..layer import Layer, deserialize, serialize
+from . import _checks
 from ._cell_states import check_cell, flat_sizes, flatten_states, initial_states, nest
-from ._recurrence import check_sequence_mask, recurrent_outputs, sequence_output_mask
+from ._recurrence import check_sequence_mask, recurrent_outputs, sequence_output_mask, zero_masked_steps
 from .rnn_cells import RecurrentCell, one_mask_per_sequence
 from .stacked_rnn_cells import StackedRNNCells
 
@@ -109,7 +110,7 @@ class RNN(Layer):
         if inputs.ndim != 3 or inputs.shape[1] == 0 or inputs.shape[2] != self._features:
             raise ValueError(f"{self.name}: expected inputs of shape (batch, timesteps, {self._features}) with "
                              f"at least one step, got shape {inputs.shape}")
-        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        inputs = _checks.float_inputs(self, inputs)
         batch, steps = inputs.shape[:2]
         states = self._initial_state(initial_state, batch)
         mask = check_sequence_mask(self, mask, batch, steps)
@@ -121,10 +122,7 @@ class RNN(Layer):
         with one_mask_per_sequence(self.cell):
             outputs, states = self._loop(inputs, states, mask, training)
         if self.return_sequences:
-            output = stack(outputs, axis=1)
-            if self.zero_output_for_mask and mask is not None:
-                order = mask[:, ::-1] if self.go_backwards else mask
-                output = output * as_tensor(order[:, :, None].astype(output.dtype))
+            output = zero_masked_steps(self, stack(outputs, axis=1), mask)
         else:
             output = outputs[-1]
         return [output, *states] if self.return_state else output

@@ -12,14 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ... import activations
-from ...ops.nn.recurrent import Cell, GRUCell as GRUKernel, LSTMCell as LSTMKernel, SimpleRNNCell as SimpleKernel
+from ...ops.nn.recurrent import LSTMCell as LSTMKernel, SimpleRNNCell as SimpleKernel
 from ...ops.shape_ops import concatenate
-from ...registry import serialize_object
 from ...tensor import Tensor
 from ..layer import Layer
 from . import _checks
-from ._recurrence import add_recurrent_weights, dropout_masks, gru_biases, run_cell, unit_forget_bias
+from ._recurrence import ForgetBias, RecurrentWeights, ResetAfter, run_cell
 
 
 class _Held:
@@ -27,7 +25,7 @@ class _Held:
     masks = None
 
 
-class RecurrentCell(Layer):
+class RecurrentCell(RecurrentWeights):
     """What SimpleRNNCell, LSTMCell and GRUCell share: weights, dropout, one step through the kernel.
 
     Parameters
@@ -56,32 +54,7 @@ class RecurrentCell(Layer):
     Returns (output (batch, units), new states in the form given).
     """
 
-    kernel_cell: Cell = None  # the kernel's cell (gradwork.ops.nn.recurrent)
-    constraint_arguments = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
-
-    def __init__(self, units: int, activation: str | Callable | None = "tanh",
-                 recurrent_activation: str | Callable | None = None, use_bias: bool = True,
-                 kernel_initializer: str | Callable = "glorot_uniform",
-                 recurrent_initializer: str | Callable = "orthogonal", bias_initializer: str | Callable = "zeros",
-                 kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
-                 bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.units = _checks.positive_int(self, "units", units)
-        self.dropout = _checks.rate(self, "dropout", dropout)
-        self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise TypeError(f"{self.name}: seed must be an int or None, got {seed!r}")
-        self.seed = None if seed is None else int(seed)
-        self._generator = None if seed is None else np.random.default_rng(self.seed)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
-        self.bias_initializer = bias_initializer
-        self.kernel_regularizer, self.recurrent_regularizer = kernel_regularizer, recurrent_regularizer
-        self.bias_regularizer = bias_regularizer
-        self._held = None  # a _Held while an RNN runs this cell over a sequence
+    _held: _Held | None = None  # a _Held while an RNN runs this cell over a sequence
 
     @property
     def state_size(self) -> int | list[int]:
@@ -92,23 +65,11 @@ class RecurrentCell(Layer):
     def output_size(self) -> int:
         return self.units
 
-    # ----- weights (the hooks of `add_recurrent_weights`, as RNNBase's) -------------------------
-    def _bias_shape(self):
-        return (self.kernel_cell.gates * self.units,)
-
-    def _bias_initializer(self):
-        return self.bias_initializer
-
-    def _biases(self):
-        """(bias added to the input projection, bias added to h_prev @ recurrent_kernel)."""
-        return self.bias, None
-
     def build(self, input_shape):
         if len(input_shape) != 2:
             raise ValueError(f"{self.name}: expected inputs of shape (batch, features), one time step, "
                              f"got shape {tuple(input_shape)}")
-        add_recurrent_weights(self, input_shape[-1], self.kernel_cell.gates, self._bias_shape(),
-                              self._bias_initializer())
+        self._add_weights(input_shape[-1])
 
     def get_initial_state(self, batch_size: int | None = None) -> list[Tensor]:
         """Zero states: a list of `kernel_cell.state_factor` arrays (batch_size, units)."""
@@ -139,7 +100,7 @@ class RecurrentCell(Layer):
                      go_backwards: bool, training: bool | None) -> list[Tensor]:
         """The kernel's recurrence over inputs (batch, time, features) from `states` (zeros if None):
         the state (batch, state_factor*units) after each step, in the order processed."""
-        inputs = inputs if inputs.dtype.kind == "f" else inputs.astype(self.dtype)
+        inputs = _checks.float_inputs(self, inputs)
         state = None if states is None else states[0] if len(states) == 1 else concatenate(states, axis=1)
         input_mask, rec_mask = self._dropout_masks(inputs.shape[0], inputs.shape[2], inputs.dtype, training)
         return run_cell(self, self.kernel_cell, inputs, state, mask, go_backwards, input_mask, rec_mask)
@@ -148,30 +109,10 @@ class RecurrentCell(Layer):
         held = self._held
         if held is not None and held.masks is not None:
             return held.masks
-        masks = dropout_masks(self, batch, features, dtype, training, self._generator)
+        masks = super()._dropout_masks(batch, features, dtype, training)
         if held is not None:
             held.masks = masks
         return masks
-
-    def get_config(self):
-        config = {
-            **super().get_config(),
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": serialize_object(self.kernel_initializer),
-            "recurrent_initializer": serialize_object(self.recurrent_initializer),
-            "bias_initializer": serialize_object(self.bias_initializer),
-            "kernel_regularizer": serialize_object(self.kernel_regularizer),
-            "recurrent_regularizer": serialize_object(self.recurrent_regularizer),
-            "bias_regularizer": serialize_object(self.bias_regularizer),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "seed": self.seed,
-        }
-        if self.kernel_cell.uses_recurrent_activation:
-            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
-        return config
 
 
 @contextmanager
@@ -222,7 +163,7 @@ class SimpleRNNCell(RecurrentCell):
         super().__init__(units, activation, **kwargs)
 
 
-class LSTMCell(RecurrentCell):
+class LSTMCell(ForgetBias, RecurrentCell):
     """One step of an LSTM, gates i, f, c, o in Keras's order; states [h, c].
 
     Parameters
@@ -251,20 +192,8 @@ class LSTMCell(RecurrentCell):
 
     kernel_cell = LSTMKernel()
 
-    def __init__(self, units: int, activation: str | Callable | None = "tanh",
-                 recurrent_activation: str | Callable | None = "sigmoid", unit_forget_bias: bool = True,
-                 **kwargs: Any) -> None:
-        super().__init__(units, activation, recurrent_activation, **kwargs)
-        self.unit_forget_bias = bool(unit_forget_bias)
 
-    def _bias_initializer(self):
-        return unit_forget_bias(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
-
-    def get_config(self):
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
-
-
-class GRUCell(RecurrentCell):
+class GRUCell(ResetAfter, RecurrentCell):
     """One step of a GRU, gates z, r, h in Keras's order; state [h].
 
     Parameters
@@ -290,19 +219,3 @@ class GRUCell(RecurrentCell):
     >>> gw.nn.RNN(gw.nn.GRUCell(8), return_sequences=True)(np.ones((2, 5, 3))).shape
     (2, 5, 8)
     """
-
-    def __init__(self, units: int, activation: str | Callable | None = "tanh",
-                 recurrent_activation: str | Callable | None = "sigmoid", reset_after: bool = True,
-                 **kwargs: Any) -> None:
-        super().__init__(units, activation, recurrent_activation, **kwargs)
-        self.reset_after = bool(reset_after)
-        self.kernel_cell = GRUKernel(self.reset_after)
-
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def _biases(self):
-        return gru_biases(self.bias, self.reset_after)
-
-    def get_config(self):
-        return {**super().get_config(), "reset_after": self.reset_after}

@@ -80,6 +80,11 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
     return _Dropout(rate, noise_shape)(x)
 
 
+def _float_dtype(x: Tensor) -> np.dtype:
+    """The dtype of a noisy x: its own if float, else float64 (noise cast to integers would be lost)."""
+    return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+
+
 def gaussian_noise(x: Tensor | ArrayLike, stddev: float, generator: np.random.Generator | None = None) -> Tensor:
     """x plus independent normal noise of mean 0 and standard deviation `stddev`; always applied.
 
@@ -92,11 +97,11 @@ def gaussian_noise(x: Tensor | ArrayLike, stddev: float, generator: np.random.Ge
 
     Returns
     -------
-    Tensor, same shape as x; the gradient passes unchanged.
+    Tensor, same shape as x (float64 for integer x); the gradient passes unchanged.
     """
     x = as_tensor(x)
     noise = (generator or get_generator()).normal(0.0, stddev, x.shape)
-    return x + noise.astype(x.dtype)
+    return x + noise.astype(_float_dtype(x))
 
 
 def gaussian_dropout(x: Tensor | ArrayLike, rate: float, generator: np.random.Generator | None = None) -> Tensor:
@@ -112,8 +117,8 @@ def gaussian_dropout(x: Tensor | ArrayLike, rate: float, generator: np.random.Ge
 
     Returns
     -------
-    Tensor, same shape as x; the gradient is multiplied by the same noise.
+    Tensor, same shape as x (float64 for integer x); the gradient is multiplied by the same noise.
     """
     x = as_tensor(x)
     noise = (generator or get_generator()).normal(1.0, math.sqrt(rate / (1.0 - rate)), x.shape)
-    return x * noise.astype(x.dtype)
+    return x * noise.astype(_float_dtype(x))
