@@ -14,7 +14,7 @@ from .attention import scaled_dot_product_attention
 from .conv import (
     conv1d, conv1d_transpose, conv2d, conv2d_transpose, conv3d, conv_transpose3d, depthwise_conv2d, separable_conv2d,
 )
-from .dropout import dropout
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d
 from .linear import linear
 from .normalization import batch_norm, group_norm, layer_norm, normalize, rms_norm
 from .pooling import (
@@ -30,11 +30,12 @@ from .class_losses import cross_entropy, nll_loss
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
-    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "batch_norm",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv1d_transpose", "conv2d",
-    "conv2d_transpose", "conv3d", "conv_transpose3d", "cross_entropy", "depthwise_conv2d", "dropout", "elu",
-    "embedding", "gelu", "group_norm", "huber", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu",
-    "linear", "log_softmax", "mae", "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss",
-    "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d",
-    "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus", "step", "swish", "tanh",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "alpha_dropout", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv1d_transpose",
+    "conv2d", "conv2d_transpose", "conv3d", "conv_transpose3d", "cross_entropy", "depthwise_conv2d",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "embedding", "gelu", "group_norm", "huber",
+    "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae",
+    "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss", "normalize", "prelu", "relu",
+    "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d", "sigmoid", "silu",
+    "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus", "step", "swish", "tanh",
 ]

@@ -10,9 +10,11 @@ from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
 )
+from .convolutional import DepthwiseConv1D, SeparableConv1D
 from .convolutional3d import Conv3D, Conv3DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
 from .dropout import Dropout, SpatialDropout2D
+from .dropout import AlphaDropout, SpatialDropout1D, SpatialDropout3D
 from .einsum_dense import EinsumDense
 from .feature_normalization import GroupNormalization, RMSNormalization, UnitNormalization
 from .embedding import Embedding
@@ -66,6 +68,7 @@ Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose = Conv2DTranspose
 Convolution3DTranspose = Conv3DTranspose
 SeparableConvolution2D = SeparableConv2D
+SeparableConvolution1D = SeparableConv1D
 
 __all__ = [
     "Activation", "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
@@ -88,4 +91,8 @@ __all__ = [
     "TransformerEncoder", "UnitNormalization", "UpSampling1D", "UpSampling2D", "UpSampling3D", "Wrapper",
     "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "add", "average", "concatenate", "deserialize", "dot",
     "maximum", "minimum", "multiply", "serialize", "subtract",
+]
+__all__ += [
+    "AlphaDropout", "DepthwiseConv1D", "SeparableConv1D", "SeparableConvolution1D", "SpatialDropout1D",
+    "SpatialDropout3D",
 ]

@@ -1,5 +1,5 @@
-"""Convolution layers, channels last (Keras's NHWC): Conv2D, Conv1D, their transposes, DepthwiseConv2D and
-SeparableConv2D.
+"""Convolution layers, channels last (Keras's NHWC): Conv2D, Conv1D, their transposes, and the depthwise
+and separable convolutions in 1-D and 2-D.
 
 They share one shell (`_Conv`): the window arguments, the bias and activation, the checks and the
 config; each layer says which weights it owns and which convolution kernel (`gradwork.ops.nn`) it runs.
@@ -10,7 +10,7 @@ from typing import Any
 
 from ... import activations
 from ...ops.nn.conv import conv1d, conv1d_transpose, conv2d, conv2d_transpose
-from ...ops.nn.depthwise import depthwise_conv2d, separable_conv2d
+from ...ops.nn.depthwise import depthwise_conv1d, depthwise_conv2d, separable_conv1d, separable_conv2d
 from ...ops.nn.windows import pair, padding_mode
 from ..layer import Layer
 from . import _checks
@@ -254,13 +254,13 @@ class Conv1DTranspose(_Transpose):
 
 
 class _DepthwiseBase(_Conv):
-    """What DepthwiseConv2D and SeparableConv2D share: `depth_multiplier` filters per input channel."""
+    """What the depthwise and separable convolutions share: `depth_multiplier` filters per input channel,
+    the depthwise kernel (k..., channels, depth_multiplier); a subclass sets `rank` and `convolve`."""
 
-    rank = 2
     constraint_arguments = ("depthwise_constraint", "bias_constraint")
 
-    def __init__(self, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1, padding: str = "valid",
-                 depth_multiplier: int = 1, dilation_rate: int | tuple[int, int] = 1,
+    def __init__(self, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1, padding: str = "valid",
+                 depth_multiplier: int = 1, dilation_rate: int | tuple[int, ...] = 1,
                  depthwise_initializer: str | Callable = "glorot_uniform",
                  depthwise_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, dilation_rate, **kwargs)
@@ -268,7 +268,7 @@ class _DepthwiseBase(_Conv):
         self.depthwise_initializer, self.depthwise_regularizer = depthwise_initializer, depthwise_regularizer
 
     def depthwise_spec(self, channels: int) -> tuple:
-        """(shape, initializer, regularizer, constraint) of the depthwise kernel (kh, kw, channels,
+        """(shape, initializer, regularizer, constraint) of the depthwise kernel (k..., channels,
         depth_multiplier)."""
         return (self.kernel_size + (channels, self.depth_multiplier), self.depthwise_initializer,
                 self.depthwise_regularizer, self.depthwise_constraint)
@@ -279,13 +279,8 @@ class _DepthwiseBase(_Conv):
                 "depthwise_regularizer": serialize_object(self.depthwise_regularizer)}
 
 
-class DepthwiseConv2D(_DepthwiseBase):
-    __doc__ = _documented(
-        "Each channel filtered on its own by depth_multiplier filters; kernel (kh, kw, channels,\n"
-        "    depth_multiplier), output channel c * depth_multiplier + m.", 2,
-        "(batch, height_out, width_out, channels * depth_multiplier)",
-        "kernel_size : {size}\n    depth_multiplier : int, default 1", ("depthwise",),
-        example=("gw.nn.DepthwiseConv2D(3, depth_multiplier=2)(np.zeros((1, 5, 5, 4))).shape", "(1, 3, 3, 8)"))
+class _DepthwiseConv(_DepthwiseBase):
+    """DepthwiseConv1D/2D: one kernel, "kernel", and channels * depth_multiplier outputs."""
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
         return {"kernel": self.depthwise_spec(channels)}
@@ -293,21 +288,44 @@ class DepthwiseConv2D(_DepthwiseBase):
     def output_channels(self, channels: int) -> int:
         return channels * self.depth_multiplier
 
+
+_DEPTHWISE_ARGS = "kernel_size : {size}\n    depth_multiplier : int, default 1"
+
+
+class DepthwiseConv2D(_DepthwiseConv):
+    __doc__ = _documented(
+        "Each channel filtered on its own by depth_multiplier filters; kernel (kh, kw, channels,\n"
+        "    depth_multiplier), output channel c * depth_multiplier + m.", 2,
+        "(batch, height_out, width_out, channels * depth_multiplier)", _DEPTHWISE_ARGS, ("depthwise",),
+        example=("gw.nn.DepthwiseConv2D(3, depth_multiplier=2)(np.zeros((1, 5, 5, 4))).shape", "(1, 3, 3, 8)"))
+
+    rank = 2
+
     def convolve(self, inputs: Tensor) -> Tensor:
         return depthwise_conv2d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
 
 
-class SeparableConv2D(_DepthwiseBase):
+class DepthwiseConv1D(_DepthwiseConv):
     __doc__ = _documented(
-        "Depthwise convolution then a 1x1 convolution mixing the channels; depthwise_kernel\n"
-        "    (kh, kw, channels, depth_multiplier), pointwise_kernel (1, 1, channels * depth_multiplier, filters).",
-        2, "(batch, height_out, width_out, filters)", _FILTERS + "\n    depth_multiplier : int, default 1",
-        ("depthwise", "pointwise"))
+        "Each channel of a sequence filtered on its own by depth_multiplier filters; kernel (k, channels,\n"
+        "    depth_multiplier), output channel c * depth_multiplier + m.", 1,
+        "(batch, steps_out, channels * depth_multiplier)", _DEPTHWISE_ARGS, ("depthwise",),
+        example=("gw.nn.DepthwiseConv1D(3, depth_multiplier=2)(np.zeros((2, 10, 4))).shape", "(2, 8, 8)"))
+
+    rank = 1
+
+    def convolve(self, inputs: Tensor) -> Tensor:
+        return depthwise_conv1d(inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate)
+
+
+class _SeparableConv(_DepthwiseBase):
+    """SeparableConv1D/2D: the depthwise kernel, then a pointwise kernel (1..., channels * depth_multiplier,
+    filters) mixing the channels."""
 
     constraint_arguments = ("depthwise_constraint", "pointwise_constraint", "bias_constraint")
 
-    def __init__(self, filters: int, kernel_size: int | tuple[int, int], strides: int | tuple[int, int] = 1,
-                 padding: str = "valid", dilation_rate: int | tuple[int, int] = 1, depth_multiplier: int = 1,
+    def __init__(self, filters: int, kernel_size: int | tuple[int, ...], strides: int | tuple[int, ...] = 1,
+                 padding: str = "valid", dilation_rate: int | tuple[int, ...] = 1, depth_multiplier: int = 1,
                  pointwise_initializer: str | Callable = "glorot_uniform",
                  pointwise_regularizer: str | Callable | None = None, **kwargs: Any) -> None:
         super().__init__(kernel_size, strides, padding, depth_multiplier, dilation_rate, **kwargs)
@@ -315,7 +333,7 @@ class SeparableConv2D(_DepthwiseBase):
         self.pointwise_initializer, self.pointwise_regularizer = pointwise_initializer, pointwise_regularizer
 
     def kernel_specs(self, channels: int) -> dict[str, tuple]:
-        pointwise = (1, 1, channels * self.depth_multiplier, self.filters)
+        pointwise = (1,) * self.rank + (channels * self.depth_multiplier, self.filters)
         return {"depthwise_kernel": self.depthwise_spec(channels),
                 "pointwise_kernel": (pointwise, self.pointwise_initializer, self.pointwise_regularizer,
                                      self.pointwise_constraint)}
@@ -323,11 +341,36 @@ class SeparableConv2D(_DepthwiseBase):
     def output_channels(self, channels: int) -> int:
         return self.filters
 
-    def convolve(self, inputs: Tensor) -> Tensor:
-        return separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias, self.strides,
-                                self.padding, self.dilation_rate)
-
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
                 "pointwise_initializer": serialize_object(self.pointwise_initializer),
                 "pointwise_regularizer": serialize_object(self.pointwise_regularizer)}
+
+
+class SeparableConv2D(_SeparableConv):
+    __doc__ = _documented(
+        "Depthwise convolution then a 1x1 convolution mixing the channels; depthwise_kernel\n"
+        "    (kh, kw, channels, depth_multiplier), pointwise_kernel (1, 1, channels * depth_multiplier, filters).",
+        2, "(batch, height_out, width_out, filters)", _FILTERS + "\n    depth_multiplier : int, default 1",
+        ("depthwise", "pointwise"))
+
+    rank = 2
+
+    def convolve(self, inputs: Tensor) -> Tensor:
+        return separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias, self.strides,
+                                self.padding, self.dilation_rate)
+
+
+class SeparableConv1D(_SeparableConv):
+    __doc__ = _documented(
+        "Depthwise 1-D convolution then a pointwise (kernel size 1) one mixing the channels; depthwise_kernel\n"
+        "    (k, channels, depth_multiplier), pointwise_kernel (1, channels * depth_multiplier, filters).",
+        1, "(batch, steps_out, filters)", _FILTERS + "\n    depth_multiplier : int, default 1",
+        ("depthwise", "pointwise"),
+        example=('gw.nn.SeparableConv1D(6, 3, padding="same")(np.zeros((2, 10, 4))).shape', "(2, 10, 6)"))
+
+    rank = 1
+
+    def convolve(self, inputs: Tensor) -> Tensor:
+        return separable_conv1d(inputs, self.depthwise_kernel, self.pointwise_kernel, self.bias, self.strides,
+                                self.padding, self.dilation_rate)
