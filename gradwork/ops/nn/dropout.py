@@ -34,18 +34,19 @@ def dropout_mask(shape: tuple[int, ...], rate: float, dtype: DTypeLike,
 
 
 class _Dropout(Function):
-    def __init__(self, rate, noise_shape=None):
-        self.rate, self.noise_shape = rate, noise_shape
+    def __init__(self, rate, noise_shape=None, generator=None):
+        self.rate, self.noise_shape, self.generator = rate, noise_shape, generator
 
     def forward(self, a):
-        self.mask = dropout_mask(self.noise_shape or a.shape, self.rate, a.dtype)
+        self.mask = dropout_mask(self.noise_shape or a.shape, self.rate, a.dtype, self.generator)
         return a * self.mask
 
     def backward(self, g):
         return (g * self.mask,)
 
 
-def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, ...] | None = None) -> Tensor:
+def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, ...] | None = None,
+            generator: np.random.Generator | None = None) -> Tensor:
     """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate); always applied.
 
     Parameters
@@ -57,6 +58,8 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
         The shape of the random mask, broadcast over x (None: x's shape). It has x's number of
         axes, each 1, x's size, or None for x's size: (N, 1, 1, C) drops whole channels of an
         image (SpatialDropout2D), (N, 1, F) the same features at every step of a sequence.
+    generator : numpy Generator, optional
+        A layer's own (seeded) generator; default gradwork's (`gw.random.seed`).
 
     Returns
     -------
@@ -77,7 +80,7 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
         if len(noise_shape) != x.ndim or np.broadcast_shapes(noise_shape, x.shape) != x.shape:
             raise ValueError(f"dropout: noise_shape {noise_shape} must have the input's {x.ndim} axes, each "
                              f"1 or the input's size; the input has shape {x.shape}")
-    return _Dropout(rate, noise_shape)(x)
+    return _Dropout(rate, noise_shape, generator)(x)
 
 
 def gaussian_noise(x: Tensor | ArrayLike, stddev: float, generator: np.random.Generator | None = None) -> Tensor:
