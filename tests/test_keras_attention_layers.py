@@ -352,6 +352,23 @@ def test_saved_in_a_functional_model(case, tmp_path):
     np.testing.assert_array_equal(loaded.predict(data, verbose=0), model.predict(data, verbose=0))
 
 
+def test_a_functional_model_passes_each_input_mask_to_attention_and_merges():
+    """Keras: a layer called on a list gets the list of its inputs' masks (the query's mask goes on)."""
+    tokens, other = gw.Input(shape=(4,), dtype="int64"), gw.Input(shape=(4,), dtype="int64")
+    embed = nn.Embedding(10, 6, mask_zero=True)
+    query, value = embed(tokens), embed(other)
+    attended = nn.Attention()([query, value])
+    model = gw.Model([tokens, other], [nn.GlobalAveragePooling1D()(attended),
+                                       nn.GlobalAveragePooling1D()(nn.Add()([query, value]))])
+    x, y = np.array([[1, 2, 3, 0], [4, 0, 0, 0]]), np.array([[5, 6, 0, 0], [7, 8, 9, 1]])
+    pooled, added = model.predict([x, y], verbose=0)
+    ex, ey = embed(x).numpy(), embed(y).numpy()
+    out = nn.Attention()([ex, ey], mask=[x != 0, y != 0]).numpy()
+    np.testing.assert_allclose(pooled, out.sum(1) / (x != 0).sum(1, keepdims=True), rtol=1e-6)
+    both = ((x != 0) & (y != 0))[..., None]                  # Add's mask: where every input counts
+    np.testing.assert_allclose(added, ((ex + ey) * both).sum(1) / both.sum(1), rtol=1e-6)
+
+
 # ----------------------------------------------------------------------------------------------- errors
 X = np.ones((1, 2, 2))
 
@@ -410,3 +427,13 @@ def test_group_query_attention_errors_name_the_layer_and_leave_it_unbuilt(call, 
     layer(np.ones((2, 3, 4)), np.ones((2, 5, 4)))
     with pytest.raises(ValueError, match=r"gqa: expected value of shape \(batch, length, 4\), got \(2, 5, 6\)"):
         layer(np.ones((2, 3, 4)), np.ones((2, 5, 6)))
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    from gradwork.nn.layers import dot_attention, grouped_query_attention
+    for module, count in ((dot_attention, 7), (grouped_query_attention, 3)):
+        result = doctest.testmod(module, extraglobs={"gw": gw, "np": np},
+                                 optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert (result.attempted, result.failed) == (count, 0), module.__name__

@@ -64,10 +64,11 @@ class Attention(OwnGenerator, Layer):
 
     Examples
     --------
-    >>> query, value = np.zeros((2, 3, 4)), np.ones((2, 5, 4))
-    >>> out, weights = gw.nn.Attention()([query, value], return_attention_scores=True)
-    >>> out.shape, weights.shape, float(weights[0, 0, 0])
-    ((2, 3, 4), (2, 3, 5), 0.2)
+    >>> query, key = np.array([[[1.0, 0.0], [0.0, 1.0]]]), np.array([[[0.0, 1.0], [1.0, 0.0]]])
+    >>> value = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    >>> out, weights = gw.nn.Attention(dtype="float64")([query, value, key], return_attention_scores=True)
+    >>> weights.numpy().round(3).tolist()            # softmax of the scores [[0, 1], [1, 0]]
+    [[[0.269, 0.731], [0.731, 0.269]]]
     """
 
     def __init__(self, use_scale: bool = False, score_mode: str = "dot", dropout: float = 0.0,

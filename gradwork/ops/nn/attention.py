@@ -1,4 +1,6 @@
-"""Attention kernels: scaled dot-product attention and the per-head projections of multi-head attention.
+"""Attention kernels: scaled dot-product attention, `attend` (masked softmax, dropout and the weighted
+sum of the values, whatever made the scores), Bahdanau's additive scores, and the per-head
+projections of multi-head attention.
 
 Each piece is one graph node (the projections fuse matmul, bias, reshape and the move of the head
 axis), so a whole multi-head attention call is eight nodes.
