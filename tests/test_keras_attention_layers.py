@@ -384,6 +384,7 @@ X = np.ones((1, 2, 2))
     (lambda m: m([X, X, np.ones((1, 2, 3))]), r"att: expected query .*key \(1, 2, 3\)"),
     (lambda m: m([X, X], mask=[None, np.ones((1, 3), bool)]), r"att: value_mask must have shape \(1, 2\)"),
     (lambda m: m([X, X], mask=[None, np.full((1, 2), 0.5)]), r"att: expected a boolean mask"),
+    (lambda m: m([X, X], mask=[np.ones((2, 1), bool), None]), r"att: query_mask must have shape \(1, 2\)"),
 ])
 @pytest.mark.parametrize("make", [nn.Attention, nn.AdditiveAttention])
 def test_attention_errors_name_the_layer_and_leave_it_unbuilt(make, call, pattern):

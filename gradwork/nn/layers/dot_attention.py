@@ -99,12 +99,13 @@ class Attention(OwnGenerator, Layer):
     def call(self, inputs, mask=None, training=None, return_attention_scores=False, use_causal_mask=False):
         query, value, key = self._split(inputs)
         query_mask, value_mask, key_mask = self._split_mask(mask)
-        keep = combined_mask(self.name, (query.shape[0], query.shape[1], value.shape[1]), value_mask=value_mask,
-                             key_mask=key_mask, use_causal_mask=use_causal_mask)
-        rate = self.dropout if training else 0.0
-        out, weights = self._attend(query, key, value, keep, rate)
-        if query_mask is not None:
-            out = out * query_mask[..., None].astype(out.dtype)
+        shape = (query.shape[0], query.shape[1], value.shape[1])
+        keep = combined_mask(self.name, shape, value_mask=value_mask, key_mask=key_mask,
+                             use_causal_mask=use_causal_mask)
+        rows = combined_mask(self.name, shape, query_mask=query_mask)  # (B, Tq, 1): zeroes the output
+        out, weights = self._attend(query, key, value, keep, self.dropout if training else 0.0)
+        if rows is not None:
+            out = out * rows.astype(out.dtype)
         return (out, weights) if return_attention_scores else out
 
     def compute_mask(self, inputs, mask=None):
