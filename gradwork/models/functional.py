@@ -21,6 +21,16 @@ from ..tensor import Tensor
 from .model import Model
 
 
+def _input_mask(node: Node, values: dict) -> Any:
+    """The Keras mask a recorded call receives: a list with one mask per tensor when its first argument is a
+    list of tensors (Keras: merge and attention layers), else the first input's; None when there is none."""
+    first = node.args[0] if node.args else None
+    if isinstance(first, (list, tuple)) and first and all(isinstance(t, SymbolicTensor) for t in first):
+        masks = [values[id(t)][1] for t in first]
+        return masks if any(m is not None for m in masks) else None
+    return values[id(node.inputs[0])][1] if node.inputs else None
+
+
 def _check_tensors(what: str, structure: Any) -> None:
     leaves = flatten(structure)
     if not leaves or not all(isinstance(t, SymbolicTensor) for t in leaves):
@@ -156,7 +166,7 @@ class Functional(Model):
 
         for node in self._nodes:
             args, kwargs = map_structure(real, node.args), map_structure(real, node.kwargs)
-            in_mask = values[id(node.inputs[0])][1] if node.inputs else None
+            in_mask = _input_mask(node, values)
             if in_mask is not None and node.layer.call_takes_mask and "mask" not in kwargs:
                 kwargs["mask"] = in_mask
             kwargs.setdefault("training", training)

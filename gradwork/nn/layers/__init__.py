@@ -6,6 +6,8 @@ docstring lists its own arguments and its input and output shapes.
 from ..layer import deserialize, serialize
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
+from .dot_attention import AdditiveAttention, Attention
+from .grouped_query_attention import GroupQueryAttention
 from .augmentation import RandomFlip, RandomTranslation
 from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
@@ -71,6 +73,7 @@ SeparableConvolution2D = SeparableConv2D
 SeparableConvolution1D = SeparableConv1D
 
 __all__ = [
+    "AdditiveAttention", "Attention", "GroupQueryAttention",
     "Activation", "ActivityRegularization", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
     "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "Add",
     "Average", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D", "AvgPool2D",

@@ -13,6 +13,83 @@ from . import _checks
 from ...registry import serialize_object
 
 
+def combined_mask(where: str, scores_shape: tuple[int, int, int], attention_mask=None, query_mask=None,
+                  value_mask=None, key_mask=None, use_causal_mask: bool = False) -> np.ndarray | None:
+    """The masks of an attention layer's call, checked and combined (and) into one boolean mask.
+
+    Parameters
+    ----------
+    where : str
+        The layer's name, for the errors.
+    scores_shape : (B, T, S)
+        Batch, target (query) length, source (key/value) length.
+    attention_mask : broadcastable to (B, T, S), optional
+        True = query t may attend to position s.
+    query_mask : (B, T), optional
+        False: the query position attends to nothing.
+    value_mask, key_mask : (B, S), optional
+        False: no query attends to the position.
+    use_causal_mask : bool
+        Query t sees positions s <= t.
+
+    Returns
+    -------
+    ndarray of bool broadcastable to (B, T, S), or None when every pair takes part
+
+    Raises
+    ------
+    TypeError, ValueError
+        A mask that is not boolean / 0-1, or not of its shape above.
+    """
+    batch, target_length, source_length = scores_shape
+    keep = None
+    if attention_mask is not None:
+        keep = boolean_mask(attention_mask, where, "True = may attend")
+        if keep.ndim > 3 or not broadcasts_to(keep.shape, scores_shape):
+            raise ValueError(f"{where}: attention_mask must have shape (batch, target length, source "
+                             f"length) = {scores_shape} (or broadcast to it), got {keep.shape}")
+    for what, mask, shape, axis in (("query_mask", query_mask, (batch, target_length), -1),
+                                    ("value_mask", value_mask, (batch, source_length), -2),
+                                    ("key_mask", key_mask, (batch, source_length), -2)):
+        if mask is None:
+            continue
+        mask = boolean_mask(mask, where, "True = takes part")
+        if mask.shape != shape:
+            raise ValueError(f"{where}: {what} must have shape {shape} (batch, {what[:-5]} length), "
+                             f"got {mask.shape}")
+        mask = np.expand_dims(mask, axis)
+        keep = mask if keep is None else keep & mask
+    if use_causal_mask:
+        causal = causal_mask(target_length, source_length)
+        keep = causal if keep is None else keep & causal
+    return keep
+
+
+def add_projection_weights(layer: Layer, what: str, kernel_shape: tuple[int, ...],
+                           bias_shape: tuple[int, ...]) -> None:
+    """Create `<what>_kernel` and (with layer.use_bias, else None) `<what>_bias` with the layer's
+    kernel/bias initializers, regularizers and constraints."""
+    layer.add_weight(f"{what}_kernel", kernel_shape, layer.kernel_initializer, layer.kernel_regularizer,
+                     constraint=layer.kernel_constraint)
+    setattr(layer, f"{what}_bias", None)
+    if layer.use_bias:
+        layer.add_weight(f"{what}_bias", bias_shape, layer.bias_initializer, layer.bias_regularizer,
+                         constraint=layer.bias_constraint)
+
+
+def check_projected_inputs(layer: Layer, query, value, key) -> None:
+    """Raise unless query, value and key are (B, length, features) with the features of the layer's
+    `<what>_kernel` (first axis), one batch size, and one length for key and value."""
+    shapes = {"query": query.shape, "value": value.shape, "key": key.shape}
+    for what, shape in shapes.items():
+        features = getattr(layer, f"{what}_kernel").shape[0]
+        if len(shape) != 3 or shape[-1] != features:
+            raise ValueError(f"{layer.name}: expected {what} of shape (batch, length, {features}), got {shape}")
+    if len({s[0] for s in shapes.values()}) > 1 or key.shape[1] != value.shape[1]:
+        raise ValueError(f"{layer.name}: query, value and key need one batch size, and key and value one "
+                         f"length; got query {query.shape}, value {value.shape}, key {key.shape}")
+
+
 class MultiHeadAttention(Layer):
     """Attention of each query position to the key/value positions, in `num_heads` heads (Keras's layer).
 
@@ -95,16 +172,8 @@ class MultiHeadAttention(Layer):
         heads = self.num_heads
         for what, shape, depth in (("query", query_shape, self.key_dim), ("key", key_shape, self.key_dim),
                                    ("value", value_shape, self.value_dim)):
-            self._projection_weights(what, (shape[-1], heads, depth), (heads, depth))
-        self._projection_weights("output", (heads, self.value_dim) + out_shape, out_shape)
-
-    def _projection_weights(self, what, kernel_shape, bias_shape):
-        self.add_weight(f"{what}_kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer,
-                        constraint=self.kernel_constraint)
-        setattr(self, f"{what}_bias", None)
-        if self.use_bias:
-            self.add_weight(f"{what}_bias", bias_shape, self.bias_initializer, self.bias_regularizer,
-                            constraint=self.bias_constraint)
+            add_projection_weights(self, what, (shape[-1], heads, depth), (heads, depth))
+        add_projection_weights(self, "output", (heads, self.value_dim) + out_shape, out_shape)
 
     def _project(self, fn, what, x):
         kernel, bias = getattr(self, f"{what}_kernel"), getattr(self, f"{what}_bias")
@@ -114,7 +183,7 @@ class MultiHeadAttention(Layer):
              use_causal_mask=False):
         value = self._to_input(value)
         key = value if key is None else self._to_input(key)
-        self._check_inputs(query, value, key)
+        check_projected_inputs(self, query, value, key)
         mask = self._mask(attention_mask, query.shape[0], query.shape[1], value.shape[1], use_causal_mask)
         q = self._project(head_projection, "query", query)
         k = self._project(head_projection, "key", key)
@@ -124,28 +193,10 @@ class MultiHeadAttention(Layer):
         out = self._project(head_merge, "output", heads_out)
         return (out, weights) if return_attention_scores else out
 
-    def _check_inputs(self, query, value, key):
-        shapes = {"query": query.shape, "value": value.shape, "key": key.shape}
-        for what, shape in shapes.items():
-            features = getattr(self, f"{what}_kernel").shape[0]
-            if len(shape) != 3 or shape[-1] != features:
-                raise ValueError(f"{self.name}: expected {what} of shape (batch, length, {features}), got {shape}")
-        if len({s[0] for s in shapes.values()}) > 1 or key.shape[1] != value.shape[1]:
-            raise ValueError(f"{self.name}: query, value and key need one batch size, and key and value one "
-                             f"length; got query {query.shape}, value {value.shape}, key {key.shape}")
-
     def _mask(self, attention_mask, batch, target_length, source_length, use_causal_mask):
         """The boolean mask to attend with, with an axis for the heads; None when everything is seen."""
-        keep = None
-        if attention_mask is not None:
-            keep = boolean_mask(attention_mask, self.name, "True = may attend")
-            full = (batch, target_length, source_length)
-            if keep.ndim > 3 or not broadcasts_to(keep.shape, full):
-                raise ValueError(f"{self.name}: attention_mask must have shape (batch, target length, source "
-                                 f"length) = {full} (or broadcast to it), got {keep.shape}")
-        if use_causal_mask:
-            causal = causal_mask(target_length, source_length)
-            keep = causal if keep is None else keep & causal
+        keep = combined_mask(self.name, (batch, target_length, source_length), attention_mask=attention_mask,
+                             use_causal_mask=use_causal_mask)
         return keep[:, None] if keep is not None and keep.ndim == 3 else keep
 
     def get_config(self):

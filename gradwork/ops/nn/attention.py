@@ -1,4 +1,6 @@
-"""Attention kernels: scaled dot-product attention and the per-head projections of multi-head attention.
+"""Attention kernels: scaled dot-product attention, `attend` (masked softmax, dropout and the weighted
+sum of the values, whatever made the scores), Bahdanau's additive scores, and the per-head
+projections of multi-head attention.
 
 Each piece is one graph node (the projections fuse matmul, bias, reshape and the move of the head
 axis), so a whole multi-head attention call is eight nodes.
@@ -34,8 +36,8 @@ def _mask_arrays(mask, scores_shape, where):
 
 
 def attention(query: Tensor | ArrayLike, key: Tensor | ArrayLike, value: Tensor | ArrayLike,
-              mask: Tensor | ArrayLike | None, scale: float | None,
-              dropout_rate: float) -> tuple[Tensor, Tensor]:
+              mask: Tensor | ArrayLike | None, scale: float | None, dropout_rate: float,
+              generator: np.random.Generator | None = None) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention softmax(query @ key^T * scale + mask) @ value.
 
     Parameters
@@ -49,6 +51,8 @@ def attention(query: Tensor | ArrayLike, key: Tensor | ArrayLike, value: Tensor 
         Multiplies the scores; None for 1 / sqrt(E).
     dropout_rate : float
         Dropout on the weights, always applied when > 0 (pass 0 at inference).
+    generator : numpy Generator, optional
+        The dropout's generator (a layer's own, seeded); default gradwork's.
 
     Returns
     -------
@@ -69,11 +73,57 @@ def attention(query: Tensor | ArrayLike, key: Tensor | ArrayLike, value: Tensor 
     if query.shape[-1] != key.shape[-1] or key.shape[-2] != value.shape[-2]:
         raise ValueError(f"attention: expected query (..., L, E), key (..., S, E), value (..., S, Ev), "
                          f"got shapes {query.shape}, {key.shape}, {value.shape}")
-    scores = query @ key.swapaxes(-1, -2)
-    keep, bias = (None, None) if mask is None else _mask_arrays(mask, scores.shape, "attention")
     scale = 1 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    return attend(query @ key.swapaxes(-1, -2), value, mask, scale, dropout_rate, generator)
+
+
+def attend(scores: Tensor, value: Tensor | ArrayLike, mask: Tensor | ArrayLike | None, scale: float,
+           dropout_rate: float, generator: np.random.Generator | None = None) -> tuple[Tensor, Tensor]:
+    """softmax(scores * scale + mask) @ value: the second half of every attention, whatever made its scores.
+
+    Parameters
+    ----------
+    scores : Tensor, shape (..., L, S)
+    value : Tensor or array_like, shape (..., S, Ev)
+    mask, scale, dropout_rate, generator
+        As in `attention`.
+
+    Returns
+    -------
+    output : Tensor, shape (..., L, Ev)
+    weights : Tensor, shape (..., L, S), before dropout; zeros for a query that may attend to nothing.
+    """
+    keep, bias = (None, None) if mask is None else _mask_arrays(mask, scores.shape, "attention")
     weights = masked_softmax(scores, scale, keep, bias)
-    return dropout(weights, dropout_rate) @ value, weights
+    return dropout(weights, dropout_rate, generator=generator) @ value, weights
+
+
+def additive_scores(query: Tensor | ArrayLike, key: Tensor | ArrayLike,
+                    weight: Tensor | ArrayLike | None = None) -> Tensor:
+    """Bahdanau's additive scores sum(weight * tanh(query_i + key_j)) over the features.
+
+    Parameters
+    ----------
+    query : Tensor or array_like, shape (..., L, E)
+    key : Tensor or array_like, shape (..., S, E)
+    weight : Tensor or array_like, shape () or (E,), optional
+        Multiplies each feature's tanh before the sum; None for 1.
+
+    Returns
+    -------
+    Tensor, shape (..., L, S). The sum passes through a (..., L, S, E) array, as in Keras.
+
+    Raises
+    ------
+    ValueError
+        Query and key with different feature sizes.
+    """
+    query, key = as_tensor(query), as_tensor(key)
+    if query.ndim < 2 or key.ndim < 2 or query.shape[-1] != key.shape[-1]:
+        raise ValueError(f"additive_scores: expected query (..., L, E) and key (..., S, E), got shapes "
+                         f"{query.shape}, {key.shape}")
+    pairs = (query.expand_dims(-2) + key.expand_dims(-3)).tanh()
+    return (pairs if weight is None else pairs * weight).sum(axis=-1)
 
 
 def causal_mask(target_length: int, source_length: int) -> np.ndarray:
