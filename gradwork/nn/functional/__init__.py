@@ -22,6 +22,7 @@ from .pooling import (
     adaptive_max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d,
 )
 from .embedding import embedding
+from .interpolate import interpolate
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, huber, huber_loss, kl_div, l1_loss, mae, mse,
     mse_loss, smooth_l1_loss, soft_margin_loss,
@@ -37,4 +38,6 @@ __all__ = [
     "linear", "log_softmax", "mae", "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss",
     "normalize", "prelu", "relu", "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d",
     "sigmoid", "silu", "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus", "step", "swish", "tanh",
+    # keras-image-aug
+    "interpolate",
 ]

@@ -7,6 +7,8 @@ from ..layer import deserialize, serialize
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
 from .augmentation import RandomFlip, RandomTranslation
+from .image_augmentation import RandomBrightness, RandomContrast, RandomRotation, RandomZoom
+from .image_resizing import CenterCrop, RandomCrop, Resizing
 from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
 )
@@ -88,4 +90,6 @@ __all__ = [
     "TransformerEncoder", "UnitNormalization", "UpSampling1D", "UpSampling2D", "UpSampling3D", "Wrapper",
     "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "add", "average", "concatenate", "deserialize", "dot",
     "maximum", "minimum", "multiply", "serialize", "subtract",
+    # keras-image-aug
+    "CenterCrop", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomRotation", "RandomZoom", "Resizing",
 ]
