@@ -16,9 +16,9 @@ same moves to tensors: `shift_index` / `flip_index` build the (pad widths, index
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..ops.nn.image import FILL_MODES, fold_index
 from .utils import Seed, as_generator
 
-FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
@@ -50,12 +50,7 @@ def _source_positions(size, offsets, fill_mode, pad):
     source = np.arange(size)[None, :] - offsets[:, None]
     if fill_mode == "constant":
         return np.clip(source, -pad, size - 1 + pad) + pad     # clipped points stay in the border
-    if fill_mode == "nearest":                                  # a a a | a b c d | d d d
-        return np.clip(source, 0, size - 1)
-    if fill_mode == "wrap":                                     # a b c d | a b c d | a b c d
-        return np.mod(source, size)
-    folded = np.mod(source, 2 * size)                           # reflect: d c b a | a b c d | d c b a
-    return np.where(folded < size, folded, 2 * size - 1 - folded)
+    return fold_index(source, size, fill_mode)                  # the resampling kernels' own rule
 
 
 def shift_index(shape: tuple[int, ...], dy: ArrayLike, dx: ArrayLike,

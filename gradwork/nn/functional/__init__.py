@@ -22,6 +22,7 @@ from .pooling import (
     adaptive_max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d,
 )
 from .embedding import embedding
+from .interpolate import interpolate
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, huber, huber_loss, kl_div, l1_loss, mae, mse,
     mse_loss, smooth_l1_loss, soft_margin_loss,
@@ -34,8 +35,8 @@ __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv1d_transpose",
     "conv2d", "conv2d_transpose", "conv3d", "conv_transpose3d", "cross_entropy", "depthwise_conv2d",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "embedding", "gelu", "group_norm", "huber",
-    "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "mae",
-    "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss", "normalize", "prelu", "relu",
-    "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d", "sigmoid", "silu",
+    "huber_loss", "interpolate", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
+    "mae", "max_pool1d", "max_pool2d", "max_pool3d", "mse", "mse_loss", "nll_loss", "normalize", "prelu",
+    "relu", "rms_norm", "scaled_dot_product_attention", "selu", "separable_conv2d", "sigmoid", "silu",
     "smooth_l1_loss", "soft_margin_loss", "softmax", "softplus", "step", "swish", "tanh",
 ]
