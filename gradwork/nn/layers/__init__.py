@@ -12,13 +12,12 @@ from .augmentation import RandomFlip, RandomTranslation
 from .image_augmentation import RandomBrightness, RandomContrast, RandomRotation, RandomZoom
 from .image_resizing import CenterCrop, RandomCrop, Resizing
 from .convolutional import (
-    Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
+    Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D,
+    SeparableConv2D,
 )
-from .convolutional import DepthwiseConv1D, SeparableConv1D
 from .convolutional3d import Conv3D, Conv3DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
-from .dropout import Dropout, SpatialDropout2D
-from .dropout import AlphaDropout, SpatialDropout1D, SpatialDropout3D
+from .dropout import AlphaDropout, Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .einsum_dense import EinsumDense
 from .feature_normalization import GroupNormalization, RMSNormalization, UnitNormalization
 from .embedding import Embedding
