@@ -291,3 +291,22 @@ def test_saved_model_keeps_its_confusion_metrics(tmp_path):
     before = model.evaluate(x, y, verbose=0, return_dict=True)
     assert set(before) == {"loss", "AUC", "f1_score", "one_hot_io_u", "ml_auc"}
     assert loaded.evaluate(x, y, verbose=0, return_dict=True) == before
+
+
+def test_repeated_metric_names_are_made_unique_as_keras_logs_them():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(40, 4)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[np.arange(40) % 3]
+    model = gw.models.Sequential([gw.nn.Input((4,)), gw.nn.Dense(3, activation="softmax")])
+    mine = M.F1Score(average="macro")
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[mine, "f1_score", "f1_score"])
+    history = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y))
+    assert list(history.history) == ["loss", "f1_score", "f1_score_1", "f1_score_2",
+                                     "val_loss", "val_f1_score", "val_f1_score_1", "val_f1_score_2"]
+    assert mine.name == "f1_score"  # the first keeps its name; the user's object is not renamed
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
+    scores = model.predict(x, verbose=0)
+    assert results["f1_score"] == pytest.approx(np_fbeta(y, scores, np.ones(40), 1.0, None, "macro"), rel=1e-9)
+    per_class = np_fbeta(y, scores, np.ones(40), 1.0, None, None)
+    np.testing.assert_allclose(results["f1_score_1"], per_class, rtol=1e-9)
+    np.testing.assert_allclose(results["f1_score_2"], per_class, rtol=1e-9)
