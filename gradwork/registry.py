@@ -94,9 +94,21 @@ def serialize_object(obj: Any) -> str | dict | None:
 
     None, names and config dicts (a layer rebuilt from a config holds those) stay as they are; any
     other object becomes {"class_name": ..., "config": obj.get_config()}.
+
+    Raises
+    ------
+    ValueError
+        For an object without `get_config` (a plain function given as a regularizer, constraint or
+        initializer), which a config cannot rebuild.
     """
     if obj is None or isinstance(obj, (str, dict)):
         return obj
+    if not callable(getattr(obj, "get_config", None)):
+        raise ValueError(
+            f"cannot serialize {obj!r}: a config rebuilds objects from their get_config(), which a plain "
+            "function has not; pass a built-in regularizer, constraint or initializer, or a subclass of "
+            "one registered with @gw.saving.register_serializable()"
+        )
     return {"class_name": class_name(type(obj)), "config": obj.get_config()}
 
 
