@@ -304,6 +304,8 @@ def test_auc_thresholds_attribute_and_from_logits():
     M.AUC(num_thresholds=50, curve="PR", summation_method="majoring", multi_label=True, num_labels=3,
           label_weights=[1, 2, 3], from_logits=True, name="auc_1"),
     M.AUC(thresholds=[0.3, 0.5], curve="pr"),
+    M.TruePositives(np.array([0.3, 0.6])), M.Precision(np.float32(0.25)),  # NumPy thresholds save as floats
+    M.Recall(thresholds=np.array([0.2, 0.8]), class_id=1),
 ], ids=lambda m: type(m).__name__)
 def test_config_round_trips(metric):
     config = M.serialize(metric)
@@ -343,6 +345,8 @@ def test_keras_configs_and_names():
     (lambda: M.AUC(multi_label=True, label_weights=[1, -1]), "non-negative"),
     (lambda: M.TruePositives(thresholds=[0.5, -0.1]), r"TruePositives: thresholds must lie in \[0, 1\]"),
     (lambda: M.FalsePositives(1.2), r"thresholds must lie in \[0, 1\]"),
+    (lambda: M.Recall(thresholds=[]), "Recall: thresholds must hold at least one value"),
+    (lambda: M.TrueNegatives(np.array([])), "TrueNegatives: thresholds must hold at least one value"),
     (lambda: M.SensitivityAtSpecificity(1.5), r"`specificity` must be in the range \[0, 1\]"),
     (lambda: M.RecallAtPrecision(-1), r"`precision` must be in the range \[0, 1\]"),
     (lambda: M.PrecisionAtRecall(0.4, num_thresholds=0), "`num_thresholds` must be an integer > 0"),
