@@ -2,13 +2,13 @@
 the numbers in Keras's docstrings, scikit-learn's f1_score / fbeta_score / jaccard_score, NumPy
 transcriptions of the documented formulas over weighted batches, configs, names, errors and a fit."""
 import doctest
-import json
 
 import numpy as np
 import pytest
 
 import gradwork as gw
 from gradwork import metrics as M
+from metric_configs import assert_config_round_trips
 
 RNG = np.random.default_rng(11)
 EPS = 1e-7  # Keras's backend.epsilon(), in the documented F-score and IoU denominators
@@ -195,10 +195,7 @@ def test_iou_streams_as_the_formula_with_ignore_class_and_dense_inputs():
     M.OneHotIoU(num_classes=3, target_class_ids=[0]), M.OneHotMeanIoU(num_classes=5, ignore_class=0),
 ], ids=lambda m: type(m).__name__)
 def test_config_round_trips(metric):
-    config = M.serialize(metric)
-    assert json.loads(json.dumps(config)) == config
-    rebuilt = M.deserialize(config)
-    assert type(rebuilt) is type(metric) and rebuilt.get_config() == metric.get_config()
+    assert_config_round_trips(metric)
 
 
 def test_keras_configs_and_names():
