@@ -301,6 +301,11 @@ def test_repeated_metric_names_are_made_unique_as_keras_logs_them():
     assert list(history.history) == ["loss", "f1_score", "f1_score_1", "f1_score_2",
                                      "val_loss", "val_f1_score", "val_f1_score_1", "val_f1_score_2"]
     assert mine.name == "f1_score"  # the first keeps its name; the user's object is not renamed
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[M.MeanSquaredError(name="loss")])
+    logged = model.evaluate(x, y, verbose=0, return_dict=True)  # a metric never hides the loss in the logs
+    assert list(logged) == ["loss", "loss_1"]
+    assert logged["loss_1"] == pytest.approx(np.mean((model.predict(x, verbose=0) - y) ** 2), rel=1e-5)
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[mine, "f1_score", "f1_score"])
     results = model.evaluate(x, y, verbose=0, return_dict=True)
     scores = model.predict(x, verbose=0)
     assert results["f1_score"] == pytest.approx(np_fbeta(y, scores, np.ones(40), 1.0, None, "macro"), rel=1e-9)

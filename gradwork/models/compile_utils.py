@@ -47,7 +47,8 @@ def _as_list(value):
 
 def _unique_name(name, seen):
     """`name`, or as Keras logs a repeated metric name, `name` + "_1", "_2", ... (the first one not in
-    `seen`); the name returned is added to `seen`."""
+    `seen`, which holds the names logged so far: "loss", the per-output losses, the metrics before); the
+    name returned is added to `seen`."""
     unique, count = name, 0
     while unique in seen:
         count += 1
@@ -157,7 +158,8 @@ class CompileSpec:
         else:
             per_metrics = [_as_list(m) for m in self._by_output(self.metrics, names, "metrics", None)]
         several = len(names) > 1
-        heads, compiled_metrics, seen = [], [], set()
+        heads, compiled_metrics = [], []
+        seen = {"loss"} | {f"{name}_loss" for name, loss in zip(names, per_loss) if several and loss is not None}
         rows = zip(names, keys, per_loss, weights, per_metrics)
         for index, (name, key, loss, weight, ids) in enumerate(rows):
             tracker = Mean(name=f"{name}_loss") if several and loss is not None else None
