@@ -79,11 +79,16 @@ def check_thresholds(owner: str, thresholds: Sequence[float]) -> None:
         raise ValueError(f"{owner}: thresholds must lie in [0, 1], got {bad}")
 
 
+def even_grid(n: int) -> list[float]:
+    """The n >= 2 evenly spaced thresholds 0, 1/(n-1), ..., 1 of the at-X metrics and AUC."""
+    return [i / (n - 1) for i in range(n)]
+
+
 def evenly_spaced(thresholds: Sequence[float]) -> bool:
     """Whether `thresholds` are 0, 1/(n-1), ..., 1 (n >= 3): where Keras counts in buckets of predictions
     clipped to [0, 1], so this is when predictions are clipped (e.g. a prediction 1.5 counts as 1)."""
     n = len(thresholds)
-    return n >= 3 and bool(np.allclose(thresholds, np.arange(n) / (n - 1), atol=EPSILON))
+    return n >= 3 and bool(np.allclose(thresholds, even_grid(n), atol=EPSILON))
 
 
 def threshold_counts(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .confusion import _ConfusionMetric, divide_no_nan
+from .confusion import _ConfusionMetric, divide_no_nan, even_grid
 
 
 class _ConditionCount(_ConfusionMetric):
@@ -134,7 +134,7 @@ class _AtValueMetric(_ConfusionMetric):
             raise ValueError(f"{owner}: `num_thresholds` must be an integer > 0, got {num_thresholds!r}")
         self.value, self.num_thresholds, self.class_id = value, int(num_thresholds), class_id
         n = self.num_thresholds
-        self.thresholds = [0.5] if n == 1 else [0.0] + [(i + 1) / (n - 1) for i in range(n - 2)] + [1.0]
+        self.thresholds = [0.5] if n == 1 else even_grid(n)
         self._clip = n > 1
         super().__init__(name=name, dtype=dtype)
 
