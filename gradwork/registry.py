@@ -93,10 +93,13 @@ def serialize_object(obj: Any) -> str | dict | None:
     """A constructor argument as it goes into a config.
 
     None, names and config dicts (a layer rebuilt from a config holds those) stay as they are; any
-    other object becomes {"class_name": ..., "config": obj.get_config()}.
+    other object becomes {"class_name": ..., "config": obj.get_config()} (a ValueError without get_config).
     """
     if obj is None or isinstance(obj, (str, dict)):
         return obj
+    if not callable(getattr(obj, "get_config", None)):
+        raise ValueError(f"cannot serialize {obj!r}: a plain function has no get_config() to rebuild it from; pass "
+                         "a built-in regularizer, constraint or initializer, or a registered subclass of one")
     return {"class_name": class_name(type(obj)), "config": obj.get_config()}
 
 
@@ -362,13 +365,9 @@ class FunctionWrapperConfig:
 
 # ----- layers and models --------------------------------------------------------------------------
 
-LAYERS = Registry(
-    "layer",
-    heading="unknown class {plain!r} in the saved file",
-    list_names=False,
-    hint=". If it is a custom layer or model, import the module that defines it and decorate the class "
-    "with @gw.saving.register_serializable() before loading.",
-)
+LAYERS = Registry("layer", heading="unknown class {plain!r} in the saved file", list_names=False,
+                  hint=". If it is a custom layer or model, import the module that defines it and decorate the "
+                  "class with @gw.saving.register_serializable() before loading.")
 
 
 def register_builtin(cls: type) -> type:

@@ -323,6 +323,11 @@ def test_resolve_mode():
     assert resolve_mode("val_accuracy", "auto", "x") == "max"
     assert resolve_mode("binary_accuracy", "auto", "x") == "max"
     assert resolve_mode("val_auc_1", "auto", "x") == "max"
+    for better in ("val_mean_io_u", "one_hot_io_u", "binary_io_u_2", "val_output_1_auc", "out_f1_score",
+                   "val_precision_at_recall", "sensitivity_at_specificity_1", "val_pearson_correlation"):
+        assert resolve_mode(better, "auto", "x") == "max", better  # the metrics' default names
+    for worse in ("val_output_1_loss", "false_positives", "val_root_mean_squared_error", "val_kl_divergence"):
+        assert resolve_mode(worse, "auto", "x") == "min", worse
     assert resolve_mode("val_accuracy", "min", "x") == "min"
     with pytest.raises(ValueError):
         resolve_mode("loss", "minimum", "x")

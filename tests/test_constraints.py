@@ -280,3 +280,27 @@ def test_a_saved_model_keeps_its_constraints_and_applies_them_after_loading(tmp_
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert _norms(loaded.layers[0].kernel.data, 0).max() <= 0.4 + 1e-6
+
+
+def _clip_at_one(w):
+    return w.clip(-1.0, 1.0)
+
+
+def _sum_of_squares(x):
+    return (x * x).sum()
+
+
+@pytest.mark.parametrize("argument, function", [
+    ("kernel_constraint", _clip_at_one), ("bias_constraint", _clip_at_one),
+    ("kernel_regularizer", _sum_of_squares), ("activity_regularizer", _sum_of_squares)])
+def test_a_plain_function_argument_works_but_saving_says_why_it_cannot(tmp_path, argument, function):
+    layer = nn.Dense(2, **{argument: function})
+    model = gw.models.Sequential([nn.Input((3,)), layer])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 3), np.float32), np.ones((4, 2), np.float32), epochs=1, verbose=0)  # it is used
+    pattern = rf"cannot serialize <function {function.__name__} .*plain function"
+    with pytest.raises(ValueError, match=pattern):
+        layer.get_config()
+    with pytest.raises(ValueError, match=pattern):
+        model.save(tmp_path / "m.gw")
+    assert not (tmp_path / "m.gw").exists()

@@ -350,6 +350,19 @@ def test_wrong_shapes_are_refused():
         L.categorical_focal_crossentropy([0, 1], np.full((2, 3), 1 / 3))
 
 
+@pytest.mark.parametrize("loss, y_true, y_pred", [
+    (L.BinaryCrossentropy, [[0.0, 1.0]], [[0.3, 0.6]]),
+    (L.CategoricalCrossentropy, [[0.0, 1.0]], [[0.3, 0.7]]),
+    (L.BinaryFocalCrossentropy, [[0.0, 1.0]], [[0.3, 0.6]]),
+    (L.CategoricalFocalCrossentropy, [[0.0, 1.0]], [[0.3, 0.7]]),
+])
+@pytest.mark.parametrize("smoothing", [1.5, -0.1, True, "0.1"])
+def test_label_smoothing_outside_0_1_is_refused_not_used(loss, y_true, y_pred, smoothing):
+    name = loss().name
+    with pytest.raises(ValueError, match=rf"{name}: label_smoothing must be a number in \[0, 1\], got "):
+        loss(label_smoothing=smoothing)(y_true, y_pred)
+
+
 FIT_DATA = {  # the loss's name: targets for 8 samples, the output activation
     "mape": (RNG.uniform(1, 2, (8, 3)), "softplus"), "msle": (RNG.uniform(0, 2, (8, 3)), "softplus"),
     "log_cosh": (RNG.standard_normal((8, 3)), None), "cosine_similarity": (RNG.standard_normal((8, 3)), None),

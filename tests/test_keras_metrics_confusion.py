@@ -3,13 +3,13 @@ metrics and AUC. Checked against the numbers in Keras's docstrings (and a few of
 values), scikit-learn's roc_auc_score / average_precision_score, NumPy transcriptions of the
 documented formulas (streaming over weighted batches), configs, names, errors and a fit."""
 import doctest
-import json
 
 import numpy as np
 import pytest
 
 import gradwork as gw
 from gradwork import metrics as M
+from metric_configs import assert_config_round_trips
 
 RNG = np.random.default_rng(7)
 
@@ -304,12 +304,11 @@ def test_auc_thresholds_attribute_and_from_logits():
     M.AUC(num_thresholds=50, curve="PR", summation_method="majoring", multi_label=True, num_labels=3,
           label_weights=[1, 2, 3], from_logits=True, name="auc_1"),
     M.AUC(thresholds=[0.3, 0.5], curve="pr"),
+    M.TruePositives(np.array([0.3, 0.6])), M.Precision(np.float32(0.25)),  # NumPy thresholds save as floats
+    M.Recall(thresholds=np.array([0.2, 0.8]), class_id=1),
 ], ids=lambda m: type(m).__name__)
 def test_config_round_trips(metric):
-    config = M.serialize(metric)
-    assert json.loads(json.dumps(config)) == config
-    rebuilt = M.deserialize(config)
-    assert type(rebuilt) is type(metric) and rebuilt.get_config() == metric.get_config()
+    rebuilt = assert_config_round_trips(metric)
     y, p = (RNG.random((20, 3)) < 0.5).astype(int), RNG.random((20, 3), dtype=np.float32)
     assert rebuilt(y, p) == metric(y, p)
 
@@ -343,6 +342,8 @@ def test_keras_configs_and_names():
     (lambda: M.AUC(multi_label=True, label_weights=[1, -1]), "non-negative"),
     (lambda: M.TruePositives(thresholds=[0.5, -0.1]), r"TruePositives: thresholds must lie in \[0, 1\]"),
     (lambda: M.FalsePositives(1.2), r"thresholds must lie in \[0, 1\]"),
+    (lambda: M.Recall(thresholds=[]), "Recall: thresholds must hold at least one value"),
+    (lambda: M.TrueNegatives(np.array([])), "TrueNegatives: thresholds must hold at least one value"),
     (lambda: M.SensitivityAtSpecificity(1.5), r"`specificity` must be in the range \[0, 1\]"),
     (lambda: M.RecallAtPrecision(-1), r"`precision` must be in the range \[0, 1\]"),
     (lambda: M.PrecisionAtRecall(0.4, num_thresholds=0), "`num_thresholds` must be an integer > 0"),

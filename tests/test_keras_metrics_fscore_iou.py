@@ -2,13 +2,13 @@
 the numbers in Keras's docstrings, scikit-learn's f1_score / fbeta_score / jaccard_score, NumPy
 transcriptions of the documented formulas over weighted batches, configs, names, errors and a fit."""
 import doctest
-import json
 
 import numpy as np
 import pytest
 
 import gradwork as gw
 from gradwork import metrics as M
+from metric_configs import assert_config_round_trips
 
 RNG = np.random.default_rng(11)
 EPS = 1e-7  # Keras's backend.epsilon(), in the documented F-score and IoU denominators
@@ -195,10 +195,7 @@ def test_iou_streams_as_the_formula_with_ignore_class_and_dense_inputs():
     M.OneHotIoU(num_classes=3, target_class_ids=[0]), M.OneHotMeanIoU(num_classes=5, ignore_class=0),
 ], ids=lambda m: type(m).__name__)
 def test_config_round_trips(metric):
-    config = M.serialize(metric)
-    assert json.loads(json.dumps(config)) == config
-    rebuilt = M.deserialize(config)
-    assert type(rebuilt) is type(metric) and rebuilt.get_config() == metric.get_config()
+    assert_config_round_trips(metric)
 
 
 def test_keras_configs_and_names():
@@ -291,3 +288,27 @@ def test_saved_model_keeps_its_confusion_metrics(tmp_path):
     before = model.evaluate(x, y, verbose=0, return_dict=True)
     assert set(before) == {"loss", "AUC", "f1_score", "one_hot_io_u", "ml_auc"}
     assert loaded.evaluate(x, y, verbose=0, return_dict=True) == before
+
+
+def test_repeated_metric_names_are_made_unique_as_keras_logs_them():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(40, 4)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[np.arange(40) % 3]
+    model = gw.models.Sequential([gw.nn.Input((4,)), gw.nn.Dense(3, activation="softmax")])
+    mine = M.F1Score(average="macro")
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[mine, "f1_score", "f1_score"])
+    history = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y))
+    assert list(history.history) == ["loss", "f1_score", "f1_score_1", "f1_score_2",
+                                     "val_loss", "val_f1_score", "val_f1_score_1", "val_f1_score_2"]
+    assert mine.name == "f1_score"  # the first keeps its name; the user's object is not renamed
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[M.MeanSquaredError(name="loss")])
+    logged = model.evaluate(x, y, verbose=0, return_dict=True)  # a metric never hides the loss in the logs
+    assert list(logged) == ["loss", "loss_1"]
+    assert logged["loss_1"] == pytest.approx(np.mean((model.predict(x, verbose=0) - y) ** 2), rel=1e-5)
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=[mine, "f1_score", "f1_score"])
+    results = model.evaluate(x, y, verbose=0, return_dict=True)
+    scores = model.predict(x, verbose=0)
+    assert results["f1_score"] == pytest.approx(np_fbeta(y, scores, np.ones(40), 1.0, None, "macro"), rel=1e-9)
+    per_class = np_fbeta(y, scores, np.ones(40), 1.0, None, None)
+    np.testing.assert_allclose(results["f1_score_1"], per_class, rtol=1e-9)
+    np.testing.assert_allclose(results["f1_score_2"], per_class, rtol=1e-9)

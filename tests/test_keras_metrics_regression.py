@@ -11,6 +11,7 @@ import pytest
 import gradwork as gw
 from gradwork import metrics as M
 from gradwork import nn
+from metric_configs import assert_config_round_trips
 
 # Keras prints its docstring results in float32 (about 7 significant digits): 1e-6 relative covers
 # that rounding. The concordance numbers were printed without the 1e-7 that Keras's code (and ours)
@@ -262,9 +263,7 @@ CONFIG_CASES = [
 
 @pytest.mark.parametrize("metric", CONFIG_CASES, ids=lambda m: type(m).__name__)
 def test_config_round_trips(metric):
-    rebuilt = M.deserialize(M.serialize(metric))
-    assert type(rebuilt) is type(metric) and rebuilt.get_config() == metric.get_config()
-    assert type(metric).from_config(metric.get_config()).get_config() == metric.get_config()
+    assert_config_round_trips(metric)
 
 
 def test_configs_hold_keras_arguments():

@@ -5,6 +5,7 @@ import pytest
 import gradwork as gw
 from gradwork import losses as L
 from gradwork import metrics as M
+from metric_configs import assert_config_round_trips
 
 # ----- Keras's documented examples ----------------------------------------------------------------
 
@@ -233,5 +234,4 @@ def test_get_other_identifiers_and_errors():
     M.Recall(top_k=3), M.Mean(name="loss"), M.MeanMetricWrapper(M.sparse_categorical_accuracy, name="acc"),
 ], ids=lambda m: type(m).__name__)
 def test_serialize_round_trip(metric):
-    rebuilt = M.deserialize(M.serialize(metric))
-    assert type(rebuilt) is type(metric) and rebuilt.get_config() == metric.get_config()
+    assert_config_round_trips(metric)

@@ -133,6 +133,15 @@ def test_list_inputs_and_outputs_log_keras_names_and_the_weighted_loss():
     assert out.keys() == result.keys()
 
 
+def test_a_repeated_metric_of_one_output_gets_a_unique_log_name():
+    model = _two_model(metrics=[["accuracy"], ["mae", gw.metrics.MeanAbsoluteError(name="mae")]])
+    x, y = _two_data()
+    result = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    assert list(result) == ["loss", "output_1_loss", "output_2_loss", "output_1_accuracy", "output_2_mae",
+                            "output_2_mae_1"]
+    assert result["output_2_mae"] == result["output_2_mae_1"]
+
+
 def test_one_loss_and_a_flat_metric_list_apply_to_every_output():
     class Twice(gw.Model):
         def __init__(self, **kwargs):

@@ -4,10 +4,13 @@ import warnings
 
 import numpy as np
 
-# Metrics where larger is better, besides every name containing "acc".
-_HIGHER_IS_BETTER = {"auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "iou",
-                     "mean_iou", "one_hot_iou", "one_hot_mean_iou", "binary_iou"}
-_HIGHER_IS_BETTER |= {"cosine_similarity", "pearson_correlation", "concordance_correlation"}
+# Metrics where larger is better (the default names of the metrics Keras maximizes, "io_u" as Keras
+# spells IoU, and "iou"), besides every name containing "acc".
+_HIGHER_IS_BETTER = {"auc", "precision", "recall", "f1_score", "fbeta_score", "r2_score", "cosine_similarity",
+                     "pearson_correlation", "concordance_correlation", "sensitivity_at_specificity",
+                     "specificity_at_sensitivity", "precision_at_recall", "recall_at_precision"}
+_HIGHER_IS_BETTER |= {f"{kind}{iou}" for kind in ("", "mean_", "binary_", "one_hot_", "one_hot_mean_")
+                      for iou in ("iou", "io_u")}
 _MODES = ("auto", "min", "max")
 
 
@@ -15,9 +18,9 @@ def resolve_mode(monitor, mode, owner):
     """'min' or 'max' for `monitor`; 'auto' chooses by name.
 
     'auto' means 'max' for accuracy-like names (containing "acc") and for AUC, precision,
-    recall, F-scores, R^2, IoU, cosine similarity and the correlations, and 'min' for everything
-    else (losses and errors). A "val_" prefix and a "_<number>" suffix (Keras's automatic renaming)
-    are ignored.
+    recall, F-scores, R^2, IoU, cosine similarity, the correlations and the at-X metrics, and 'min'
+    for everything else (losses and errors). A "val_" prefix, an output's prefix ("output_1_auc") and
+    a "_<number>" suffix (Keras's automatic renaming) are ignored.
     """
     if mode not in _MODES:
         raise ValueError(f"{owner}: mode must be one of {_MODES}, got {mode!r}")
@@ -25,7 +28,7 @@ def resolve_mode(monitor, mode, owner):
         return mode
     name = monitor[4:] if monitor.startswith("val_") else monitor
     name = re.sub(r"_\d+$", "", name)
-    if "acc" in name or name in _HIGHER_IS_BETTER:
+    if "acc" in name or any(name == n or name.endswith(f"_{n}") for n in _HIGHER_IS_BETTER):
         return "max"
     return "min"
 

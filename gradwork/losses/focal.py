@@ -12,7 +12,7 @@ from ..nn import functional as F
 from ..tensor import Tensor
 from .functions import (
     LOSS_FUNCTIONS, binary_crossentropy_terms, class_prediction, clipped_probabilities, mean_over,
-    one_hot_targets,
+    one_hot_targets, smoothed_targets,
 )
 from .logits import logits_for
 
@@ -98,8 +98,7 @@ def categorical_focal_crossentropy(
     y_pred = class_prediction(y_pred, axis, name)
     logits = logits_for(y_pred, from_logits, "softmax", name, axis)
     y_true = one_hot_targets(y_true, y_pred, name)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    y_true = smoothed_targets(y_true, label_smoothing, y_pred.shape[axis], name)
     if logits is not None:
         log_p = F.log_softmax(logits, axis)
         p = log_p.exp()

@@ -7,6 +7,7 @@ before their logarithm, as Keras does, unless the logits behind them are known (
 Shapes: y_pred (batch, ..., d); y_true the same (a trailing axis of 1 may differ), or integer labels
 (batch, ...) for the sparse one; the result (batch, ...).
 """
+import numbers
 import warnings
 
 import numpy as np
@@ -97,6 +98,21 @@ def huber(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, delta: float =
     return mean_over(F.huber(y_pred, y_true, delta=delta, reduction="none"), -1)
 
 
+def check_label_smoothing(label_smoothing: float, name: str) -> None:
+    """Raise a ValueError naming `name` unless label_smoothing is a number in [0, 1]."""
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real) or not (
+        0 <= label_smoothing <= 1
+    ):
+        raise ValueError(f"{name}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+
+
+def smoothed_targets(y_true: Tensor, label_smoothing: float, classes: int, name: str) -> Tensor:
+    """Keras's label smoothing, the targets moved toward the uniform 1 / classes: t (1 - s) + s / classes
+    (classes = 2 for the binary cross-entropies); s is checked first (`check_label_smoothing`)."""
+    check_label_smoothing(label_smoothing, name)
+    return y_true * (1.0 - label_smoothing) + label_smoothing / classes if label_smoothing else y_true
+
+
 def binary_crossentropy_terms(
     y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, from_logits: bool, label_smoothing: float, name: str,
 ) -> tuple[Tensor, Tensor, Tensor]:
@@ -122,8 +138,7 @@ def binary_crossentropy_terms(
     y_pred = prediction(y_pred)
     logits = logits_for(y_pred, from_logits, "sigmoid", name)
     y_true, y_pred = matched(target(y_true, y_pred), y_pred, name)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true = smoothed_targets(y_true, label_smoothing, 2, name)
     if logits is not None:
         logits = logits.reshape(y_pred.shape)
         per_element = F.binary_cross_entropy_with_logits(logits, y_true, reduction="none")
@@ -201,8 +216,7 @@ def categorical_crossentropy(
             "always 0; use binary_crossentropy for two classes",
             stacklevel=3,
         )
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    y_true = smoothed_targets(y_true, label_smoothing, y_pred.shape[axis], "categorical_crossentropy")
     last = axis % y_pred.ndim == y_pred.ndim - 1
     if logits is not None:
         if last:

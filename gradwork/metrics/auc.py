@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike, DTypeLike
 from ..ops.elementwise import sigmoid
 from ..tensor import Tensor
 from ..tensor import as_array
-from .confusion import EPSILON, _ConfusionMetric, check_thresholds, divide_no_nan, evenly_spaced
+from .confusion import EPSILON, _ConfusionMetric, check_thresholds, divide_no_nan, even_grid, evenly_spaced
 
 _CURVES = {"roc": "ROC", "pr": "PR"}
 _SUMMATIONS = ("interpolation", "minoring", "majoring")
@@ -84,7 +84,7 @@ class AUC(_ConfusionMetric):
             if not isinstance(num_thresholds, (int, np.integer)) or num_thresholds <= 1:
                 raise ValueError(f"AUC: `num_thresholds` must be an integer > 1, got {num_thresholds!r}")
             self.num_thresholds = int(num_thresholds)
-            inner = [(i + 1) / (self.num_thresholds - 1) for i in range(self.num_thresholds - 2)]
+            inner = even_grid(self.num_thresholds)[1:-1]
             self._clip = True
         if num_labels is not None and not multi_label:
             raise ValueError("AUC: `num_labels` is needed only when `multi_label` is True")

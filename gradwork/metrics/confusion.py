@@ -79,11 +79,16 @@ def check_thresholds(owner: str, thresholds: Sequence[float]) -> None:
         raise ValueError(f"{owner}: thresholds must lie in [0, 1], got {bad}")
 
 
+def even_grid(n: int) -> list[float]:
+    """The n >= 2 evenly spaced thresholds 0, 1/(n-1), ..., 1 of the at-X metrics and AUC."""
+    return [i / (n - 1) for i in range(n)]
+
+
 def evenly_spaced(thresholds: Sequence[float]) -> bool:
     """Whether `thresholds` are 0, 1/(n-1), ..., 1 (n >= 3): where Keras counts in buckets of predictions
     clipped to [0, 1], so this is when predictions are clipped (e.g. a prediction 1.5 counts as 1)."""
     n = len(thresholds)
-    return n >= 3 and bool(np.allclose(thresholds, np.arange(n) / (n - 1), atol=EPSILON))
+    return n >= 3 and bool(np.allclose(thresholds, even_grid(n), atol=EPSILON))
 
 
 def threshold_counts(
@@ -201,6 +206,21 @@ class _ConfusionMetric(Metric):
     label_weights = None
     _clip = False
 
+    def _set_thresholds(self, thresholds: float | Sequence[float] | None, default: float,
+                        check: bool = True) -> None:
+        """Keras's reading of a `thresholds` argument: `thresholds` (a list of floats, each in [0, 1] when
+        `check`), or [default] for None; `init_thresholds`, what the config saves, is None, a float or a
+        list of floats (never a NumPy value, which JSON cannot hold); predictions are clipped when the
+        thresholds are evenly spaced."""
+        values = None if thresholds is None else np.atleast_1d(np.asarray(thresholds, np.float64)).tolist()
+        if values is not None and not values:
+            raise ValueError(f"{type(self).__name__}: thresholds must hold at least one value, got {thresholds!r}")
+        if values is not None and check:
+            check_thresholds(type(self).__name__, values)
+        self.init_thresholds = values[0] if values is not None and np.ndim(thresholds) == 0 else values
+        self.thresholds = values or [default]
+        self._clip = evenly_spaced(self.thresholds)
+
     def _state_shape(self) -> tuple[int, ...] | None:
         return (len(self.thresholds),)
 
@@ -249,12 +269,7 @@ class _PrecisionRecall(_ConfusionMetric):
 
     def __init__(self, thresholds: float | Sequence[float] | None = None, top_k: int | None = None,
                  class_id: int | None = None, name: str | None = None, dtype: DTypeLike | None = None):
-        values = None if thresholds is None else np.atleast_1d(np.asarray(thresholds, np.float64)).tolist()
-        if values is not None and top_k is None:
-            check_thresholds(type(self).__name__, values)
-        self.init_thresholds = thresholds
-        self.thresholds = values or [0.5 if top_k is None else -np.inf]
-        self._clip = evenly_spaced(self.thresholds)
+        self._set_thresholds(thresholds, 0.5 if top_k is None else -np.inf, check=top_k is None)
         self.top_k, self.class_id = top_k, class_id
         super().__init__(name=name, dtype=dtype)
 

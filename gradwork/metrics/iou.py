@@ -178,7 +178,16 @@ class MeanIoU(IoU):
         return config
 
 
-class OneHotIoU(IoU):
+class _OneHotLabels:
+    """Of the one-hot IoU metrics: y_true is always class scores, so the config leaves out sparse_y_true."""
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+class OneHotIoU(_OneHotLabels, IoU):
     """`IoU` for one-hot labels: y_true (and, unless sparse_y_pred, y_pred) hold class scores along `axis`.
 
     The arguments are those of `IoU`, with `sparse_y_true` fixed to False and `sparse_y_pred`
@@ -200,13 +209,8 @@ class OneHotIoU(IoU):
         super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
                          sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
 
-    def get_config(self) -> dict:
-        config = super().get_config()
-        del config["sparse_y_true"]
-        return config
 
-
-class OneHotMeanIoU(MeanIoU):
+class OneHotMeanIoU(_OneHotLabels, MeanIoU):
     """`MeanIoU` for one-hot labels (see `OneHotIoU`).
 
     Examples
@@ -223,8 +227,3 @@ class OneHotMeanIoU(MeanIoU):
                  ignore_class: int | None = None, sparse_y_pred: bool = False, axis: int = -1):
         super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,
                          sparse_y_pred=sparse_y_pred, axis=axis)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        del config["sparse_y_true"]
-        return config

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from .. import losses
 from ..losses import squeeze_or_expand_to_same_rank
-from ..losses.functions import sparse_crossentropy_and_mask
+from ..losses.functions import check_label_smoothing, sparse_crossentropy_and_mask
 from ..tensor import Tensor, as_array
 from .functions import METRIC_FUNCTIONS
 from .mean import Mean, MeanMetricWrapper
@@ -46,13 +46,6 @@ def cosine_similarity(y_true: Tensor | ArrayLike, y_pred: Tensor | ArrayLike, ax
 
 
 METRIC_FUNCTIONS.add(cosine_similarity)
-
-
-def _check_label_smoothing(label_smoothing, name):
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)) or not (
-        0 <= label_smoothing <= 1
-    ):
-        raise ValueError(f"{name}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
 
 
 class LossMean(MeanMetricWrapper):
@@ -176,7 +169,7 @@ class BinaryCrossentropy(LossMean):
 
     def __init__(self, name: str = "binary_crossentropy", dtype: DTypeLike | None = None,
                  from_logits: bool = False, label_smoothing: float = 0.0):
-        _check_label_smoothing(label_smoothing, name)
+        check_label_smoothing(label_smoothing, name)
         super().__init__(losses.binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing)
         self.from_logits, self.label_smoothing = from_logits, label_smoothing
@@ -197,7 +190,7 @@ class CategoricalCrossentropy(LossMean):
 
     def __init__(self, name: str = "categorical_crossentropy", dtype: DTypeLike | None = None,
                  from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1):
-        _check_label_smoothing(label_smoothing, name)
+        check_label_smoothing(label_smoothing, name)
         super().__init__(losses.categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
         self.from_logits, self.label_smoothing, self.axis = from_logits, label_smoothing, axis

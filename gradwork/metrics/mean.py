@@ -40,7 +40,38 @@ def _samplewise(values, sample_weight, reduce=np.mean):
     return values, sw
 
 
-class Mean(Metric):
+class _Reduction(Metric):
+    """The running total of the values given, each sample's values folded into one by `_reduce`
+    (Keras's `Reduce`): what `Sum` and `Mean` share. Subclasses set `_reduce` and may count samples."""
+
+    _reduce = staticmethod(np.sum)
+
+    def reset_state(self) -> None:
+        self.total = 0.0
+
+    def update_state(
+        self, values: Tensor | ArrayLike, sample_weight: Tensor | ArrayLike | None = None
+    ) -> None:
+        """Add a batch of values.
+
+        Parameters
+        ----------
+        values : array_like or Tensor, shape (batch, ...) or ()
+            A sample's values beyond the first axis are folded into one value (averaged by `Mean`,
+            summed by `Sum`).
+        sample_weight : array_like or Tensor, optional
+            Broadcastable to `values` after Keras's rank fix-up (shape (batch,): one weight per
+            sample); `Mean` divides by the summed weights instead of the sample count.
+        """
+        values, sw = _samplewise(values, sample_weight, self._reduce)
+        self.total += float(np.sum(values))
+        self._count(values, sw)
+
+    def _count(self, values: np.ndarray, sample_weight: np.ndarray | None) -> None:
+        """Count the batch's samples (per-sample `values`, per-sample weights or None): `Sum` does not."""
+
+
+class Mean(_Reduction):
     """Running (weighted) mean of the values given, per sample: the loss tracker of the fit loop.
 
     `name` and `dtype` as for `Metric`.
@@ -53,27 +84,15 @@ class Mean(Metric):
     3.75
     """
 
+    _reduce = staticmethod(np.mean)
+
     def reset_state(self) -> None:
-        self.total = 0.0
+        super().reset_state()
         self.count = 0.0
 
-    def update_state(
-        self, values: Tensor | ArrayLike, sample_weight: Tensor | ArrayLike | None = None
-    ) -> None:
-        """Add a batch of values.
-
-        Parameters
-        ----------
-        values : array_like or Tensor, shape (batch, ...) or ()
-            A sample's values beyond the first axis are averaged into one value.
-        sample_weight : array_like or Tensor, optional
-            Broadcastable to `values` after Keras's rank fix-up (shape (batch,): one weight per
-            sample); the mean divides by the summed weights instead of the sample count.
-        """
-        values, sw = _samplewise(values, sample_weight)
-        self.total += float(np.sum(values))
-        if sw is not None:
-            self.count += float(np.sum(sw))
+    def _count(self, values: np.ndarray, sample_weight: np.ndarray | None) -> None:
+        if sample_weight is not None:
+            self.count += float(np.sum(sample_weight))
         else:
             self.count += values.shape[0] if values.ndim else 1
 
@@ -81,7 +100,7 @@ class Mean(Metric):
         return self.total / self.count if self.count else 0.0
 
 
-class Sum(Metric):
+class Sum(_Reduction):
     """Running (weighted) sum of the values given: sum(values * sample_weight) over every batch.
 
     `name` and `dtype` as for `Metric`.
@@ -93,23 +112,6 @@ class Sum(Metric):
     >>> m.result()
     4.0
     """
-
-    def reset_state(self) -> None:
-        self.total = 0.0
-
-    def update_state(
-        self, values: Tensor | ArrayLike, sample_weight: Tensor | ArrayLike | None = None
-    ) -> None:
-        """Add a batch of values.
-
-        Parameters
-        ----------
-        values : array_like or Tensor, shape (batch, ...) or ()
-        sample_weight : array_like or Tensor, optional
-            Broadcastable to `values` after Keras's rank fix-up (shape (batch,): one weight per sample).
-        """
-        values, _ = _samplewise(values, sample_weight, np.sum)
-        self.total += float(np.sum(values))
 
     def result(self) -> float:
         return self.total

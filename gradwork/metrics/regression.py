@@ -223,7 +223,18 @@ METRIC_FUNCTIONS.add(pearson_correlation)
 METRIC_FUNCTIONS.add(concordance_correlation)
 
 
-class PearsonCorrelation(MeanMetricWrapper):
+class _Correlation(MeanMetricWrapper):
+    """What the correlation metrics share: `fn(y_true, y_pred, axis=axis)` averaged over the samples, the
+    axis kept as an int or a list (a tuple becomes the list a JSON config gives back, so a saved
+    metric's config reads back the same)."""
+
+    def __init__(self, fn, name, dtype, axis):
+        axis = list(axis) if isinstance(axis, tuple) else axis
+        super().__init__(fn, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+
+
+class PearsonCorrelation(_Correlation):
     """Running (weighted) mean of `pearson_correlation` along `axis`: each sample's correlation,
     averaged over the samples (as Keras 3; not the correlation of all the data at once).
 
@@ -241,11 +252,10 @@ class PearsonCorrelation(MeanMetricWrapper):
 
     def __init__(self, name: str = "pearson_correlation", dtype: DTypeLike | None = None,
                  axis: int | tuple[int, ...] = -1):
-        super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
+        super().__init__(pearson_correlation, name, dtype, axis)
 
 
-class ConcordanceCorrelation(MeanMetricWrapper):
+class ConcordanceCorrelation(_Correlation):
     """Running (weighted) mean of `concordance_correlation` along `axis`, per sample as
     `PearsonCorrelation`.
 
@@ -257,5 +267,4 @@ class ConcordanceCorrelation(MeanMetricWrapper):
 
     def __init__(self, name: str = "concordance_correlation", dtype: DTypeLike | None = None,
                  axis: int | tuple[int, ...] = -1):
-        super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
+        super().__init__(concordance_correlation, name, dtype, axis)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .confusion import _ConfusionMetric, check_thresholds, divide_no_nan, evenly_spaced
+from .confusion import _ConfusionMetric, divide_no_nan, even_grid
 
 
 class _ConditionCount(_ConfusionMetric):
@@ -19,12 +19,7 @@ class _ConditionCount(_ConfusionMetric):
 
     def __init__(self, thresholds: float | Sequence[float] | None = None, name: str | None = None,
                  dtype: DTypeLike | None = None):
-        values = None if thresholds is None else np.atleast_1d(np.asarray(thresholds, np.float64)).tolist()
-        if values is not None:
-            check_thresholds(type(self).__name__, values)
-        self.init_thresholds = thresholds
-        self.thresholds = values or [0.5]
-        self._clip = evenly_spaced(self.thresholds)
+        self._set_thresholds(thresholds, 0.5)
         super().__init__(name=name, dtype=dtype)
 
     def result(self) -> float | list[float]:
@@ -139,7 +134,7 @@ class _AtValueMetric(_ConfusionMetric):
             raise ValueError(f"{owner}: `num_thresholds` must be an integer > 0, got {num_thresholds!r}")
         self.value, self.num_thresholds, self.class_id = value, int(num_thresholds), class_id
         n = self.num_thresholds
-        self.thresholds = [0.5] if n == 1 else [0.0] + [(i + 1) / (n - 1) for i in range(n - 2)] + [1.0]
+        self.thresholds = [0.5] if n == 1 else even_grid(n)
         self._clip = n > 1
         super().__init__(name=name, dtype=dtype)
 

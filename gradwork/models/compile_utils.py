@@ -45,6 +45,18 @@ def _as_list(value):
     return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _unique_name(name, seen):
+    """`name`, or as Keras logs a repeated metric name, `name` + "_1", "_2", ... (the first one not in
+    `seen`, which holds the names logged so far: "loss", the per-output losses, the metrics before); the
+    name returned is added to `seen`."""
+    unique, count = name, 0
+    while unique in seen:
+        count += 1
+        unique = f"{name}_{count}"
+    seen.add(unique)
+    return unique
+
+
 class CompileSpec:
     """compile's arguments, checked (unknown names raise here) and with the losses resolved to objects,
     before they are tied to the outputs of a model (`bind`).
@@ -147,15 +159,17 @@ class CompileSpec:
             per_metrics = [_as_list(m) for m in self._by_output(self.metrics, names, "metrics", None)]
         several = len(names) > 1
         heads, compiled_metrics = [], []
+        seen = {"loss"} | {f"{name}_loss" for name, loss in zip(names, per_loss) if several and loss is not None}
         rows = zip(names, keys, per_loss, weights, per_metrics)
         for index, (name, key, loss, weight, ids) in enumerate(rows):
             tracker = Mean(name=f"{name}_loss") if several and loss is not None else None
             heads.append((index, name, key, loss, weight, tracker))
             for identifier in ids:
                 metric = metrics_module.get(identifier, loss=loss)
-                if several:  # prefixed by the output's name; a Metric object given is copied, not renamed
+                log_name = _unique_name(f"{name}_{metric.name}" if several else metric.name, seen)
+                if log_name != metric.name:  # a Metric object given is copied, not renamed
                     metric = copy.deepcopy(metric) if metric is identifier else metric
-                    metric.name = f"{name}_{metric.name}"
+                    metric.name = log_name
                 compiled_metrics.append((index, name, key, metric))
         return CompiledOutputs(self.model_name, names, heads, compiled_metrics)
 
