@@ -92,3 +92,35 @@ def test_keras_alias_is_the_same_class_and_saves_under_the_class_name(alias):
 def test_gw_layers_is_keras_s_spelling_of_gw_nn_layers():
     assert gw.layers is gw.nn.layers
     assert set(gw.nn.layers.__all__) <= set(dir(gw.nn))
+
+
+KERAS_METRIC_FUNCTIONS = [
+    "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
+    "categorical_hinge", "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "poisson", "sparse_categorical_crossentropy", "squared_hinge",
+]
+
+
+@pytest.mark.parametrize("name", KERAS_METRIC_FUNCTIONS)
+def test_keras_metric_functions_are_the_loss_functions(name):
+    assert getattr(gw.metrics, name) is getattr(gw.losses, name)
+
+
+def test_a_model_compiled_with_metric_functions_logs_them_and_saves(tmp_path):
+    import numpy as np
+
+    model = gw.Sequential([gw.nn.Input((3,)), gw.nn.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy", metrics=[gw.metrics.binary_crossentropy, gw.metrics.hinge])
+    rng = np.random.default_rng(0)
+    x, y = rng.random((16, 3), dtype=np.float32), (rng.random((16, 1)) > 0.5).astype(np.float32)
+    logs = model.fit(x, y, verbose=0, epochs=1).history
+    assert set(logs) == {"loss", "binary_crossentropy", "hinge"}
+    model.save(tmp_path / "m.gw")
+    loaded = gw.models.load_model(tmp_path / "m.gw")
+    before = model.evaluate(x, y, verbose=0, return_dict=True)
+    after = loaded.evaluate(x, y, verbose=0, return_dict=True)
+    assert before.keys() == after.keys()
+    for key in before:
+        np.testing.assert_allclose(after[key], before[key], rtol=1e-6)
+    expected_hinge = np.mean(np.maximum(1 - (2 * y - 1) * model.predict(x, verbose=0), 0))
+    np.testing.assert_allclose(before["hinge"], expected_hinge, rtol=1e-5)

@@ -24,6 +24,11 @@ The package's files, one job each: `base` (`Metric`), `functions` (the per-sampl
 from collections.abc import Callable
 from typing import Any
 
+from ..losses import (  # Keras's metrics namespace exports these loss functions too, the same objects
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
+    categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge,
+)
 from ..registry import Registry
 from .accuracy_metrics import (
     ACCURACY_NAMES, Accuracy, BinaryAccuracy, CategoricalAccuracy, DeferredAccuracy,
@@ -53,6 +58,13 @@ from .thresholds import (
     FalseNegatives, FalsePositives, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
     SpecificityAtSensitivity, TrueNegatives, TruePositives,
 )
+
+# The loss functions above are also metric functions: `metrics=[gw.metrics.binary_crossentropy]` logs
+# their running mean and saves by name.
+for _fn in (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
+            categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_percentage_error,
+            mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge):
+    METRIC_FUNCTIONS.add(_fn)
 
 _METRICS = Registry(
     "metric",
@@ -117,14 +129,17 @@ def get(
     return MeanMetricWrapper(metric)
 
 
-def serialize(metric: Metric) -> dict:
-    """{"class_name": ..., "config": {...}} for a built-in or registered metric.
+def serialize(metric: Metric | Callable) -> dict:
+    """{"class_name": ..., "config": {...}} for a built-in or registered metric, or for a built-in metric
+    function (saved as the running mean `get` makes of it).
 
     Raises
     ------
     ValueError
         For an unregistered custom Metric class, or a wrapper of a custom function.
     """
+    if callable(metric) and not isinstance(metric, Metric):
+        metric = get(metric)
     if isinstance(metric, DeferredAccuracy):
         return {"class_name": "accuracy", "config": {"name": metric.name}}
     if isinstance(metric, Metric) and _METRICS.name_of(type(metric)) is None:
@@ -155,7 +170,11 @@ __all__ = [
     "SensitivityAtSpecificity", "SparseCategoricalAccuracy", "SparseCategoricalCrossentropy",
     "SparseTopKCategoricalAccuracy", "SpecificityAtSensitivity", "SquaredHinge", "Sum",
     "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "accuracy", "binary_accuracy",
-    "categorical_accuracy", "concordance_correlation", "confusion_matrix", "cosine_similarity", "deserialize",
-    "get", "mean_absolute_error", "mean_squared_error", "pearson_correlation", "serialize",
-    "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy", "top_k_categorical_accuracy",
+    "binary_crossentropy", "binary_focal_crossentropy", "categorical_accuracy", "categorical_crossentropy",
+    "categorical_focal_crossentropy", "categorical_hinge", "concordance_correlation", "confusion_matrix",
+    "cosine_similarity", "deserialize", "get", "hinge", "huber", "kl_divergence", "log_cosh",
+    "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
+    "mean_squared_logarithmic_error", "pearson_correlation", "poisson", "serialize",
+    "sparse_categorical_accuracy", "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy",
+    "squared_hinge", "top_k_categorical_accuracy",
 ]
