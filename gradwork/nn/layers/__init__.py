@@ -11,18 +11,22 @@ from .convolutional import (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
 )
 from .convolutional3d import Conv3D, Conv3DTranspose
+from .category_encoding import CategoryEncoding
 from .core import Activation, Dense, Flatten, Input, InputLayer, Rescaling, Reshape
+from .discretization import Discretization
 from .dropout import Dropout, SpatialDropout2D
 from .einsum_dense import EinsumDense
 from .feature_normalization import GroupNormalization, RMSNormalization, UnitNormalization
 from .embedding import Embedding
 from .layer_normalization import LayerNormalization
+from .lookup import IntegerLookup, StringLookup
 from .noise import GaussianDropout, GaussianNoise
 from .merging import (
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
     minimum, multiply, subtract,
 )
 from .normalization import BatchNormalization
+from .preprocessing_normalization import Normalization
 from .spectral_normalization import SpectralNormalization
 from .pooling import (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
@@ -88,4 +92,6 @@ __all__ = [
     "TransformerEncoder", "UnitNormalization", "UpSampling1D", "UpSampling2D", "UpSampling3D", "Wrapper",
     "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "add", "average", "concatenate", "deserialize", "dot",
     "maximum", "minimum", "multiply", "serialize", "subtract",
+    # preprocessing layers with adapt
+    "CategoryEncoding", "Discretization", "IntegerLookup", "Normalization", "StringLookup",
 ]
