@@ -3,6 +3,7 @@ from typing import Any
 
 import numpy as np
 
+from ...tensor_data import increment_version
 from ..building import in_shape_pass
 from ..layer import Layer
 from ._preprocessing import batches_of
@@ -178,9 +179,9 @@ class Normalization(Layer):
         if not self.built:
             self.build((None,) + tuple(first_shape[1:]) if 0 not in self._axes(first_shape, "adapt")[0]
                        else first_shape)
-        self.mean.data[...] = mean
-        self.variance.data[...] = m2 / total
-        self.count.data[...] = total
+        for weight, value in [(self.mean, mean), (self.variance, m2 / total), (self.count, total)]:
+            weight.data[...] = value
+            increment_version(weight)
 
     def get_config(self):
         def listed(value):
