@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..nn.building import shape_pass
 from ..nn.layer import Layer
 from ..nn.symbolic import FREE_AXIS_SIZES, merge_shapes, zero_sample
 from ..trainers.nested import Data, is_nested, is_shape
@@ -64,7 +65,7 @@ def run_zero_batches(model: Layer, input_shape: Shapes) -> None:
     for size in FREE_AXIS_SIZES if free else FREE_AXIS_SIZES[:1]:
         sample = zero_batch(input_shape, model.dtype, model.name, size)
         try:
-            with no_grad():
+            with no_grad(), shape_pass():
                 model(sample, training=False)
         except ValueError as err:
             if not free:

@@ -3,6 +3,9 @@
 - `build_shape_args`: which shapes a `build` takes (Keras 3's `<argument>_shape` convention).
 - `shape_of`: the shape(s) `build` gets, and a call's output shape.
 - `marking_built`: a direct `layer.build(shape)` marks the layer built, as in Keras 3.
+- `shape_pass` / `in_shape_pass`: marks the zero-sample runs that only build layers and read output
+  shapes (a model's build, a symbolic call), so a layer whose state is still to come (an un-adapted
+  Normalization) can tell them from a real call.
 - `undo_build_on_error`: a layer counts as built only once its first call has succeeded: every layer
   that a failed first call (or a failed check after it) built goes back to unbuilt, without the
   weights that call made, and gradwork's generator back where it was (initializers draw from it), so
@@ -12,11 +15,34 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from .. import random
+
+
+class _ShapePass(threading.local):
+    active = False
+
+
+_shape_pass = _ShapePass()
+
+
+@contextmanager
+def shape_pass() -> Iterator[None]:
+    """Mark the block as a zero-sample run that only builds layers and reads output shapes."""
+    outer, _shape_pass.active = _shape_pass.active, True
+    try:
+        yield
+    finally:
+        _shape_pass.active = outer
+
+
+def in_shape_pass() -> bool:
+    """Whether the current call runs inside `shape_pass` (on zeros, to build and read shapes)."""
+    return _shape_pass.active
 
 
 @contextmanager

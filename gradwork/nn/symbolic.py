@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from .building import shape_pass
 
 # Sizes that stand in for an axis declared None (any size), here and when a model is built from declared
 # shapes (`models.structure`): the first, then the second to check that nothing depends on that size and
@@ -175,7 +176,7 @@ def symbolic_call(layer: Any, args: tuple, kwargs: dict) -> Any:
         def concrete(value, size=size):
             return zero_sample(value.shape, value.dtype, size) if isinstance(value, SymbolicTensor) else value
 
-        with no_grad():
+        with no_grad(), shape_pass():
             out = layer(*map_structure(concrete, args), training=False, **map_structure(concrete, call_kwargs))
         leaves = [(None,) + tuple(t.shape[1:]) for t in flatten(out)]
         shapes = leaves if shapes is None else [merge_shapes(a, b) for a, b in zip(shapes, leaves)]
