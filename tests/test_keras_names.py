@@ -11,6 +11,11 @@ LAYERS = [
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "UpSampling3D", "ZeroPadding3D",
     "Cropping3D", "RMSNormalization", "UnitNormalization", "SpectralNormalization", "GroupNormalization",
     "PReLU", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
+    # beyond the list: the other Keras 3 layers a course or tutorial meets
+    "Attention", "AdditiveAttention", "GroupQueryAttention", "Normalization", "Discretization",
+    "CategoryEncoding", "IntegerLookup", "StringLookup", "DepthwiseConv1D", "SeparableConv1D",
+    "SpatialDropout1D", "SpatialDropout3D", "AlphaDropout", "Resizing", "CenterCrop", "RandomCrop",
+    "RandomZoom", "RandomRotation", "RandomContrast", "RandomBrightness", "Wrapper",
 ]
 METRICS = [
     "TruePositives", "TrueNegatives", "FalsePositives", "FalseNegatives", "AUC", "SensitivityAtSpecificity",
