@@ -125,6 +125,16 @@ def test_mask_token_int_and_encoded_modes():
     np.testing.assert_array_equal(out(padded([[3, 9]])), [[1, 1, 0, 0, 0, 0]])
 
 
+def test_vocabulary_of_special_tokens_only_maps_everything_to_oov_or_mask():
+    only_oov = L.IntegerLookup(vocabulary=[-1])                     # the OOV slot, no tokens
+    assert only_oov.get_vocabulary() == [-1]
+    np.testing.assert_array_equal(out(only_oov(np.array([1, 2, -1]))), [0, 0, 0])
+    no_room = L.StringLookup(max_tokens=2, mask_token="")            # mask + OOV fill max_tokens
+    no_room.adapt(np.array(["a", "b", "a"]))
+    assert no_room.get_vocabulary() == ["", "[UNK]"]
+    np.testing.assert_array_equal(out(no_room(["a", "", "z"])), [1, 0, 1])
+
+
 def test_lookup_configs_round_trip_with_vocabulary():
     layer = L.StringLookup(output_mode="tf_idf", max_tokens=5)
     layer.adapt(np.array([["x", "y", "x"], ["z", "x", "w"]]))
