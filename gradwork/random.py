@@ -59,6 +59,12 @@ class OwnGenerator:
 
     _rng: np.random.Generator | None = None
 
+    def use_seed(self, seed: int | None) -> None:
+        """Keep `seed` (as `self.seed`, for configs) and draw from a generator of its own seeded with it;
+        None draws from gradwork's generator."""
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
     def get_random_state(self) -> dict | None:
         """{"generator": its state}, or None when this draws from gradwork's generator."""
         return None if self._rng is None else {"generator": get_state(self._rng)}

@@ -54,8 +54,7 @@ class RecurrentWeights(OwnGenerator, Layer):
         self.units = _checks.positive_int(self, "units", units)
         self.dropout = _checks.rate(self, "dropout", dropout)
         self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)  # the dropout masks' generator
+        self.use_seed(seed)  # the dropout masks' generator
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias

@@ -28,8 +28,7 @@ class _RandomImageLayer(OwnGenerator, Layer):
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.seed = _checks.seed(self, seed)
-        self._rng = None if seed is None else np.random.default_rng(self.seed)  # None: gradwork's generator
+        self.use_seed(_checks.seed(self, seed))
 
     def call(self, inputs, training=None):
         if inputs.ndim not in (3, 4):
