@@ -141,6 +141,8 @@ class IndexLookup(ArrayInputs, Layer):
         counts, documents, num_documents = {}, {}, 0
         for batch in batches_of(self, data, batch_size):
             values = self.tokens_of(batch, "adapt data")
+            if values.size == 0:  # an empty batch holds no tokens (nor documents)
+                continue
             if values.ndim == 0 or (values.ndim == 1 and not whole):
                 values = values[None]
             rows = values.reshape(len(values), -1) if values.ndim else values
