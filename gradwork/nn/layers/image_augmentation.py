@@ -197,7 +197,22 @@ class RandomRotation(_RandomResampling):
         return {**super().get_config(), "factor": list(self.factor)}
 
 
-class RandomContrast(_RandomImageBatch):
+class _RandomValues(_RandomImageBatch):
+    """What contrast and brightness share: a factor within `factor_bounds` and the pixels' value range."""
+
+    factor_bounds = None  # (low, high) allowed for the factor's numbers
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        factor = _bounds(self, factor, "factor", *self.factor_bounds)
+        value_range = _value_range(self, value_range)
+        super().__init__(seed=seed, **kwargs)
+        self.factor, self.value_range = factor, value_range
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+class RandomContrast(_RandomValues):
     """Scale each training image's deviations from its per-channel mean by a random factor.
 
     Each image gets one factor c, uniform in [1 - lower, 1 + upper]; each channel's pixels become
@@ -228,12 +243,11 @@ class RandomContrast(_RandomImageBatch):
     (2, 8, 8, 3)
     """
 
+    factor_bounds = (0.0, 1.0)
+
     def __init__(self, factor: float | tuple[float, float], value_range: tuple[float, float] = (0, 255),
                  seed: int | None = None, **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", 0.0, 1.0)
-        value_range = _value_range(self, value_range)
-        super().__init__(seed=seed, **kwargs)
-        self.factor, self.value_range = factor, value_range
+        super().__init__(factor, value_range, seed, **kwargs)
 
     def draw(self, n: int) -> np.ndarray:
         """Contrast factors, shape (n,), uniform in [1 - lower, 1 + upper]."""
@@ -245,11 +259,8 @@ class RandomContrast(_RandomImageBatch):
         mean = images.mean(axis=(1, 2), keepdims=True)
         return clip((images - mean) * factor + mean, *self.value_range)
 
-    def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
 
-
-class RandomBrightness(_RandomImageBatch):
+class RandomBrightness(_RandomValues):
     """Add a random amount to every pixel of each training image, then clip to `value_range`.
 
     Each image gets one draw d, uniform in [lower, upper], and is shifted by d * (high - low).
@@ -278,12 +289,11 @@ class RandomBrightness(_RandomImageBatch):
     (2, 4, 4, 3)
     """
 
+    factor_bounds = (-1.0, 1.0)
+
     def __init__(self, factor: float | tuple[float, float], value_range: tuple[float, float] = (0, 255),
                  seed: int | None = None, **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", -1.0, 1.0)
-        value_range = _value_range(self, value_range)
-        super().__init__(seed=seed, **kwargs)
-        self.factor, self.value_range = factor, value_range
+        super().__init__(factor, value_range, seed, **kwargs)
 
     def draw(self, n: int) -> np.ndarray:
         """The shifts added to each image, shape (n,): uniform in [lower, upper] times (high - low)."""
@@ -294,6 +304,3 @@ class RandomBrightness(_RandomImageBatch):
         """`images` (N, H, W, C), each shifted by its drawn amount and clipped."""
         shift = self.draw(images.shape[0]).astype(images.dtype)[:, None, None, None]
         return clip(images + shift, *self.value_range)
-
-    def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
