@@ -27,8 +27,9 @@ class _RandomImageLayer(OwnGenerator, Layer):
     """What the random layers share: the seed, the input check, and identity at inference."""
 
     def __init__(self, seed=None, **kwargs):
+        seed = _checks.seed(self, seed)
         super().__init__(**kwargs)
-        self.use_seed(_checks.seed(self, seed))
+        self.use_seed(seed)
 
     def call(self, inputs, training=None):
         if inputs.ndim not in (3, 4):

@@ -66,10 +66,11 @@ class _RandomResampling(_RandomImageBatch):
     """What zoom and rotation share: fill and interpolation, and the resampling by the drawn transforms."""
 
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+        fill_mode = _choice(self, "fill_mode", fill_mode, kernels.FILL_MODES)
+        interpolation = _choice(self, "interpolation", interpolation, kernels.INTERPOLATIONS)
+        fill_value = float(fill_value)
         super().__init__(seed=seed, **kwargs)
-        self.fill_mode = _choice(self, "fill_mode", fill_mode, kernels.FILL_MODES)
-        self.interpolation = _choice(self, "interpolation", interpolation, kernels.INTERPOLATIONS)
-        self.fill_value = float(fill_value)
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
     def augment(self, images: Tensor) -> Tensor:
         """`images` (N, H, W, C), each resampled by its own drawn transform."""
