@@ -27,7 +27,8 @@ class Attention(OwnGenerator, Layer):
     Parameters
     ----------
     use_scale : bool, default False
-        Learn a scalar `scale` (initialized to 1) multiplying the scores (in "concat" mode, the sums).
+        Learn a scalar `scale` (initialized to 1) multiplying the scores (in "concat" mode, query + key
+        inside the tanh).
     score_mode : {"dot", "concat"}, default "dot"
         "concat" also learns the scalar `concat_score_weight` (initialized to 1).
     dropout : float in [0, 1), default 0.0

@@ -186,9 +186,10 @@ class RandomCrop(_RandomImageLayer):
     """Cut a random (height, width) window of each training image; at inference, a centred one.
 
     In training each image gets its own window, uniform over the whole-pixel positions (Keras
-    draws one per batch). At inference, and in training for images not larger than the window
-    on both sides, the image is cut to the largest centred window of the target's aspect ratio and
-    resized (bilinear) to (height, width), as Keras does; so the output size never depends on the mode.
+    draws one per batch). At inference, and in training for images that are not larger than the
+    window on both sides (equal or smaller on either side), the image is cut to the largest centred
+    window of the target's aspect ratio and resized (bilinear) to (height, width), as Keras does; so
+    the output size never depends on the mode.
 
     Parameters
     ----------
