@@ -99,14 +99,15 @@ def _mask_shape(name, x, noise_shape):
 
 def _masked(name, x, rate, noise_shape, draw):
     """What both dropouts share: check noise_shape, x itself for rate 0, zeros for rate 1, else
-    x * scale + shift with (scale[, shift]) = draw(mask shape, x's dtype)."""
+    x * scale + shift with (scale[, shift]) = draw(mask shape, dtype): x's dtype, float64 for integer x
+    (a mask of integers would truncate 1 / (1 - rate) and the affine constants)."""
     x = as_tensor(x)
     shape = _mask_shape(name, x, noise_shape)
     if rate == 0:
         return x
     if rate == 1:
         return x * 0.0
-    return _MaskedAffine(*draw(shape, x.dtype))(x)
+    return _MaskedAffine(*draw(shape, _float_dtype(x)))(x)
 
 
 def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, ...] | None = None,
@@ -127,7 +128,7 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
 
     Returns
     -------
-    Tensor, same shape as x
+    Tensor, same shape as x (float64 for integer x)
 
     Raises
     ------
@@ -197,7 +198,8 @@ def alpha_dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | N
 
     Returns
     -------
-    Tensor, same shape as x; the gradient is a where a unit was kept, 0 where it was dropped.
+    Tensor, same shape as x (float64 for integer x); the gradient is a where a unit was kept, 0 where
+    it was dropped.
 
     Raises
     ------
