@@ -19,22 +19,8 @@ from ...data.utils import as_generator
 from ...ops.elementwise import clip
 from ...ops.nn import image as kernels
 from ...tensor import Tensor
-from .augmentation import _RandomImageLayer
+from .augmentation import _RandomImageLayer, factor_range
 from .image_resizing import as_image_batch
-
-
-def _bounds(layer, value, name, low, high):
-    """Keras's factor forms as (lower, upper): f for (-|f|, |f|) (for RandomContrast (f, f)), or a
-    pair, sorted; each number within [low, high]."""
-    pair = isinstance(value, (tuple, list))
-    numbers = tuple(value) if pair else (value,)
-    if (pair and len(numbers) != 2) or not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                                               and low <= v <= high for v in numbers):
-        raise ValueError(f"{type(layer).__name__}: {name} must be a number or a pair of numbers in "
-                         f"[{low}, {high}], got {value!r}")
-    if pair:
-        return tuple(sorted(float(v) for v in numbers))
-    return (-abs(float(value)), abs(float(value))) if low < 0 else (float(value), float(value))
 
 
 def _choice(layer, name, value, allowed):
@@ -120,8 +106,8 @@ class RandomZoom(_RandomResampling):
                  width_factor: float | tuple[float, float] | None = None, fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: int | None = None, fill_value: float = 0.0,
                  **kwargs: Any) -> None:
-        height = _bounds(self, height_factor, "height_factor", -1.0, 1.0)
-        width = None if width_factor is None else _bounds(self, width_factor, "width_factor", -1.0, 1.0)
+        height = factor_range(self, height_factor, "height_factor", -1.0, 1.0)
+        width = None if width_factor is None else factor_range(self, width_factor, "width_factor", -1.0, 1.0)
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.height_factor, self.width_factor = height, width
 
@@ -178,7 +164,7 @@ class RandomRotation(_RandomResampling):
     def __init__(self, factor: float | tuple[float, float], fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: int | None = None, fill_value: float = 0.0,
                  **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", -1.0, 1.0)
+        factor = factor_range(self, factor, "factor", -1.0, 1.0)
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.factor = factor
 
@@ -204,7 +190,7 @@ class _RandomValues(_RandomImageBatch):
     factor_bounds = None  # (low, high) allowed for the factor's numbers
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
-        factor = _bounds(self, factor, "factor", *self.factor_bounds)
+        factor = factor_range(self, factor, "factor", *self.factor_bounds)
         value_range = _value_range(self, value_range)
         super().__init__(seed=seed, **kwargs)
         self.factor, self.value_range = factor, value_range
