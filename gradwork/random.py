@@ -54,7 +54,8 @@ def set_state(state: dict, generator: np.random.Generator | None = None) -> None
 
 class OwnGenerator:
     """Mixed into what draws from a generator of its own, `self._rng` (None: gradwork's): seeded
-    DataLoaders, image folders and augmentation layers. `BackupAndRestore` saves and restores that
+    DataLoaders, image folders, and the random layers (dropout, noise, augmentation, recurrent and
+    attention dropout), which set it with `use_seed`. `BackupAndRestore` saves and restores that
     generator's state through these two methods (gradwork's own generator it saves by `get_state`)."""
 
     _rng: np.random.Generator | None = None

@@ -6,7 +6,6 @@ scores go through `attention`, the additive ones through `additive_scores` and `
 """
 from typing import Any
 
-
 from ...ops.nn.attention import additive_scores, attend, attention
 from ...ops.nn.masking import boolean_mask
 from ...random import OwnGenerator

@@ -2,7 +2,6 @@
 alpha dropout for SELU networks. Each is its arguments plus one call into `gradwork.ops.nn.dropout`."""
 from typing import Any
 
-
 from ...ops.nn.dropout import alpha_dropout, channel_noise_shape, dropout
 from ...random import OwnGenerator
 from ...tensor import Tensor

@@ -4,7 +4,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-
 from ...ops.nn.attention import attention, head_merge, head_projection
 from ...random import OwnGenerator
 from ...registry import serialize_object

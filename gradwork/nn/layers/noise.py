@@ -2,7 +2,6 @@
 GaussianDropout. Active only while training; the identity at inference."""
 from typing import Any
 
-
 from ...checks import UNIT_INTERVAL
 from ...ops.nn.dropout import gaussian_dropout, gaussian_noise
 from ...random import OwnGenerator
