@@ -54,10 +54,17 @@ def set_state(state: dict, generator: np.random.Generator | None = None) -> None
 
 class OwnGenerator:
     """Mixed into what draws from a generator of its own, `self._rng` (None: gradwork's): seeded
-    DataLoaders, image folders and augmentation layers. `BackupAndRestore` saves and restores that
+    DataLoaders, image folders, and the random layers (dropout, noise, augmentation, recurrent and
+    attention dropout), which set it with `use_seed`. `BackupAndRestore` saves and restores that
     generator's state through these two methods (gradwork's own generator it saves by `get_state`)."""
 
     _rng: np.random.Generator | None = None
+
+    def use_seed(self, seed: int | None) -> None:
+        """Keep `seed` (as `self.seed`, for configs) and draw from a generator of its own seeded with it;
+        None draws from gradwork's generator."""
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
 
     def get_random_state(self) -> dict | None:
         """{"generator": its state}, or None when this draws from gradwork's generator."""

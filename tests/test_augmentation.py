@@ -217,9 +217,10 @@ def test_the_gradient_flows_back_through_the_moves(make):
 
 @pytest.mark.parametrize("make, pattern", [
     (lambda: RandomTranslation(0.1, 0.1, fill_mode="mirror"), "fill_mode must be one of"),
-    (lambda: RandomTranslation(1.5, 0.1), "height_factor must lie in"),
-    (lambda: RandomTranslation(0.1, (0.3, 0.1)), "width_factor must lie in"),
-    (lambda: RandomTranslation(0.1, (0.1, 0.2, 0.3)), "width_factor must be a float or a"),
+    (lambda: RandomTranslation(1.5, 0.1), r"RandomTranslation: height_factor must be a number or a pair of "
+                                          r"numbers in \[-1.0, 1.0\] with lower <= upper, got 1.5"),
+    (lambda: RandomTranslation(0.1, (0.3, 0.1)), r"width_factor must be .* with lower <= upper, got \(0.3, 0.1\)"),
+    (lambda: RandomTranslation(0.1, (0.1, 0.2, 0.3)), r"width_factor must be a number or a pair of numbers"),
     (lambda: RandomTranslation(0.1, 0.1, interpolation="bilinear"), "only interpolation='nearest'"),
     (lambda: RandomFlip("diagonal"), "mode must be one of"),
     (lambda: RandomFlip(seed=1.5), "seed must be an int or None"),

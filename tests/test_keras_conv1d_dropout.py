@@ -345,3 +345,17 @@ def test_docstring_examples_hold():
         result = doctest.testmod(importlib.import_module(name), extraglobs={"gw": gw, "np": np, "F": F},
                                  optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert (result.attempted, result.failed) == (count, 0), name
+
+
+@pytest.mark.parametrize("rate", [0.3, 0.5])
+def test_dropouts_of_integer_inputs_are_float64_like_their_float_twins(rate):
+    x = np.arange(1, 25).reshape(4, 6)
+    twin = x.astype(np.float64)
+    gw.random.seed(3)
+    drop = F.dropout(x, rate)
+    gw.random.seed(3)
+    np.testing.assert_array_equal(drop.numpy(), F.dropout(twin, rate).numpy())      # was inf / nan
+    assert drop.dtype == np.float64 and set(np.unique(drop.numpy() / twin)) <= {0.0, 1 / (1 - rate)}
+    alpha = alpha_dropout(x, rate, None, np.random.default_rng(5))
+    np.testing.assert_array_equal(alpha.numpy(), alpha_dropout(twin, rate, None, np.random.default_rng(5)).numpy())
+    assert alpha.dtype == np.float64

@@ -259,3 +259,16 @@ def test_docstring_examples_hold():
     for module in (image_resizing, image_augmentation):
         result = doctest.testmod(module, extraglobs={"gw": gw, "np": np})
         assert result.failed == 0 and result.attempted >= 4, module.__name__
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Resizing(0, 4), lambda: Resizing(4, 4, interpolation="cubic"), lambda: CenterCrop(4, -1),
+    lambda: RandomCrop(4, 0), lambda: RandomCrop(4, 4, seed=1.5), lambda: RandomZoom(0.1, fill_mode="mirror"),
+    lambda: RandomRotation(0.1, interpolation="cubic"), lambda: RandomContrast(2.0),
+    lambda: RandomBrightness(0.1, value_range=(1, 1)), lambda: gw.nn.RandomTranslation(0.1, (0.3, 0.1)),
+    lambda: gw.nn.RandomTranslation(0.1, 0.1, fill_mode="mirror"), lambda: gw.nn.RandomFlip("diagonal")])
+def test_a_rejected_argument_leaves_no_trace(make):
+    counts = dict(gw.nn.layer._name_counts)        # the automatic names taken so far
+    with pytest.raises((ValueError, TypeError)):
+        make()
+    assert gw.nn.layer._name_counts == counts

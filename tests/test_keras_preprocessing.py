@@ -267,3 +267,15 @@ def test_sequential_with_normalization_adapted_after_building_trains(tmp_path):
     assert norm.trainable_weights == [] and len(model.trainable_weights) == 2
     model.save(tmp_path / "seq.gw")
     np.testing.assert_array_equal(out(gw.load_model(tmp_path / "seq.gw")(x)), out(model(x)))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: L.Normalization(mean=[1.0]), lambda: L.Normalization(axis="x"),
+    lambda: L.Discretization(), lambda: L.Discretization(bin_boundaries=[2.0, 1.0]),
+    lambda: L.Discretization(num_bins=3, output_mode="bag"), lambda: L.CategoryEncoding(),
+    lambda: L.CategoryEncoding(3, sparse=True)])
+def test_a_rejected_argument_leaves_no_trace(make):
+    counts = dict(gw.nn.layer._name_counts)        # the automatic names taken so far
+    with pytest.raises((ValueError, TypeError)):
+        make()
+    assert gw.nn.layer._name_counts == counts

@@ -125,6 +125,31 @@ def test_mask_token_int_and_encoded_modes():
     np.testing.assert_array_equal(out(padded([[3, 9]])), [[1, 1, 0, 0, 0, 0]])
 
 
+def test_vocabulary_of_special_tokens_only_maps_everything_to_oov_or_mask():
+    only_oov = L.IntegerLookup(vocabulary=[-1])                     # the OOV slot, no tokens
+    assert only_oov.get_vocabulary() == [-1]
+    np.testing.assert_array_equal(out(only_oov(np.array([1, 2, -1]))), [0, 0, 0])
+    no_room = L.StringLookup(max_tokens=2, mask_token="")            # mask + OOV fill max_tokens
+    no_room.adapt(np.array(["a", "b", "a"]))
+    assert no_room.get_vocabulary() == ["", "[UNK]"]
+    np.testing.assert_array_equal(out(no_room(["a", "", "z"])), [1, 0, 1])
+
+
+@pytest.mark.parametrize("layer, empty, batch", [
+    (L.IntegerLookup, np.zeros((0, 3), np.int64), np.array([[12, 36]])),
+    (L.StringLookup, np.zeros((0, 3), str), np.array([["a", "b"]]))])
+def test_empty_batches_keep_their_shape_and_adapt_skips_them(layer, empty, batch):
+    assert layer(vocabulary=batch[0].tolist())(empty).shape == (0, 3)
+    encoder = layer(vocabulary=batch[0].tolist(), output_mode="multi_hot")
+    assert encoder(empty).shape == (0, encoder.vocabulary_size())
+    adapted = layer(output_mode="tf_idf")
+    adapted.adapt(iter([batch, empty[:, :2]]))
+    reference = layer(output_mode="tf_idf")
+    reference.adapt(iter([batch]))
+    assert adapted.get_vocabulary() == reference.get_vocabulary()
+    np.testing.assert_array_equal(adapted.get_config()["idf_weights"], reference.get_config()["idf_weights"])
+
+
 def test_lookup_configs_round_trip_with_vocabulary():
     layer = L.StringLookup(output_mode="tf_idf", max_tokens=5)
     layer.adapt(np.array([["x", "y", "x"], ["z", "x", "w"]]))

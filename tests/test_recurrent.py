@@ -651,3 +651,13 @@ def test_an_lstm_learns_which_of_two_tokens_comes_first():
     history = model.fit(x, y, batch_size=32, epochs=5, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     assert model.evaluate(x_new, y_new, verbose=0, return_dict=True)["accuracy"] > 0.9
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.SimpleRNN(0), lambda: nn.LSTM(4, dropout=1.5), lambda: nn.GRU(4, recurrent_dropout=-0.1),
+    lambda: nn.LSTM(4, activation="no_such_activation"), lambda: nn.SimpleRNNCell(4, seed="x")])
+def test_a_rejected_argument_leaves_no_trace(make):
+    counts = dict(gw.nn.layer._name_counts)        # the automatic names taken so far
+    with pytest.raises((ValueError, TypeError)):
+        make()
+    assert gw.nn.layer._name_counts == counts

@@ -49,15 +49,14 @@ class RecurrentWeights(OwnGenerator, Layer):
                  kernel_regularizer: str | Callable | None = None, recurrent_regularizer: str | Callable | None = None,
                  bias_regularizer: str | Callable | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
                  seed: int | None = None, **kwargs: Any) -> None:
-        seed = _checks.seed(self, seed)
+        seed, units = _checks.seed(self, seed), _checks.positive_int(self, "units", units)
+        dropout = _checks.rate(self, "dropout", dropout)
+        recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
+        activation, recurrent_activation = activations.get(activation), activations.get(recurrent_activation)
         super().__init__(**kwargs)
-        self.units = _checks.positive_int(self, "units", units)
-        self.dropout = _checks.rate(self, "dropout", dropout)
-        self.recurrent_dropout = _checks.rate(self, "recurrent_dropout", recurrent_dropout)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)  # the dropout masks' generator
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        self.units, self.dropout, self.recurrent_dropout = units, dropout, recurrent_dropout
+        self.use_seed(seed)  # the dropout masks' generator
+        self.activation, self.recurrent_activation = activation, recurrent_activation
         self.use_bias = use_bias
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer

@@ -27,9 +27,9 @@ class _RandomImageLayer(OwnGenerator, Layer):
     """What the random layers share: the seed, the input check, and identity at inference."""
 
     def __init__(self, seed=None, **kwargs):
+        seed = _checks.seed(self, seed)
         super().__init__(**kwargs)
-        self.seed = _checks.seed(self, seed)
-        self._rng = None if seed is None else np.random.default_rng(self.seed)  # None: gradwork's generator
+        self.use_seed(seed)
 
     def call(self, inputs, training=None):
         if inputs.ndim not in (3, 4):
@@ -43,18 +43,21 @@ class _RandomImageLayer(OwnGenerator, Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
-def _factor(value, name):
-    """Keras's factor forms: f for [-f, f], or (lower, upper); fractions of the image size."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"RandomTranslation: {name} must be a float or a (lower, upper) pair, "
-                             f"got {value!r}")
-        lower, upper = float(value[0]), float(value[1])
-    else:
-        lower, upper = -abs(float(value)), abs(float(value))
-    if lower > upper or not (-1 <= lower <= 1 and -1 <= upper <= 1):
-        raise ValueError(f"RandomTranslation: {name} must lie in [-1, 1] with lower <= upper, got {value!r}")
-    return lower, upper
+def factor_range(layer, value, name: str, low: float, high: float, ordered: bool = False) -> tuple[float, float]:
+    """Keras's factor forms as (lower, upper): a number f for (-|f|, |f|) (for low >= 0, (f, f)), or a
+    pair, sorted (with `ordered`, a pair given as (upper, lower) is an error, as Keras's
+    RandomTranslation says); each number within [low, high]. A ValueError naming the layer otherwise."""
+    pair = isinstance(value, (tuple, list))
+    numbers = tuple(value) if pair else (value,)
+    valid = (not pair or len(numbers) == 2) and all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and low <= v <= high for v in numbers)
+    if not valid or (pair and ordered and numbers[0] > numbers[1]):
+        order = " with lower <= upper" if ordered else ""
+        raise ValueError(f"{type(layer).__name__}: {name} must be a number or a pair of numbers in [{low}, {high}]"
+                         f"{order}, got {value!r}")
+    if pair:
+        return tuple(sorted(float(v) for v in numbers))
+    return (-abs(float(value)), abs(float(value))) if low < 0 else (float(value), float(value))
 
 
 class RandomTranslation(_RandomImageLayer):
@@ -95,15 +98,16 @@ class RandomTranslation(_RandomImageLayer):
     def __init__(self, height_factor: float | tuple[float, float], width_factor: float | tuple[float, float],
                  fill_mode: str = "reflect", interpolation: str = "nearest", seed: int | None = None,
                  fill_value: float = 0.0, **kwargs: Any) -> None:
-        super().__init__(seed=seed, **kwargs)
+        height_factor = factor_range(self, height_factor, "height_factor", -1.0, 1.0, ordered=True)
+        width_factor = factor_range(self, width_factor, "width_factor", -1.0, 1.0, ordered=True)
         if fill_mode not in aug.FILL_MODES:
             raise ValueError(f"RandomTranslation: fill_mode must be one of {', '.join(aug.FILL_MODES)}, "
                              f"got {fill_mode!r}")
         if interpolation != "nearest":
             raise ValueError("RandomTranslation: only interpolation='nearest' (whole-pixel shifts) is "
                              f"available, got {interpolation!r}")
-        self.height_factor = _factor(height_factor, "height_factor")
-        self.width_factor = _factor(width_factor, "width_factor")
+        super().__init__(seed=seed, **kwargs)
+        self.height_factor, self.width_factor = height_factor, width_factor
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, float(fill_value)
 
     def draw(self, n: int, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -148,9 +152,9 @@ class RandomFlip(_RandomImageLayer):
     """
 
     def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(seed=seed, **kwargs)
         if mode not in aug.FLIP_MODES:
             raise ValueError(f"RandomFlip: mode must be one of {', '.join(aug.FLIP_MODES)}, got {mode!r}")
+        super().__init__(seed=seed, **kwargs)
         self.mode = mode
 
     def augment(self, inputs: Tensor) -> Tensor:

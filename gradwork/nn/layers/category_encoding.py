@@ -59,12 +59,13 @@ class CategoryEncoding(ArrayInputs, Layer):
 
     def __init__(self, num_tokens: int | None = None, output_mode: str = "multi_hot", sparse: bool = False,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.output_mode = check_mode(self, output_mode, ENCODINGS)
+        output_mode = check_mode(self, output_mode, ENCODINGS)
         if num_tokens is None:
             raise ValueError("CategoryEncoding: num_tokens must be given (IntegerLookup learns tokens from data)")
-        self.num_tokens = _checks.positive_int(self, "num_tokens", num_tokens)
-        self.sparse = refuse_sparse(self, sparse)
+        num_tokens = _checks.positive_int(self, "num_tokens", num_tokens)
+        sparse = refuse_sparse(self, sparse)
+        super().__init__(**kwargs)
+        self.output_mode, self.num_tokens, self.sparse = output_mode, num_tokens, sparse
 
     def call(self, inputs, count_weights=None):
         tokens = integer_tokens(self, inputs)

@@ -54,9 +54,8 @@ class Discretization(ArrayInputs, Layer):
 
     def __init__(self, bin_boundaries: list | None = None, num_bins: int | None = None, epsilon: float = 0.01,
                  output_mode: str = "int", sparse: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.output_mode = check_mode(self, output_mode, ("int",) + ENCODINGS)
-        self.sparse = refuse_sparse(self, sparse)
+        output_mode = check_mode(self, output_mode, ("int",) + ENCODINGS)
+        sparse = refuse_sparse(self, sparse)
         if (num_bins is None) == (bin_boundaries is None):
             raise ValueError(f"Discretization: give exactly one of bin_boundaries and num_bins, got "
                              f"bin_boundaries={bin_boundaries!r}, num_bins={num_bins!r}")
@@ -65,9 +64,12 @@ class Discretization(ArrayInputs, Layer):
             raise ValueError(f"Discretization: num_bins must be an integer >= 1, got {num_bins!r}")
         if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not 0 < epsilon < 1:
             raise ValueError(f"Discretization: epsilon must be a number in (0, 1), got {epsilon!r}")
+        boundaries = None if bin_boundaries is None else self._checked(bin_boundaries)
+        super().__init__(**kwargs)
+        self.output_mode, self.sparse = output_mode, sparse
         self.num_bins = None if num_bins is None else int(num_bins)
         self.epsilon = float(epsilon)
-        self.bin_boundaries = None if bin_boundaries is None else self._checked(bin_boundaries)
+        self.bin_boundaries = boundaries
 
     def _checked(self, boundaries):
         values = np.asarray(boundaries, dtype=np.float64)

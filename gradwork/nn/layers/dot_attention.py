@@ -6,8 +6,6 @@ scores go through `attention`, the additive ones through `additive_scores` and `
 """
 from typing import Any
 
-import numpy as np
-
 from ...ops.nn.attention import additive_scores, attend, attention
 from ...ops.nn.masking import boolean_mask
 from ...random import OwnGenerator
@@ -28,7 +26,8 @@ class Attention(OwnGenerator, Layer):
     Parameters
     ----------
     use_scale : bool, default False
-        Learn a scalar `scale` (initialized to 1) multiplying the scores (in "concat" mode, the sums).
+        Learn a scalar `scale` (initialized to 1) multiplying the scores (in "concat" mode, query + key
+        inside the tanh).
     score_mode : {"dot", "concat"}, default "dot"
         "concat" also learns the scalar `concat_score_weight` (initialized to 1).
     dropout : float in [0, 1), default 0.0
@@ -77,8 +76,8 @@ class Attention(OwnGenerator, Layer):
             raise ValueError(f"{type(self).__name__}: score_mode must be one of {SCORE_MODES}, got {score_mode!r}")
         dropout, seed = _checks.rate(self, "dropout", dropout), _checks.seed(self, seed)
         super().__init__(**kwargs)
-        self.use_scale, self.score_mode, self.dropout, self.seed = bool(use_scale), score_mode, dropout, seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self.use_scale, self.score_mode, self.dropout = bool(use_scale), score_mode, dropout
+        self.use_seed(seed)
 
     def build(self, input_shape):
         self._check_shapes(input_shape)

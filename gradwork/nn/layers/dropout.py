@@ -2,8 +2,6 @@
 alpha dropout for SELU networks. Each is its arguments plus one call into `gradwork.ops.nn.dropout`."""
 from typing import Any
 
-import numpy as np
-
 from ...ops.nn.dropout import alpha_dropout, channel_noise_shape, dropout
 from ...random import OwnGenerator
 from ...tensor import Tensor
@@ -45,9 +43,8 @@ class Dropout(OwnGenerator, Layer):
                  **kwargs: Any) -> None:
         rate, seed = _checks.rate(self, "rate", rate), _checks.seed(self, seed)
         super().__init__(**kwargs)
-        self.rate, self.seed = rate, seed
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self.rate, self.noise_shape = rate, None if noise_shape is None else tuple(noise_shape)
+        self.use_seed(seed)
 
     def call(self, inputs, training=None):
         shape = self.mask_shape(inputs)  # checks the input's shape in inference too

@@ -4,8 +4,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from ...ops.nn.attention import attention, head_merge, head_projection
 from ...random import OwnGenerator
 from ...registry import serialize_object
@@ -92,10 +90,10 @@ class GroupQueryAttention(OwnGenerator, Layer):
         dropout, seed = _checks.rate(self, "dropout", dropout), _checks.seed(self, seed)
         super().__init__(**kwargs)
         self.head_dim, self.num_query_heads, self.num_key_value_heads = head_dim, query_heads, kv_heads
-        self.dropout, self.use_bias, self.seed = dropout, bool(use_bias), seed
+        self.dropout, self.use_bias = dropout, bool(use_bias)
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self.use_seed(seed)
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape

@@ -19,22 +19,8 @@ from ...data.utils import as_generator
 from ...ops.elementwise import clip
 from ...ops.nn import image as kernels
 from ...tensor import Tensor
-from .augmentation import _RandomImageLayer
+from .augmentation import _RandomImageLayer, factor_range
 from .image_resizing import as_image_batch
-
-
-def _bounds(layer, value, name, low, high):
-    """Keras's factor forms as (lower, upper): f for (-|f|, |f|) (for RandomContrast (f, f)), or a
-    pair, sorted; each number within [low, high]."""
-    pair = isinstance(value, (tuple, list))
-    numbers = tuple(value) if pair else (value,)
-    if (pair and len(numbers) != 2) or not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                                               and low <= v <= high for v in numbers):
-        raise ValueError(f"{type(layer).__name__}: {name} must be a number or a pair of numbers in "
-                         f"[{low}, {high}], got {value!r}")
-    if pair:
-        return tuple(sorted(float(v) for v in numbers))
-    return (-abs(float(value)), abs(float(value))) if low < 0 else (float(value), float(value))
 
 
 def _choice(layer, name, value, allowed):
@@ -66,10 +52,11 @@ class _RandomResampling(_RandomImageBatch):
     """What zoom and rotation share: fill and interpolation, and the resampling by the drawn transforms."""
 
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, **kwargs):
+        fill_mode = _choice(self, "fill_mode", fill_mode, kernels.FILL_MODES)
+        interpolation = _choice(self, "interpolation", interpolation, kernels.INTERPOLATIONS)
+        fill_value = float(fill_value)
         super().__init__(seed=seed, **kwargs)
-        self.fill_mode = _choice(self, "fill_mode", fill_mode, kernels.FILL_MODES)
-        self.interpolation = _choice(self, "interpolation", interpolation, kernels.INTERPOLATIONS)
-        self.fill_value = float(fill_value)
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
     def augment(self, images: Tensor) -> Tensor:
         """`images` (N, H, W, C), each resampled by its own drawn transform."""
@@ -119,8 +106,8 @@ class RandomZoom(_RandomResampling):
                  width_factor: float | tuple[float, float] | None = None, fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: int | None = None, fill_value: float = 0.0,
                  **kwargs: Any) -> None:
-        height = _bounds(self, height_factor, "height_factor", -1.0, 1.0)
-        width = None if width_factor is None else _bounds(self, width_factor, "width_factor", -1.0, 1.0)
+        height = factor_range(self, height_factor, "height_factor", -1.0, 1.0)
+        width = None if width_factor is None else factor_range(self, width_factor, "width_factor", -1.0, 1.0)
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.height_factor, self.width_factor = height, width
 
@@ -177,7 +164,7 @@ class RandomRotation(_RandomResampling):
     def __init__(self, factor: float | tuple[float, float], fill_mode: str = "reflect",
                  interpolation: str = "bilinear", seed: int | None = None, fill_value: float = 0.0,
                  **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", -1.0, 1.0)
+        factor = factor_range(self, factor, "factor", -1.0, 1.0)
         super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
         self.factor = factor
 
@@ -197,7 +184,22 @@ class RandomRotation(_RandomResampling):
         return {**super().get_config(), "factor": list(self.factor)}
 
 
-class RandomContrast(_RandomImageBatch):
+class _RandomValues(_RandomImageBatch):
+    """What contrast and brightness share: a factor within `factor_bounds` and the pixels' value range."""
+
+    factor_bounds = None  # (low, high) allowed for the factor's numbers
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        factor = factor_range(self, factor, "factor", *self.factor_bounds)
+        value_range = _value_range(self, value_range)
+        super().__init__(seed=seed, **kwargs)
+        self.factor, self.value_range = factor, value_range
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+class RandomContrast(_RandomValues):
     """Scale each training image's deviations from its per-channel mean by a random factor.
 
     Each image gets one factor c, uniform in [1 - lower, 1 + upper]; each channel's pixels become
@@ -228,12 +230,11 @@ class RandomContrast(_RandomImageBatch):
     (2, 8, 8, 3)
     """
 
+    factor_bounds = (0.0, 1.0)
+
     def __init__(self, factor: float | tuple[float, float], value_range: tuple[float, float] = (0, 255),
                  seed: int | None = None, **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", 0.0, 1.0)
-        value_range = _value_range(self, value_range)
-        super().__init__(seed=seed, **kwargs)
-        self.factor, self.value_range = factor, value_range
+        super().__init__(factor, value_range, seed, **kwargs)
 
     def draw(self, n: int) -> np.ndarray:
         """Contrast factors, shape (n,), uniform in [1 - lower, 1 + upper]."""
@@ -245,11 +246,8 @@ class RandomContrast(_RandomImageBatch):
         mean = images.mean(axis=(1, 2), keepdims=True)
         return clip((images - mean) * factor + mean, *self.value_range)
 
-    def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
 
-
-class RandomBrightness(_RandomImageBatch):
+class RandomBrightness(_RandomValues):
     """Add a random amount to every pixel of each training image, then clip to `value_range`.
 
     Each image gets one draw d, uniform in [lower, upper], and is shifted by d * (high - low).
@@ -278,12 +276,11 @@ class RandomBrightness(_RandomImageBatch):
     (2, 4, 4, 3)
     """
 
+    factor_bounds = (-1.0, 1.0)
+
     def __init__(self, factor: float | tuple[float, float], value_range: tuple[float, float] = (0, 255),
                  seed: int | None = None, **kwargs: Any) -> None:
-        factor = _bounds(self, factor, "factor", -1.0, 1.0)
-        value_range = _value_range(self, value_range)
-        super().__init__(seed=seed, **kwargs)
-        self.factor, self.value_range = factor, value_range
+        super().__init__(factor, value_range, seed, **kwargs)
 
     def draw(self, n: int) -> np.ndarray:
         """The shifts added to each image, shape (n,): uniform in [lower, upper] times (high - low)."""
@@ -294,6 +291,3 @@ class RandomBrightness(_RandomImageBatch):
         """`images` (N, H, W, C), each shifted by its drawn amount and clipped."""
         shift = self.draw(images.shape[0]).astype(images.dtype)[:, None, None, None]
         return clip(images + shift, *self.value_range)
-
-    def get_config(self):
-        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}

@@ -94,8 +94,7 @@ class Resizing(Layer):
     def __init__(self, height: int, width: int, interpolation: str = "bilinear", crop_to_aspect_ratio: bool = False,
                  pad_to_aspect_ratio: bool = False, fill_mode: str = "constant", fill_value: float = 0.0,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.height, self.width = _size(self, height, width)
+        size = _size(self, height, width)
         if interpolation not in RESIZE_INTERPOLATIONS:
             raise ValueError(f"Resizing: interpolation must be one of {', '.join(map(repr, RESIZE_INTERPOLATIONS))}, "
                              f"got {interpolation!r}")
@@ -103,6 +102,8 @@ class Resizing(Layer):
             raise ValueError(f"Resizing: fill_mode must be 'constant' (the padding's mode), got {fill_mode!r}")
         if crop_to_aspect_ratio and pad_to_aspect_ratio:
             raise ValueError("Resizing: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True")
+        super().__init__(**kwargs)
+        self.height, self.width = size
         self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, float(fill_value)
         self.crop_to_aspect_ratio, self.pad_to_aspect_ratio = bool(crop_to_aspect_ratio), bool(pad_to_aspect_ratio)
 
@@ -163,8 +164,9 @@ class CenterCrop(Layer):
     """
 
     def __init__(self, height: int, width: int, **kwargs: Any) -> None:
+        size = _size(self, height, width)
         super().__init__(**kwargs)
-        self.height, self.width = _size(self, height, width)
+        self.height, self.width = size
 
     def call(self, inputs):
         images, single = as_image_batch(self, inputs)
@@ -184,9 +186,10 @@ class RandomCrop(_RandomImageLayer):
     """Cut a random (height, width) window of each training image; at inference, a centred one.
 
     In training each image gets its own window, uniform over the whole-pixel positions (Keras
-    draws one per batch). At inference, and in training for images not larger than the window
-    on both sides, the image is cut to the largest centred window of the target's aspect ratio and
-    resized (bilinear) to (height, width), as Keras does; so the output size never depends on the mode.
+    draws one per batch). At inference, and in training for images that are not larger than the
+    window on both sides (equal or smaller on either side), the image is cut to the largest centred
+    window of the target's aspect ratio and resized (bilinear) to (height, width), as Keras does; so
+    the output size never depends on the mode.
 
     Parameters
     ----------
@@ -211,8 +214,9 @@ class RandomCrop(_RandomImageLayer):
     """
 
     def __init__(self, height: int, width: int, seed: int | None = None, **kwargs: Any) -> None:
+        size = _size(self, height, width)
         super().__init__(seed=seed, **kwargs)
-        self.height, self.width = _size(self, height, width)
+        self.height, self.width = size
 
     def draw(self, n: int, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
         """(top, left): two int arrays of shape (n,), each window's corner, uniform over the positions."""

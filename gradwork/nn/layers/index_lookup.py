@@ -119,7 +119,7 @@ class IndexLookup(ArrayInputs, Layer):
                 raise ValueError(f"{owner}: idf_weights must be {len(values)} finite numbers (one per vocabulary "
                                  f"entry), got shape {weights.shape}")
             idf = weights if found else np.concatenate([np.full(self._token_start(), weights.mean()), weights])
-        self.tokens, self.idf = tokens, idf
+        self._use(tokens, idf)
 
     def adapt(self, data: Any, batch_size: int = 128) -> None:
         """Learn the vocabulary from `data`: its tokens by decreasing frequency (ties: the larger token
@@ -141,6 +141,8 @@ class IndexLookup(ArrayInputs, Layer):
         counts, documents, num_documents = {}, {}, 0
         for batch in batches_of(self, data, batch_size):
             values = self.tokens_of(batch, "adapt data")
+            if values.size == 0:  # an empty batch holds no tokens (nor documents)
+                continue
             if values.ndim == 0 or (values.ndim == 1 and not whole):
                 values = values[None]
             rows = values.reshape(len(values), -1) if values.ndim else values
@@ -166,7 +168,13 @@ class IndexLookup(ArrayInputs, Layer):
         if self.output_mode == "tf_idf":
             weights = np.log(1 + num_documents / (1 + np.array([documents[t] for t in tokens.tolist()], float)))
             idf = np.concatenate([np.full(self._token_start(), weights.mean()), weights])
+        self._use(tokens, idf)
+
+    def _use(self, tokens, idf):
+        """Make `tokens` (index order, possibly none) and `idf` the layer's; sort them once for `_lookup`."""
         self.tokens, self.idf = tokens, idf
+        self._sorted_order = np.argsort(tokens, kind="stable")
+        self._sorted_tokens = tokens[self._sorted_order]
 
     # ----- calling ----------------------------------------------------------------------------
     def _depth(self):
@@ -190,12 +198,12 @@ class IndexLookup(ArrayInputs, Layer):
 
     def _lookup(self, values):
         """The index of each value (vectorized); OOV values hashed into the OOV slots."""
-        order = np.argsort(self.tokens, kind="stable")
-        ordered = self.tokens[order]
-        position = np.searchsorted(ordered, values)
-        clipped = np.minimum(position, len(ordered) - 1)
-        known = ordered[clipped] == values
-        indices = np.where(known, order[clipped] + self._token_start(), -1).astype(np.int64)
+        order, ordered = self._sorted_order, self._sorted_tokens
+        if len(ordered):
+            clipped = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+            indices = np.where(ordered[clipped] == values, order[clipped] + self._token_start(), -1).astype(np.int64)
+        else:  # only special tokens: every value is the mask or OOV
+            indices = np.full(np.shape(values), -1, np.int64)
         if self.mask_token is not None:
             indices = np.where(values == self.mask_token, 0 if self.output_mode == "int" else -1, indices)
             unknown = (indices == -1) & (values != self.mask_token)

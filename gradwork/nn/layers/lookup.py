@@ -73,7 +73,7 @@ class IntegerLookup(IndexLookup):
     def tokens_of(self, values, what):
         """`values` as int64 tokens (whole floats accepted); a ValueError otherwise."""
         values = raw(values)
-        return np.zeros(0, np.int64) if values.size == 0 else integer_tokens(self, values, what)
+        return np.zeros(values.shape, np.int64) if values.size == 0 else integer_tokens(self, values, what)
 
     def oov_slots(self, values):
         return integer_slots(values, self.num_oov_indices)

@@ -2,8 +2,6 @@
 GaussianDropout. Active only while training; the identity at inference."""
 from typing import Any
 
-import numpy as np
-
 from ...checks import UNIT_INTERVAL
 from ...ops.nn.dropout import gaussian_dropout, gaussian_noise
 from ...random import OwnGenerator
@@ -19,8 +17,7 @@ class _NoiseLayer(OwnGenerator, Layer):
     def __init__(self, seed: int | None = None, **kwargs: Any) -> None:
         seed = _checks.seed(self, seed)
         super().__init__(**kwargs)
-        self.seed = seed
-        self._rng = None if self.seed is None else np.random.default_rng(self.seed)
+        self.use_seed(seed)
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}

@@ -48,7 +48,6 @@ class Normalization(Layer):
 
     def __init__(self, axis: int | tuple | None = -1, mean: Any = None, variance: Any = None,
                  invert: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         axes = () if axis is None else (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
         if not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
             raise TypeError(f"Normalization: axis must be an int, a tuple of ints or None, got {axis!r}")
@@ -65,6 +64,7 @@ class Normalization(Layer):
             if np.any(np.asarray(variance) < 0) or not np.all(np.isfinite(np.asarray([mean, variance], float))):
                 raise ValueError("Normalization: mean and variance must be finite and variance >= 0, got "
                                  f"mean={mean!r}, variance={variance!r}")
+        super().__init__(**kwargs)
         self.axis = tuple(int(a) for a in axes)
         self.axis_argument = axis if axis is None or isinstance(axis, (int, np.integer)) else list(axes)
         self.input_mean, self.input_variance = mean, variance

@@ -97,6 +97,19 @@ def _mask_shape(name, x, noise_shape):
     return shape
 
 
+def _masked(name, x, rate, noise_shape, draw):
+    """What both dropouts share: check noise_shape, x itself for rate 0, zeros for rate 1, else
+    x * scale + shift with (scale[, shift]) = draw(mask shape, dtype): x's dtype, float64 for integer x
+    (a mask of integers would truncate 1 / (1 - rate) and the affine constants)."""
+    x = as_tensor(x)
+    shape = _mask_shape(name, x, noise_shape)
+    if rate == 0:
+        return x
+    if rate == 1:
+        return x * 0.0
+    return _MaskedAffine(*draw(shape, _float_dtype(x)))(x)
+
+
 def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, ...] | None = None,
             generator: np.random.Generator | None = None) -> Tensor:
     """Zero each element with probability `rate` and scale the rest by 1 / (1 - rate); always applied.
@@ -115,20 +128,15 @@ def dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | None, .
 
     Returns
     -------
-    Tensor, same shape as x
+    Tensor, same shape as x (float64 for integer x)
 
     Raises
     ------
     ValueError
         A noise_shape that does not broadcast to x's shape as above.
     """
-    x = as_tensor(x)
-    shape = _mask_shape("dropout", x, noise_shape)
-    if rate == 0:
-        return x
-    if rate == 1:
-        return x * 0.0
-    return _MaskedAffine(dropout_mask(shape, rate, x.dtype, generator))(x)
+    return _masked("dropout", x, rate, noise_shape,
+                   lambda shape, dtype: (dropout_mask(shape, rate, dtype, generator),))
 
 
 def channel_noise_shape(shape: tuple[int, ...], rank: int) -> tuple[int, ...]:
@@ -190,20 +198,16 @@ def alpha_dropout(x: Tensor | ArrayLike, rate: float, noise_shape: tuple[int | N
 
     Returns
     -------
-    Tensor, same shape as x; the gradient is a where a unit was kept, 0 where it was dropped.
+    Tensor, same shape as x (float64 for integer x); the gradient is a where a unit was kept, 0 where
+    it was dropped.
 
     Raises
     ------
     ValueError
         A noise_shape that does not broadcast to x's shape.
     """
-    x = as_tensor(x)
-    shape = _mask_shape("alpha_dropout", x, noise_shape)
-    if rate == 0:
-        return x
-    if rate == 1:
-        return x * 0.0
-    return _MaskedAffine(*alpha_dropout_affine(keep_mask(shape, rate, x.dtype, generator), rate))(x)
+    return _masked("alpha_dropout", x, rate, noise_shape,
+                   lambda shape, dtype: alpha_dropout_affine(keep_mask(shape, rate, dtype, generator), rate))
 
 
 def _float_dtype(x: Tensor) -> np.dtype:
