@@ -203,3 +203,14 @@ def test_after_one_step_with_parameters_step_and_zero_grad_use_them():
     (w * w).sum().backward()
     opt.step()
     np.testing.assert_allclose(w.numpy(), np.zeros(3))   # 1 - 0.5 * 2 = 0, then 0 - 0.5 * 0
+
+
+@pytest.mark.parametrize("make", [lambda: gw.nn.Dense(2), lambda: gw.nn.Conv1D(2, 1), lambda: gw.nn.LSTM(2),
+                                  lambda: gw.nn.BatchNormalization()])
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_complex_inputs_are_refused_before_the_layer_builds(make, as_tensor):
+    layer = make()
+    x = np.ones((2, 3, 4)) + 1j
+    with pytest.raises(TypeError, match=f"{layer.name}: expected real numbers, got inputs of dtype complex128"):
+        layer(gw.tensor(x) if as_tensor else x)
+    assert not layer.built and not layer.weights

@@ -267,14 +267,17 @@ class Layer(WeightArrays, LayerLosses, Connected):
         return inputs
 
     def _to_input(self, x):
-        """Tensors pass through; arrays become tensors, floats cast to the layer's dtype."""
-        if isinstance(x, Tensor):
-            return x
+        """Tensors pass through; arrays become tensors, floats cast to the layer's dtype. Complex
+        numbers are refused (a cast to real would drop the imaginary part without a word)."""
         if isinstance(x, (list, tuple)):
             return type(x)(self._to_input(v) for v in x)
         if isinstance(x, dict):
             return {k: self._to_input(v) for k, v in x.items()}
-        arr = np.asarray(x)
+        arr = x if isinstance(x, Tensor) else np.asarray(x)
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{self.name}: expected real numbers, got inputs of dtype {arr.dtype}")
+        if isinstance(x, Tensor):
+            return x
         if arr.dtype.kind == "f" and arr.dtype != self.dtype:
             arr = arr.astype(self.dtype)
         return as_tensor(arr)
