@@ -144,9 +144,9 @@ class EinsumDense(Layer):
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
 
     def build(self, input_shape):
-        kernel_shape, bias_shape, full = einsum_shapes(self.equation, self.bias_axes, tuple(input_shape),
+        kernel_shape, bias_shape, _ = einsum_shapes(self.equation, self.bias_axes, tuple(input_shape),
                                                        self.partial_output_shape)
-        self.full_output_shape, self.ndim = full, len(input_shape)
+        self.ndim = len(input_shape)
         self.kernel = self.add_weight("kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self.bias = None

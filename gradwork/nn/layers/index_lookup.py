@@ -17,11 +17,9 @@ from ._preprocessing import ENCODINGS, ArrayInputs, batches_of, check_mode, enco
 class IndexLookup(ArrayInputs, Layer):
     """Map tokens to indices in a vocabulary (given or learned by `adapt`), or back with `invert`.
 
-    Subclasses say what a token is: `token_kind` ("int" or "str") and `tokens_of(values)` (the input
-    as an array of that kind, or a ValueError). The arguments are documented on `IntegerLookup`.
+    Subclasses say what a token is through `tokens_of(values)` (the input as an array of their token
+    kind, int or str, or a ValueError). The arguments are documented on `IntegerLookup`.
     """
-
-    token_kind = "int"
 
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: Any = None,
                  oov_token: Any = None, vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,

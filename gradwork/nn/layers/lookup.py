@@ -98,8 +98,6 @@ class StringLookup(IndexLookup):
     ['[UNK]', 'd', 'z', 'c', 'b', 'a']
     """
 
-    token_kind = "str"
-
     def __init__(self, max_tokens: int | None = None, num_oov_indices: int = 1, mask_token: str | None = None,
                  oov_token: str = "[UNK]", vocabulary: Any = None, idf_weights: Any = None, invert: bool = False,
                  output_mode: str = "int", pad_to_max_tokens: bool = False, sparse: bool = False,
