@@ -166,3 +166,14 @@ def test_functional_errors(call, pattern):
 def test_wrong_rank_names_the_layer(layer, x):
     with pytest.raises(ValueError, match=rf"^{layer.name}: expected inputs of shape \(batch, "):
         layer(x)
+
+
+def test_a_rejected_output_size_uses_up_no_automatic_name():
+    def number(name):  # "adaptive_average_pooling1d" is 0, "adaptive_average_pooling1d_3" is 3
+        tail = name.rsplit("_", 1)[-1]
+        return int(tail) if tail.isdigit() else 0
+
+    first = gw.nn.AdaptiveAveragePooling1D(2).name
+    with pytest.raises(ValueError, match="output_size must be a positive integer"):
+        gw.nn.AdaptiveAveragePooling1D(0)
+    assert number(gw.nn.AdaptiveAveragePooling1D(2).name) == number(first) + 1

@@ -135,7 +135,6 @@ class _AdaptivePooling(_Spatial):
                                            **_ADAPTIVE_SHAPES[cls.rank])
 
     def __init__(self, output_size: int | tuple[int, ...], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
         try:
             sizes = (output_size,) * self.rank if isinstance(output_size, (int, np.integer)) else tuple(output_size)
         except TypeError:
@@ -143,7 +142,9 @@ class _AdaptivePooling(_Spatial):
         if len(sizes) != self.rank:
             raise ValueError(f"{type(self).__name__}: output_size must be a positive integer or {self.rank} of "
                              f"them, got {output_size!r}")
-        self.output_size = tuple(_checks.positive_int(self, "output_size", s) for s in sizes)
+        output_size = tuple(_checks.positive_int(self, "output_size", s) for s in sizes)
+        super().__init__(**kwargs)  # after the checks: a rejected argument uses up no automatic name
+        self.output_size = output_size
 
     def call(self, inputs):
         self._check(inputs)
